@@ -1,0 +1,211 @@
+//! The cell language: parse and evaluate a cell, complete and inspect code, answer is_complete.
+//!
+//! The pipeline is lexer -> parser -> AST -> evaluator; one registry ([`builtins`]) feeds
+//! dispatch, completion, inspect, help and error suggestions.
+
+mod ast;
+mod builtins;
+mod complete;
+mod completeness;
+mod error;
+mod eval;
+mod format;
+mod fstring;
+mod functions;
+mod help;
+mod lexer;
+mod ops;
+mod parser;
+mod value;
+
+use crate::exec::CancelToken;
+use builtins::Ctx;
+use error::{Exc, Pos};
+use eval::{Machine, Namespace};
+use value::{bundle, Value};
+
+/// A MIME bundle: mime type -> value (a string for text types), as Jupyter sends it.
+pub type MimeBundle = serde_json::Map<String, serde_json::Value>;
+
+/// Which output stream text goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// Where a running cell sends what it shows, in order.
+pub trait Output {
+    /// Text printed to stdout or stderr.
+    fn stream(&mut self, stream: Stream, text: &str);
+    /// A rich display; with `update` the display with that id is replaced in place.
+    fn display(&mut self, data: MimeBundle, display_id: Option<&str>, update: bool);
+    /// Clears the cell's output, now or (with `wait`) when the next output arrives.
+    fn clear_output(&mut self, wait: bool);
+    /// Help text for the pager (`obj?`).
+    fn page(&mut self, data: MimeBundle);
+}
+
+/// An error raised by a cell, in Python's terms.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{ename}: {evalue}")]
+pub struct LangError {
+    /// Exception name, e.g. `NameError`.
+    pub ename: String,
+    /// Message.
+    pub evalue: String,
+    /// Traceback lines as shown to the user.
+    pub traceback: Vec<String>,
+}
+
+/// The answer to is_complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completeness {
+    /// Ready to run.
+    Complete,
+    /// More lines are expected; the next line's indent.
+    Incomplete {
+        /// Indent for the next line.
+        indent: String,
+    },
+    /// Cannot become valid by adding lines.
+    Invalid,
+}
+
+/// Completion matches for the text between `cursor_start` and `cursor_end` (code points).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// Candidates replacing the span.
+    pub matches: Vec<String>,
+    /// Start of the replaced span, in code points.
+    pub cursor_start: usize,
+    /// End of the replaced span, in code points.
+    pub cursor_end: usize,
+}
+
+/// A cell namespace and the evaluator over it.
+#[derive(Debug, Default)]
+pub struct Interpreter {
+    ns: Namespace,
+}
+
+impl Interpreter {
+    /// An empty namespace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs a cell; returns the bundle of a trailing expression to display, if any.
+    pub fn execute(
+        &mut self,
+        code: &str,
+        out: &mut dyn Output,
+        cancel: &CancelToken,
+    ) -> Result<Option<MimeBundle>, LangError> {
+        let stmts = parser::parse_program(code).map_err(|e| e.into_lang_error(code))?;
+        let mut m = Machine {
+            ns: &mut self.ns,
+            ctx: Ctx { out, cancel },
+        };
+        let (body, last) = match stmts.split_last() {
+            Some((last, body))
+                if matches!(last.kind, ast::StmtKind::Expr { hidden: false, .. }) =>
+            {
+                (body, Some(last))
+            }
+            _ => (stmts.as_slice(), None),
+        };
+        let mut run = || -> Result<Option<Value>, Exc> {
+            let flow = m.run_block(body)?;
+            if flow != eval::Flow::Normal {
+                let word = if flow == eval::Flow::Break {
+                    "break"
+                } else {
+                    "continue"
+                };
+                return Err(Exc::syntax(
+                    format!("'{word}' outside loop"),
+                    Pos { line: 1, col: 0 },
+                ));
+            }
+            let Some(last) = last else { return Ok(None) };
+            let ast::StmtKind::Expr { expr, .. } = &last.kind else {
+                return Ok(None);
+            };
+            m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+            m.eval(expr).map(Some).map_err(|e| e.with_line(last.line))
+        };
+        match run() {
+            Ok(Some(Value::None) | None) => Ok(None),
+            Ok(Some(v)) => Ok(Some(bundle(&v))),
+            Err(e) => Err(e.into_lang_error(code)),
+        }
+    }
+
+    /// Evaluates one expression (user_expressions) to its bundle.
+    pub fn eval_expression(
+        &mut self,
+        code: &str,
+        cancel: &CancelToken,
+    ) -> Result<MimeBundle, LangError> {
+        let expr = parser::parse_expression(code).map_err(|e| e.into_lang_error(code))?;
+        let mut sink = NullOutput;
+        let mut m = Machine {
+            ns: &mut self.ns,
+            ctx: Ctx {
+                out: &mut sink,
+                cancel,
+            },
+        };
+        let v = m
+            .eval(&expr)
+            .map_err(|e| e.with_line(1).into_lang_error(code))?;
+        Ok(bundle(&v))
+    }
+
+    /// Completions at `cursor_pos` (code points).
+    pub fn complete(&self, code: &str, cursor_pos: usize) -> Completion {
+        complete::complete(&self.ns, code, cursor_pos)
+    }
+
+    /// Help for the name at `cursor_pos` (code points), if any.
+    pub fn inspect(&self, code: &str, cursor_pos: usize, detail_level: u8) -> Option<MimeBundle> {
+        complete::inspect(&self.ns, code, cursor_pos, detail_level)
+    }
+}
+
+/// Discards output (user_expressions must not print).
+struct NullOutput;
+
+impl Output for NullOutput {
+    fn stream(&mut self, _: Stream, _: &str) {}
+    fn display(&mut self, _: MimeBundle, _: Option<&str>, _: bool) {}
+    fn clear_output(&mut self, _: bool) {}
+    fn page(&mut self, _: MimeBundle) {}
+}
+
+/// Whether `code` is complete, needs more lines, or is invalid.
+pub fn is_complete(code: &str) -> Completeness {
+    completeness::is_complete(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpreter_can_move_to_a_worker_thread() {
+        fn assert_send<T: Send + Sync>() {}
+        assert_send::<Interpreter>();
+    }
+
+    #[test]
+    fn keyboard_interrupt_name() {
+        assert_eq!(
+            error::ExcKind::KeyboardInterrupt.name(),
+            "KeyboardInterrupt"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! The syntax tree of a cell: statements and expressions, each with its source position.
+
+use super::error::Pos;
+
+/// A binary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            Self::Add => "+",
+            Self::Sub => "-",
+            Self::Mul => "*",
+            Self::Div => "/",
+            Self::FloorDiv => "//",
+            Self::Mod => "%",
+            Self::Pow => "**",
+            Self::BitAnd => "&",
+            Self::BitOr => "|",
+            Self::BitXor => "^",
+            Self::Shl => "<<",
+            Self::Shr => ">>",
+        }
+    }
+
+    /// The operator for a symbol (also the stem of an augmented assignment).
+    pub(crate) fn from_symbol(s: &str) -> Option<Self> {
+        Some(match s {
+            "+" => Self::Add,
+            "-" => Self::Sub,
+            "*" => Self::Mul,
+            "/" => Self::Div,
+            "//" => Self::FloorDiv,
+            "%" => Self::Mod,
+            "**" => Self::Pow,
+            "&" => Self::BitAnd,
+            "|" => Self::BitOr,
+            "^" => Self::BitXor,
+            "<<" => Self::Shl,
+            ">>" => Self::Shr,
+            _ => return None,
+        })
+    }
+}
+
+/// A unary operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnaryOp {
+    Neg,
+    Pos,
+    Not,
+    Invert,
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Is,
+    IsNot,
+}
+
+/// One piece of an f-string.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FPart {
+    /// Literal text.
+    Lit(String),
+    /// `{expr!conv:spec}`; `debug` holds the `expr=` text for self-documenting fields.
+    Field {
+        expr: Expr,
+        conv: Option<char>,
+        spec: Vec<FPart>,
+        debug: Option<String>,
+    },
+}
+
+/// A call argument.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Pos(Expr),
+    Star(Expr),
+    Kw(String, Expr),
+}
+
+/// An expression and where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Expr {
+    pub(crate) kind: ExprKind,
+    pub(crate) pos: Pos,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ExprKind {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    FStr(Vec<FPart>),
+    Name(String),
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Attr(Box<Expr>, String),
+    Call(Box<Expr>, Vec<Arg>),
+    Index(Box<Expr>, Box<Expr>),
+    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `a and b` (true) or `a or b` (false).
+    Logic(bool, Box<Expr>, Box<Expr>),
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    IfElse {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        other: Box<Expr>,
+    },
+}
+
+/// An assignment target.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Target {
+    Name(String),
+    Tuple(Vec<Target>),
+}
+
+/// A statement and its first line.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Stmt {
+    pub(crate) kind: StmtKind,
+    pub(crate) line: usize,
+}
+
+/// The kinds of statement.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum StmtKind {
+    /// An expression; `hidden` when it ends with `;`.
+    Expr {
+        expr: Expr,
+        hidden: bool,
+    },
+    Assign {
+        targets: Vec<Target>,
+        value: Expr,
+    },
+    AugAssign {
+        target: String,
+        op: BinOp,
+        value: Expr,
+    },
+    If {
+        branches: Vec<(Expr, Vec<Stmt>)>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Target,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `import module [as alias], ...`.
+    Import(Vec<(String, Option<String>)>),
+    /// `from module import name [as alias], ...`.
+    FromImport {
+        module: String,
+        names: Vec<(String, Option<String>)>,
+    },
+    Del(Vec<String>),
+    Pass,
+    Break,
+    Continue,
+    /// `name?` / `?name`: the dotted path, and the detail level (`??` is 1).
+    Help {
+        path: Vec<String>,
+        detail: u8,
+    },
+}

@@ -1,0 +1,304 @@
+//! The one registry of builtins and modules: names, signatures, docstrings and function pointers.
+//!
+//! Dispatch, completion, inspect, help and "did you mean" suggestions all read these tables.
+
+use super::error::{Exc, ExcKind, Res};
+use super::functions as f;
+use super::value::Value;
+use super::{Output, Stream};
+use crate::exec::CancelToken;
+
+/// What a builtin may touch while it runs.
+pub(crate) struct Ctx<'a> {
+    pub(crate) out: &'a mut dyn Output,
+    pub(crate) cancel: &'a CancelToken,
+}
+
+/// Evaluated call arguments.
+#[derive(Debug, Default)]
+pub(crate) struct Args {
+    pub(crate) pos: Vec<Value>,
+    pub(crate) kw: Vec<(String, Value)>,
+}
+
+impl Args {
+    /// Removes and returns keyword `name`.
+    pub(crate) fn take_kw(&mut self, name: &str) -> Option<Value> {
+        let i = self.kw.iter().position(|(k, _)| k == name)?;
+        Some(self.kw.remove(i).1)
+    }
+
+    /// Checks the positional count is within `min..=max`.
+    pub(crate) fn arity(&self, name: &str, min: usize, max: usize) -> Res<()> {
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let msg = if min == max {
+            let what = if min == 1 {
+                "exactly one argument".to_string()
+            } else {
+                format!("exactly {min} arguments")
+            };
+            format!("{name}() takes {what} ({n} given)")
+        } else if n < min {
+            format!(
+                "{name} expected at least {min} argument{}, got {n}",
+                if min == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "{name}() takes at most {max} argument{} ({n} given)",
+                if max == 1 { "" } else { "s" }
+            )
+        };
+        Err(Exc::type_error(msg))
+    }
+}
+
+/// A builtin's implementation.
+pub(crate) type Func = fn(&mut Ctx<'_>, Args) -> Res<Value>;
+
+/// One callable in the registry.
+#[derive(Debug)]
+pub(crate) struct Builtin {
+    /// Its name, e.g. `sleep`.
+    pub(crate) name: &'static str,
+    /// The module it lives in, or "" for builtins.
+    pub(crate) module: &'static str,
+    /// Its signature as help shows it, e.g. `sleep(secs, /)`.
+    pub(crate) signature: &'static str,
+    /// One paragraph of documentation.
+    pub(crate) doc: &'static str,
+    /// The keyword arguments it accepts.
+    pub(crate) keywords: &'static [&'static str],
+    pub(crate) func: Func,
+}
+
+impl Builtin {
+    /// `module.name` or `name`.
+    pub(crate) fn qualname(&self) -> String {
+        if self.module.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{}.{}", self.module, self.name)
+        }
+    }
+}
+
+/// A non-callable module attribute such as `sys.stdout`.
+#[derive(Debug)]
+pub(crate) struct Constant {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) value: fn() -> Value,
+}
+
+/// A module that `import` accepts.
+#[derive(Debug)]
+pub(crate) struct Module {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) functions: &'static [Builtin],
+    pub(crate) constants: &'static [Constant],
+}
+
+impl Module {
+    /// Looks up an attribute.
+    pub(crate) fn attr(&'static self, name: &str) -> Option<Value> {
+        if let Some(b) = self.functions.iter().find(|b| b.name == name) {
+            return Some(Value::Builtin(b));
+        }
+        self.constants
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (c.value)())
+    }
+
+    /// Every attribute name, sorted.
+    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self
+            .functions
+            .iter()
+            .map(|b| b.name)
+            .chain(self.constants.iter().map(|c| c.name))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The AttributeError for a missing attribute, with a suggestion.
+    pub(crate) fn no_attr(&self, name: &str) -> Exc {
+        let hint = super::error::suggestion(name, self.attr_names());
+        Exc::new(
+            ExcKind::AttributeError,
+            format!("module '{}' has no attribute '{name}'{hint}", self.name),
+        )
+    }
+}
+
+macro_rules! builtin {
+    ($module:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
+        Builtin {
+            name: $name,
+            module: $module,
+            signature: $sig,
+            doc: $doc,
+            keywords: $kw,
+            func: $func,
+        }
+    };
+}
+
+/// The builtin functions, available without import.
+pub(crate) static BUILTINS: &[Builtin] = &[
+    builtin!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
+        "Prints the objects to the stream `file` (sys.stdout or sys.stderr), separated by `sep` and followed by `end`. Non-string objects are converted with str()."),
+    builtin!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
+        "Shows each object as a rich output in the cell's output area. With `display_id`, the output can later be replaced in place by update_display(obj, display_id=...)."),
+    builtin!("", "update_display", "update_display(obj, *, display_id)", &["display_id"], f::update_display,
+        "Replaces the output previously shown with display(..., display_id=display_id) by a display of `obj`."),
+    builtin!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
+        "Clears the cell's output area. With wait=True the clearing is delayed until new output arrives, which avoids flicker in animations."),
+    builtin!("", "help", "help(obj)", &[], f::help,
+        "Shows the signature and documentation of a function or module, or the type and value of any other object, in the pager. `obj?` does the same."),
+    builtin!("", "len", "len(obj, /)", &[], f::len,
+        "Returns the number of items in a container: characters of a string, items of a list, tuple or range."),
+    builtin!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
+        "Returns an immutable sequence of integers from start (default 0) up to but not including stop, by step (default 1). Used in for loops."),
+    builtin!("", "str", "str(object='')", &[], f::str_,
+        "Returns the informal string form of an object, as print() shows it."),
+    builtin!("", "repr", "repr(obj, /)", &[], f::repr,
+        "Returns the canonical string form of an object, as the cell shows a trailing expression; strings get quotes."),
+    builtin!("", "int", "int(x=0, /, base=10)", &["base"], f::int,
+        "Converts a number or string to an integer. Floats are truncated toward zero; strings are parsed in `base` (0 means: guess from a 0x/0o/0b prefix)."),
+    builtin!("", "float", "float(x=0.0, /)", &[], f::float,
+        "Converts a number or a string such as '1.5', '1e-3', 'nan' or 'inf' to a floating-point number."),
+    builtin!("", "bool", "bool(x=False, /)", &[], f::bool_,
+        "Returns True when x is true by Python's rules (non-zero numbers, non-empty containers), else False."),
+    builtin!("", "list", "list(iterable=(), /)", &[], f::list,
+        "Builds a list from the items of an iterable (a list, tuple, range or string)."),
+    builtin!("", "tuple", "tuple(iterable=(), /)", &[], f::tuple,
+        "Builds a tuple from the items of an iterable (a list, tuple, range or string)."),
+    builtin!("", "abs", "abs(x, /)", &[], f::abs,
+        "Returns the absolute value of a number."),
+    builtin!("", "round", "round(number, ndigits=None)", &["ndigits"], f::round,
+        "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
+    builtin!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
+        "Returns the smallest item of an iterable, or the smallest of two or more arguments."),
+    builtin!("", "max", "max(iterable, /) / max(a, b, *args)", &[], f::max,
+        "Returns the largest item of an iterable, or the largest of two or more arguments."),
+    builtin!("", "sum", "sum(iterable, /, start=0)", &["start"], f::sum,
+        "Returns start plus the sum of the numbers in an iterable."),
+    builtin!("", "sorted", "sorted(iterable, /, *, reverse=False)", &["reverse"], f::sorted,
+        "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
+    builtin!("", "type", "type(object, /)", &[], f::type_,
+        "Returns the type of an object, e.g. <class 'int'>."),
+];
+
+/// The `time` module's functions.
+static TIME_FUNCTIONS: &[Builtin] = &[
+    builtin!("time", "sleep", "sleep(secs, /)", &[], f::sleep,
+        "Suspends the cell for the given number of seconds (a float for sub-second precision). An interrupt stops the sleep within milliseconds and raises KeyboardInterrupt."),
+    builtin!("time", "time", "time()", &[], f::time,
+        "Returns the current time in seconds since the Unix epoch, as a float."),
+    builtin!("time", "perf_counter", "perf_counter()", &[], f::perf_counter,
+        "Returns the value in fractional seconds of a monotonic clock with the highest available resolution, for measuring short durations. Only differences between calls are meaningful."),
+    builtin!("time", "monotonic", "monotonic()", &[], f::perf_counter,
+        "Returns the value in fractional seconds of a clock that never goes backwards. Only differences between calls are meaningful."),
+];
+
+static SYS_CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "stdout",
+        doc: "The standard output stream: print(..., file=sys.stdout).",
+        value: || Value::Stream(Stream::Stdout),
+    },
+    Constant {
+        name: "stderr",
+        doc:
+            "The standard error stream: print(..., file=sys.stderr) shows text as an error stream.",
+        value: || Value::Stream(Stream::Stderr),
+    },
+];
+
+/// The modules `import` accepts.
+pub(crate) static MODULES: &[Module] = &[
+    Module {
+        name: "time",
+        doc: "Time access: sleep, wall-clock time and performance counters.",
+        functions: TIME_FUNCTIONS,
+        constants: &[],
+    },
+    Module {
+        name: "sys",
+        doc: "System streams: sys.stdout and sys.stderr, for print(..., file=...).",
+        functions: &[],
+        constants: SYS_CONSTANTS,
+    },
+];
+
+/// A builtin function by name.
+pub(crate) fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// A module by name, or ModuleNotFoundError listing what is accepted.
+pub(crate) fn module(name: &str) -> Res<&'static Module> {
+    MODULES.iter().find(|m| m.name == name).ok_or_else(|| {
+        let accepted: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+        Exc::new(
+            ExcKind::ModuleNotFoundError,
+            format!(
+                "No module named '{name}' (Nereus cells accept: {})",
+                accepted.join(", ")
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_are_unique_and_documented() {
+        let mut names: Vec<_> = BUILTINS.iter().map(|b| b.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), BUILTINS.len());
+        for m in MODULES {
+            for b in m.functions {
+                assert_eq!(b.module, m.name);
+                assert!(!b.doc.is_empty() && b.signature.starts_with(b.name));
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_module_lists_accepted_ones() {
+        let e = module("numpyy").err();
+        assert!(
+            e.is_some_and(|e| e.msg == "No module named 'numpyy' (Nereus cells accept: time, sys)")
+        );
+        assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
+        assert!(
+            module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))
+        );
+    }
+
+    #[test]
+    fn arity_messages_match_python() {
+        let a = Args {
+            pos: vec![Value::Int(1), Value::Int(2)],
+            kw: Vec::new(),
+        };
+        assert!(a
+            .arity("len", 1, 1)
+            .is_err_and(|e| e.msg == "len() takes exactly one argument (2 given)"));
+        let a = Args::default();
+        assert!(a
+            .arity("min", 1, usize::MAX)
+            .is_err_and(|e| e.msg == "min expected at least 1 argument, got 0"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Completion and inspection at a cursor, from the namespace and the registry.
+
+use super::builtins::{BUILTINS, MODULES};
+use super::eval::{resolve_path, Namespace};
+use super::help::help_text;
+use super::parser::{KEYWORDS, UNSUPPORTED};
+use super::value::Value;
+use super::{Completion, MimeBundle};
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The dotted chain ending at `end` (a code-point index): its start and its text.
+fn chain_before(chars: &[char], end: usize) -> (usize, String) {
+    let mut start = end;
+    while start > 0 && (is_ident(chars[start - 1]) || chars[start - 1] == '.') {
+        start -= 1;
+    }
+    // A chain cannot start with a digit or a dot (e.g. `1.5`).
+    while start < end && !(chars[start].is_alphabetic() || chars[start] == '_') {
+        start += 1;
+    }
+    (start, chars[start..end].iter().collect())
+}
+
+/// Completions for the word before `cursor`.
+pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion {
+    let chars: Vec<char> = code.chars().collect();
+    let cursor = cursor.min(chars.len());
+    let (start, chain) = chain_before(&chars, cursor);
+    let line_start = chars[..start]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(0, |i| i + 1);
+    let line_before: String = chars[line_start..start].iter().collect();
+    let mut matches: Vec<String> = Vec::new();
+    let word_start;
+    if let Some((base, partial)) = chain.rsplit_once('.') {
+        word_start = cursor - partial.chars().count();
+        let path: Vec<String> = base.split('.').map(str::to_string).collect();
+        // A module the cell imports but that has not run yet still completes, as in IPython.
+        let module = match resolve_path(ns, &path) {
+            Ok(Value::Module(m)) => Some(m),
+            _ if path.len() == 1 => MODULES.iter().find(|m| m.name == path[0]),
+            _ => None,
+        };
+        if let Some(m) = module {
+            matches = m
+                .attr_names()
+                .into_iter()
+                .filter(|n| n.starts_with(partial))
+                .map(str::to_string)
+                .collect();
+        }
+    } else {
+        word_start = start;
+        let trimmed = line_before.trim_start();
+        let module_context =
+            trimmed == "import " || (trimmed.starts_with("from ") && !trimmed.contains(" import"));
+        if module_context {
+            matches = MODULES
+                .iter()
+                .map(|m| m.name)
+                .filter(|n| n.starts_with(&chain))
+                .map(str::to_string)
+                .collect();
+        } else if let Some(module) = trimmed
+            .strip_prefix("from ")
+            .and_then(|r| r.split_once(" import "))
+            .map(|(m, _)| m.trim())
+        {
+            if let Some(m) = MODULES.iter().find(|m| m.name == module) {
+                matches = m
+                    .attr_names()
+                    .into_iter()
+                    .filter(|n| n.starts_with(&chain))
+                    .map(str::to_string)
+                    .collect();
+            }
+        } else if !chain.is_empty() {
+            let names = ns
+                .keys()
+                .map(String::as_str)
+                .chain(BUILTINS.iter().map(|b| b.name))
+                .chain(
+                    KEYWORDS
+                        .iter()
+                        .copied()
+                        .filter(|k| !UNSUPPORTED.contains(k)),
+                );
+            matches = names
+                .filter(|n| n.starts_with(&chain))
+                .map(str::to_string)
+                .collect();
+            matches.sort_unstable();
+            matches.dedup();
+        }
+    }
+    Completion {
+        matches,
+        cursor_start: word_start,
+        cursor_end: cursor,
+    }
+}
+
+/// Help for the name under or before `cursor`, or for the call the cursor is inside.
+pub(crate) fn inspect(ns: &Namespace, code: &str, cursor: usize, detail: u8) -> Option<MimeBundle> {
+    let chars: Vec<char> = code.chars().collect();
+    let cursor = cursor.min(chars.len());
+    let mut end = cursor;
+    while end < chars.len() && is_ident(chars[end]) {
+        end += 1;
+    }
+    let (_, mut chain) = chain_before(&chars, end);
+    if chain.is_empty() {
+        // Inside a call's parentheses: inspect the callee.
+        let mut depth = 0usize;
+        let mut i = cursor;
+        while i > 0 {
+            i -= 1;
+            match chars[i] {
+                ')' | ']' => depth += 1,
+                '(' | '[' if depth > 0 => depth -= 1,
+                '(' => {
+                    chain = chain_before(&chars, i).1;
+                    break;
+                }
+                '\n' => break,
+                _ => {}
+            }
+        }
+    }
+    let chain = chain.trim_end_matches('.');
+    if chain.is_empty() {
+        return None;
+    }
+    let path: Vec<String> = chain.split('.').map(str::to_string).collect();
+    let value = resolve_path(ns, &path).ok()?;
+    let mut data = MimeBundle::new();
+    data.insert("text/plain".into(), help_text(&value, detail).into());
+    Some(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::builtins::module;
+
+    fn ns() -> Namespace {
+        let mut ns = Namespace::new();
+        ns.insert("foo1".into(), Value::Int(1));
+        if let Ok(m) = module("time") {
+            ns.insert("time".into(), Value::Module(m));
+        }
+        ns
+    }
+
+    #[test]
+    fn completes_names_keywords_and_attributes() {
+        let c = complete(&ns(), "x = fo", 6);
+        assert_eq!(c.matches, vec!["foo1", "for"]);
+        assert_eq!((c.cursor_start, c.cursor_end), (4, 6));
+        let c = complete(&ns(), "time.sl", 7);
+        assert_eq!(c.matches, vec!["sleep"]);
+        assert_eq!(c.cursor_start, 5);
+        let c = complete(&ns(), "import ti", 9);
+        assert_eq!(c.matches, vec!["time"]);
+    }
+
+    #[test]
+    fn cursor_counts_code_points() {
+        let code = "s = 'héllo'; pri";
+        let n = code.chars().count();
+        let c = complete(&ns(), code, n);
+        assert_eq!(c.matches, vec!["print"]);
+        assert_eq!(c.cursor_start, n - 3);
+    }
+
+    #[test]
+    fn inspects_names_and_calls() {
+        let text = |b: Option<MimeBundle>| {
+            b.and_then(|b| {
+                b.get("text/plain")
+                    .and_then(|v| v.as_str().map(str::to_string))
+            })
+        };
+        assert!(
+            text(inspect(&ns(), "time.sleep(1)", 7, 0)).is_some_and(|t| t.contains("sleep(secs"))
+        );
+        assert!(
+            text(inspect(&ns(), "print(1, ", 9, 0)).is_some_and(|t| t.contains("print(*objects"))
+        );
+        assert!(text(inspect(&ns(), "foo1", 2, 0)).is_some_and(|t| t.contains("Type:        int")));
+        assert!(inspect(&ns(), "nothing_here", 3, 0).is_none());
+    }
+}

@@ -1,0 +1,397 @@
+//! Runs statements and evaluates expressions against a namespace.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target};
+use super::builtins::{self, Args, Ctx};
+use super::error::{suggestion, Exc, ExcKind, Res};
+use super::format::format_value;
+use super::functions::items;
+use super::help::help_text;
+use super::ops;
+use super::value::Value;
+
+/// Variables defined by the cells run so far.
+pub(crate) type Namespace = HashMap<String, Value>;
+
+/// How a statement list finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// One running cell: the namespace it mutates and where its output goes.
+pub(crate) struct Machine<'a> {
+    pub(crate) ns: &'a mut Namespace,
+    pub(crate) ctx: Ctx<'a>,
+}
+
+/// Looks a name up in the namespace, then the builtins.
+pub(crate) fn lookup(ns: &Namespace, name: &str) -> Res<Value> {
+    if let Some(v) = ns.get(name) {
+        return Ok(v.clone());
+    }
+    if let Some(b) = builtins::builtin(name) {
+        return Ok(Value::Builtin(b));
+    }
+    let candidates = ns
+        .keys()
+        .map(String::as_str)
+        .chain(builtins::BUILTINS.iter().map(|b| b.name));
+    let hint = suggestion(name, candidates);
+    Err(Exc::new(
+        ExcKind::NameError,
+        format!("name '{name}' is not defined{hint}"),
+    ))
+}
+
+/// An attribute of a value.
+pub(crate) fn attribute(base: &Value, name: &str) -> Res<Value> {
+    match base {
+        Value::Module(m) => m.attr(name).ok_or_else(|| m.no_attr(name)),
+        other => Err(Exc::new(
+            ExcKind::AttributeError,
+            format!("'{}' object has no attribute '{name}'", other.type_name()),
+        )),
+    }
+}
+
+/// Resolves a dotted path (`time.sleep`) without calling anything.
+pub(crate) fn resolve_path(ns: &Namespace, path: &[String]) -> Res<Value> {
+    let (first, rest) = path
+        .split_first()
+        .ok_or_else(|| Exc::syntax("empty name", super::error::Pos::default()))?;
+    let mut v = lookup(ns, first)?;
+    for name in rest {
+        v = attribute(&v, name)?;
+    }
+    Ok(v)
+}
+
+impl Machine<'_> {
+    /// Runs a block, stopping at break/continue.
+    pub(crate) fn run_block(&mut self, stmts: &[Stmt]) -> Res<Flow> {
+        for s in stmts {
+            let flow = self.run(s).map_err(|e| e.with_line(s.line))?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Runs one statement.
+    pub(crate) fn run(&mut self, stmt: &Stmt) -> Res<Flow> {
+        self.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+        match &stmt.kind {
+            StmtKind::Expr { expr, .. } => {
+                self.eval(expr)?;
+            }
+            StmtKind::Assign { targets, value } => {
+                let v = self.eval(value)?;
+                for t in targets {
+                    self.assign(t, v.clone())?;
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                let current = lookup(self.ns, target)?;
+                let rhs = self.eval(value)?;
+                let v = ops::binary(*op, &current, &rhs)?;
+                self.ns.insert(target.clone(), v);
+            }
+            StmtKind::If { branches, orelse } => {
+                for (cond, body) in branches {
+                    if self.eval(cond)?.truthy() {
+                        return self.run_block(body);
+                    }
+                }
+                return self.run_block(orelse);
+            }
+            StmtKind::For { target, iter, body } => self.run_for(target, iter, body)?,
+            StmtKind::Import(names) => {
+                for (module, alias) in names {
+                    let m = builtins::module(module)?;
+                    self.ns.insert(
+                        alias.clone().unwrap_or_else(|| module.clone()),
+                        Value::Module(m),
+                    );
+                }
+            }
+            StmtKind::FromImport { module, names } => {
+                let m = builtins::module(module)?;
+                for (name, alias) in names {
+                    let v = m.attr(name).ok_or_else(|| {
+                        let hint = suggestion(name, m.attr_names());
+                        Exc::new(
+                            ExcKind::ImportError,
+                            format!("cannot import name '{name}' from '{module}'{hint}"),
+                        )
+                    })?;
+                    self.ns
+                        .insert(alias.clone().unwrap_or_else(|| name.clone()), v);
+                }
+            }
+            StmtKind::Del(names) => {
+                for n in names {
+                    if self.ns.remove(n).is_none() {
+                        lookup(self.ns, n)?;
+                        return Err(Exc::new(
+                            ExcKind::NameError,
+                            format!("name '{n}' is not defined"),
+                        ));
+                    }
+                }
+            }
+            StmtKind::Pass => {}
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Help { path, detail } => {
+                let v = resolve_path(self.ns, path)?;
+                let mut data = super::MimeBundle::new();
+                data.insert("text/plain".into(), help_text(&v, *detail).into());
+                self.ctx.out.page(data);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn run_for(&mut self, target: &Target, iter: &Expr, body: &[Stmt]) -> Res<()> {
+        let seq = self.eval(iter)?;
+        let step = |m: &mut Self, v: Value| -> Res<bool> {
+            m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+            m.assign(target, v)?;
+            Ok(m.run_block(body)? == Flow::Break)
+        };
+        match &seq {
+            &Value::Range(start, _, st) => {
+                let n = seq.len().unwrap_or(0);
+                let mut cur = start;
+                for _ in 0..n {
+                    if step(self, Value::Int(cur))? {
+                        break;
+                    }
+                    cur = cur.saturating_add(st);
+                }
+            }
+            other => {
+                for v in items(other)? {
+                    if step(self, v)? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn assign(&mut self, target: &Target, v: Value) -> Res<()> {
+        match target {
+            Target::Name(n) => {
+                self.ns.insert(n.clone(), v);
+            }
+            Target::Tuple(ts) => {
+                let vals = items(&v).map_err(|_| {
+                    Exc::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    ))
+                })?;
+                if vals.len() > ts.len() {
+                    return Err(Exc::value_error(format!(
+                        "too many values to unpack (expected {})",
+                        ts.len()
+                    )));
+                }
+                if vals.len() < ts.len() {
+                    return Err(Exc::value_error(format!(
+                        "not enough values to unpack (expected {}, got {})",
+                        ts.len(),
+                        vals.len()
+                    )));
+                }
+                for (t, v) in ts.iter().zip(vals) {
+                    self.assign(t, v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates an expression.
+    pub(crate) fn eval(&mut self, e: &Expr) -> Res<Value> {
+        Ok(match &e.kind {
+            ExprKind::None => Value::None,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::Str(s) => Value::str(s.as_str()),
+            ExprKind::FStr(parts) => Value::str(self.fstring(parts)?),
+            ExprKind::Name(n) => lookup(self.ns, n)?,
+            ExprKind::List(items) => Value::List(Arc::new(self.eval_all(items)?)),
+            ExprKind::Tuple(items) => Value::Tuple(Arc::new(self.eval_all(items)?)),
+            ExprKind::Attr(base, name) => {
+                let b = self.eval(base)?;
+                attribute(&b, name)?
+            }
+            ExprKind::Call(callee, args) => {
+                let f = self.eval(callee)?;
+                let args = self.eval_args(args)?;
+                self.call(&f, args)?
+            }
+            ExprKind::Index(base, idx) => {
+                let b = self.eval(base)?;
+                if let ExprKind::Slice(lo, hi, step) = &idx.kind {
+                    let lo = self.slice_part(lo.as_deref())?;
+                    let hi = self.slice_part(hi.as_deref())?;
+                    let step = self.slice_part(step.as_deref())?;
+                    ops::slice(&b, lo, hi, step)?
+                } else {
+                    let i = self.eval(idx)?;
+                    ops::index(&b, &i)?
+                }
+            }
+            ExprKind::Slice(..) => {
+                return Err(Exc::type_error(
+                    "slices are only allowed inside [] with a single index",
+                ))
+            }
+            ExprKind::Unary(op, v) => {
+                let v = self.eval(v)?;
+                ops::unary(*op, &v)?
+            }
+            ExprKind::Binary(op, a, b) => {
+                let a = self.eval(a)?;
+                let b = self.eval(b)?;
+                ops::binary(*op, &a, &b)?
+            }
+            ExprKind::Logic(and, a, b) => {
+                let a = self.eval(a)?;
+                if a.truthy() == *and {
+                    self.eval(b)?
+                } else {
+                    a
+                }
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut left = self.eval(first)?;
+                for (op, e) in rest {
+                    let right = self.eval(e)?;
+                    if !ops::compare(*op, &left, &right)? {
+                        return Ok(Value::Bool(false));
+                    }
+                    left = right;
+                }
+                Value::Bool(true)
+            }
+            ExprKind::IfElse { cond, then, other } => {
+                if self.eval(cond)?.truthy() {
+                    self.eval(then)?
+                } else {
+                    self.eval(other)?
+                }
+            }
+        })
+    }
+
+    fn eval_all(&mut self, items: &[Expr]) -> Res<Vec<Value>> {
+        items.iter().map(|e| self.eval(e)).collect()
+    }
+
+    fn slice_part(&mut self, e: Option<&Expr>) -> Res<Option<i64>> {
+        let Some(e) = e else { return Ok(None) };
+        match self.eval(e)? {
+            Value::None => Ok(None),
+            v => v.as_int().map(Some).ok_or_else(|| {
+                Exc::type_error(
+                    "slice indices must be integers or None or have an __index__ method",
+                )
+            }),
+        }
+    }
+
+    fn eval_args(&mut self, args: &[Arg]) -> Res<Args> {
+        let mut out = Args::default();
+        for a in args {
+            match a {
+                Arg::Pos(e) => out.pos.push(self.eval(e)?),
+                Arg::Star(e) => {
+                    let v = self.eval(e)?;
+                    out.pos.extend(items(&v)?);
+                }
+                Arg::Kw(name, e) => {
+                    let v = self.eval(e)?;
+                    out.kw.push((name.clone(), v));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls a value with evaluated arguments.
+    pub(crate) fn call(&mut self, f: &Value, args: Args) -> Res<Value> {
+        let b = match f {
+            Value::Builtin(b) => *b,
+            Value::Type(t) if builtins::builtin(t).is_some() => {
+                builtins::builtin(t).ok_or_else(|| Exc::type_error("not callable"))?
+            }
+            other => {
+                return Err(Exc::type_error(format!(
+                    "'{}' object is not callable",
+                    other.type_name()
+                )))
+            }
+        };
+        for (i, (k, _)) in args.kw.iter().enumerate() {
+            if !b.keywords.contains(&k.as_str()) {
+                let hint = suggestion(k, b.keywords.iter().copied());
+                return Err(Exc::type_error(format!(
+                    "'{k}' is an invalid keyword argument for {}(){hint}",
+                    b.name
+                )));
+            }
+            if args.kw[..i].iter().any(|(p, _)| p == k) {
+                return Err(Exc::type_error(format!(
+                    "{}() got multiple values for keyword argument '{k}'",
+                    b.name
+                )));
+            }
+        }
+        (b.func)(&mut self.ctx, args)
+    }
+
+    fn fstring(&mut self, parts: &[FPart]) -> Res<String> {
+        let mut s = String::new();
+        for p in parts {
+            match p {
+                FPart::Lit(t) => s.push_str(t),
+                FPart::Field {
+                    expr,
+                    conv,
+                    spec,
+                    debug,
+                } => {
+                    let v = self.eval(expr)?;
+                    if let Some(d) = debug {
+                        s.push_str(d);
+                    }
+                    let conv = conv.or(if debug.is_some() && spec.is_empty() {
+                        Some('r')
+                    } else {
+                        None
+                    });
+                    let v = match conv {
+                        Some('r' | 'a') => Value::str(v.repr()),
+                        Some(_) => Value::str(v.to_str()),
+                        None => v,
+                    };
+                    let spec = self.fstring(spec)?;
+                    s.push_str(&format_value(&v, &spec)?);
+                }
+            }
+        }
+        Ok(s)
+    }
+}

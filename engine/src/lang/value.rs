@@ -1,0 +1,306 @@
+//! Runtime values of the cell language, their Python type names, truth, equality and reprs.
+#![allow(
+    clippy::similar_names,
+    reason = "a/b/x/y pairs mirror Python's operand names"
+)]
+#![allow(
+    clippy::many_single_char_names,
+    reason = "range triples (a, b, c) compared field by field"
+)]
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use super::builtins::{Builtin, Module};
+use super::Stream;
+
+/// A value held in a cell namespace.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Arc<str>),
+    List(Arc<Vec<Value>>),
+    Tuple(Arc<Vec<Value>>),
+    /// `range(start, stop, step)`, step never zero.
+    Range(i64, i64, i64),
+    /// A function from the registry.
+    Builtin(&'static Builtin),
+    /// A module from the registry.
+    Module(&'static Module),
+    /// `sys.stdout` / `sys.stderr`.
+    Stream(Stream),
+    /// A type object such as `<class 'int'>`, by name.
+    Type(&'static str),
+}
+
+impl Value {
+    /// A string value.
+    pub(crate) fn str(s: impl Into<Arc<str>>) -> Self {
+        Self::Str(s.into())
+    }
+
+    /// Python's type name.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Self::None => "NoneType",
+            Self::Bool(_) => "bool",
+            Self::Int(_) => "int",
+            Self::Float(_) => "float",
+            Self::Str(_) => "str",
+            Self::List(_) => "list",
+            Self::Tuple(_) => "tuple",
+            Self::Range(..) => "range",
+            Self::Builtin(_) => "builtin_function_or_method",
+            Self::Module(_) => "module",
+            Self::Stream(_) => "TextIOWrapper",
+            Self::Type(_) => "type",
+        }
+    }
+
+    /// Python truthiness.
+    pub(crate) fn truthy(&self) -> bool {
+        match self {
+            Self::None => false,
+            Self::Bool(b) => *b,
+            Self::Int(i) => *i != 0,
+            Self::Float(f) => *f != 0.0,
+            Self::Str(s) => !s.is_empty(),
+            Self::List(v) | Self::Tuple(v) => !v.is_empty(),
+            Self::Range(..) => self.len().is_some_and(|n| n > 0),
+            _ => true,
+        }
+    }
+
+    /// `len()` for sized values.
+    pub(crate) fn len(&self) -> Option<usize> {
+        match self {
+            Self::Str(s) => Some(s.chars().count()),
+            Self::List(v) | Self::Tuple(v) => Some(v.len()),
+            &Self::Range(start, stop, step) => Some(range_len(start, stop, step)),
+            _ => None,
+        }
+    }
+
+    /// Python `repr()`.
+    pub(crate) fn repr(&self) -> String {
+        match self {
+            Self::None => "None".into(),
+            Self::Bool(true) => "True".into(),
+            Self::Bool(false) => "False".into(),
+            Self::Int(i) => i.to_string(),
+            Self::Float(f) => float_repr(*f),
+            Self::Str(s) => str_repr(s),
+            Self::List(v) => format!("[{}]", join_reprs(v)),
+            Self::Tuple(v) if v.len() == 1 => format!("({},)", join_reprs(v)),
+            Self::Tuple(v) => format!("({})", join_reprs(v)),
+            Self::Range(a, b, 1) => format!("range({a}, {b})"),
+            Self::Range(a, b, s) => format!("range({a}, {b}, {s})"),
+            Self::Builtin(b) => format!("<built-in function {}>", b.name),
+            Self::Module(m) => format!("<module '{}' (built-in)>", m.name),
+            Self::Stream(Stream::Stdout) => {
+                "<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>".into()
+            }
+            Self::Stream(Stream::Stderr) => {
+                "<_io.TextIOWrapper name='<stderr>' mode='w' encoding='utf-8'>".into()
+            }
+            Self::Type(t) => format!("<class '{t}'>"),
+        }
+    }
+
+    /// Python `str()`.
+    pub(crate) fn to_str(&self) -> String {
+        match self {
+            Self::Str(s) => s.to_string(),
+            other => other.repr(),
+        }
+    }
+
+    /// A number as f64, for mixed arithmetic and comparisons.
+    pub(crate) fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Bool(b) => Some(f64::from(u8::from(*b))),
+            #[allow(clippy::cast_precision_loss)]
+            Self::Int(i) => Some(*i as f64),
+            Self::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// An int or bool as i64.
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match self {
+            Self::Bool(b) => Some(i64::from(*b)),
+            Self::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Python `==`.
+    pub(crate) fn py_eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::None, Self::None) => true,
+            (Self::Str(a), Self::Str(b)) => a == b,
+            (Self::List(a), Self::List(b)) | (Self::Tuple(a), Self::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.py_eq(y))
+            }
+            (&Self::Range(a, b, c), &Self::Range(d, e, f)) => (a, b, c) == (d, e, f),
+            (Self::Builtin(a), Self::Builtin(b)) => std::ptr::eq(*a, *b),
+            (Self::Module(a), Self::Module(b)) => std::ptr::eq(*a, *b),
+            (Self::Stream(a), Self::Stream(b)) => a == b,
+            (Self::Type(a), Self::Type(b)) => a == b,
+            (Self::Int(a), Self::Int(b)) => a == b,
+            (a, b) => match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            },
+        }
+    }
+}
+
+/// The display bundle of a value: its repr as `text/plain`.
+pub(crate) fn bundle(v: &Value) -> super::MimeBundle {
+    let mut b = super::MimeBundle::new();
+    b.insert("text/plain".into(), v.repr().into());
+    b
+}
+
+fn join_reprs(v: &[Value]) -> String {
+    v.iter().map(Value::repr).collect::<Vec<_>>().join(", ")
+}
+
+/// The number of items in `range(start, stop, step)`.
+pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = if step > 0 && start < stop {
+        (stop - start - 1) / step + 1
+    } else if step < 0 && start > stop {
+        (start - stop - 1) / (-step) + 1
+    } else {
+        0
+    };
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// Python's float repr: shortest round-trip digits, scientific below 1e-4 and from 1e16.
+pub(crate) fn float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if (-4..16).contains(&exp) {
+        let n = digits.len();
+        let body = if exp >= 0 {
+            let point = usize::try_from(exp).unwrap_or(0) + 1;
+            if n <= point {
+                format!("{digits}{}.0", "0".repeat(point - n))
+            } else {
+                format!("{}.{}", &digits[..point], &digits[point..])
+            }
+        } else {
+            let zeros = usize::try_from(-exp - 1).unwrap_or(0);
+            format!("0.{}{digits}", "0".repeat(zeros))
+        };
+        format!("{sign}{body}")
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{sign}{first}{frac}e{esign}{:02}", exp.abs())
+    }
+}
+
+/// Python's str repr: single quotes unless the text has one and no double quote.
+pub(crate) fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_reprs_match_python() {
+        for (x, s) in [
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (1e16, "1e+16"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (123_456_789_012_345_680.0, "1.2345678901234568e+17"),
+            (1e22, "1e+22"),
+            (-2.5, "-2.5"),
+            (1e15, "1000000000000000.0"),
+            (1.5e-7, "1.5e-07"),
+            (1e100, "1e+100"),
+            (f64::INFINITY, "inf"),
+            (-0.0, "-0.0"),
+        ] {
+            assert_eq!(float_repr(x), s);
+        }
+        assert_eq!(float_repr(f64::NAN), "nan");
+    }
+
+    #[test]
+    fn str_reprs_match_python() {
+        assert_eq!(str_repr("hello"), "'hello'");
+        assert_eq!(str_repr("it's"), "\"it's\"");
+        assert_eq!(str_repr("a'b\"c"), "'a\\'b\"c'");
+        assert_eq!(str_repr("\n\t\u{0}é"), "'\\n\\t\\x00é'");
+    }
+
+    #[test]
+    fn container_reprs() {
+        let one = Value::Tuple(Arc::new(vec![Value::Int(1)]));
+        assert_eq!(one.repr(), "(1,)");
+        let l = Value::List(Arc::new(vec![Value::Int(1), Value::str("a"), Value::None]));
+        assert_eq!(l.repr(), "[1, 'a', None]");
+        assert_eq!(range_len(0, 10, 3), 4);
+        assert_eq!(range_len(10, 0, -3), 4);
+        assert_eq!(range_len(0, 0, 1), 0);
+    }
+}

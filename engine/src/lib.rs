@@ -1,0 +1,10 @@
+//! Nereus engine: labelled chunked arrays over Zarr, and the cell language that drives them.
+//!
+//! The kernel talks to the engine only through [`lang::Interpreter`] (run a cell, complete,
+//! inspect) and [`exec::CancelToken`] (interrupt a running cell). It never sees protocol types.
+
+pub mod exec;
+pub mod lang;
+
+pub use exec::CancelToken;
+pub use lang::{Interpreter, LangError, MimeBundle, Output, Stream};
