@@ -1,0 +1,128 @@
+//! The execution queue: one thread runs execute_requests in order, wraps each in busy/idle,
+//! and aborts the queued ones after an error when the request asked for it.
+//!
+//! Outputs go to the iopub task through one ordered channel; before a reply is sent the queue
+//! waits until that task has written everything before it, so outputs always precede the reply.
+
+use super::{ExecuteArgs, Publish, Session};
+use crate::wire::{self, Request};
+use jupyter_protocol::{JupyterMessage, JupyterMessageContent, Status};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How long a reply waits for earlier outputs to be written before going out anyway.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the iopub task receives, in order.
+#[derive(Debug)]
+pub enum IopubItem {
+    /// A message to publish.
+    Msg(Box<JupyterMessage>),
+    /// Acknowledge once everything queued before it has been written.
+    Flush(mpsc::SyncSender<()>),
+}
+
+/// The channels the queue writes to.
+#[derive(Clone)]
+pub struct Outlets {
+    /// To the iopub task.
+    pub iopub: UnboundedSender<IopubItem>,
+    /// To the shell sender (replies).
+    pub shell: UnboundedSender<JupyterMessage>,
+}
+
+impl Outlets {
+    /// Publishes `content` on iopub as a child of `parent`; a closed channel means shutdown.
+    pub fn publish(&self, content: impl Into<JupyterMessageContent>, parent: &JupyterMessage) {
+        let _ = self
+            .iopub
+            .send(IopubItem::Msg(Box::new(wire::child(content, parent))));
+    }
+
+    /// Blocks until the iopub task has written everything queued so far.
+    pub fn flush(&self) {
+        let (tx, rx) = mpsc::sync_channel(1);
+        if self.iopub.send(IopubItem::Flush(tx)).is_ok() {
+            let _ = rx.recv_timeout(FLUSH_TIMEOUT);
+        }
+    }
+
+    /// Sends a shell reply.
+    pub fn reply(&self, content: impl Into<JupyterMessageContent>, parent: &JupyterMessage) {
+        let _ = self.shell.send(wire::child(content, parent));
+    }
+}
+
+/// [`Publish`] to iopub with a fixed parent.
+struct ToIopub<'a> {
+    outlets: &'a Outlets,
+    parent: &'a JupyterMessage,
+}
+
+impl Publish for ToIopub<'_> {
+    fn publish(&mut self, content: JupyterMessageContent) {
+        self.outlets.publish(content, self.parent);
+    }
+}
+
+/// Starts the execution thread; it ends when the job sender is dropped.
+pub fn spawn(
+    mut session: Session,
+    jobs: mpsc::Receiver<Request>,
+    outlets: Outlets,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("nereus-exec".to_owned())
+        .spawn(move || {
+            let mut next: Option<Request> = None;
+            loop {
+                let Some(req) = next.take().or_else(|| jobs.recv().ok()) else {
+                    return;
+                };
+                let args = ExecuteArgs::from_content(&req.content);
+                let Some(reply_sent) = run(&mut session, &args, &req, &outlets) else {
+                    continue;
+                };
+                if !args.stop_on_error {
+                    continue;
+                }
+                // Abort what was queued behind the error, as ipykernel does: every request read
+                // before its reply went out. Later ones were sent after the client saw it.
+                while let Ok(queued) = jobs.try_recv() {
+                    if queued.received > reply_sent {
+                        next = Some(queued);
+                        break;
+                    }
+                    log::info!("aborting {} after an error", queued.msg_id());
+                    outlets.publish(Status::busy(), &queued.parent);
+                    outlets.reply(session.aborted(), &queued.parent);
+                    outlets.publish(Status::idle(), &queued.parent);
+                }
+            }
+        })
+}
+
+/// Runs one request; if it ended in an error, when its reply was handed to the shell.
+fn run(
+    session: &mut Session,
+    args: &ExecuteArgs,
+    req: &Request,
+    outlets: &Outlets,
+) -> Option<Instant> {
+    outlets.publish(Status::busy(), &req.parent);
+    session.cancel_token().reset();
+    let reply = session.execute(
+        args,
+        &mut ToIopub {
+            outlets,
+            parent: &req.parent,
+        },
+    );
+    let failed = reply.status != jupyter_protocol::ReplyStatus::Ok;
+    outlets.flush();
+    let sent = Instant::now();
+    outlets.reply(reply, &req.parent);
+    outlets.publish(Status::idle(), &req.parent);
+    failed.then_some(sent)
+}
