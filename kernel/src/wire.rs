@@ -7,7 +7,7 @@
 use jupyter_protocol::{
     ConnectionInfo, Header, JupyterMessage, JupyterMessageContent, UnknownMessage,
 };
-use jupyter_zmq_client::{Connection, RawMessage};
+use jupyter_zmq_client::{Connection, RawMessage, RuntimeError};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -21,9 +21,12 @@ pub enum WireError {
     /// The socket failed.
     #[error("socket error: {0}")]
     Socket(#[from] zeromq::ZmqError),
-    /// Framing or signature check failed (missing delimiter, bad HMAC, too few parts).
-    #[error("rejected frames: {0}")]
-    Frames(#[from] jupyter_zmq_client::RuntimeError),
+    /// The HMAC signature is missing, not hex, or does not match the key.
+    #[error("bad signature: the message is not signed with this kernel's key")]
+    BadSignature,
+    /// Framing failed (missing delimiter, too few parts).
+    #[error("malformed frames: {0}")]
+    Frames(jupyter_zmq_client::RuntimeError),
     /// A frame that should hold JSON does not.
     #[error("malformed {part}: {source}")]
     Json {
@@ -134,7 +137,10 @@ pub fn parse_frames(
     frames: zeromq::ZmqMessage,
     mac: &Option<ring::hmac::Key>,
 ) -> Result<Request, WireError> {
-    let raw = RawMessage::from_multipart(frames, mac)?;
+    let raw = RawMessage::from_multipart(frames, mac).map_err(|e| match e {
+        RuntimeError::VerifyError(_) | RuntimeError::DecodeError(_) => WireError::BadSignature,
+        other => WireError::Frames(other),
+    })?;
     let json = |part: &'static str, bytes: &[u8]| {
         serde_json::from_slice::<Value>(bytes).map_err(|source| WireError::Json { part, source })
     };
@@ -301,7 +307,10 @@ mod tests {
                 frames(&[b"id", b"<IDS|MSG>", sig, HEADER, b"{}", b"{}", b"{}"]),
                 &key(),
             );
-            assert!(got.is_err(), "signature {sig:?} accepted");
+            assert!(
+                matches!(got, Err(WireError::BadSignature)),
+                "signature {sig:?}: {got:?}"
+            );
         }
     }
 
