@@ -1,5 +1,49 @@
-//! The executor: what runs computations. For now, the cancellation token every loop checks.
+//! The executor: runs plans chunk by chunk on a thread pool within a memory budget, with
+//! progress events and cancellation.
 
 mod cancel;
+mod cells;
+mod config;
+mod error;
+mod eval;
+mod progress;
+mod run;
 
 pub use cancel::{CancelToken, Cancelled};
+pub use config::ExecConfig;
+pub use error::ExecError;
+pub use progress::{Progress, ProgressFn};
+pub use run::{compute, Context};
+
+use crate::model::{Data, DataArray, Variable};
+use crate::ops::arith::expr_of;
+use std::sync::Arc;
+
+/// Computes a variable's values (a no-op when they are in memory).
+pub fn load_variable(var: &Variable, ctx: &Context<'_>) -> Result<Variable, ExecError> {
+    if var.data.is_loaded() {
+        return Ok(var.clone());
+    }
+    let block = compute(&expr_of(var), ctx)?;
+    Ok(Variable {
+        dims: var.dims.clone(),
+        data: Data::Memory(Arc::new(block)),
+        attrs: var.attrs.clone(),
+        encoding: var.encoding.clone(),
+    })
+}
+
+impl DataArray {
+    /// `.load()` / `.compute()`: the values and every coordinate in memory.
+    pub fn compute(&self, ctx: &Context<'_>) -> Result<DataArray, ExecError> {
+        Ok(DataArray {
+            name: self.name.clone(),
+            variable: load_variable(&self.variable, ctx)?,
+            coords: self
+                .coords
+                .iter()
+                .map(|(k, c)| Ok((k.clone(), load_variable(c, ctx)?)))
+                .collect::<Result<_, ExecError>>()?,
+        })
+    }
+}

@@ -190,7 +190,8 @@ async fn heartbeat_task(mut socket: zeromq::RepSocket) {
                 }
             }
             Err(e) => {
-                log::warn!("heartbeat recv: {e}");
+                // A client going away resets its connection; that is routine, not a fault.
+                log::debug!("heartbeat recv: {e}");
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }

@@ -1,0 +1,17 @@
+//! CF conventions (no I/O): fill values, scale/offset packing, `_Unsigned`, time units and
+//! calendars, as xarray's default `decode_cf` applies them.
+//!
+//! [`CfDecoder::new`] reads a variable's attributes once; [`CfDecoder::decode`] is the
+//! per-element path the executor fuses into its chunk pipelines.
+
+pub mod calendar;
+mod decoder;
+mod error;
+pub mod mask;
+pub mod scale_offset;
+pub mod time;
+
+pub use calendar::{format_compact, format_iso, format_numpy, Calendar, DateTime, NAT, NS_PER_DAY};
+pub use decoder::{CfDecoded, CfDecoder};
+pub use error::CodingError;
+pub use time::TimeUnits;

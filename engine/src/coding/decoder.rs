@@ -1,0 +1,275 @@
+//! The CF decoder of one variable: xarray's default `decode_cf` (mask and scale, `_Unsigned`,
+//! times) as a per-element function, built once from the attributes.
+
+use super::calendar::NAT;
+use super::mask::{collect_fills, in_storage};
+use super::scale_offset::{masked_dtype, ScaleOffset};
+use super::time::{is_time_units, TimeUnits};
+use super::{Calendar, CodingError};
+use crate::model::{Attrs, Block, DType, ToF64, TIME_CALENDAR_KEY};
+use ndarray::ArrayD;
+use serde_json::Value;
+
+/// A variable's CF decoding: storage value (as f64) -> decoded value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CfDecoder {
+    storage: DType,
+    out: DType,
+    /// `_Unsigned`: values below `lo` get `wrap` added (2^bits or -2^bits).
+    unsigned: Option<(f64, f64)>,
+    masked: Vec<f64>,
+    scale: f64,
+    offset: f64,
+    identity: bool,
+    time: Option<TimeUnits>,
+}
+
+/// What [`CfDecoder::new`] returns: the decoder and xarray's split of attrs and encoding.
+#[derive(Debug, Clone)]
+pub struct CfDecoded {
+    /// The decoder.
+    pub decoder: CfDecoder,
+    /// User attributes, with the CF keys removed.
+    pub attrs: Attrs,
+    /// The CF keys moved out of the attributes (`_FillValue`, `missing_value`, `scale_factor`,
+    /// `add_offset`, `_Unsigned`, `units` and `calendar` for times), plus
+    /// [`TIME_CALENDAR_KEY`] for times.
+    pub encoding: Attrs,
+}
+
+impl CfDecoder {
+    /// xarray's `decode_cf` (mask, scale, times) of variable `name` from its stored `attrs` and storage dtype.
+    ///
+    /// `zarr_fill` is the Zarr fill value when it acts as `_FillValue` (format 2, as xarray's
+    /// default `use_zarr_fill_value_as_mask` does), `None` otherwise.
+    pub fn decode_cf(
+        name: &str,
+        attrs: &Attrs,
+        storage: DType,
+        zarr_fill: Option<f64>,
+    ) -> Result<CfDecoded, CodingError> {
+        Self::build(name, attrs, storage, zarr_fill, true)
+    }
+
+    /// Mask and scale only (`decode_times=False`): `units`/`calendar` stay in the attributes
+    /// and [`CfDecoder::decode`] gives numbers in the time units. Returns
+    /// `(decoder, attrs, encoding)`.
+    pub fn from_attrs(
+        name: &str,
+        attrs: &Attrs,
+        storage: DType,
+        zarr_fill: Option<f64>,
+    ) -> Result<(Self, Attrs, Attrs), CodingError> {
+        let d = Self::build(name, attrs, storage, zarr_fill, false)?;
+        Ok((d.decoder, d.attrs, d.encoding))
+    }
+
+    /// A decoder that changes nothing (`mask_and_scale=False`).
+    pub fn identity(storage: DType) -> Self {
+        CfDecoder {
+            storage,
+            out: storage,
+            unsigned: None,
+            masked: Vec::new(),
+            scale: 1.0,
+            offset: 0.0,
+            identity: true,
+            time: None,
+        }
+    }
+
+    #[allow(clippy::float_cmp)] // numpy compares fill values exactly
+    fn build(
+        name: &str,
+        attrs: &Attrs,
+        storage: DType,
+        zarr_fill: Option<f64>,
+        decode_times: bool,
+    ) -> Result<CfDecoded, CodingError> {
+        let mut attrs = attrs.clone();
+        let mut encoding = Attrs::new();
+        let fills = collect_fills(name, &mut attrs, storage, zarr_fill)?;
+        let mut masked = fills.masked;
+        encoding.extend(fills.raw);
+
+        let mut effective = storage;
+        let mut unsigned = None;
+        if let Some(flag) = attrs.get("_Unsigned").cloned() {
+            let want = match &flag {
+                Value::String(s) => s.eq_ignore_ascii_case("true"),
+                Value::Bool(b) => *b,
+                _ => false,
+            };
+            if let Some((flipped, lo, wrap)) = unsigned_flip(storage, want) {
+                attrs.shift_remove("_Unsigned");
+                encoding.insert("_Unsigned".into(), flag);
+                effective = flipped;
+                unsigned = Some((lo, wrap));
+                // xarray reinterprets the `_FillValue` (only) in the new signedness.
+                if let Some(fv) = fills.fill_value.map(|v| in_storage(v, storage)) {
+                    if let Some(m) = masked.iter_mut().find(|m| **m == fv) {
+                        *m = flip(fv, lo, wrap);
+                    }
+                }
+            }
+        }
+
+        let (packing, raw) = ScaleOffset::collect(name, &mut attrs)?;
+        encoding.extend(raw);
+
+        let time = match attrs.get("units").and_then(Value::as_str) {
+            Some(units) if decode_times && is_time_units(units) => {
+                let calendar = match attrs.get("calendar") {
+                    Some(Value::String(c)) => Calendar::parse(c, name)?,
+                    _ => Calendar::Standard,
+                };
+                let t = TimeUnits::parse_for(name, units, calendar)?;
+                for key in ["units", "calendar"] {
+                    if let Some(v) = attrs.shift_remove(key) {
+                        encoding.insert(key.into(), v);
+                    }
+                }
+                encoding.insert(TIME_CALENDAR_KEY.into(), Value::from(calendar.name()));
+                Some(t)
+            }
+            _ => None,
+        };
+
+        let out = if time.is_some() {
+            DType::I64
+        } else if packing.is_present() {
+            packing.decoded_dtype(!masked.is_empty())
+        } else if !masked.is_empty() {
+            masked_dtype(effective)
+        } else {
+            effective
+        };
+        let identity =
+            unsigned.is_none() && masked.is_empty() && !packing.is_present() && time.is_none();
+        masked.shrink_to_fit();
+        let decoder = CfDecoder {
+            storage,
+            out,
+            unsigned,
+            masked,
+            scale: packing.scale_value(),
+            offset: packing.offset_value(),
+            identity,
+            time,
+        };
+        Ok(CfDecoded {
+            decoder,
+            attrs,
+            encoding,
+        })
+    }
+
+    /// Whether decoding changes nothing (values and dtype pass through).
+    #[inline]
+    pub fn is_identity(&self) -> bool {
+        self.identity
+    }
+
+    /// The storage dtype.
+    pub fn storage_dtype(&self) -> DType {
+        self.storage
+    }
+
+    /// The decoded dtype (`int64` ticks for times).
+    pub fn dtype(&self) -> DType {
+        self.out
+    }
+
+    /// The time units, if the variable holds CF times.
+    pub fn time(&self) -> Option<&TimeUnits> {
+        self.time.as_ref()
+    }
+
+    /// Decodes one stored value: `_Unsigned`, mask to NaN, then `x * scale + offset`. For times
+    /// this is the number in the time units; see [`CfDecoder::decode_time`].
+    #[inline]
+    pub fn decode(&self, x: f64) -> f64 {
+        let x = match self.unsigned {
+            Some((lo, wrap)) => flip(x, lo, wrap),
+            None => x,
+        };
+        if self.masked.contains(&x) {
+            return f64::NAN;
+        }
+        x * self.scale + self.offset
+    }
+
+    /// Decodes one stored value of a time variable to ticks (`NaT` when masked or out of range).
+    #[inline]
+    pub fn decode_time(&self, x: f64) -> i64 {
+        match &self.time {
+            Some(t) => t.decode(self.decode(x)),
+            None => NAT,
+        }
+    }
+
+    /// Encodes a decoded value back to storage units (NaN stays NaN; the inverse of `decode`
+    /// up to rounding, before `_Unsigned` and the fill value are applied).
+    #[inline]
+    pub fn encode(&self, y: f64) -> f64 {
+        (y - self.offset) / self.scale
+    }
+
+    /// Decodes a block of storage values into a block of [`CfDecoder::dtype`].
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn decode_block(&self, block: &Block) -> Block {
+        if self.identity {
+            return block.clone();
+        }
+        if self.time.is_some() {
+            return Block::I64(map(block, |x| self.decode_time(x)));
+        }
+        match self.out {
+            DType::F32 => Block::F32(map(block, |x| self.decode(x) as f32)),
+            DType::I64 => Block::I64(map(block, |x| self.decode(x) as i64)),
+            DType::I8 => Block::I8(map(block, |x| self.decode(x) as i8)),
+            DType::I16 => Block::I16(map(block, |x| self.decode(x) as i16)),
+            DType::I32 => Block::I32(map(block, |x| self.decode(x) as i32)),
+            DType::U8 => Block::U8(map(block, |x| self.decode(x) as u8)),
+            DType::U16 => Block::U16(map(block, |x| self.decode(x) as u16)),
+            DType::U32 => Block::U32(map(block, |x| self.decode(x) as u32)),
+            DType::U64 => Block::U64(map(block, |x| self.decode(x) as u64)),
+            DType::Bool => Block::Bool(map(block, |x| self.decode(x) != 0.0)),
+            DType::F64 => Block::F64(map(block, |x| self.decode(x))),
+        }
+    }
+}
+
+fn map<T>(block: &Block, f: impl Fn(f64) -> T) -> ArrayD<T> {
+    crate::with_block!(block, a => a.mapv(|v| f(v.to_f64())))
+}
+
+#[inline]
+fn flip(x: f64, lo: f64, wrap: f64) -> f64 {
+    if (wrap > 0.0 && x < lo) || (wrap < 0.0 && x >= lo) {
+        x + wrap
+    } else {
+        x
+    }
+}
+
+/// For `_Unsigned`: the reinterpreted dtype, the threshold and the amount added across it.
+fn unsigned_flip(storage: DType, want_unsigned: bool) -> Option<(DType, f64, f64)> {
+    let (to, bits) = match (storage, want_unsigned) {
+        (DType::I8, true) => (DType::U8, 8),
+        (DType::I16, true) => (DType::U16, 16),
+        (DType::I32, true) => (DType::U32, 32),
+        (DType::I64, true) => (DType::U64, 64),
+        (DType::U8, false) => (DType::I8, 8),
+        (DType::U16, false) => (DType::I16, 16),
+        (DType::U32, false) => (DType::I32, 32),
+        (DType::U64, false) => (DType::I64, 64),
+        _ => return None,
+    };
+    let span = 2f64.powi(bits);
+    Some(if want_unsigned {
+        (to, 0.0, span)
+    } else {
+        (to, span / 2.0, -span)
+    })
+}

@@ -1,0 +1,62 @@
+//! Errors of CF decoding: each names the variable and the attribute or unit string at fault.
+
+/// A CF attribute that cannot be interpreted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodingError {
+    /// `units` looks like a time (`... since ...`) but cannot be parsed.
+    #[error("variable `{variable}`: cannot decode time units `{units}`: {reason}")]
+    TimeUnits {
+        /// The variable.
+        variable: String,
+        /// The unit string as stored.
+        units: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A date label (e.g. in `sel(time="2000-01-15")`) that cannot be read.
+    #[error("cannot read date `{text}`: {reason}")]
+    BadDate {
+        /// The label as given.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The `calendar` attribute names no calendar we know.
+    #[error("variable `{variable}`: unknown calendar `{calendar}`{}", did_you_mean(.suggestion.as_deref()))]
+    Calendar {
+        /// The variable.
+        variable: String,
+        /// The calendar as stored.
+        calendar: String,
+        /// The closest known calendar name, if any is close.
+        suggestion: Option<String>,
+    },
+    /// A CF attribute (`_FillValue`, `scale_factor`, ...) has a value of the wrong kind.
+    #[error("variable `{variable}`: attribute `{attr}` = {value} is not usable: {reason}")]
+    BadAttr {
+        /// The variable.
+        variable: String,
+        /// The attribute name.
+        attr: String,
+        /// The value as stored (JSON).
+        value: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// A time value does not fit in datetime64[ns] (years 1678..2262).
+    #[error("variable `{variable}`: time {value} {units} is outside the datetime64[ns] range")]
+    TimeOutOfRange {
+        /// The variable.
+        variable: String,
+        /// The encoded value.
+        value: f64,
+        /// The units it is counted in.
+        units: String,
+    },
+}
+
+fn did_you_mean(s: Option<&str>) -> String {
+    s.map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}

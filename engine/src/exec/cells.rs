@@ -1,0 +1,212 @@
+//! Reduction accumulators: one small cell per output element, fed values and merged in a
+//! fixed order, so results do not depend on how many threads ran.
+
+use crate::ops::ReduceOp;
+
+/// A mergeable accumulator for one output element.
+pub(crate) trait Cell: Copy + Default + Send + Sync {
+    /// Adds one value (NaN is noted, not added).
+    fn push(&mut self, x: f64);
+    /// Folds another cell in (the other covers values after this one's).
+    fn merge(&mut self, other: &Self);
+    /// The reduction's value.
+    fn finish(&self, op: ReduceOp, skipna: bool, ddof: u32) -> f64;
+}
+
+/// Count and compensated (Kahan-Neumaier) sum: for sum, mean and count.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SumCell {
+    n: f64,
+    sum: f64,
+    comp: f64,
+    nan: bool,
+}
+
+impl SumCell {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        self.comp += if self.sum.abs() >= x.abs() {
+            (self.sum - t) + x
+        } else {
+            (x - t) + self.sum
+        };
+        self.sum = t;
+    }
+}
+
+impl Cell for SumCell {
+    #[inline]
+    fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan = true;
+        } else {
+            self.n += 1.0;
+            self.add(x);
+        }
+    }
+
+    fn merge(&mut self, o: &Self) {
+        self.n += o.n;
+        self.add(o.sum);
+        self.comp += o.comp;
+        self.nan |= o.nan;
+    }
+
+    fn finish(&self, op: ReduceOp, skipna: bool, _ddof: u32) -> f64 {
+        let total = self.sum + self.comp;
+        match op {
+            ReduceOp::Count => self.n,
+            _ if self.nan && !skipna => f64::NAN,
+            ReduceOp::Mean if self.n == 0.0 => f64::NAN,
+            ReduceOp::Mean => total / self.n,
+            _ => total,
+        }
+    }
+}
+
+/// Count, mean and sum of squared deviations (Welford, merged with Chan's formula).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MomentCell {
+    n: f64,
+    mean: f64,
+    m2: f64,
+    nan: bool,
+}
+
+impl Cell for MomentCell {
+    #[inline]
+    fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan = true;
+            return;
+        }
+        self.n += 1.0;
+        let d = x - self.mean;
+        self.mean += d / self.n;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn merge(&mut self, o: &Self) {
+        self.nan |= o.nan;
+        if o.n == 0.0 {
+            return;
+        }
+        if self.n == 0.0 {
+            let nan = self.nan;
+            *self = *o;
+            self.nan = nan;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n / n;
+        self.m2 += o.m2 + d * d * self.n * o.n / n;
+        self.n = n;
+    }
+
+    fn finish(&self, op: ReduceOp, skipna: bool, ddof: u32) -> f64 {
+        if self.nan && !skipna {
+            return f64::NAN;
+        }
+        let denominator = self.n - f64::from(ddof);
+        if denominator <= 0.0 {
+            return f64::NAN;
+        }
+        let var = self.m2 / denominator;
+        if op == ReduceOp::Std {
+            var.sqrt()
+        } else {
+            var
+        }
+    }
+}
+
+/// Running minimum or maximum (`MAX` picks which).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExtremeCell<const MAX: bool> {
+    v: f64,
+    seen: bool,
+    nan: bool,
+}
+
+impl<const MAX: bool> Default for ExtremeCell<MAX> {
+    fn default() -> Self {
+        Self {
+            v: f64::NAN,
+            seen: false,
+            nan: false,
+        }
+    }
+}
+
+impl<const MAX: bool> Cell for ExtremeCell<MAX> {
+    #[inline]
+    fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan = true;
+        } else if !self.seen || (MAX && x > self.v) || (!MAX && x < self.v) {
+            self.v = x;
+            self.seen = true;
+        }
+    }
+
+    fn merge(&mut self, o: &Self) {
+        self.nan |= o.nan;
+        if o.seen {
+            self.push(o.v);
+        }
+    }
+
+    fn finish(&self, _op: ReduceOp, skipna: bool, _ddof: u32) -> f64 {
+        if self.nan && !skipna {
+            f64::NAN
+        } else {
+            self.v
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // the expected values are exact
+mod tests {
+    use super::*;
+
+    fn fold<C: Cell>(xs: &[f64], split: usize) -> C {
+        let mut a = C::default();
+        let mut b = C::default();
+        xs[..split].iter().for_each(|&x| a.push(x));
+        xs[split..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        a
+    }
+
+    #[test]
+    fn merged_cells_match_direct_formulas() {
+        let xs = [1.0, 2.0, f64::NAN, 4.0, 10.0];
+        for split in 0..=xs.len() {
+            let s: SumCell = fold(&xs, split);
+            assert_eq!(s.finish(ReduceOp::Sum, true, 0), 17.0);
+            assert_eq!(s.finish(ReduceOp::Count, false, 0), 4.0);
+            assert!(s.finish(ReduceOp::Mean, false, 0).is_nan());
+            let m: MomentCell = fold(&xs, split);
+            // numpy: np.nanvar([1, 2, 4, 10], ddof=1) == 16.25
+            assert!((m.finish(ReduceOp::Var, true, 1) - 16.25).abs() < 1e-12);
+            let mx: ExtremeCell<true> = fold(&xs, split);
+            assert_eq!(mx.finish(ReduceOp::Max, true, 0), 10.0);
+            let mn: ExtremeCell<false> = fold(&xs, split);
+            assert_eq!(mn.finish(ReduceOp::Min, true, 0), 1.0);
+        }
+    }
+
+    #[test]
+    fn compensated_sum_keeps_small_terms() {
+        let mut s = SumCell::default();
+        s.push(1e16);
+        for _ in 0..1000 {
+            s.push(1.0);
+        }
+        s.push(-1e16);
+        assert_eq!(s.finish(ReduceOp::Sum, true, 0), 1000.0);
+    }
+}

@@ -1,0 +1,136 @@
+//! Evaluates an element-wise plan over one region of its output, as `f64` values: reads the
+//! source region, CF-decodes, selects and combines operands with broadcasting.
+//!
+//! Reductions inside the plan must have been computed first (see `run::materialize`).
+
+use super::error::ExecError;
+use crate::model::{Block, ToF64};
+use crate::ops::{Expr, MapOp, Node, Sel};
+use crate::with_block;
+use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Slice, Zip};
+
+/// The values of `expr` over the region `start .. start + shape`.
+pub(crate) fn eval(
+    expr: &Expr,
+    start: &[usize],
+    shape: &[usize],
+) -> Result<ArrayD<f64>, ExecError> {
+    if shape.contains(&0) {
+        return Ok(ArrayD::zeros(IxDyn(shape)));
+    }
+    match &expr.node {
+        Node::Source { source, decoder } => {
+            let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<_>>();
+            let block = source.read_region(&to_u64(start), &to_u64(shape))?;
+            Ok(with_block!(&block, a => {
+                if decoder.is_identity() {
+                    a.mapv(ToF64::to_f64)
+                } else {
+                    a.mapv(|x| decoder.decode(x.to_f64()))
+                }
+            }))
+        }
+        Node::Memory(block) => Ok(slice_block(block, start, shape)),
+        Node::Scalar(x) => Ok(ArrayD::from_elem(IxDyn(&[]), *x)),
+        Node::Select { input, sel } => eval_select(input, sel, start, shape),
+        Node::Map { op, inputs } => eval_map(*op, inputs, start, shape),
+        Node::Reduce { .. } => unreachable!("reductions are materialized before evaluation"),
+    }
+}
+
+fn slice_block(block: &Block, start: &[usize], shape: &[usize]) -> ArrayD<f64> {
+    with_block!(block, a => a
+        .slice_each_axis(|ax| {
+            let i = ax.axis.index();
+            Slice::from(start[i]..start[i] + shape[i])
+        })
+        .mapv(ToF64::to_f64))
+}
+
+fn eval_select(
+    input: &Expr,
+    sel: &[Sel],
+    start: &[usize],
+    shape: &[usize],
+) -> Result<ArrayD<f64>, ExecError> {
+    // The input region covering the wanted positions, then the positions within it.
+    let mut in_start = Vec::with_capacity(sel.len());
+    let mut in_shape = Vec::with_capacity(sel.len());
+    let mut picks: Vec<Option<Vec<usize>>> = Vec::with_capacity(sel.len());
+    let mut out_axis = 0;
+    for s in sel {
+        if let Sel::Index(i) = s {
+            in_start.push(*i);
+            in_shape.push(1);
+            picks.push(None);
+        } else {
+            let (a, n) = (start[out_axis], shape[out_axis]);
+            out_axis += 1;
+            let positions: Vec<usize> = (a..a + n).map(|j| s.position(j)).collect();
+            let lo = positions.iter().copied().min().unwrap_or(0);
+            let hi = positions.iter().copied().max().map_or(0, |m| m + 1);
+            in_start.push(lo);
+            in_shape.push(hi - lo);
+            picks.push(Some(positions.iter().map(|p| p - lo).collect()));
+        }
+    }
+    let mut values = eval(input, &in_start, &in_shape)?;
+    for (axis, pick) in picks.iter().enumerate().rev() {
+        values = match pick {
+            None => values.index_axis_move(Axis(axis), 0),
+            Some(p) if p.iter().enumerate().all(|(i, &x)| i == x) => values,
+            Some(p) => values.select(Axis(axis), p),
+        };
+    }
+    Ok(values)
+}
+
+/// An operand's values laid out on the output's axes (missing axes of length 1).
+fn on_output_axes(values: ArrayD<f64>, axes: &[usize], ndim: usize) -> ArrayD<f64> {
+    let mut order: Vec<usize> = (0..axes.len()).collect();
+    order.sort_by_key(|&i| axes[i]);
+    let mut v = values.permuted_axes(IxDyn(&order));
+    let mut present: Vec<usize> = axes.to_vec();
+    present.sort_unstable();
+    for o in 0..ndim {
+        if present.binary_search(&o).is_err() {
+            v.insert_axis_inplace(Axis(o));
+        }
+    }
+    v
+}
+
+fn eval_map(
+    op: MapOp,
+    inputs: &[(std::sync::Arc<Expr>, Vec<usize>)],
+    start: &[usize],
+    shape: &[usize],
+) -> Result<ArrayD<f64>, ExecError> {
+    let mut operands = Vec::with_capacity(inputs.len());
+    for (input, axes) in inputs {
+        let s: Vec<usize> = axes.iter().map(|&o| start[o]).collect();
+        let n: Vec<usize> = axes.iter().map(|&o| shape[o]).collect();
+        operands.push(on_output_axes(eval(input, &s, &n)?, axes, shape.len()));
+    }
+    let view = |i: usize| -> ArrayViewD<'_, f64> {
+        operands[i]
+            .broadcast(IxDyn(shape))
+            .unwrap_or_else(|| unreachable!("operands are laid out to broadcast"))
+    };
+    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+    match operands.len() {
+        1 => Zip::from(&mut out)
+            .and(&view(0))
+            .for_each(|o, &a| *o = op.apply(a, 0.0, 0.0)),
+        2 => Zip::from(&mut out)
+            .and(&view(0))
+            .and(&view(1))
+            .for_each(|o, &a, &b| *o = op.apply(a, b, 0.0)),
+        _ => Zip::from(&mut out)
+            .and(&view(0))
+            .and(&view(1))
+            .and(&view(2))
+            .for_each(|o, &a, &b, &c| *o = op.apply(a, b, c)),
+    }
+    Ok(out)
+}

@@ -1,0 +1,20 @@
+//! The data model: dtypes, typed in-memory blocks, attributes, variables, arrays and datasets.
+//!
+//! Nothing here reads files or computes; `io` produces these values, `ops` plans over them and
+//! `exec` computes them.
+
+mod attrs;
+mod block;
+mod dataarray;
+mod dataset;
+mod dtype;
+mod lazy;
+mod variable;
+
+pub use attrs::Attrs;
+pub use block::{Block, ToF64};
+pub use dataarray::DataArray;
+pub use dataset::Dataset;
+pub use dtype::DType;
+pub use lazy::{Data, LazyArray};
+pub use variable::{Variable, TIME_CALENDAR_KEY};

@@ -1,0 +1,168 @@
+//! A block: an in-memory N-d array of one dtype (a decoded chunk, or a computed result).
+
+use super::DType;
+use ndarray::ArrayD;
+
+/// A typed, in-memory N-d array in C order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Block {
+    /// `bool`.
+    Bool(ArrayD<bool>),
+    /// `int8`.
+    I8(ArrayD<i8>),
+    /// `int16`.
+    I16(ArrayD<i16>),
+    /// `int32`.
+    I32(ArrayD<i32>),
+    /// `int64`.
+    I64(ArrayD<i64>),
+    /// `uint8`.
+    U8(ArrayD<u8>),
+    /// `uint16`.
+    U16(ArrayD<u16>),
+    /// `uint32`.
+    U32(ArrayD<u32>),
+    /// `uint64`.
+    U64(ArrayD<u64>),
+    /// `float32`.
+    F32(ArrayD<f32>),
+    /// `float64`.
+    F64(ArrayD<f64>),
+}
+
+/// Runs `$body` with `$a` bound to the inner `ArrayD<T>` of any variant.
+#[macro_export]
+macro_rules! with_block {
+    ($block:expr, $a:ident => $body:expr) => {
+        match $block {
+            $crate::model::Block::Bool($a) => $body,
+            $crate::model::Block::I8($a) => $body,
+            $crate::model::Block::I16($a) => $body,
+            $crate::model::Block::I32($a) => $body,
+            $crate::model::Block::I64($a) => $body,
+            $crate::model::Block::U8($a) => $body,
+            $crate::model::Block::U16($a) => $body,
+            $crate::model::Block::U32($a) => $body,
+            $crate::model::Block::U64($a) => $body,
+            $crate::model::Block::F32($a) => $body,
+            $crate::model::Block::F64($a) => $body,
+        }
+    };
+}
+
+/// Builds the same variant from `$body`, with `$a` bound to the inner `ArrayD<T>`.
+#[macro_export]
+macro_rules! map_block {
+    ($block:expr, $a:ident => $body:expr) => {
+        match $block {
+            $crate::model::Block::Bool($a) => $crate::model::Block::Bool($body),
+            $crate::model::Block::I8($a) => $crate::model::Block::I8($body),
+            $crate::model::Block::I16($a) => $crate::model::Block::I16($body),
+            $crate::model::Block::I32($a) => $crate::model::Block::I32($body),
+            $crate::model::Block::I64($a) => $crate::model::Block::I64($body),
+            $crate::model::Block::U8($a) => $crate::model::Block::U8($body),
+            $crate::model::Block::U16($a) => $crate::model::Block::U16($body),
+            $crate::model::Block::U32($a) => $crate::model::Block::U32($body),
+            $crate::model::Block::U64($a) => $crate::model::Block::U64($body),
+            $crate::model::Block::F32($a) => $crate::model::Block::F32($body),
+            $crate::model::Block::F64($a) => $crate::model::Block::F64($body),
+        }
+    };
+}
+
+/// Lossy conversion of an element to `f64` (what computations run in).
+pub trait ToF64: Copy + Send + Sync + 'static {
+    /// The value as `f64` (`true` is 1).
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! to_f64_as {
+    ($($t:ty),*) => {$(
+        impl ToF64 for $t {
+            #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+to_f64_as!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+impl ToF64 for bool {
+    fn to_f64(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+}
+
+impl Block {
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        match self {
+            Block::Bool(_) => DType::Bool,
+            Block::I8(_) => DType::I8,
+            Block::I16(_) => DType::I16,
+            Block::I32(_) => DType::I32,
+            Block::I64(_) => DType::I64,
+            Block::U8(_) => DType::U8,
+            Block::U16(_) => DType::U16,
+            Block::U32(_) => DType::U32,
+            Block::U64(_) => DType::U64,
+            Block::F32(_) => DType::F32,
+            Block::F64(_) => DType::F64,
+        }
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        with_block!(self, a => a.shape())
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        with_block!(self, a => a.len())
+    }
+
+    /// Whether there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `f64` values cast to `dtype` (NaN to 0 and saturating for integers, as numpy's
+    /// `astype` does on most platforms).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    pub fn from_f64(values: ArrayD<f64>, dtype: DType) -> Block {
+        match dtype {
+            DType::Bool => Block::Bool(values.mapv(|x| x != 0.0)),
+            DType::I8 => Block::I8(values.mapv(|x| x as i8)),
+            DType::I16 => Block::I16(values.mapv(|x| x as i16)),
+            DType::I32 => Block::I32(values.mapv(|x| x as i32)),
+            DType::I64 => Block::I64(values.mapv(|x| x as i64)),
+            DType::U8 => Block::U8(values.mapv(|x| x as u8)),
+            DType::U16 => Block::U16(values.mapv(|x| x as u16)),
+            DType::U32 => Block::U32(values.mapv(|x| x as u32)),
+            DType::U64 => Block::U64(values.mapv(|x| x as u64)),
+            DType::F32 => Block::F32(values.mapv(|x| x as f32)),
+            DType::F64 => Block::F64(values),
+        }
+    }
+
+    /// The values as `f64`, in the same shape.
+    pub fn to_f64(&self) -> ArrayD<f64> {
+        with_block!(self, a => a.mapv(ToF64::to_f64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp)]
+    fn converts_and_reports() {
+        let b = Block::I16(ArrayD::from_shape_vec(vec![2, 2], vec![1, -2, 3, 4]).expect("shape"));
+        assert_eq!(b.dtype(), DType::I16);
+        assert_eq!(b.shape(), &[2, 2]);
+        assert_eq!(b.to_f64().iter().sum::<f64>(), 6.0);
+    }
+}

@@ -1,0 +1,16 @@
+//! The lazy plan: indexing, arithmetic and reductions on data arrays build an expression tree
+//! over chunked sources; nothing is read until `exec` runs it.
+
+pub mod arith;
+pub mod error;
+pub mod expr;
+pub mod index;
+pub mod open;
+pub mod reduce;
+pub mod select;
+
+pub use arith::Operand;
+pub use error::PlanError;
+pub use expr::{Expr, MapOp, Node, ReduceOp, Sel};
+pub use open::{open_zarr, OpenError, OpenOptions};
+pub use select::{Indexer, Label, LabelIndexer};

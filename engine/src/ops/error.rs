@@ -1,0 +1,144 @@
+//! Errors building a plan: unknown names, mismatched shapes, bad indexers; each says what was
+//! expected and suggests the closest valid name.
+
+/// An error in what an operation was asked to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// A dimension that the array does not have.
+    #[error("no dimension {name:?}{}; the dimensions are {}", suggest(.suggestion.as_ref()), list(.valid))]
+    UnknownDim {
+        /// What was asked for.
+        name: String,
+        /// Closest valid dimension.
+        suggestion: Option<String>,
+        /// Every valid dimension.
+        valid: Vec<String>,
+    },
+    /// A variable that the dataset does not have.
+    #[error("no variable {name:?}{}; the variables are {}", suggest(.suggestion.as_ref()), list(.valid))]
+    UnknownVariable {
+        /// What was asked for.
+        name: String,
+        /// Closest valid name.
+        suggestion: Option<String>,
+        /// Every valid name.
+        valid: Vec<String>,
+    },
+    /// An integer position outside the dimension.
+    #[error("index {index} is out of bounds for dimension {dim:?} of size {size}")]
+    OutOfBounds {
+        /// Dimension.
+        dim: String,
+        /// The position asked for.
+        index: i64,
+        /// The dimension's size.
+        size: usize,
+    },
+    /// A slice step that is not supported.
+    #[error("slice step {step} on dimension {dim:?}: only positive steps are supported")]
+    BadStep {
+        /// Dimension.
+        dim: String,
+        /// The step.
+        step: i64,
+    },
+    /// Two operands disagree on the size of a shared dimension.
+    #[error("dimension {dim:?} has size {left} on the left and {right} on the right")]
+    SizeMismatch {
+        /// Dimension.
+        dim: String,
+        /// Size in the left operand.
+        left: usize,
+        /// Size in the right operand.
+        right: usize,
+    },
+    /// `sel` needs a 1-D coordinate along the dimension.
+    #[error(
+        "cannot select by label along {dim:?}: it has no 1-D coordinate (use isel for positions)"
+    )]
+    NoIndex {
+        /// Dimension.
+        dim: String,
+    },
+    /// A label not in the index.
+    #[error(
+        "label {label} not found in coordinate {dim:?} (use method=\"nearest\" for the closest)"
+    )]
+    LabelNotFound {
+        /// Dimension.
+        dim: String,
+        /// The label, as shown to the user.
+        label: String,
+    },
+    /// A label of the wrong kind for the index (a date for numbers, or the reverse).
+    #[error("label {label} does not fit coordinate {dim:?}: {why}")]
+    BadLabel {
+        /// Dimension.
+        dim: String,
+        /// The label.
+        label: String,
+        /// What was expected.
+        why: String,
+    },
+    /// The operation does not apply to this dtype.
+    #[error("{op} is not defined for dtype {dtype}")]
+    BadDtype {
+        /// The operation.
+        op: String,
+        /// The dtype.
+        dtype: String,
+    },
+}
+
+fn suggest(s: Option<&String>) -> String {
+    s.map(|s| format!("; did you mean {s:?}?"))
+        .unwrap_or_default()
+}
+
+fn list(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".to_owned()
+    } else {
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| {
+            *d <= (c.len().max(name.len()) / 2).max(1) || c.contains(name) || name.contains(c)
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_owned())
+}
+
+/// An [`PlanError::UnknownDim`] for `name` among `dims`.
+pub fn unknown_dim(name: &str, dims: &[String]) -> PlanError {
+    PlanError::UnknownDim {
+        name: name.to_owned(),
+        suggestion: closest(name, dims.iter().map(String::as_str)),
+        valid: dims.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let dims = vec!["time_counter".to_owned(), "y".to_owned(), "x".to_owned()];
+        let msg = unknown_dim("time", &dims).to_string();
+        assert!(msg.contains("did you mean \"time_counter\""), "{msg}");
+        assert!(!unknown_dim("latitude", &dims)
+            .to_string()
+            .contains("did you mean"));
+    }
+}

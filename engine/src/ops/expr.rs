@@ -1,0 +1,381 @@
+//! The logical plan: an expression tree over chunked sources, with its shape, dtype and chunks.
+//!
+//! Data only: building a node computes nothing and reads nothing; `exec` runs plans.
+
+use crate::coding::CfDecoder;
+use crate::io::ChunkSource;
+use crate::model::{Block, DType, LazyArray};
+use std::any::Any;
+use std::sync::Arc;
+
+/// Element-wise operations; each takes the listed number of inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MapOp {
+    /// `-x`.
+    Neg,
+    /// `abs(x)`.
+    Abs,
+    /// `sqrt(x)`.
+    Sqrt,
+    /// `exp(x)`.
+    Exp,
+    /// Natural log.
+    Log,
+    /// `isnan(x)`.
+    IsNan,
+    /// `~x` on booleans.
+    Not,
+    /// `a + b`.
+    Add,
+    /// `a - b`.
+    Sub,
+    /// `a * b`.
+    Mul,
+    /// `a / b`.
+    Div,
+    /// `a ** b`.
+    Pow,
+    /// `a > b`.
+    Gt,
+    /// `a >= b`.
+    Ge,
+    /// `a < b`.
+    Lt,
+    /// `a <= b`.
+    Le,
+    /// `a == b`.
+    Eq,
+    /// `a != b`.
+    Ne,
+    /// `a & b` on booleans.
+    And,
+    /// `a | b` on booleans.
+    Or,
+    /// `b` where `a` is NaN, else `a` (fillna).
+    FillNa,
+    /// `where(cond, x, other)`: three inputs.
+    Where,
+}
+
+impl MapOp {
+    /// Applies the operation to one element of each input (computations run in `f64`).
+    #[inline]
+    #[allow(clippy::float_cmp)] // == and != on values are the operations themselves
+    pub fn apply(self, a: f64, b: f64, c: f64) -> f64 {
+        let truth = |x: f64| x != 0.0 && !x.is_nan();
+        let flag = |p: bool| if p { 1.0 } else { 0.0 };
+        match self {
+            MapOp::Neg => -a,
+            MapOp::Abs => a.abs(),
+            MapOp::Sqrt => a.sqrt(),
+            MapOp::Exp => a.exp(),
+            MapOp::Log => a.ln(),
+            MapOp::IsNan => flag(a.is_nan()),
+            MapOp::Not => flag(!truth(a)),
+            MapOp::Add => a + b,
+            MapOp::Sub => a - b,
+            MapOp::Mul => a * b,
+            MapOp::Div => a / b,
+            MapOp::Pow => a.powf(b),
+            MapOp::Gt => flag(a > b),
+            MapOp::Ge => flag(a >= b),
+            MapOp::Lt => flag(a < b),
+            MapOp::Le => flag(a <= b),
+            MapOp::Eq => flag(a == b),
+            MapOp::Ne => flag(a != b),
+            MapOp::And => flag(truth(a) && truth(b)),
+            MapOp::Or => flag(truth(a) || truth(b)),
+            MapOp::FillNa => {
+                if a.is_nan() {
+                    b
+                } else {
+                    a
+                }
+            }
+            MapOp::Where => {
+                if truth(a) {
+                    b
+                } else {
+                    c
+                }
+            }
+        }
+    }
+
+    /// How many inputs the operation takes.
+    pub fn arity(self) -> usize {
+        match self {
+            MapOp::Neg
+            | MapOp::Abs
+            | MapOp::Sqrt
+            | MapOp::Exp
+            | MapOp::Log
+            | MapOp::IsNan
+            | MapOp::Not => 1,
+            MapOp::Where => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// Reductions over dimensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReduceOp {
+    /// Sum.
+    Sum,
+    /// Arithmetic mean.
+    Mean,
+    /// Minimum.
+    Min,
+    /// Maximum.
+    Max,
+    /// Standard deviation with `ddof`.
+    Std,
+    /// Variance with `ddof`.
+    Var,
+    /// Number of non-missing values.
+    Count,
+}
+
+impl ReduceOp {
+    /// The method name, as xarray spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReduceOp::Sum => "sum",
+            ReduceOp::Mean => "mean",
+            ReduceOp::Min => "min",
+            ReduceOp::Max => "max",
+            ReduceOp::Std => "std",
+            ReduceOp::Var => "var",
+            ReduceOp::Count => "count",
+        }
+    }
+}
+
+/// How one input axis is selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sel {
+    /// One position; the axis is dropped.
+    Index(usize),
+    /// `len` positions from `start` every `step` (step >= 1).
+    Range {
+        /// First position.
+        start: usize,
+        /// Step between positions.
+        step: usize,
+        /// Number of positions.
+        len: usize,
+    },
+    /// Arbitrary positions, in order.
+    List(Vec<usize>),
+}
+
+impl Sel {
+    /// Output length along this axis, or `None` if the axis is dropped.
+    pub fn out_len(&self) -> Option<usize> {
+        match self {
+            Sel::Index(_) => None,
+            Sel::Range { len, .. } => Some(*len),
+            Sel::List(v) => Some(v.len()),
+        }
+    }
+
+    /// The input position of output position `j`.
+    pub fn position(&self, j: usize) -> usize {
+        match self {
+            Sel::Index(i) => *i,
+            Sel::Range { start, step, .. } => start + j * step,
+            Sel::List(v) => v[j],
+        }
+    }
+}
+
+/// A node of the plan.
+#[derive(Debug)]
+pub enum Node {
+    /// An array in storage, CF-decoded on the fly.
+    Source {
+        /// The reader.
+        source: Arc<dyn ChunkSource>,
+        /// CF decoding applied to every element.
+        decoder: Arc<CfDecoder>,
+    },
+    /// Values in memory.
+    Memory(Arc<Block>),
+    /// A Python scalar: it takes the other operand's dtype where numpy would (NEP 50).
+    Scalar(f64),
+    /// Positions selected along each input axis.
+    Select {
+        /// The input.
+        input: Arc<Expr>,
+        /// One per input axis.
+        sel: Vec<Sel>,
+    },
+    /// An element-wise operation with broadcasting: each input comes with, for each of its
+    /// axes, the output axis it maps to.
+    Map {
+        /// The operation.
+        op: MapOp,
+        /// Inputs with their axis maps.
+        inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+    },
+    /// A reduction over some axes of the input.
+    Reduce {
+        /// The reduction.
+        op: ReduceOp,
+        /// The input.
+        input: Arc<Expr>,
+        /// Reduced input axes, ascending.
+        axes: Vec<usize>,
+        /// Skip NaN.
+        skipna: bool,
+        /// Delta degrees of freedom for std and var.
+        ddof: u32,
+    },
+}
+
+/// A plan node with its shape and dtype.
+#[derive(Debug)]
+pub struct Expr {
+    /// What to compute.
+    pub node: Node,
+    shape: Vec<usize>,
+    dtype: DType,
+}
+
+impl Expr {
+    /// Wraps a node whose shape and dtype the caller computed.
+    pub(crate) fn new(node: Node, shape: Vec<usize>, dtype: DType) -> Arc<Self> {
+        Arc::new(Self { node, shape, dtype })
+    }
+
+    /// A source node.
+    pub fn source(source: Arc<dyn ChunkSource>, decoder: CfDecoder) -> Arc<Self> {
+        let shape = source
+            .shape()
+            .iter()
+            .map(|&n| usize::try_from(n).unwrap_or(usize::MAX))
+            .collect();
+        let dtype = decoder.dtype();
+        Self::new(
+            Node::Source {
+                source,
+                decoder: Arc::new(decoder),
+            },
+            shape,
+            dtype,
+        )
+    }
+
+    /// An in-memory node.
+    pub fn memory(block: Arc<Block>) -> Arc<Self> {
+        let shape = block.shape().to_vec();
+        let dtype = block.dtype();
+        Self::new(Node::Memory(block), shape, dtype)
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// Whether this is a Python scalar (weak dtype).
+    pub fn is_scalar(&self) -> bool {
+        matches!(self.node, Node::Scalar(_))
+    }
+
+    /// Chunk sizes along each axis: where storage chunks (or operands' chunks) split it.
+    pub fn chunk_sizes(&self) -> Vec<Vec<usize>> {
+        self.splits()
+            .into_iter()
+            .zip(&self.shape)
+            .map(|(cuts, &n)| {
+                let mut sizes = Vec::new();
+                let mut prev = 0;
+                for c in cuts.into_iter().chain(std::iter::once(n)) {
+                    if c > prev {
+                        sizes.push(c - prev);
+                        prev = c;
+                    }
+                }
+                if sizes.is_empty() {
+                    sizes.push(0);
+                }
+                sizes
+            })
+            .collect()
+    }
+
+    /// Interior split points per axis (ascending, excluding 0 and the length).
+    fn splits(&self) -> Vec<Vec<usize>> {
+        match &self.node {
+            Node::Source { source, .. } => source
+                .chunks()
+                .iter()
+                .zip(&self.shape)
+                .map(|(&c, &n)| {
+                    let c = usize::try_from(c.max(1)).unwrap_or(usize::MAX);
+                    (c..n).step_by(c).collect()
+                })
+                .collect(),
+            Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } => {
+                vec![Vec::new(); self.shape.len()]
+            }
+            Node::Select { input, sel } => {
+                let inner = input.splits();
+                sel.iter()
+                    .zip(inner)
+                    .filter_map(|(s, cuts)| match s {
+                        Sel::Index(_) => None,
+                        Sel::List(_) => Some(Vec::new()),
+                        Sel::Range { start, step, len } => Some(
+                            cuts.into_iter()
+                                .filter(|&c| c > *start)
+                                .map(|c| (c - start).div_ceil(*step))
+                                .filter(|&j| j > 0 && j < *len)
+                                .collect(),
+                        ),
+                    })
+                    .collect()
+            }
+            Node::Map { inputs, .. } => {
+                let mut out = vec![Vec::new(); self.shape.len()];
+                for (input, axes) in inputs {
+                    for (cuts, &o) in input.splits().into_iter().zip(axes) {
+                        out[o].extend(cuts);
+                    }
+                }
+                for cuts in &mut out {
+                    cuts.sort_unstable();
+                    cuts.dedup();
+                }
+                out
+            }
+        }
+    }
+}
+
+impl LazyArray for Expr {
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    fn chunks(&self) -> Vec<Vec<usize>> {
+        self.chunk_sizes()
+    }
+
+    fn as_any_arc(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}

@@ -1,0 +1,288 @@
+//! xarray is the oracle: replays the cases `tests/oracle/fixtures.py` computed with xarray on
+//! stores written by zarr-python, and compares Nereus' answers (values, dims, dtype, errors).
+//!
+//! Run by `tests/test_engine_oracle.py`, which writes the fixtures and sets `NEREUS_ORACLE`.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use nereus_engine::coding::calendar::format_iso;
+use nereus_engine::coding::Calendar;
+use nereus_engine::exec::{CancelToken, Context, ExecConfig};
+use nereus_engine::model::{Block, DataArray};
+use nereus_engine::ops::{
+    open_zarr, Indexer, Label, LabelIndexer, MapOp, OpenOptions, Operand, ReduceOp,
+};
+use serde_json::Value;
+use std::error::Error;
+use std::path::Path;
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+fn indexer(v: &Value) -> Res<Indexer> {
+    Ok(match v {
+        Value::Number(n) => Indexer::Int(n.as_i64().ok_or("int indexer")?),
+        Value::Array(items) => Indexer::List(
+            items
+                .iter()
+                .map(|i| i.as_i64().ok_or("int in list"))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(o) => {
+            let s = o.get("slice").and_then(Value::as_array).ok_or("slice")?;
+            Indexer::Slice {
+                start: s.first().and_then(Value::as_i64),
+                stop: s.get(1).and_then(Value::as_i64),
+                step: s.get(2).and_then(Value::as_i64),
+            }
+        }
+        _ => return Err(format!("bad indexer {v}").into()),
+    })
+}
+
+fn label(v: &Value) -> Res<Label> {
+    Ok(match v {
+        Value::Number(n) => Label::Num(n.as_f64().ok_or("number")?),
+        Value::String(s) => Label::Str(s.clone()),
+        _ => return Err(format!("bad label {v}").into()),
+    })
+}
+
+fn label_indexer(v: &Value) -> Res<LabelIndexer> {
+    Ok(match v {
+        Value::Array(items) => LabelIndexer::List(items.iter().map(label).collect::<Res<_>>()?),
+        Value::Object(o) => {
+            let s = o.get("slice").and_then(Value::as_array).ok_or("slice")?;
+            let end = |i: usize| s.get(i).filter(|v| !v.is_null()).map(label).transpose();
+            LabelIndexer::Slice(end(0)?, end(1)?)
+        }
+        other => LabelIndexer::Scalar(label(other)?),
+    })
+}
+
+fn map_op(name: &str) -> Res<MapOp> {
+    Ok(match name {
+        "add" => MapOp::Add,
+        "sub" => MapOp::Sub,
+        "mul" => MapOp::Mul,
+        "div" => MapOp::Div,
+        "pow" => MapOp::Pow,
+        "gt" => MapOp::Gt,
+        "ge" => MapOp::Ge,
+        "lt" => MapOp::Lt,
+        "le" => MapOp::Le,
+        "eq" => MapOp::Eq,
+        "ne" => MapOp::Ne,
+        "neg" => MapOp::Neg,
+        "abs" => MapOp::Abs,
+        "sqrt" => MapOp::Sqrt,
+        "exp" => MapOp::Exp,
+        "log" => MapOp::Log,
+        "isnan" => MapOp::IsNan,
+        other => return Err(format!("unknown op {other}").into()),
+    })
+}
+
+fn reduce_op(name: &str) -> Res<ReduceOp> {
+    Ok(match name {
+        "mean" => ReduceOp::Mean,
+        "sum" => ReduceOp::Sum,
+        "min" => ReduceOp::Min,
+        "max" => ReduceOp::Max,
+        "std" => ReduceOp::Std,
+        "var" => ReduceOp::Var,
+        "count" => ReduceOp::Count,
+        other => return Err(format!("unknown reduction {other}").into()),
+    })
+}
+
+/// Opens the case's variable and applies its ops.
+fn build(case: &Value) -> Res<DataArray> {
+    let store = case["store"].as_str().ok_or("store")?;
+    let ds = open_zarr(Path::new(store), OpenOptions::default())?;
+    let mut da = ds.get(case["var"].as_str().ok_or("var")?)?;
+    for op in case["ops"].as_array().ok_or("ops")? {
+        da = match op["op"].as_str().ok_or("op")? {
+            "isel" => {
+                let idx = op["indexers"].as_object().ok_or("indexers")?;
+                da.isel(
+                    &idx.iter()
+                        .map(|(k, v)| Ok((k.clone(), indexer(v)?)))
+                        .collect::<Res<Vec<_>>>()?,
+                )?
+            }
+            "sel" => {
+                let idx = op["indexers"].as_object().ok_or("indexers")?;
+                da.sel(
+                    &idx.iter()
+                        .map(|(k, v)| Ok((k.clone(), label_indexer(v)?)))
+                        .collect::<Res<Vec<_>>>()?,
+                    op["method"].as_str() == Some("nearest"),
+                )?
+            }
+            "reduce" => {
+                let dims: Option<Vec<String>> = op["dim"].as_array().map(|d| {
+                    d.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                });
+                da.reduce(
+                    reduce_op(op["func"].as_str().ok_or("func")?)?,
+                    dims.as_deref(),
+                    op["skipna"].as_bool(),
+                    u32::try_from(op["ddof"].as_u64().unwrap_or(0))?,
+                )?
+            }
+            "binary" => {
+                let func = map_op(op["func"].as_str().ok_or("func")?)?;
+                let other = if let Some(x) = op["scalar"].as_f64() {
+                    Operand::Scalar(x)
+                } else {
+                    Operand::array(ds.get(op["other"]["var"].as_str().ok_or("other var")?)?)
+                };
+                da.binary(func, &other)?
+            }
+            "unary" => da.unary(map_op(op["func"].as_str().ok_or("func")?)?)?,
+            "where" => {
+                let cond = da.binary(
+                    map_op(op["cond"]["func"].as_str().ok_or("cond func")?)?,
+                    &Operand::Scalar(op["cond"]["scalar"].as_f64().ok_or("cond scalar")?),
+                )?;
+                let other = op["other"].as_f64().map(Operand::Scalar);
+                da.where_(&cond, other.as_ref())?
+            }
+            "fillna" => da.fillna(&Operand::Scalar(op["value"].as_f64().ok_or("value")?))?,
+            other => return Err(format!("unknown op {other}").into()),
+        };
+    }
+    Ok(da)
+}
+
+fn compute(da: &DataArray, threads: usize) -> Res<DataArray> {
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: ExecConfig {
+            threads,
+            ..ExecConfig::default()
+        },
+        progress: None,
+        cancel: &cancel,
+    };
+    Ok(da.compute(&ctx)?)
+}
+
+fn block_of(da: &DataArray) -> Res<&Block> {
+    match &da.variable.data {
+        nereus_engine::model::Data::Memory(b) => Ok(b),
+        nereus_engine::model::Data::Lazy(_) => Err("not computed".into()),
+    }
+}
+
+fn read_f64(path: &str) -> Res<Vec<f64>> {
+    let bytes = std::fs::read(path)?;
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect())
+}
+
+/// Checks one case; `Err` says what differs.
+fn check(case: &Value) -> Res<()> {
+    let built = build(case);
+    if let Some(want) = case.get("expect_error") {
+        let Err(e) = built else {
+            return Err("expected an error, got a result".into());
+        };
+        let msg = e.to_string();
+        for part in want["contains"].as_array().ok_or("contains")? {
+            let part = part.as_str().ok_or("contains str")?;
+            if !msg.contains(part) {
+                return Err(format!("error {msg:?} lacks {part:?}").into());
+            }
+        }
+        return Ok(());
+    }
+    let da = compute(&built?, 2)?;
+    let expect = &case["expect"];
+    let dims: Vec<String> = serde_json::from_value(expect["dims"].clone())?;
+    if da.dims() != dims.as_slice() {
+        return Err(format!("dims {:?}, xarray {dims:?}", da.dims()).into());
+    }
+    let shape: Vec<usize> = serde_json::from_value(expect["shape"].clone())?;
+    if da.shape() != shape {
+        return Err(format!("shape {:?}, xarray {shape:?}", da.shape()).into());
+    }
+    let block = block_of(&da)?;
+    if let Some(iso) = expect.get("iso") {
+        let cal = Calendar::parse(da.variable.calendar().ok_or("not a time variable")?, "t")?;
+        let Block::I64(ticks) = block else {
+            return Err("time values are not int64 ticks".into());
+        };
+        let got: Vec<String> = ticks.iter().map(|&t| format_iso(t, cal)).collect();
+        let want: Vec<String> = serde_json::from_value(iso.clone())?;
+        if got != want {
+            return Err(format!("times {got:?}, xarray {want:?}").into());
+        }
+        return Ok(());
+    }
+    let dtype = expect["dtype"].as_str().ok_or("dtype")?;
+    if da.dtype().name() != dtype {
+        return Err(format!("dtype {}, xarray {dtype}", da.dtype()).into());
+    }
+    let want = read_f64(expect["values"].as_str().ok_or("values")?)?;
+    let got: Vec<f64> = block.to_f64().iter().copied().collect();
+    if got.len() != want.len() {
+        return Err(format!("{} values, xarray {}", got.len(), want.len()).into());
+    }
+    let rtol = expect["rtol"].as_f64().unwrap_or(1e-6);
+    let atol = expect["atol"].as_f64().unwrap_or(0.0);
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let same = (g.is_nan() && w.is_nan()) || (g - w).abs() <= atol + rtol * w.abs();
+        if !same {
+            return Err(format!("value {i}: {g}, xarray {w}").into());
+        }
+    }
+    // Determinism: the same bits whatever the thread count.
+    if case["ops"]
+        .as_array()
+        .is_some_and(|ops| ops.iter().any(|o| o["op"] == "reduce"))
+    {
+        for threads in [1, 8] {
+            let other: Vec<u64> = block_of(&compute(&build(case)?, threads)?)?
+                .to_f64()
+                .iter()
+                .map(|x| x.to_bits())
+                .collect();
+            let base: Vec<u64> = got.iter().map(|x| x.to_bits()).collect();
+            if other != base {
+                return Err(format!("{threads} threads give different bits").into());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs fixtures from tests/oracle/fixtures.py (run by tests/test_engine_oracle.py)"]
+fn cases_match_xarray() -> Res<()> {
+    let path = std::env::var("NEREUS_ORACLE").map_err(|_| "set NEREUS_ORACLE to cases.json")?;
+    let cases: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+    let cases = cases["cases"].as_array().ok_or("cases")?;
+    let mut failed = Vec::new();
+    for case in cases {
+        let id = case["id"].as_str().unwrap_or("?");
+        match check(case) {
+            Ok(()) => println!("ok   {id}"),
+            Err(e) => {
+                println!("FAIL {id}: {e}");
+                failed.push(id.to_owned());
+            }
+        }
+    }
+    println!(
+        "oracle: {} passed, {} failed",
+        cases.len() - failed.len(),
+        failed.len()
+    );
+    assert!(failed.is_empty(), "cases differing from xarray: {failed:?}");
+    assert!(!cases.is_empty(), "no cases");
+    Ok(())
+}
