@@ -1,9 +1,12 @@
 # Nereus: build, test, demo, lab and bench entry points.
 #
-#   make demo    build release, install the kernelspec for the user, run notebooks/hello.ipynb headlessly
+#   make demo    build release, install the kernelspec for the user, generate the small sample data
+#                if missing, run notebooks/hello.ipynb headlessly
 #   make test    fmt check, clippy -D warnings, cargo tests, then the Python tests in a pinned venv
 #   make lab     JupyterLab on notebooks/ (installs it into the venv if needed)
-#   make bench   kernel start and execute round trip, Nereus vs ipykernel
+#   make bench   kernel start and execute round trip, Nereus vs ipykernel; then mean and std over
+#                time on the large sample data, Nereus vs xarray + dask vs the decode floor
+#                (bench-engine alone: the second part; generates data/large/ if missing)
 #
 # The venv lives in ~/.cache/nereus/venv-<sha256[:12] of tests/requirements.txt> and is rebuilt
 # only when the pins change.
@@ -26,10 +29,10 @@ export CARGO_HOME  ?= $(HOME)/.cargo
 export RUSTUP_HOME ?= $(HOME)/.rustup
 PYTEST_ARGS ?=
 
-.PHONY: help build venv test test-rust test-py demo lab bench clean
+.PHONY: help build venv test test-rust test-py demo lab bench clean sample-data
 
 help:
-	@echo "targets: build venv test demo lab bench clean"
+	@echo "targets: build venv test demo lab bench clean sample-data"
 
 build:
 	$(CARGO) build --release -p nereus
@@ -72,7 +75,13 @@ test-py: build venv
 	$(NEREUS) install --prefix "$$tmp/prefix"; \
 	cd $(ROOT) && $(VPY) -m pytest -p no:cacheprovider tests $(PYTEST_ARGS)
 
-demo: build
+# Generates the small sample data into data/ if missing (a complete store is left alone).
+# SAMPLE_SIZE=medium|large for bigger stores (large: 3.84 GB of SSH, the benchmark data).
+SAMPLE_SIZE ?= small
+sample-data: build
+	$(NEREUS) sample-data --size $(SAMPLE_SIZE) --out $(ROOT)/data
+
+demo: build sample-data
 	$(NEREUS) install --user
 	@mkdir -p $(ROOT)/build/demo
 	$(NEREUS) run $(ROOT)/notebooks/hello.ipynb -o $(ROOT)/build/demo/hello.out.ipynb
@@ -94,6 +103,16 @@ bench: build venv
 	$(NEREUS) install --prefix "$$tmp/prefix" >/dev/null; \
 	$(VPY) -m ipykernel install --prefix "$$tmp/prefix" >/dev/null; \
 	$(VPY) $(ROOT)/tests/bench_kernel.py $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-engine
+
+# The large SSH store (3.84 GB decoded, 1.35 GB on disk) goes to its own directory: sample-data
+# leaves any complete store alone, so data/ssh.zarr may be the demo's small one. BENCH_THREADS
+# (default: the cores) and BENCH_BUDGET_MB (default: the engine's) are read by the script.
+BENCH_DATA ?= $(ROOT)/data/large
+.PHONY: bench-engine
+bench-engine: build venv
+	$(NEREUS) sample-data --size large --out $(BENCH_DATA)
+	CARGO=$(CARGO) $(VPY) $(ROOT)/tests/bench_engine.py --store $(BENCH_DATA)/ssh.zarr $(BENCH_ENGINE_ARGS)
 
 clean:
 	$(CARGO) clean

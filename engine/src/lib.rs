@@ -9,6 +9,7 @@ pub mod io;
 pub mod lang;
 pub mod model;
 pub mod ops;
+pub mod sample;
 
 pub use exec::CancelToken;
 pub use lang::{Interpreter, LangError, MimeBundle, Output, Stream};

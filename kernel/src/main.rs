@@ -52,6 +52,25 @@ enum Command {
         #[arg(long)]
         allow_errors: bool,
     },
+    /// Write the deterministic sample stores (ssh.zarr, sst.zarr) used by the demo notebooks.
+    ///
+    /// small: SSH 96 x 200 x 200 (15 MB raw), SST 10 years; medium: SSH 240 x 500 x 800 (384 MB),
+    /// SST 40 years; large: SSH 480 x 1000 x 2000 (3.84 GB, the benchmark size), SST 40 years.
+    /// Complete stores (of any size) are left alone unless --force.
+    SampleData {
+        /// small, medium or large.
+        #[arg(long, default_value = "small")]
+        size: nereus_engine::sample::Size,
+        /// Output directory.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Rewrite stores that are already complete.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
 }
 
 #[derive(Args)]
@@ -116,7 +135,32 @@ fn main() -> ExitCode {
                 .map(|()| println!("Executed {} -> {}", notebook.display(), output.display()))
                 .map_err(Into::into),
         ),
+        Command::SampleData {
+            size,
+            out,
+            force,
+            threads,
+        } => report(sample_data(&nereus_engine::sample::SampleOptions {
+            size,
+            out,
+            force,
+            threads,
+        })),
     }
+}
+
+/// Generates the sample stores and prints one line per store.
+fn sample_data(options: &nereus_engine::sample::SampleOptions) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    for store in nereus_engine::sample::generate(options)? {
+        println!("{store}");
+    }
+    println!(
+        "sample data ({}) ready in {:.1} s",
+        options.size,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Starts the kernel; a bad connection file exits with code 2.

@@ -1,0 +1,196 @@
+"""The oracle's cases: operation chains replayed with xarray to produce the expected results.
+
+A case names a store, a variable and a list of ops (the JSON schema the Rust test reads; see
+`fixtures.py`). `evaluate` applies the ops with xarray twice: on the decoded data as stored (for the
+result dtype) and on the float64-cast data (for the values Nereus is compared against).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+BINARY = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "pow": operator.pow,
+    "gt": operator.gt,
+    "lt": operator.lt,
+    "eq": operator.eq,
+}
+UNARY = {
+    "neg": operator.neg,
+    "abs": abs,
+    "sqrt": np.sqrt,
+    "exp": np.exp,
+    "log": np.log,
+    "isnan": lambda da: da.isnull(),
+}
+
+
+def _label(value: Any) -> Any:
+    """A JSON label as xarray wants it (ISO strings stay strings; xarray parses them)."""
+    return value
+
+
+def _indexers(spec: dict, labels: bool) -> dict:
+    """Turns the JSON indexers of isel/sel into xarray indexers."""
+    out = {}
+    for dim, value in spec.items():
+        if isinstance(value, dict):
+            bounds = list(value["slice"]) + [None] * (3 - len(value["slice"]))
+            out[dim] = slice(*(_label(b) if labels else b for b in bounds))
+        elif isinstance(value, list):
+            out[dim] = [_label(v) for v in value] if labels else value
+        else:
+            out[dim] = _label(value) if labels else value
+    return out
+
+
+def _cast(da: xr.DataArray, cast: bool) -> xr.DataArray:
+    return da.astype("float64") if cast and da.dtype.kind in "fiub" else da
+
+
+def apply_ops(ds: xr.Dataset, var: str, ops: list[dict], cast: bool) -> xr.DataArray:
+    """Applies a case's ops to `ds[var]` with xarray (float64-cast first when `cast`)."""
+    da = _cast(ds[var], cast)
+    for op in ops:
+        kind = op["op"]
+        if kind == "isel":
+            da = da.isel(_indexers(op["indexers"], labels=False))
+        elif kind == "sel":
+            da = da.sel(_indexers(op["indexers"], labels=True), method=op.get("method"))
+        elif kind == "reduce":
+            kwargs = {"dim": op.get("dim")}
+            if op["func"] != "count" and op.get("skipna") is not None:
+                kwargs["skipna"] = op["skipna"]
+            if op["func"] in ("std", "var"):
+                kwargs["ddof"] = op.get("ddof", 0)
+            da = getattr(da, op["func"])(**kwargs)
+        elif kind == "binary":
+            other = op["scalar"] if "scalar" in op else _cast(ds[op["other"]["var"]], cast)
+            da = BINARY[op["func"]](da, other)
+        elif kind == "unary":
+            da = UNARY[op["func"]](da)
+        elif kind == "where":
+            cond = BINARY[op["cond"]["func"]](da, op["cond"]["scalar"])
+            other = op.get("other")
+            da = da.where(cond) if other is None else da.where(cond, other)
+        elif kind == "fillna":
+            da = da.fillna(op["value"])
+        else:
+            raise ValueError(f"unknown op {kind!r}")
+    return da
+
+
+def iso(values: np.ndarray) -> list[str]:
+    """Decoded times as ISO strings 'YYYY-MM-DDTHH:MM:SS' (numpy datetimes or cftime objects)."""
+    flat = np.asarray(values).ravel()
+    if flat.dtype.kind == "M":
+        return [str(v) for v in np.datetime_as_string(flat, unit="s")]
+    return [v.isoformat(sep="T", timespec="seconds") if hasattr(v, "isoformat") else str(v) for v in flat]
+
+
+def _reduce(func: str, dim, skipna=None, ddof=None) -> dict:
+    op = {"op": "reduce", "func": func, "dim": dim, "skipna": skipna}
+    if ddof is not None:
+        op["ddof"] = ddof
+    return op
+
+
+def reduction_ops() -> list[tuple[str, list[dict]]]:
+    """Every reduction over one, several and all dims, with skipna true/false and ddof 0/1."""
+    out = []
+    dims = {"time": ["time"], "latlon": ["lat", "lon"], "all": None}
+    for func in ("mean", "sum", "min", "max"):
+        for dname, dim in dims.items():
+            for skipna in (True, False):
+                out.append((f"{func}-{dname}-skipna{str(skipna).lower()}", [_reduce(func, dim, skipna)]))
+    for func in ("std", "var"):
+        for dname, dim in dims.items():
+            for skipna in (True, False):
+                out.append((f"{func}-{dname}-skipna{str(skipna).lower()}-ddof0", [_reduce(func, dim, skipna, 0)]))
+            out.append((f"{func}-{dname}-ddof1", [_reduce(func, dim, True, 1)]))
+    for dname, dim in dims.items():
+        out.append((f"count-{dname}", [_reduce("count", dim)]))
+    out.append(("mean-time-default-skipna", [_reduce("mean", ["time"])]))
+    out.append(("mean-lon", [_reduce("mean", ["lon"], True)]))
+    return out
+
+
+def selection_ops() -> list[tuple[str, list[dict]]]:
+    """isel/sel variants on the main (standard calendar, month-start times) store."""
+    isel = lambda **ix: {"op": "isel", "indexers": ix}  # noqa: E731
+    sel = lambda method=None, **ix: {"op": "sel", "indexers": ix, "method": method}  # noqa: E731
+    return [
+        ("isel-int", [isel(lat=3)]),
+        ("isel-slice", [isel(lon={"slice": [0, 10, None]})]),
+        ("isel-slice-step", [isel(lon={"slice": [1, None, 3]})]),
+        ("isel-slice-negative", [isel(lat={"slice": [-4, None, None]})]),
+        ("isel-list", [isel(time=[0, 2, 5])]),
+        ("isel-mixed", [isel(time=0, lat=[1, 3, 8], lon={"slice": [2, 12, 2]})]),
+        ("isel-point", [isel(time=12, lat=9, lon=19)]),
+        ("sel-slice-inclusive", [sel(lat={"slice": [-7.5, 7.5]})]),
+        ("sel-slice-between-labels", [sel(lat={"slice": [-6.0, 6.0]}, lon={"slice": [190.0, 240.0]})]),
+        ("sel-scalar", [sel(lon=200.5)]),
+        ("sel-list", [sel(lon=[155.5, 200.5, 245.5])]),
+        ("sel-nearest-scalar", [sel("nearest", lat=3.1, lon=201.0)]),
+        ("sel-nearest-list", [sel("nearest", lon=[151.0, 199.0, 300.0])]),
+        ("sel-time-label", [sel(time="2000-03-01")]),
+        ("sel-time-slice", [sel(time={"slice": ["2000-02-01", "2000-06-15"]})]),
+        ("sel-time-nearest", [sel("nearest", time="2000-03-04")]),
+        ("isel-then-mean", [isel(time={"slice": [0, 6, None]}), _reduce("mean", ["time"], True)]),
+        ("sel-box-mean", [sel(lat={"slice": [-5.0, 5.0]}, lon={"slice": [190.0, 240.0]}), _reduce("mean", ["lat", "lon"], True)]),
+    ]
+
+
+def arithmetic_ops() -> list[tuple[str, list[dict]]]:
+    """Scalar and variable arithmetic (broadcast (time, lat, lon) with (lat, lon)), unary math,
+    where and fillna, alone and chained with reductions."""
+    b = lambda func, scalar: {"op": "binary", "func": func, "scalar": scalar}  # noqa: E731
+    bv = lambda func, var: {"op": "binary", "func": func, "other": {"var": var}}  # noqa: E731
+    u = lambda func: {"op": "unary", "func": func}  # noqa: E731
+    out = [(f"{f}-scalar", [b(f, s)]) for f, s in
+           [("add", 2.5), ("sub", 2.5), ("mul", -1.5), ("div", 4.0), ("pow", 2.0), ("gt", 20.0), ("lt", 20.0)]]
+    out += [
+        ("sub-clim-broadcast", [bv("sub", "clim")]),
+        ("mul-clim-broadcast", [bv("mul", "clim")]),
+        ("div-clim-broadcast", [bv("div", "clim")]),
+        ("add-f64-var", [bv("add", "sst_f64")]),
+        ("gt-clim", [bv("gt", "clim")]),
+        ("anomaly-mean-time", [bv("sub", "clim"), _reduce("mean", ["time"], True)]),
+        ("anomaly-std-all", [bv("sub", "clim"), _reduce("std", None, True, 0)]),
+        ("neg", [u("neg")]),
+        ("abs-of-anomaly", [bv("sub", "clim"), u("abs")]),
+        ("sqrt", [u("sqrt")]),
+        ("exp-scaled", [b("div", 10.0), u("exp")]),
+        ("log", [u("log")]),
+        ("isnan", [u("isnan")]),
+        ("isnan-count-sum", [u("isnan"), _reduce("sum", ["time"])]),
+        ("where-gt-nan", [{"op": "where", "cond": {"func": "gt", "scalar": 20.0}, "other": None}]),
+        ("where-gt-zero", [{"op": "where", "cond": {"func": "gt", "scalar": 20.0}, "other": 0.0}]),
+        ("where-then-mean", [{"op": "where", "cond": {"func": "lt", "scalar": 25.0}, "other": None},
+                             _reduce("mean", ["time"], True)]),
+        ("fillna", [{"op": "fillna", "value": 0.0}]),
+        ("fillna-then-mean-noskip", [{"op": "fillna", "value": -1.0}, _reduce("mean", None, False)]),
+        ("scale-offset-chain", [b("mul", 1.8), b("add", 32.0), _reduce("max", ["lat", "lon"], True)]),
+    ]
+    return out
+
+
+def error_ops() -> list[tuple[str, str, list[dict], list[str]]]:
+    """(name, var, ops, substrings the error must contain) for bad input on the main store."""
+    return [
+        ("missing-var", "sstt", [], ["sstt", "sst"]),
+        ("reduce-missing-dim", "sst", [_reduce("mean", ["depth"], True)], ["depth"]),
+        ("reduce-misspelt-dim", "sst", [_reduce("mean", ["lattitude"], True)], ["lattitude", "lat"]),
+        ("isel-missing-dim", "sst", [{"op": "isel", "indexers": {"level": 0}}], ["level"]),
+        ("isel-out-of-bounds", "sst", [{"op": "isel", "indexers": {"lat": 99}}], ["99"]),
+        ("sel-missing-label", "sst", [{"op": "sel", "indexers": {"lat": 3.3}, "method": None}], ["3.3"]),
+        ("binary-missing-var", "sst", [{"op": "binary", "func": "sub", "other": {"var": "climm"}}], ["climm", "clim"]),
+    ]

@@ -1,0 +1,186 @@
+"""Builds the xarray oracle: fixture stores plus `cases.json` with xarray's expected answers.
+
+Usage: `python tests/oracle/fixtures.py OUTDIR [--check]` (or `fixtures.build(OUTDIR)`).
+
+`OUTDIR/cases.json` follows the schema `engine/tests/oracle.rs` reads:
+
+    {"cases": [
+      {"id", "store" (absolute path), "var", "ops": [op, ...],
+       "expect": {"dims", "shape", "dtype" (xarray's dtype of the result without the cast),
+                  "values" (absolute path of a little-endian float64 C-order raw file; booleans as
+                  0/1; NaN where xarray has NaN), "rtol", "atol"}},
+      {"id", "store", "var": "time", "ops": [],
+       "expect": {"dims", "shape", "dtype": "datetime64[ns]" | "object", "iso": ["2000-01-01T00:00:00", ...]}},
+      {"id", "store", "var", "ops", "expect_error": {"contains": [substring, ...]}}]}
+
+The op vocabulary is documented in `cases.py`. Expected values are xarray's results on float64-cast
+data (after CF decoding); `atol` is 1e-6 times the largest finite magnitude in the input or result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from oracle import cases as C  # noqa: E402
+from oracle import stores as S  # noqa: E402
+
+MAIN = "v2-blosc-zstd-bitshuffle"
+# Stores whose plain float64 variable is checked too (it needs no decoding: a few suffice).
+PLAIN_TOO = {"v2-none", "v3-none", MAIN}
+
+
+class Builder:
+    """Accumulates cases, evaluating each with xarray and writing expected arrays."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.expected = outdir / "expected"
+        self.expected.mkdir(parents=True, exist_ok=True)
+        self.cases: list[dict] = []
+        self._open: dict[Path, xr.Dataset] = {}
+
+    def dataset(self, store: S.Store) -> xr.Dataset:
+        """The store opened with xarray's defaults (consolidated, CF-decoded), cached."""
+        if store.path not in self._open:
+            self._open[store.path] = xr.open_zarr(store.path).load()
+        return self._open[store.path]
+
+    def value(self, store: S.Store, var: str, name: str, ops: list[dict], rtol=1e-6, atol=None) -> None:
+        """Adds a case whose expectation is xarray's result (values, or ISO times)."""
+        cid = f"{store.id}-{var}-{name}"
+        ds = self.dataset(store)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices, 0/0, log of <= 0
+            native = C.apply_ops(ds, var, ops, cast=False)
+            result = C.apply_ops(ds, var, ops, cast=True)
+        base = {"id": cid, "store": str(store.path), "var": var, "ops": ops}
+        expect = {"dims": list(native.dims), "shape": list(native.shape), "dtype": str(native.dtype)}
+        if native.dtype.kind in "MO":
+            self.cases.append(base | {"expect": expect | {"iso": C.iso(native.values)}})
+            return
+        values = np.asarray(result.values, dtype="float64")
+        if list(result.shape) != expect["shape"]:
+            raise AssertionError(f"{cid}: cast changed the shape {result.shape} != {native.shape}")
+        if atol is None:
+            atol = 1e-6 * max(_max_abs(ds[var].values), _max_abs(values), 1e-30)
+        path = self.expected / f"{cid}.f64"
+        np.ascontiguousarray(values, dtype="<f8").tofile(path)
+        self.cases.append(base | {"expect": expect | {"values": str(path), "rtol": rtol, "atol": float(atol)}})
+
+    def error(self, store: S.Store, var: str, name: str, ops: list[dict], contains: list[str]) -> None:
+        """Adds a case that must fail, after checking that xarray fails too."""
+        cid = f"{store.id}-{name}"
+        try:
+            C.apply_ops(xr.open_zarr(store.path), var, ops, cast=True).values  # noqa: B018
+        except Exception:  # noqa: BLE001 - xarray raises KeyError, ValueError, IndexError...
+            pass
+        else:
+            raise AssertionError(f"{cid}: xarray accepted what should be an error")
+        self.cases.append(
+            {"id": cid, "store": str(store.path), "var": var, "ops": ops, "expect_error": {"contains": contains}}
+        )
+
+    def write(self) -> Path:
+        """Writes cases.json and returns its path."""
+        ids = [c["id"] for c in self.cases]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise AssertionError(f"duplicate case ids: {sorted(dupes)}")
+        path = self.outdir / "cases.json"
+        path.write_text(json.dumps({"cases": self.cases}, indent=1) + "\n")
+        return path
+
+
+def _max_abs(values: np.ndarray) -> float:
+    values = np.asarray(values)
+    if values.dtype.kind not in "fiub" or values.size == 0:
+        return 0.0
+    finite = np.abs(values[np.isfinite(values)].astype("float64"))
+    return float(finite.max()) if finite.size else 0.0
+
+
+def build(outdir: Path | str) -> Path:
+    """Writes every fixture store and the expected results under `outdir`; returns cases.json."""
+    outdir = Path(outdir).resolve()
+    stores = S.write_all(outdir / "stores")
+    by_id = {s.id: s for s in stores}
+    b = Builder(outdir)
+
+    for store in stores:
+        if store.kind in ("matrix", "descending", "missing"):
+            for var in S.PACKINGS if store.id in PLAIN_TOO else S.PACKINGS[:-1]:
+                b.value(store, var, "decode", [])
+            b.value(store, "time", "decode", [])
+        if store.zarr_format == 3 and store.kind == "matrix":
+            box = {"op": "sel", "indexers": {"lat": {"slice": [-5.0, 5.0]}, "lon": {"slice": [190.0, 240.0]}}, "method": None}
+            b.value(store, "sst", "box-mean", [box, C._reduce("mean", ["lat", "lon"], True)])
+    for sid in ("v2-none", "v3-none"):
+        b.value(by_id[sid], "clim", "decode", [])
+
+    main = by_id[MAIN]
+    for name, ops in C.reduction_ops() + C.selection_ops() + C.arithmetic_ops():
+        b.value(main, "sst", name, ops)
+    b.value(main, "sst_f64", "std-time-ddof1", [C._reduce("std", ["time"], True, 1)])
+    b.value(main, "sst_packed", "sum-all", [C._reduce("sum", None, True)])
+    b.value(main, "sst_packed", "mean-time", [C._reduce("mean", ["time"], True)])
+    b.value(main, "sst", "eq-data-value", [{"op": "binary", "func": "eq", "scalar": _first_finite(b.dataset(main)["sst"])}])
+    for name, var, ops, contains in C.error_ops():
+        b.error(main, var, name, ops, contains)
+
+    desc = by_id["v3-gzip"]
+    b.value(desc, "sst", "sel-descending-slice", [{"op": "sel", "indexers": {"lat": {"slice": [10.0, -10.0]}}, "method": None}])
+    b.value(desc, "sst", "sel-descending-nearest", [{"op": "sel", "indexers": {"lat": 3.1}, "method": "nearest"}])
+    for store in (by_id["v2-missing-chunks"], by_id["v3-missing-chunks"]):
+        b.value(store, "sst", "mean-time", [C._reduce("mean", ["time"], True)])
+
+    curv = by_id["v2-curvilinear"]
+    for var in ("ssh", "nav_lat", "nav_lon", "time_counter"):
+        b.value(curv, var, "decode", [])
+    b.value(curv, "ssh", "mean-yx", [C._reduce("mean", ["y", "x"], True)])
+    b.value(curv, "ssh", "isel-y-mean-time", [{"op": "isel", "indexers": {"y": {"slice": [2, 7, None]}}},
+                                               C._reduce("mean", ["time_counter"], True)])
+
+    b.error(by_id["v2-bad-time-units"], "time", "bad-time-units", [], ["fortnights"])
+
+    big = by_id["v2-big"]
+    b.value(big, "big", "mean-all", [C._reduce("mean", None, True)], atol=0.0)
+    b.value(big, "big", "sum-all", [C._reduce("sum", None, True)], atol=0.0)
+    b.value(big, "big", "std-all", [C._reduce("std", None, True, 0)], atol=0.0)
+    return b.write()
+
+
+def _first_finite(da: xr.DataArray) -> float:
+    values = da.values.ravel()
+    return float(values[np.isfinite(values)][0])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build into OUTDIR, optionally run the sanity checks."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--check", action="store_true", help="run oracle/check.py on the result")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    path = build(args.outdir)
+    n = len(json.loads(path.read_text())["cases"])
+    print(f"{n} cases in {path} ({time.perf_counter() - start:.1f} s)")
+    if args.check:
+        from oracle import check
+
+        check.check(path)
+        print("sanity checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
