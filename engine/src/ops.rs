@@ -3,6 +3,7 @@
 
 pub mod arith;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod index;
 pub mod open;

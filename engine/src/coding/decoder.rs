@@ -170,6 +170,26 @@ impl CfDecoder {
         self.identity
     }
 
+    /// What decoding does, in one line for plan explanations (e.g. `mask [1e20] -> float32`).
+    #[allow(clippy::float_cmp)] // the exact defaults 1 and 0 mean "no scaling"
+    pub fn describe(&self) -> String {
+        if self.identity {
+            return "no decoding".to_owned();
+        }
+        let mut steps = Vec::new();
+        if self.unsigned.is_some() {
+            steps.push("unsigned".to_owned());
+        }
+        if !self.masked.is_empty() {
+            let fills: Vec<String> = self.masked.iter().map(|f| format!("{f:e}")).collect();
+            steps.push(format!("mask [{}]", fills.join(", ")));
+        }
+        if self.scale != 1.0 || self.offset != 0.0 {
+            steps.push(format!("scale {} offset {}", self.scale, self.offset));
+        }
+        format!("{} {} -> {}", self.storage, steps.join(", "), self.out).replace("  ", " ")
+    }
+
     /// The storage dtype.
     pub fn storage_dtype(&self) -> DType {
         self.storage

@@ -1,6 +1,8 @@
 //! Evaluates an element-wise plan over one region of its output, as `f64` values: reads the
 //! source region, CF-decodes, selects and combines operands with broadcasting.
 //!
+//! A tile's source regions are read once ([`prefetch`]) in their storage dtype; the tile is then
+//! evaluated strip by strip, so `f64` temporaries stay small whatever the chunk size.
 //! Reductions inside the plan must have been computed first (see `run::materialize`).
 
 use super::error::ExecError;
@@ -9,31 +11,102 @@ use crate::ops::{Expr, MapOp, Node, Sel};
 use crate::with_block;
 use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Slice, Zip};
 
-/// The values of `expr` over the region `start .. start + shape`.
+/// Source regions read for one tile, in storage dtype, keyed by plan node.
+#[derive(Default)]
+pub(crate) struct Reads {
+    entries: Vec<(usize, Vec<usize>, Block)>,
+}
+
+impl Reads {
+    /// The cached read of `node` containing `start .. start + shape`, and the offset within it.
+    fn find(&self, node: &Expr, start: &[usize], shape: &[usize]) -> Option<(&Block, Vec<usize>)> {
+        let key = std::ptr::from_ref(node) as usize;
+        self.entries.iter().find_map(|(k, at, block)| {
+            let inside = *k == key
+                && start
+                    .iter()
+                    .zip(at)
+                    .zip(shape)
+                    .zip(block.shape())
+                    .all(|(((&s, &a), &n), &have)| s >= a && s + n <= a + have);
+            inside.then(|| (block, start.iter().zip(at).map(|(s, a)| s - a).collect()))
+        })
+    }
+}
+
+fn to_u64(v: &[usize]) -> Vec<u64> {
+    v.iter().map(|&x| x as u64).collect()
+}
+
+/// Reads every source region that the region `start .. start + shape` of `expr` needs.
+pub(crate) fn prefetch(
+    expr: &Expr,
+    start: &[usize],
+    shape: &[usize],
+    reads: &mut Reads,
+) -> Result<(), ExecError> {
+    if shape.contains(&0) {
+        return Ok(());
+    }
+    match &expr.node {
+        Node::Source { source, .. } => {
+            let block = source.read_region(&to_u64(start), &to_u64(shape))?;
+            reads
+                .entries
+                .push((std::ptr::from_ref(expr) as usize, start.to_vec(), block));
+        }
+        Node::Select { input, sel } => {
+            let (s, n, _) = select_region(sel, start, shape);
+            prefetch(input, &s, &n, reads)?;
+        }
+        Node::Map { inputs, .. } => {
+            for (input, axes) in inputs {
+                let s: Vec<usize> = axes.iter().map(|&o| start[o]).collect();
+                let n: Vec<usize> = axes.iter().map(|&o| shape[o]).collect();
+                prefetch(input, &s, &n, reads)?;
+            }
+        }
+        Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } => {}
+    }
+    Ok(())
+}
+
+/// The values of `expr` over the region `start .. start + shape`, from `reads` where they
+/// cover it (else read directly).
 pub(crate) fn eval(
     expr: &Expr,
     start: &[usize],
     shape: &[usize],
+    reads: &Reads,
 ) -> Result<ArrayD<f64>, ExecError> {
     if shape.contains(&0) {
         return Ok(ArrayD::zeros(IxDyn(shape)));
     }
     match &expr.node {
         Node::Source { source, decoder } => {
-            let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<_>>();
-            let block = source.read_region(&to_u64(start), &to_u64(shape))?;
-            Ok(with_block!(&block, a => {
+            let fresh;
+            let (block, offset) = if let Some(hit) = reads.find(expr, start, shape) {
+                hit
+            } else {
+                fresh = source.read_region(&to_u64(start), &to_u64(shape))?;
+                (&fresh, vec![0; shape.len()])
+            };
+            Ok(with_block!(block, a => {
+                let part = a.slice_each_axis(|ax| {
+                    let i = ax.axis.index();
+                    Slice::from(offset[i]..offset[i] + shape[i])
+                });
                 if decoder.is_identity() {
-                    a.mapv(ToF64::to_f64)
+                    part.mapv(ToF64::to_f64)
                 } else {
-                    a.mapv(|x| decoder.decode(x.to_f64()))
+                    part.mapv(|x| decoder.decode(x.to_f64()))
                 }
             }))
         }
         Node::Memory(block) => Ok(slice_block(block, start, shape)),
         Node::Scalar(x) => Ok(ArrayD::from_elem(IxDyn(&[]), *x)),
-        Node::Select { input, sel } => eval_select(input, sel, start, shape),
-        Node::Map { op, inputs } => eval_map(*op, inputs, start, shape),
+        Node::Select { input, sel } => eval_select(input, sel, start, shape, reads),
+        Node::Map { op, inputs } => eval_map(*op, inputs, start, shape, reads),
         Node::Reduce { .. } => unreachable!("reductions are materialized before evaluation"),
     }
 }
@@ -47,16 +120,16 @@ fn slice_block(block: &Block, start: &[usize], shape: &[usize]) -> ArrayD<f64> {
         .mapv(ToF64::to_f64))
 }
 
-fn eval_select(
-    input: &Expr,
+/// The input region covering a selection's output region, and the positions to pick within
+/// it per input axis (`None` for a dropped axis).
+fn select_region(
     sel: &[Sel],
     start: &[usize],
     shape: &[usize],
-) -> Result<ArrayD<f64>, ExecError> {
-    // The input region covering the wanted positions, then the positions within it.
+) -> (Vec<usize>, Vec<usize>, Vec<Option<Vec<usize>>>) {
     let mut in_start = Vec::with_capacity(sel.len());
     let mut in_shape = Vec::with_capacity(sel.len());
-    let mut picks: Vec<Option<Vec<usize>>> = Vec::with_capacity(sel.len());
+    let mut picks = Vec::with_capacity(sel.len());
     let mut out_axis = 0;
     for s in sel {
         if let Sel::Index(i) = s {
@@ -74,7 +147,18 @@ fn eval_select(
             picks.push(Some(positions.iter().map(|p| p - lo).collect()));
         }
     }
-    let mut values = eval(input, &in_start, &in_shape)?;
+    (in_start, in_shape, picks)
+}
+
+fn eval_select(
+    input: &Expr,
+    sel: &[Sel],
+    start: &[usize],
+    shape: &[usize],
+    reads: &Reads,
+) -> Result<ArrayD<f64>, ExecError> {
+    let (in_start, in_shape, picks) = select_region(sel, start, shape);
+    let mut values = eval(input, &in_start, &in_shape, reads)?;
     for (axis, pick) in picks.iter().enumerate().rev() {
         values = match pick {
             None => values.index_axis_move(Axis(axis), 0),
@@ -105,12 +189,17 @@ fn eval_map(
     inputs: &[(std::sync::Arc<Expr>, Vec<usize>)],
     start: &[usize],
     shape: &[usize],
+    reads: &Reads,
 ) -> Result<ArrayD<f64>, ExecError> {
     let mut operands = Vec::with_capacity(inputs.len());
     for (input, axes) in inputs {
         let s: Vec<usize> = axes.iter().map(|&o| start[o]).collect();
         let n: Vec<usize> = axes.iter().map(|&o| shape[o]).collect();
-        operands.push(on_output_axes(eval(input, &s, &n)?, axes, shape.len()));
+        operands.push(on_output_axes(
+            eval(input, &s, &n, reads)?,
+            axes,
+            shape.len(),
+        ));
     }
     let view = |i: usize| -> ArrayViewD<'_, f64> {
         operands[i]

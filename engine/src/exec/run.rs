@@ -3,7 +3,7 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
-use super::eval::eval;
+use super::eval::{eval, prefetch, Reads};
 use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
@@ -59,16 +59,86 @@ fn tiles(expr: &Expr) -> Vec<Tile> {
     out
 }
 
-/// Bytes one tile of `expr` may take while evaluated: a copy per plan node, plus the raw read.
+/// Largest strip evaluated in `f64` at once, in elements.
+const STRIP: usize = 1 << 18;
+
+/// Bytes one tile of `expr` may take while evaluated: its source reads in storage dtype (with
+/// the codec's compressed and decoded buffers alive during the read), plus the `f64`
+/// temporaries of one strip per plan node.
 fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
-    fn nodes(e: &Expr) -> u64 {
-        1 + match &e.node {
-            Node::Select { input, .. } | Node::Reduce { input, .. } => nodes(input),
-            Node::Map { inputs, .. } => inputs.iter().map(|(i, _)| nodes(i)).sum(),
-            _ => 0,
+    fn walk(e: &Expr, nodes: &mut u64, read_bytes: &mut u64) {
+        *nodes += 1;
+        match &e.node {
+            Node::Source { source, .. } => *read_bytes += source.dtype().size() as u64,
+            Node::Select { input, .. } | Node::Reduce { input, .. } => {
+                walk(input, nodes, read_bytes);
+            }
+            Node::Map { inputs, .. } => inputs.iter().for_each(|(i, _)| walk(i, nodes, read_bytes)),
+            Node::Memory(_) | Node::Scalar(_) => {}
         }
     }
-    (tile.len() as u64) * (8 * nodes(expr) + 8)
+    let (mut nodes, mut read_bytes) = (0, 0);
+    walk(expr, &mut nodes, &mut read_bytes);
+    let len = tile.len() as u64;
+    len * read_bytes * 3 + len.min(STRIP as u64) * 8 * (nodes + 1)
+}
+
+/// Splits a tile into strips of at most [`STRIP`] elements, in C order.
+fn strips(tile: &Tile) -> Vec<Tile> {
+    let ndim = tile.shape.len();
+    // The first axis whose trailing block fits in a strip; axes before it go one index at a time.
+    let mut axis = 0;
+    while axis < ndim && tile.shape[axis + 1..].iter().product::<usize>() > STRIP {
+        axis += 1;
+    }
+    if axis == ndim {
+        return vec![tile.clone()];
+    }
+    let trailing: usize = tile.shape[axis + 1..].iter().product::<usize>().max(1);
+    let step = (STRIP / trailing).max(1);
+    let mut out = vec![Tile {
+        start: Vec::new(),
+        shape: Vec::new(),
+    }];
+    for a in 0..ndim {
+        let (s, n) = (tile.start[a], tile.shape[a]);
+        let pieces: Vec<(usize, usize)> = match a.cmp(&axis) {
+            std::cmp::Ordering::Less => (0..n).map(|i| (s + i, 1)).collect(),
+            std::cmp::Ordering::Equal => (0..n)
+                .step_by(step)
+                .map(|i| (s + i, step.min(n - i)))
+                .collect(),
+            std::cmp::Ordering::Greater => vec![(s, n)],
+        };
+        out = out
+            .into_iter()
+            .flat_map(|t| {
+                pieces.iter().map(move |&(ps, pn)| {
+                    let mut t = t.clone();
+                    t.start.push(ps);
+                    t.shape.push(pn);
+                    t
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Reads a tile's sources once, then hands each strip's values to `each`, in order.
+fn for_each_strip(
+    plan: &Expr,
+    tile: &Tile,
+    cancel: &CancelToken,
+    mut each: impl FnMut(&Tile, ArrayD<f64>),
+) -> Result<(), ExecError> {
+    let mut reads = Reads::default();
+    prefetch(plan, &tile.start, &tile.shape, &mut reads)?;
+    for strip in strips(tile) {
+        cancel.check()?;
+        each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
+    }
+    Ok(())
 }
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
@@ -139,10 +209,27 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
         _ => {
             let plan = materialize(expr, ctx)?;
             let mut out = ArrayD::<f64>::zeros(IxDyn(plan.shape()));
+            let memory = Memory {
+                fixed: 0,
+                per_tile: |t: &Tile| t.len() as u64 * 8,
+            };
             run_tiles(
                 &plan,
                 ctx,
-                |tile| eval(&plan, &tile.start, &tile.shape),
+                &memory,
+                |tile| {
+                    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
+                    for_each_strip(&plan, tile, ctx.cancel, |strip, part| {
+                        values
+                            .slice_each_axis_mut(|ax| {
+                                let i = ax.axis.index();
+                                let from = strip.start[i] - tile.start[i];
+                                Slice::from(from..from + strip.shape[i])
+                            })
+                            .assign(&part);
+                    })?;
+                    Ok(values)
+                },
                 |tile, values| {
                     out.slice_each_axis_mut(|ax| region(tile, ax.axis.index()))
                         .assign(&values);
@@ -157,11 +244,19 @@ fn region(tile: &Tile, axis: usize) -> Slice {
     Slice::from(tile.start[axis]..tile.start[axis] + tile.shape[axis])
 }
 
+/// What the caller holds besides the tiles: `fixed` bytes for the whole run (accumulators),
+/// and `per_tile` bytes for each tile's result until it is folded.
+struct Memory<F: Fn(&Tile) -> u64> {
+    fixed: u64,
+    per_tile: F,
+}
+
 /// Evaluates every tile of `plan` with `work` in parallel waves and hands results to `fold`
 /// one at a time, in tile order.
 fn run_tiles<T: Send>(
     plan: &Expr,
     ctx: &Context<'_>,
+    memory: &Memory<impl Fn(&Tile) -> u64>,
     work: impl Fn(&Tile) -> Result<T, ExecError> + Sync,
     mut fold: impl FnMut(&Tile, T),
 ) -> Result<(), ExecError> {
@@ -185,8 +280,9 @@ fn run_tiles<T: Send>(
     while next < all.len() {
         ctx.cancel.check()?;
         // As many tiles in flight as threads, fewer if the budget cannot hold them.
-        let cost = tile_cost(plan, &all[next]).max(1);
-        let fit = usize::try_from(ctx.config.memory_budget / cost).unwrap_or(usize::MAX);
+        let cost = (tile_cost(plan, &all[next]) + (memory.per_tile)(&all[next])).max(1);
+        let room = ctx.config.memory_budget.saturating_sub(memory.fixed);
+        let fit = usize::try_from(room / cost).unwrap_or(usize::MAX);
         let wave = fit.clamp(1, threads).min(all.len() - next);
         let batch = &all[next..next + wave];
         let results: Vec<Result<T, ExecError>> = pool.install(|| {
@@ -226,12 +322,28 @@ impl Reduction<'_> {
         let kept: Vec<usize> = (0..input.shape().len())
             .filter(|a| !self.axes.contains(a))
             .collect();
+        let cell = std::mem::size_of::<C>() as u64;
+        let memory = Memory {
+            fixed: acc.len() as u64 * cell,
+            per_tile: |t: &Tile| kept.iter().map(|&a| t.shape[a] as u64).product::<u64>() * cell,
+        };
         run_tiles(
             input,
             ctx,
+            &memory,
             |tile| {
-                let values = eval(input, &tile.start, &tile.shape)?;
-                Ok(partial::<C>(values.view(), self.axes, &kept))
+                let out_shape: Vec<usize> = kept.iter().map(|&a| tile.shape[a]).collect();
+                let mut cells = ArrayD::<C>::default(IxDyn(&out_shape));
+                for_each_strip(input, tile, ctx.cancel, |strip, values| {
+                    let part = partial::<C>(values.view(), self.axes, &kept);
+                    let mut target = cells.slice_each_axis_mut(|ax| {
+                        let a = kept[ax.axis.index()];
+                        let from = strip.start[a] - tile.start[a];
+                        Slice::from(from..from + strip.shape[a])
+                    });
+                    Zip::from(&mut target).and(&part).for_each(Cell::merge);
+                })?;
+                Ok(cells)
             },
             |tile, part| {
                 let mut target =

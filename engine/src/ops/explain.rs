@@ -1,0 +1,80 @@
+//! Plan explanations: the tree of stages a computation will run, one line per node, with the
+//! source chunking and what is fused into each chunk task.
+
+use super::expr::{Expr, Node, Sel};
+use crate::model::DataArray;
+use std::fmt::Write;
+
+impl Expr {
+    /// The plan as an indented tree; per-chunk stages below a reduction run fused in one pass.
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        self.explain_into(&mut out, 0);
+        out
+    }
+
+    fn explain_into(&self, out: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        let head = match &self.node {
+            Node::Source { source, decoder } => {
+                let chunks: usize = self.chunk_sizes().iter().map(Vec::len).product();
+                format!(
+                    "Source {} {:?} chunks {:?} ({chunks} chunks), decode: {}",
+                    source.name(),
+                    self.shape(),
+                    source.chunks(),
+                    decoder.describe()
+                )
+            }
+            Node::Memory(_) => format!("InMemory {:?} {}", self.shape(), self.dtype()),
+            Node::Scalar(x) => format!("Scalar {x}"),
+            Node::Select { sel, .. } => {
+                let parts: Vec<String> = sel
+                    .iter()
+                    .map(|s| match s {
+                        Sel::Index(i) => format!("{i}"),
+                        Sel::Range { start, step, len } => {
+                            format!("{start}:{}:{step}", start + step * len)
+                        }
+                        Sel::List(v) => format!("[{} positions]", v.len()),
+                    })
+                    .collect();
+                format!("Select [{}] -> {:?}", parts.join(", "), self.shape())
+            }
+            Node::Map { op, .. } => format!("Map {op:?} -> {} {:?}", self.dtype(), self.shape()),
+            Node::Reduce {
+                op,
+                axes,
+                skipna,
+                ddof,
+                ..
+            } => format!(
+                "Reduce {} over axes {axes:?} (skipna={skipna}, ddof={ddof}) -> {} {:?}; \
+                 per chunk: read, decode, element-wise ops and partial {} fused, partials folded in chunk order",
+                op.name(),
+                self.dtype(),
+                self.shape(),
+                op.name()
+            ),
+        };
+        let _ = writeln!(out, "{pad}{head}");
+        match &self.node {
+            Node::Select { input, .. } | Node::Reduce { input, .. } => {
+                input.explain_into(out, depth + 1);
+            }
+            Node::Map { inputs, .. } => {
+                for (input, _) in inputs {
+                    input.explain_into(out, depth + 1);
+                }
+            }
+            Node::Source { .. } | Node::Memory(_) | Node::Scalar(_) => {}
+        }
+    }
+}
+
+impl DataArray {
+    /// `.explain()`: how the values would be computed (nothing is read).
+    pub fn explain(&self) -> String {
+        super::arith::expr_of(&self.variable).explain()
+    }
+}

@@ -1,0 +1,312 @@
+//! The executor's promises: cancellation from another thread, progress events, the memory
+//! budget bounding chunks in flight, and peak RSS within the budget on data 4x its size.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::unnecessary_literal_bound
+)]
+
+use ndarray::{ArrayD, Dimension, IxDyn};
+use nereus_engine::exec::{CancelToken, Context, ExecConfig, ExecError, Progress};
+use nereus_engine::io::{ChunkSource, IoError};
+use nereus_engine::model::{Block, DType, Data, DataArray, Dataset, Variable};
+use nereus_engine::ops::{open_zarr, Expr, MapOp, OpenOptions, Operand, ReduceOp};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A source whose chunks take `delay` to read and which counts reads in flight.
+#[derive(Debug)]
+struct SlowSource {
+    shape: Vec<u64>,
+    chunks: Vec<u64>,
+    delay: Duration,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl SlowSource {
+    fn new(shape: &[u64], chunks: &[u64], delay: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            shape: shape.to_vec(),
+            chunks: chunks.to_vec(),
+            delay,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+        })
+    }
+}
+
+impl ChunkSource for SlowSource {
+    fn name(&self) -> &str {
+        "slow"
+    }
+    fn shape(&self) -> &[u64] {
+        &self.shape
+    }
+    fn chunks(&self) -> &[u64] {
+        &self.chunks
+    }
+    fn dtype(&self) -> DType {
+        DType::F64
+    }
+    fn read_chunk(&self, _index: &[u64]) -> Result<Block, IoError> {
+        unreachable!("the executor reads regions")
+    }
+    fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(self.delay);
+        let dims: Vec<usize> = shape.iter().map(|&n| n as usize).collect();
+        let offset = start.iter().sum::<u64>() as f64;
+        let block =
+            ArrayD::from_shape_fn(IxDyn(&dims), |ix| offset + ix.as_array_view().sum() as f64);
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        Ok(Block::F64(block))
+    }
+}
+
+fn array_over(source: Arc<SlowSource>) -> DataArray {
+    let expr = Expr::source(
+        source,
+        nereus_engine::coding::CfDecoder::identity(DType::F64),
+    );
+    let mut ds = Dataset::default();
+    ds.data_vars.insert(
+        "v".into(),
+        Variable::new(vec!["t".into(), "x".into()], Data::Lazy(expr)),
+    );
+    ds.get("v").unwrap()
+}
+
+fn config(threads: usize, budget: u64) -> ExecConfig {
+    ExecConfig {
+        threads,
+        memory_budget: budget,
+    }
+}
+
+#[test]
+fn cancel_from_another_thread_stops_between_chunks() {
+    let source = SlowSource::new(&[400, 10], &[1, 10], Duration::from_millis(20));
+    let mean = array_over(source)
+        .reduce(ReduceOp::Mean, None, None, 0)
+        .unwrap();
+    let cancel = CancelToken::new();
+    let remote = cancel.clone();
+    let started = Instant::now();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        remote.cancel();
+    });
+    let ctx = Context {
+        config: config(2, 1 << 30),
+        progress: None,
+        cancel: &cancel,
+    };
+    let result = mean.compute(&ctx);
+    stopper.join().unwrap();
+    assert!(matches!(result, Err(ExecError::Cancelled)), "{result:?}");
+    // 400 chunks at 20 ms on 2 threads would take 4 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn progress_counts_every_chunk_in_order() {
+    let source = SlowSource::new(&[30, 4], &[4, 4], Duration::ZERO);
+    let events = Mutex::new(Vec::<Progress>::new());
+    let record = |p: Progress| events.lock().unwrap().push(p);
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: config(3, 1 << 30),
+        progress: Some(&record),
+        cancel: &cancel,
+    };
+    array_over(source)
+        .reduce(ReduceOp::Sum, Some(&["t".into()]), None, 0)
+        .unwrap()
+        .compute(&ctx)
+        .unwrap();
+    let events = events.into_inner().unwrap();
+    assert_eq!(events.len(), 8, "30 rows in chunks of 4 make 8 tiles");
+    assert!(events
+        .windows(2)
+        .all(|w| w[0].chunks_done < w[1].chunks_done));
+    let last = events.last().unwrap();
+    assert_eq!((last.chunks_done, last.chunks_total), (8, 8));
+    assert_eq!(last.bytes_done, last.bytes_total);
+    assert_eq!(last.bytes_total, 30 * 4 * 8);
+}
+
+#[test]
+fn the_budget_limits_chunks_in_flight() {
+    for (budget, most) in [(1 << 30, 4), (10_000, 1)] {
+        let source = SlowSource::new(&[64, 100], &[4, 100], Duration::from_millis(5));
+        let probe = Arc::clone(&source);
+        let cancel = CancelToken::new();
+        let ctx = Context {
+            config: config(4, budget),
+            progress: None,
+            cancel: &cancel,
+        };
+        array_over(source)
+            .reduce(ReduceOp::Max, None, None, 0)
+            .unwrap()
+            .compute(&ctx)
+            .unwrap();
+        let seen = probe.max_in_flight.load(Ordering::SeqCst);
+        assert!(seen <= most, "budget {budget}: {seen} chunks in flight");
+        if most > 1 {
+            assert!(seen > 1, "a large budget should run chunks in parallel");
+        }
+    }
+}
+
+// ---- Peak memory, measured in a child process on a store four times the budget ----
+
+const BUDGET: u64 = 128 << 20;
+const CHUNK: [u64; 3] = [16, 500, 1000];
+const SHAPE: [u64; 3] = [384, 500, 1000]; // 768 MB of float32: 6x the budget
+
+fn write_store(dir: &Path) {
+    let meta = json!({
+        "zarr_format": 3, "node_type": "array", "shape": SHAPE, "data_type": "float32",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": CHUNK}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": "NaN",
+        "codecs": [{"name": "bytes", "configuration": {"endian": "little"}},
+                   {"name": "zstd", "configuration": {"level": 1, "checksum": false}}],
+        "dimension_names": ["t", "y", "x"], "attributes": {}
+    });
+    std::fs::create_dir_all(dir.join("v")).unwrap();
+    std::fs::write(
+        dir.join("zarr.json"),
+        r#"{"zarr_format":3,"node_type":"group","attributes":{}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("v").join("zarr.json"), meta.to_string()).unwrap();
+    let store = Arc::new(zarrs::filesystem::FilesystemStore::new(dir).unwrap());
+    let array = zarrs::array::Array::open(store, "/v").unwrap();
+    let per_chunk = (CHUNK.iter().product::<u64>()) as usize;
+    for t in 0..SHAPE[0] / CHUNK[0] {
+        let data: Vec<f32> = (0..per_chunk)
+            .map(|i| (i % 1000) as f32 * 0.5 + t as f32)
+            .collect();
+        array.store_chunk(&[t, 0, 0], data.as_slice()).unwrap();
+    }
+}
+
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// Child half of `peak_memory_stays_within_the_budget`: run only by it, through NEREUS_RSS_STORE.
+#[test]
+#[ignore = "run as a child process by peak_memory_stays_within_the_budget"]
+fn rss_child() {
+    let store = PathBuf::from(std::env::var("NEREUS_RSS_STORE").unwrap());
+    let ds = open_zarr(&store, OpenOptions::default()).unwrap();
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: config(2, BUDGET),
+        progress: None,
+        cancel: &cancel,
+    };
+    let out = ds
+        .get("v")
+        .unwrap()
+        .reduce(ReduceOp::Mean, Some(&["t".into()]), None, 0)
+        .unwrap()
+        .compute(&ctx)
+        .unwrap();
+    assert_eq!(out.shape(), vec![500, 1000]);
+    println!("VMHWM_KB={}", vm_hwm_kb());
+}
+
+#[test]
+fn peak_memory_stays_within_the_budget() {
+    let dir = std::env::temp_dir().join(format!("nereus-rss-{}.zarr", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_store(&dir);
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "rss_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env("NEREUS_RSS_STORE", &dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // libtest may print the test's name on the same line, so look for the marker anywhere.
+    let kb: u64 = stdout
+        .split("VMHWM_KB=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    println!(
+        "child peak RSS: {} MB (budget {} MB)",
+        kb / 1024,
+        BUDGET >> 20
+    );
+    // A fixed overhead for the test binary, allocator and thread stacks.
+    let limit_kb = (BUDGET + (16 << 20)) / 1024;
+    assert!(
+        kb <= limit_kb,
+        "peak RSS {} MB over budget {} MB + 16 MB",
+        kb / 1024,
+        BUDGET >> 20
+    );
+}
+
+#[test]
+fn explain_shows_the_fused_stages_without_reading() {
+    let source = SlowSource::new(&[30, 4], &[4, 4], Duration::ZERO);
+    let probe = Arc::clone(&source);
+    let da = array_over(source);
+    let plan = da
+        .binary(MapOp::Mul, &Operand::Scalar(2.0))
+        .unwrap()
+        .reduce(ReduceOp::Mean, Some(&["t".into()]), None, 0)
+        .unwrap()
+        .explain();
+    let lines: Vec<&str> = plan.lines().collect();
+    assert_eq!(lines.len(), 4, "{plan}");
+    assert!(lines[0].starts_with("Reduce mean over axes [0]"), "{plan}");
+    assert!(lines[0].contains("fused"), "{plan}");
+    assert!(lines[1].trim_start().starts_with("Map Mul"), "{plan}");
+    assert!(
+        lines[2].contains("Source slow [30, 4] chunks [4, 4] (8 chunks)"),
+        "{plan}"
+    );
+    assert!(lines[3].trim_start().starts_with("Scalar 2"), "{plan}");
+    assert_eq!(
+        probe.max_in_flight.load(Ordering::SeqCst),
+        0,
+        "explain read data"
+    );
+}
