@@ -13,7 +13,8 @@ pub(crate) trait Cell: Copy + Default + Send + Sync {
     fn finish(&self, op: ReduceOp, skipna: bool, ddof: u32) -> f64;
 }
 
-/// Count and compensated (Kahan-Neumaier) sum: for sum, mean and count.
+/// Count and sum: for sum, mean and count. Values add plainly within a tile (short runs);
+/// tiles merge with Neumaier compensation, so long reductions keep their small terms.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SumCell {
     n: f64,
@@ -24,7 +25,7 @@ pub(crate) struct SumCell {
 
 impl SumCell {
     #[inline]
-    fn add(&mut self, x: f64) {
+    fn add_compensated(&mut self, x: f64) {
         let t = self.sum + x;
         self.comp += if self.sum.abs() >= x.abs() {
             (self.sum - t) + x
@@ -42,13 +43,13 @@ impl Cell for SumCell {
             self.nan = true;
         } else {
             self.n += 1.0;
-            self.add(x);
+            self.sum += x;
         }
     }
 
     fn merge(&mut self, o: &Self) {
         self.n += o.n;
-        self.add(o.sum);
+        self.add_compensated(o.sum);
         self.comp += o.comp;
         self.nan |= o.nan;
     }
@@ -65,13 +66,26 @@ impl Cell for SumCell {
     }
 }
 
-/// Count, mean and sum of squared deviations (Welford, merged with Chan's formula).
+/// Count and sums of deviations from a shift (the cell's first value): no division per value.
+/// Cells merge through (count, mean, squared deviations) with Chan's formula.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct MomentCell {
     n: f64,
-    mean: f64,
-    m2: f64,
+    shift: f64,
+    s: f64,
+    s2: f64,
     nan: bool,
+}
+
+impl MomentCell {
+    /// (mean, sum of squared deviations from it).
+    fn moments(&self) -> (f64, f64) {
+        let mean_dev = self.s / self.n;
+        (
+            self.shift + mean_dev,
+            (self.s2 - self.s * mean_dev).max(0.0),
+        )
+    }
 }
 
 impl Cell for MomentCell {
@@ -81,10 +95,13 @@ impl Cell for MomentCell {
             self.nan = true;
             return;
         }
+        if self.n == 0.0 {
+            self.shift = x;
+        }
         self.n += 1.0;
-        let d = x - self.mean;
-        self.mean += d / self.n;
-        self.m2 += d * (x - self.mean);
+        let d = x - self.shift;
+        self.s += d;
+        self.s2 += d * d;
     }
 
     fn merge(&mut self, o: &Self) {
@@ -98,10 +115,13 @@ impl Cell for MomentCell {
             self.nan = nan;
             return;
         }
+        let ((ma, m2a), (mb, m2b)) = (self.moments(), o.moments());
         let n = self.n + o.n;
-        let d = o.mean - self.mean;
-        self.mean += d * o.n / n;
-        self.m2 += o.m2 + d * d * self.n * o.n / n;
+        let d = mb - ma;
+        // Re-centre on the combined mean: deviations then sum to zero.
+        self.shift = ma + d * o.n / n;
+        self.s = 0.0;
+        self.s2 = m2a + m2b + d * d * self.n * o.n / n;
         self.n = n;
     }
 
@@ -113,7 +133,7 @@ impl Cell for MomentCell {
         if denominator <= 0.0 {
             return f64::NAN;
         }
-        let var = self.m2 / denominator;
+        let var = self.moments().1 / denominator;
         if op == ReduceOp::Std {
             var.sqrt()
         } else {
@@ -200,13 +220,35 @@ mod tests {
     }
 
     #[test]
-    fn compensated_sum_keeps_small_terms() {
-        let mut s = SumCell::default();
-        s.push(1e16);
+    fn merging_tiles_keeps_small_terms() {
+        let mut total = SumCell::default();
+        let mut big = SumCell::default();
+        big.push(1e16);
+        total.merge(&big);
         for _ in 0..1000 {
-            s.push(1.0);
+            let mut one = SumCell::default();
+            one.push(1.0);
+            total.merge(&one);
         }
-        s.push(-1e16);
-        assert_eq!(s.finish(ReduceOp::Sum, true, 0), 1000.0);
+        let mut back = SumCell::default();
+        back.push(-1e16);
+        total.merge(&back);
+        assert_eq!(total.finish(ReduceOp::Sum, true, 0), 1000.0);
+    }
+
+    #[test]
+    fn shifted_moments_stay_accurate_far_from_zero() {
+        // Values around 1e9 with unit spread: naive sums of squares would lose every digit.
+        let xs: Vec<f64> = (0..1000).map(|i| 1e9 + f64::from(i % 7)).collect();
+        let mean = xs.iter().sum::<f64>() / 1000.0;
+        let want = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 1000.0;
+        for split in [0, 1, 500, 999] {
+            let m: MomentCell = fold(&xs, split);
+            let got = m.finish(ReduceOp::Var, true, 0);
+            assert!(
+                (got - want).abs() < 1e-9 * want,
+                "split {split}: {got} vs {want}"
+            );
+        }
     }
 }
