@@ -7,6 +7,7 @@ mod ast;
 mod builtins;
 mod complete;
 mod completeness;
+mod dict;
 mod error;
 mod eval;
 mod format;
@@ -14,11 +15,14 @@ mod fstring;
 mod functions;
 mod help;
 mod lexer;
+mod ndarray;
 mod ops;
 mod parser;
+mod repr_text;
 mod value;
+mod xarray;
 
-use crate::exec::CancelToken;
+use crate::exec::{CancelToken, ExecConfig};
 use builtins::Ctx;
 use error::{Exc, Pos};
 use eval::{Machine, Namespace};
@@ -89,12 +93,23 @@ pub struct Completion {
 #[derive(Debug, Default)]
 pub struct Interpreter {
     ns: Namespace,
+    config: ExecConfig,
 }
 
 impl Interpreter {
     /// An empty namespace.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Threads and memory budget that computations (`.load()`, `.values`, ...) run with.
+    pub fn config(&self) -> ExecConfig {
+        self.config
+    }
+
+    /// Sets threads and memory budget for the next computations (`%config`).
+    pub fn set_config(&mut self, config: ExecConfig) {
+        self.config = config;
     }
 
     /// Runs a cell; returns the bundle of a trailing expression to display, if any.
@@ -107,7 +122,11 @@ impl Interpreter {
         let stmts = parser::parse_program(code).map_err(|e| e.into_lang_error(code))?;
         let mut m = Machine {
             ns: &mut self.ns,
-            ctx: Ctx { out, cancel },
+            ctx: Ctx {
+                out,
+                cancel,
+                config: self.config,
+            },
         };
         let (body, last) = match stmts.split_last() {
             Some((last, body))
@@ -157,6 +176,7 @@ impl Interpreter {
             ctx: Ctx {
                 out: &mut sink,
                 cancel,
+                config: self.config,
             },
         };
         let v = m
@@ -177,7 +197,7 @@ impl Interpreter {
 }
 
 /// Discards output (user_expressions must not print).
-struct NullOutput;
+pub(crate) struct NullOutput;
 
 impl Output for NullOutput {
     fn stream(&mut self, _: Stream, _: &str) {}

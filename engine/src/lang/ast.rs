@@ -123,6 +123,8 @@ pub(crate) enum ExprKind {
     Name(String),
     List(Vec<Expr>),
     Tuple(Vec<Expr>),
+    /// `{k: v, ...}`.
+    Dict(Vec<(Expr, Expr)>),
     Attr(Box<Expr>, String),
     Call(Box<Expr>, Vec<Arg>),
     Index(Box<Expr>, Box<Expr>),

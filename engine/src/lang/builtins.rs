@@ -2,16 +2,20 @@
 //!
 //! Dispatch, completion, inspect, help and "did you mean" suggestions all read these tables.
 
+use super::dict;
 use super::error::{Exc, ExcKind, Res};
 use super::functions as f;
 use super::value::Value;
+use super::xarray;
 use super::{Output, Stream};
-use crate::exec::CancelToken;
+use crate::exec::{CancelToken, ExecConfig};
 
 /// What a builtin may touch while it runs.
 pub(crate) struct Ctx<'a> {
     pub(crate) out: &'a mut dyn Output,
     pub(crate) cancel: &'a CancelToken,
+    /// Threads and memory budget for computations.
+    pub(crate) config: ExecConfig,
 }
 
 /// Evaluated call arguments.
@@ -26,6 +30,16 @@ impl Args {
     pub(crate) fn take_kw(&mut self, name: &str) -> Option<Value> {
         let i = self.kw.iter().position(|(k, _)| k == name)?;
         Some(self.kw.remove(i).1)
+    }
+
+    /// Splits off the receiver of a method call (always the first positional argument).
+    pub(crate) fn receiver(mut self) -> (Value, Self) {
+        let recv = if self.pos.is_empty() {
+            Value::None
+        } else {
+            self.pos.remove(0)
+        };
+        (recv, self)
     }
 
     /// Checks the positional count is within `min..=max`.
@@ -56,6 +70,19 @@ impl Args {
     }
 }
 
+macro_rules! builtin {
+    ($module:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
+        Builtin {
+            name: $name,
+            module: $module,
+            signature: $sig,
+            doc: $doc,
+            keywords: $kw,
+            func: $func,
+        }
+    };
+}
+
 /// A builtin's implementation.
 pub(crate) type Func = fn(&mut Ctx<'_>, Args) -> Res<Value>;
 
@@ -70,7 +97,7 @@ pub(crate) struct Builtin {
     pub(crate) signature: &'static str,
     /// One paragraph of documentation.
     pub(crate) doc: &'static str,
-    /// The keyword arguments it accepts.
+    /// The keyword arguments it accepts; [`ANY_KEYWORD`] among them admits any name (dims).
     pub(crate) keywords: &'static [&'static str],
     pub(crate) func: Func,
 }
@@ -83,6 +110,107 @@ impl Builtin {
         } else {
             format!("{}.{}", self.module, self.name)
         }
+    }
+}
+
+/// In a keyword list: further keywords are free names (`isel(x=0)`), checked by the callee.
+pub(crate) const ANY_KEYWORD: &str = "**indexers";
+
+/// A non-callable attribute of a value, such as `DataArray.dims`.
+#[derive(Debug)]
+pub(crate) struct Property {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    /// Whether reading it computes values (`.values`); completion and inspect never read those.
+    pub(crate) computes: bool,
+    pub(crate) get: fn(&mut Ctx<'_>, &Value) -> Res<Value>,
+}
+
+/// The methods and properties of a value type.
+#[derive(Debug)]
+pub(crate) struct Class {
+    pub(crate) name: &'static str,
+    pub(crate) methods: &'static [Builtin],
+    pub(crate) properties: &'static [Property],
+}
+
+impl Class {
+    /// A method by name.
+    pub(crate) fn method(&self, name: &str) -> Option<&'static Builtin> {
+        let methods: &'static [Builtin] = self.methods;
+        methods.iter().find(|b| b.name == name)
+    }
+
+    /// A property by name.
+    pub(crate) fn property(&self, name: &str) -> Option<&'static Property> {
+        let props: &'static [Property] = self.properties;
+        props.iter().find(|p| p.name == name)
+    }
+
+    /// Every method and property name, sorted.
+    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self
+            .methods
+            .iter()
+            .map(|b| b.name)
+            .chain(self.properties.iter().map(|p| p.name))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// `dict` methods.
+static DICT_METHODS: &[Builtin] = &[
+    builtin!(
+        "dict",
+        "get",
+        "get(key, default=None, /)",
+        &[],
+        dict::get,
+        "Returns the value for key if key is in the dictionary, else default (None)."
+    ),
+    builtin!(
+        "dict",
+        "keys",
+        "keys()",
+        &[],
+        dict::keys,
+        "Returns the keys, in insertion order."
+    ),
+    builtin!(
+        "dict",
+        "values",
+        "values()",
+        &[],
+        dict::values,
+        "Returns the values, in insertion order."
+    ),
+    builtin!(
+        "dict",
+        "items",
+        "items()",
+        &[],
+        dict::items,
+        "Returns (key, value) pairs, in insertion order: `for k, v in d.items(): ...`."
+    ),
+];
+
+/// The dict class (also attrs, encoding, sizes and xarray's mappings).
+pub(crate) static DICT: Class = Class {
+    name: "dict",
+    methods: DICT_METHODS,
+    properties: &[],
+};
+
+/// The registry class of a value, if it has methods or properties.
+pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
+    match v {
+        Value::Dict(_) => Some(&DICT),
+        Value::DataArray(_) => Some(&xarray::DATAARRAY),
+        Value::Dataset(_) => Some(&xarray::DATASET),
+        Value::NdArray(_) => Some(&xarray::NDARRAY),
+        _ => None,
     }
 }
 
@@ -137,19 +265,6 @@ impl Module {
     }
 }
 
-macro_rules! builtin {
-    ($module:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
-        Builtin {
-            name: $name,
-            module: $module,
-            signature: $sig,
-            doc: $doc,
-            keywords: $kw,
-            func: $func,
-        }
-    };
-}
-
 /// The builtin functions, available without import.
 pub(crate) static BUILTINS: &[Builtin] = &[
     builtin!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
@@ -194,6 +309,8 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
     builtin!("", "type", "type(object, /)", &[], f::type_,
         "Returns the type of an object, e.g. <class 'int'>."),
+    builtin!("", "slice", "slice(stop) / slice(start, stop[, step])", &[], xarray::slice,
+        "A slice object, as `a:b:c` inside brackets writes: isel(x=slice(10, 20)) by position, sel(lat=slice(-5, 5)) by label (both ends included)."),
 ];
 
 /// The `time` module's functions.
@@ -229,6 +346,18 @@ pub(crate) static MODULES: &[Module] = &[
         doc: "Time access: sleep, wall-clock time and performance counters.",
         functions: TIME_FUNCTIONS,
         constants: &[],
+    },
+    Module {
+        name: "xarray",
+        doc: "xarray's API over the Nereus engine: open_zarr, where. `import xarray as xr`.",
+        functions: xarray::XARRAY_FUNCTIONS,
+        constants: &[],
+    },
+    Module {
+        name: "numpy",
+        doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, isnan; nan and pi. `import numpy as np`.",
+        functions: xarray::NUMPY_FUNCTIONS,
+        constants: xarray::NUMPY_CONSTANTS,
     },
     Module {
         name: "sys",
@@ -278,9 +407,9 @@ mod tests {
     #[test]
     fn unknown_module_lists_accepted_ones() {
         let e = module("numpyy").err();
-        assert!(
-            e.is_some_and(|e| e.msg == "No module named 'numpyy' (Nereus cells accept: time, sys)")
-        );
+        assert!(e
+            .is_some_and(|e| e.msg
+                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, sys)"));
         assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
         assert!(
             module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))

@@ -1,8 +1,7 @@
 //! Completion and inspection at a cursor, from the namespace and the registry.
 
-use super::builtins::{BUILTINS, MODULES};
+use super::builtins::{class_of, BUILTINS, MODULES};
 use super::eval::{resolve_path, Namespace};
-use super::help::help_text;
 use super::parser::{KEYWORDS, UNSUPPORTED};
 use super::value::Value;
 use super::{Completion, MimeBundle};
@@ -24,10 +23,159 @@ fn chain_before(chars: &[char], end: usize) -> (usize, String) {
     (start, chars[start..end].iter().collect())
 }
 
+/// Attribute names of a value: its class's methods and properties, plus variables of a
+/// dataset and coordinates of an array (from the type and metadata; nothing is computed).
+fn value_attrs(v: &Value) -> Vec<String> {
+    let mut names: Vec<String> = class_of(v)
+        .map(|c| c.attr_names().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    match v {
+        Value::Dataset(ds) => names.extend(ds.names().map(str::to_string)),
+        Value::DataArray(a) => names.extend(a.coords.keys().cloned()),
+        _ => {}
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Resolves a dotted chain to a value, if it names one (no computation).
+fn chain_value(ns: &Namespace, chain: &str) -> Option<Value> {
+    if chain.is_empty() {
+        return None;
+    }
+    let path: Vec<String> = chain.split('.').map(str::to_string).collect();
+    resolve_path(ns, &path).ok()
+}
+
+/// Inside a string literal right after `[` or `(`/`,` of a call: the quote position, partial
+/// text, and the opener (`[` or the callee's chain).
+fn string_context(chars: &[char], cursor: usize) -> Option<(usize, String, Option<String>)> {
+    let mut q = cursor;
+    while q > 0 && chars[q - 1] != '"' && chars[q - 1] != '\'' {
+        if !(is_ident(chars[q - 1]) || chars[q - 1] == ' ') {
+            return None;
+        }
+        q -= 1;
+    }
+    let quote = q.checked_sub(1)?;
+    let partial: String = chars[q..cursor].iter().collect();
+    let mut b = quote;
+    while b > 0 && chars[b - 1] == ' ' {
+        b -= 1;
+    }
+    let mut opener = *chars.get(b.checked_sub(1)?)?;
+    if opener == '=' {
+        // `dim="...`: the keyword's name, then the call's `(` or `,`.
+        let (kw_start, _) = chain_before(chars, b - 1);
+        b = kw_start;
+        while b > 0 && chars[b - 1] == ' ' {
+            b -= 1;
+        }
+        opener = *chars.get(b.checked_sub(1)?)?;
+    }
+    match opener {
+        '[' => Some((
+            q,
+            partial,
+            Some(format!("[{}", chain_before(chars, b - 1).1)),
+        )),
+        '(' | ',' => call_before(chars, b).map(|callee| (q, partial, Some(callee))),
+        _ => None,
+    }
+}
+
+/// The callee chain of the call whose parentheses enclose position `pos`.
+fn call_before(chars: &[char], pos: usize) -> Option<String> {
+    let mut depth = 0usize;
+    let mut i = pos;
+    while i > 0 {
+        i -= 1;
+        match chars[i] {
+            ')' | ']' | '}' => depth += 1,
+            '[' | '{' | '(' if depth > 0 => depth -= 1,
+            '(' => return Some(chain_before(chars, i).1),
+            '[' | '{' | '\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Dimension names of the receiver of a `base.method` chain.
+fn receiver_dims(ns: &Namespace, callee: &str) -> Option<(String, Vec<String>)> {
+    let (base, method) = callee.rsplit_once('.')?;
+    let dims = match chain_value(ns, base)? {
+        Value::DataArray(a) => a.dims().to_vec(),
+        Value::Dataset(ds) => ds.dims().keys().cloned().collect(),
+        _ => return None,
+    };
+    Some((method.to_string(), dims))
+}
+
+/// Completions in data-aware contexts: `ds["`, `mean("`, and `isel(`/`sel(` keywords.
+fn data_completion(ns: &Namespace, chars: &[char], cursor: usize) -> Option<Completion> {
+    if let Some((start, partial, Some(opener))) = string_context(chars, cursor) {
+        let names: Vec<String> = if let Some(base) = opener.strip_prefix('[') {
+            match chain_value(ns, base)? {
+                Value::Dataset(ds) => ds.names().map(str::to_string).collect(),
+                Value::DataArray(a) => a.coords.keys().cloned().collect(),
+                Value::Dict(d) => d
+                    .keys()
+                    .iter()
+                    .filter_map(|k| match k {
+                        Value::Str(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => return None,
+            }
+        } else {
+            receiver_dims(ns, &opener)?.1
+        };
+        return Some(Completion {
+            matches: names
+                .into_iter()
+                .filter(|n| n.starts_with(&partial))
+                .collect(),
+            cursor_start: start,
+            cursor_end: cursor,
+        });
+    }
+    let (start, word) = chain_before(chars, cursor);
+    if word.contains('.') {
+        return None;
+    }
+    let mut b = start;
+    while b > 0 && chars[b - 1] == ' ' {
+        b -= 1;
+    }
+    if b == 0 || !matches!(chars[b - 1], '(' | ',') {
+        return None;
+    }
+    let (method, dims) = receiver_dims(ns, &call_before(chars, b)?)?;
+    if !matches!(method.as_str(), "isel" | "sel") {
+        return None;
+    }
+    let matches: Vec<String> = dims
+        .into_iter()
+        .filter(|d| d.starts_with(&word))
+        .map(|d| format!("{d}="))
+        .collect();
+    (!matches.is_empty()).then_some(Completion {
+        matches,
+        cursor_start: start,
+        cursor_end: cursor,
+    })
+}
+
 /// Completions for the word before `cursor`.
 pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion {
     let chars: Vec<char> = code.chars().collect();
     let cursor = cursor.min(chars.len());
+    if let Some(c) = data_completion(ns, &chars, cursor) {
+        return c;
+    }
     let (start, chain) = chain_before(&chars, cursor);
     let line_start = chars[..start]
         .iter()
@@ -51,6 +199,11 @@ pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion 
                 .into_iter()
                 .filter(|n| n.starts_with(partial))
                 .map(str::to_string)
+                .collect();
+        } else if let Ok(v) = resolve_path(ns, &path) {
+            matches = value_attrs(&v)
+                .into_iter()
+                .filter(|n| n.starts_with(partial))
                 .collect();
         }
     } else {
@@ -136,9 +289,9 @@ pub(crate) fn inspect(ns: &Namespace, code: &str, cursor: usize, detail: u8) -> 
         return None;
     }
     let path: Vec<String> = chain.split('.').map(str::to_string).collect();
-    let value = resolve_path(ns, &path).ok()?;
+    let text = super::help::help_for_path(ns, &path, detail).ok()?;
     let mut data = MimeBundle::new();
-    data.insert("text/plain".into(), help_text(&value, detail).into());
+    data.insert("text/plain".into(), text.into());
     Some(data)
 }
 

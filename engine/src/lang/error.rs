@@ -19,6 +19,10 @@ pub(crate) enum ExcKind {
     NotImplementedError,
     KeyboardInterrupt,
     MemoryError,
+    KeyError,
+    OSError,
+    FileNotFoundError,
+    RuntimeError,
 }
 
 impl ExcKind {
@@ -39,6 +43,10 @@ impl ExcKind {
             Self::NotImplementedError => "NotImplementedError",
             Self::KeyboardInterrupt => "KeyboardInterrupt",
             Self::MemoryError => "MemoryError",
+            Self::KeyError => "KeyError",
+            Self::OSError => "OSError",
+            Self::FileNotFoundError => "FileNotFoundError",
+            Self::RuntimeError => "RuntimeError",
         }
     }
 }

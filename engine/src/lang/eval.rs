@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target};
 use super::builtins::{self, Args, Ctx};
+use super::dict::{Dict, DictKind};
 use super::error::{suggestion, Exc, ExcKind, Res};
 use super::format::format_value;
 use super::functions::items;
-use super::help::help_text;
 use super::ops;
 use super::value::Value;
 
@@ -48,8 +48,11 @@ pub(crate) fn lookup(ns: &Namespace, name: &str) -> Res<Value> {
     ))
 }
 
-/// An attribute of a value.
+/// An attribute of a value, without running a cell: properties that compute are refused.
 pub(crate) fn attribute(base: &Value, name: &str) -> Res<Value> {
+    if let Some(r) = super::xarray::attribute(None, base, name) {
+        return r;
+    }
     match base {
         Value::Module(m) => m.attr(name).ok_or_else(|| m.no_attr(name)),
         other => Err(Exc::new(
@@ -149,9 +152,9 @@ impl Machine<'_> {
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Help { path, detail } => {
-                let v = resolve_path(self.ns, path)?;
+                let text = super::help::help_for_path(self.ns, path, *detail)?;
                 let mut data = super::MimeBundle::new();
-                data.insert("text/plain".into(), help_text(&v, *detail).into());
+                data.insert("text/plain".into(), text.into());
                 self.ctx.out.page(data);
             }
         }
@@ -234,7 +237,17 @@ impl Machine<'_> {
             ExprKind::Tuple(items) => Value::Tuple(Arc::new(self.eval_all(items)?)),
             ExprKind::Attr(base, name) => {
                 let b = self.eval(base)?;
-                attribute(&b, name)?
+                match super::xarray::attribute(Some(&mut self.ctx), &b, name) {
+                    Some(r) => r?,
+                    None => attribute(&b, name)?,
+                }
+            }
+            ExprKind::Dict(pairs) => {
+                let mut items = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    items.push((self.eval(k)?, self.eval(v)?));
+                }
+                Value::Dict(Arc::new(Dict::from_pairs(DictKind::Plain, items)?))
             }
             ExprKind::Call(callee, args) => {
                 let f = self.eval(callee)?;
@@ -243,15 +256,16 @@ impl Machine<'_> {
             }
             ExprKind::Index(base, idx) => {
                 let b = self.eval(base)?;
-                if let ExprKind::Slice(lo, hi, step) = &idx.kind {
-                    let lo = self.slice_part(lo.as_deref())?;
-                    let hi = self.slice_part(hi.as_deref())?;
-                    let step = self.slice_part(step.as_deref())?;
-                    ops::slice(&b, lo, hi, step)?
-                } else {
-                    let i = self.eval(idx)?;
-                    ops::index(&b, &i)?
-                }
+                let i = match &idx.kind {
+                    ExprKind::Tuple(items) => Value::Tuple(Arc::new(
+                        items
+                            .iter()
+                            .map(|e| self.subscript(e))
+                            .collect::<Res<_>>()?,
+                    )),
+                    _ => self.subscript(idx)?,
+                };
+                ops::index(&b, &i)?
             }
             ExprKind::Slice(..) => {
                 return Err(Exc::type_error(
@@ -277,6 +291,13 @@ impl Machine<'_> {
             }
             ExprKind::Compare(first, rest) => {
                 let mut left = self.eval(first)?;
+                if let [(op, e)] = rest.as_slice() {
+                    let right = self.eval(e)?;
+                    if let Some(r) = super::xarray::compare(*op, &left, &right) {
+                        return r;
+                    }
+                    return Ok(Value::Bool(ops::compare(*op, &left, &right)?));
+                }
                 for (op, e) in rest {
                     let right = self.eval(e)?;
                     if !ops::compare(*op, &left, &right)? {
@@ -300,16 +321,15 @@ impl Machine<'_> {
         items.iter().map(|e| self.eval(e)).collect()
     }
 
-    fn slice_part(&mut self, e: Option<&Expr>) -> Res<Option<i64>> {
-        let Some(e) = e else { return Ok(None) };
-        match self.eval(e)? {
-            Value::None => Ok(None),
-            v => v.as_int().map(Some).ok_or_else(|| {
-                Exc::type_error(
-                    "slice indices must be integers or None or have an __index__ method",
-                )
-            }),
-        }
+    /// One subscript item: `a:b:c` becomes a slice value.
+    fn subscript(&mut self, e: &Expr) -> Res<Value> {
+        let ExprKind::Slice(lo, hi, step) = &e.kind else {
+            return self.eval(e);
+        };
+        let mut part = |p: &Option<Box<Expr>>| -> Res<Value> {
+            p.as_deref().map_or(Ok(Value::None), |e| self.eval(e))
+        };
+        Ok(Value::Slice(Arc::new([part(lo)?, part(hi)?, part(step)?])))
     }
 
     fn eval_args(&mut self, args: &[Arg]) -> Res<Args> {
@@ -331,9 +351,13 @@ impl Machine<'_> {
     }
 
     /// Calls a value with evaluated arguments.
-    pub(crate) fn call(&mut self, f: &Value, args: Args) -> Res<Value> {
+    pub(crate) fn call(&mut self, f: &Value, mut args: Args) -> Res<Value> {
         let b = match f {
             Value::Builtin(b) => *b,
+            Value::Method(recv, b) => {
+                args.pos.insert(0, (**recv).clone());
+                *b
+            }
             Value::Type(t) if builtins::builtin(t).is_some() => {
                 builtins::builtin(t).ok_or_else(|| Exc::type_error("not callable"))?
             }
@@ -345,7 +369,7 @@ impl Machine<'_> {
             }
         };
         for (i, (k, _)) in args.kw.iter().enumerate() {
-            if !b.keywords.contains(&k.as_str()) {
+            if !b.keywords.contains(&k.as_str()) && !b.keywords.contains(&builtins::ANY_KEYWORD) {
                 let hint = suggestion(k, b.keywords.iter().copied());
                 return Err(Exc::type_error(format!(
                     "'{k}' is an invalid keyword argument for {}(){hint}",

@@ -25,6 +25,12 @@ const MAX_ITEMS: usize = 1 << 26;
 pub(crate) fn items(v: &Value) -> Res<Vec<Value>> {
     match v {
         Value::List(v) | Value::Tuple(v) => Ok(v.to_vec()),
+        Value::Dict(d) => Ok(d.keys()),
+        Value::Dataset(ds) => Ok(ds
+            .data_vars
+            .keys()
+            .map(|k| Value::str(k.as_str()))
+            .collect()),
         Value::Str(s) => Ok(s.chars().map(|c| Value::str(c.to_string())).collect()),
         &Value::Range(start, _, step) => {
             let n = v.len().unwrap_or(0);
@@ -196,7 +202,10 @@ fn float_to_int(f: f64) -> Res<i64> {
     }
 }
 
-pub(crate) fn int(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+pub(crate) fn int(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    if let Some(x) = args.pos.first_mut() {
+        *x = super::xarray::scalar(ctx, x)?;
+    }
     let base = args.take_kw("base");
     args.arity("int", 0, 2)?;
     let base = match (base, args.pos.get(1)) {
@@ -248,9 +257,10 @@ pub(crate) fn int(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     }
 }
 
-pub(crate) fn float(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn float(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("float", 0, 1)?;
     let x = args.pos.into_iter().next().unwrap_or(Value::Float(0.0));
+    let x = super::xarray::scalar(ctx, &x)?;
     if let Value::Str(s) = &x {
         let t = s.trim().replace('_', "");
         let lower = t.to_ascii_lowercase();
@@ -297,6 +307,7 @@ pub(crate) fn tuple(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 pub(crate) fn abs(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("abs", 1, 1)?;
     match first(args) {
+        v @ (Value::DataArray(_) | Value::NdArray(_)) => super::xarray::abs_array(&v),
         Value::Float(f) => Ok(Value::Float(f.abs())),
         v if v.as_int().is_some() => v
             .as_int()

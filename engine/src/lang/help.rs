@@ -7,6 +7,33 @@ use super::value::Value;
 /// The help text for a value: signature and docstring for registry entries, else type and repr.
 pub(crate) fn help_text(v: &Value, detail: u8) -> String {
     match v {
+        Value::Method(recv, b) => format!(
+            "Signature: {}.{}\nType:      method of {}\nDocstring:\n{}",
+            recv.type_name(),
+            b.signature,
+            recv.type_name(),
+            b.doc
+        ),
+        Value::DataArray(a) => {
+            let chunks = match &a.variable.data {
+                crate::model::Data::Lazy(l) => format!(
+                    "{:?} (lazy)",
+                    l.chunks()
+                        .iter()
+                        .map(|c| c.iter().copied().max().unwrap_or(0))
+                        .collect::<Vec<_>>()
+                ),
+                crate::model::Data::Memory(_) => "in memory".to_string(),
+            };
+            format!(
+                "Type:        DataArray\nName:        {}\nDimensions:  {:?}\nShape:       {:?}\nDtype:       {}\nChunks:      {chunks}\nString form:\n{}",
+                a.name.as_deref().unwrap_or("None"),
+                a.dims(),
+                a.shape(),
+                super::repr_text::dtype_name(&a.variable),
+                v.repr()
+            )
+        }
         Value::Builtin(b) => {
             let kind = if b.module.is_empty() {
                 "builtin function".to_string()
@@ -46,6 +73,38 @@ pub(crate) fn help_text(v: &Value, detail: u8) -> String {
             s
         }
     }
+}
+
+/// Help for a dotted path (`ssh.mean`, `ssh.values`): properties that compute are described,
+/// never read.
+pub(crate) fn help_for_path(
+    ns: &super::eval::Namespace,
+    path: &[String],
+    detail: u8,
+) -> super::error::Res<String> {
+    use super::eval::resolve_path;
+    match resolve_path(ns, path) {
+        Ok(value) => Ok(help_text(&value, detail)),
+        Err(e) => {
+            let described = path.split_last().and_then(|(last, base)| {
+                let base = resolve_path(ns, base).ok()?;
+                let class = super::builtins::class_of(&base)?;
+                Some(property_help(class, class.property(last)?))
+            });
+            described.ok_or(e)
+        }
+    }
+}
+
+/// Help for a property of a class (`ssh.values?`), without reading it.
+pub(crate) fn property_help(
+    class: &super::builtins::Class,
+    p: &super::builtins::Property,
+) -> String {
+    format!(
+        "Type:      property of {}\nName:      {}\nDocstring:\n{}",
+        class.name, p.name, p.doc
+    )
 }
 
 fn signature(b: &super::builtins::Builtin) -> String {

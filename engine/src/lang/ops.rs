@@ -10,6 +10,11 @@ use std::sync::Arc;
 use super::ast::{BinOp, CmpOp, UnaryOp};
 use super::error::{Exc, ExcKind, Res};
 use super::value::Value;
+use super::xarray::is_array;
+
+mod index;
+
+pub(crate) use index::index;
 
 /// Largest string or list a repetition may build (in items).
 const MAX_REPEAT: usize = 1 << 28;
@@ -24,6 +29,9 @@ fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
 
 /// `a op b`.
 pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
+    if is_array(a) || is_array(b) {
+        return super::xarray::binary(op, a, b);
+    }
     if let (Some(x), Some(y)) = (a.as_int(), b.as_int()) {
         if let (Value::Bool(p), Value::Bool(q), BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =
             (a, b, op)
@@ -236,6 +244,9 @@ fn py_round_floordiv(div: f64) -> f64 {
 
 /// `op v`.
 pub(crate) fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
+    if is_array(v) {
+        return super::xarray::unary(op, v);
+    }
     match (op, v) {
         (UnaryOp::Not, v) => Ok(Value::Bool(!v.truthy())),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
@@ -348,6 +359,8 @@ pub(crate) fn contains(haystack: &Value, needle: &Value) -> Res<bool> {
             ))),
         },
         Value::List(v) | Value::Tuple(v) => Ok(v.iter().any(|x| x.py_eq(needle))),
+        Value::Dict(d) => Ok(d.get(needle).is_some()),
+        Value::Dataset(ds) => Ok(matches!(needle, Value::Str(s) if ds.names().any(|n| n == &**s))),
         &Value::Range(start, stop, step) => Ok(needle.as_int().is_some_and(|n| {
             let in_bounds = if step > 0 {
                 start <= n && n < stop
@@ -363,138 +376,9 @@ pub(crate) fn contains(haystack: &Value, needle: &Value) -> Res<bool> {
     }
 }
 
-/// Resolves a possibly negative index against a length.
-fn resolve(i: i64, len: usize) -> Option<usize> {
-    let len = i64::try_from(len).ok()?;
-    let i = if i < 0 { i + len } else { i };
-    usize::try_from(i)
-        .ok()
-        .filter(|&u| (u as u64) < len.unsigned_abs())
-}
-
-/// The indices a slice selects from a sequence of `len` items (CPython's adjustment rules).
-fn adjust_slice(
-    lo: Option<i64>,
-    hi: Option<i64>,
-    step: Option<i64>,
-    len: usize,
-) -> Res<(i64, i64, i64)> {
-    let step = step.unwrap_or(1);
-    if step == 0 {
-        return Err(Exc::value_error("slice step cannot be zero"));
-    }
-    let n = i64::try_from(len).unwrap_or(i64::MAX);
-    let adjust = |v: Option<i64>, default: i64| -> i64 {
-        v.map_or(default, |v| {
-            let v = if v < 0 { v.saturating_add(n) } else { v };
-            if step > 0 {
-                v.clamp(0, n)
-            } else {
-                v.clamp(-1, n - 1)
-            }
-        })
-    };
-    let (start, stop) = if step > 0 {
-        (adjust(lo, 0), adjust(hi, n))
-    } else {
-        (adjust(lo, n - 1), adjust(hi, -1))
-    };
-    Ok((start, stop, step))
-}
-
-fn slice_indices(
-    lo: Option<i64>,
-    hi: Option<i64>,
-    step: Option<i64>,
-    len: usize,
-) -> Res<Vec<usize>> {
-    let (start, stop, step) = adjust_slice(lo, hi, step, len)?;
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(usize::try_from(i).unwrap_or(0));
-        i = i.saturating_add(step);
-    }
-    Ok(out)
-}
-
-/// `seq[idx]`; `slice` holds the parts of `seq[lo:hi:step]` instead of an index.
-pub(crate) fn index(seq: &Value, idx: &Value) -> Res<Value> {
-    let kind = match seq {
-        Value::List(_) => "list",
-        Value::Tuple(_) => "tuple",
-        Value::Str(_) => "string",
-        Value::Range(..) => "range object",
-        other => {
-            return Err(Exc::type_error(format!(
-                "'{}' object is not subscriptable",
-                other.type_name()
-            )))
-        }
-    };
-    let Some(i) = idx.as_int() else {
-        let noun = if kind == "string" {
-            "string"
-        } else {
-            seq.type_name()
-        };
-        return Err(Exc::type_error(format!(
-            "{noun} indices must be integers or slices, not {}",
-            idx.type_name()
-        )));
-    };
-    let len = seq.len().unwrap_or(0);
-    let at = resolve(i, len)
-        .ok_or_else(|| Exc::new(ExcKind::IndexError, format!("{kind} index out of range")))?;
-    Ok(match seq {
-        Value::List(v) | Value::Tuple(v) => v.get(at).cloned().unwrap_or(Value::None),
-        Value::Str(s) => Value::str(s.chars().nth(at).map(String::from).unwrap_or_default()),
-        &Value::Range(start, _, step) => Value::Int(start + step * i64::try_from(at).unwrap_or(0)),
-        _ => Value::None,
-    })
-}
-
-/// `seq[lo:hi:step]`.
-pub(crate) fn slice(
-    seq: &Value,
-    lo: Option<i64>,
-    hi: Option<i64>,
-    step: Option<i64>,
-) -> Res<Value> {
-    let len = seq.len().unwrap_or(0);
-    if let &Value::Range(start, _, st) = seq {
-        let (a, b, s) = adjust_slice(lo, hi, step, len)?;
-        let at = |i: i64| start.saturating_add(st.saturating_mul(i));
-        return Ok(Value::Range(at(a), at(b), s.saturating_mul(st)));
-    }
-    let picks = slice_indices(lo, hi, step, len)?;
-    Ok(match seq {
-        Value::List(v) => Value::List(Arc::new(
-            picks.iter().filter_map(|&i| v.get(i).cloned()).collect(),
-        )),
-        Value::Tuple(v) => Value::Tuple(Arc::new(
-            picks.iter().filter_map(|&i| v.get(i).cloned()).collect(),
-        )),
-        Value::Str(s) => {
-            let chars: Vec<char> = s.chars().collect();
-            Value::str(
-                picks
-                    .iter()
-                    .filter_map(|&i| chars.get(i))
-                    .collect::<String>(),
-            )
-        }
-        other => {
-            return Err(Exc::type_error(format!(
-                "'{}' object is not subscriptable",
-                other.type_name()
-            )))
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::index::slice;
     use super::*;
 
     #[allow(clippy::needless_pass_by_value, reason = "terse test calls")]

@@ -12,7 +12,10 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::builtins::{Builtin, Module};
+use super::dict::Dict;
+use super::ndarray::NdArray;
 use super::Stream;
+use crate::model::{DataArray, Dataset};
 
 /// A value held in a cell namespace.
 #[derive(Debug, Clone)]
@@ -34,6 +37,20 @@ pub(crate) enum Value {
     Stream(Stream),
     /// A type object such as `<class 'int'>`, by name.
     Type(&'static str),
+    /// A dict in insertion order; its kind picks the repr (plain, `Frozen`, xarray mappings).
+    Dict(Arc<Dict>),
+    /// `slice(start, stop, step)`; each part may be None.
+    Slice(Arc<[Value; 3]>),
+    /// An xarray `DataArray`, lazy or in memory.
+    DataArray(Arc<DataArray>),
+    /// An xarray `Dataset`.
+    Dataset(Arc<Dataset>),
+    /// A numpy array of computed values.
+    NdArray(Arc<NdArray>),
+    /// A numpy dtype, by numpy's name (`float32`, `datetime64[ns]`).
+    DType(&'static str),
+    /// A method bound to its receiver, from the registry.
+    Method(Box<Value>, &'static Builtin),
 }
 
 impl Value {
@@ -57,6 +74,13 @@ impl Value {
             Self::Module(_) => "module",
             Self::Stream(_) => "TextIOWrapper",
             Self::Type(_) => "type",
+            Self::Dict(d) => d.kind.type_name(),
+            Self::Slice(_) => "slice",
+            Self::DataArray(_) => "DataArray",
+            Self::Dataset(_) => "Dataset",
+            Self::NdArray(_) => "ndarray",
+            Self::DType(_) => "dtype",
+            Self::Method(..) => "method",
         }
     }
 
@@ -69,7 +93,7 @@ impl Value {
             Self::Float(f) => *f != 0.0,
             Self::Str(s) => !s.is_empty(),
             Self::List(v) | Self::Tuple(v) => !v.is_empty(),
-            Self::Range(..) => self.len().is_some_and(|n| n > 0),
+            Self::Range(..) | Self::Dict(_) | Self::Dataset(_) => self.len().is_some_and(|n| n > 0),
             _ => true,
         }
     }
@@ -80,6 +104,10 @@ impl Value {
             Self::Str(s) => Some(s.chars().count()),
             Self::List(v) | Self::Tuple(v) => Some(v.len()),
             &Self::Range(start, stop, step) => Some(range_len(start, stop, step)),
+            Self::Dict(d) => Some(d.items.len()),
+            Self::Dataset(d) => Some(d.data_vars.len()),
+            Self::DataArray(a) => a.shape().first().copied(),
+            Self::NdArray(a) => a.block.shape().first().copied(),
             _ => None,
         }
     }
@@ -107,6 +135,18 @@ impl Value {
                 "<_io.TextIOWrapper name='<stderr>' mode='w' encoding='utf-8'>".into()
             }
             Self::Type(t) => format!("<class '{t}'>"),
+            Self::Dict(d) => d.repr(),
+            Self::Slice(p) => format!("slice({}, {}, {})", p[0].repr(), p[1].repr(), p[2].repr()),
+            Self::DataArray(a) => super::repr_text::dataarray(a),
+            Self::Dataset(d) => super::repr_text::dataset(d),
+            Self::NdArray(a) => a.repr(),
+            Self::DType(name) => format!("dtype('{name}')"),
+            Self::Method(recv, b) => format!(
+                "<bound method {}.{} of <xarray.{}>>",
+                recv.type_name(),
+                b.name,
+                recv.type_name()
+            ),
         }
     }
 
@@ -114,6 +154,8 @@ impl Value {
     pub(crate) fn to_str(&self) -> String {
         match self {
             Self::Str(s) => s.to_string(),
+            Self::DType(name) => (*name).to_string(),
+            Self::NdArray(a) => a.to_str(),
             other => other.repr(),
         }
     }
@@ -150,7 +192,12 @@ impl Value {
             (Self::Builtin(a), Self::Builtin(b)) => std::ptr::eq(*a, *b),
             (Self::Module(a), Self::Module(b)) => std::ptr::eq(*a, *b),
             (Self::Stream(a), Self::Stream(b)) => a == b,
-            (Self::Type(a), Self::Type(b)) => a == b,
+            (Self::Type(a), Self::Type(b)) | (Self::DType(a), Self::DType(b)) => a == b,
+            (Self::DType(a), Self::Str(b)) | (Self::Str(b), Self::DType(a)) => **a == **b,
+            (Self::Dict(a), Self::Dict(b)) => a.py_eq(b),
+            (Self::Slice(a), Self::Slice(b)) => a.iter().zip(b.iter()).all(|(x, y)| x.py_eq(y)),
+            (Self::DataArray(a), Self::DataArray(b)) => Arc::ptr_eq(a, b),
+            (Self::Dataset(a), Self::Dataset(b)) => Arc::ptr_eq(a, b),
             (Self::Int(a), Self::Int(b)) => a == b,
             (a, b) => match (a.as_f64(), b.as_f64()) {
                 (Some(x), Some(y)) => x == y,

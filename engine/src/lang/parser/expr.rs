@@ -408,11 +408,36 @@ impl Parser {
                 ExprKind::List(items)
             }
             Tok::Op("{") => {
-                return Err(Exc::at(
-                    ExcKind::NotImplementedError,
-                    "dict and set literals are not supported in Nereus cells yet",
-                    pos,
-                ))
+                self.i += 1;
+                self.enter()?;
+                let mut pairs = Vec::new();
+                while !self.eat_op("}") {
+                    let key = self.test()?;
+                    if !self.is_op(":") {
+                        let what = if self.is_kw("for") {
+                            "comprehensions"
+                        } else {
+                            "set literals"
+                        };
+                        return Err(Exc::at(
+                            ExcKind::NotImplementedError,
+                            format!("{what} are not supported in Nereus cells yet; use a dict {{key: value}} or a list"),
+                            pos,
+                        ));
+                    }
+                    self.i += 1;
+                    let value = self.test()?;
+                    if self.is_kw("for") {
+                        return Err(comprehension(self.pos()));
+                    }
+                    pairs.push((key, value));
+                    if !self.eat_op(",") {
+                        self.expect_op("}")?;
+                        break;
+                    }
+                }
+                self.leave(1);
+                ExprKind::Dict(pairs)
             }
             _ => return Err(self.unexpected("an expression")),
         };

@@ -1,0 +1,328 @@
+//! The xarray and numpy surface of the language: the registry tables of DataArray, Dataset
+//! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
+
+mod convert;
+mod dataset;
+mod methods;
+mod numpy;
+mod props;
+
+use super::builtins::{Builtin, Class, Constant, Ctx, Property, ANY_KEYWORD};
+use super::error::Res;
+use super::value::Value;
+
+pub(crate) use convert::is_array;
+pub(crate) use methods::scalar;
+pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
+pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
+
+macro_rules! method {
+    ($class:literal, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
+        Builtin {
+            name: $name,
+            module: $class,
+            signature: $sig,
+            doc: $doc,
+            keywords: $kw,
+            func: $func,
+        }
+    };
+}
+
+macro_rules! prop {
+    ($name:literal, $computes:literal, $get:path, $doc:literal) => {
+        Property {
+            name: $name,
+            doc: $doc,
+            computes: $computes,
+            get: $get,
+        }
+    };
+}
+
+const REDUCE_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
+const MOMENT_KW: &[&str] = &["dim", "skipna", "ddof", "keep_attrs"];
+const ISEL_KW: &[&str] = &["indexers", "drop", "missing_dims", ANY_KEYWORD];
+const SEL_KW: &[&str] = &["indexers", "method", "tolerance", "drop", ANY_KEYWORD];
+
+/// Methods DataArray and Dataset share.
+macro_rules! shared_methods {
+    ($class:literal $(, $extra:expr)* $(,)?) => {
+        [
+            method!($class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::mean,
+                "Mean along the named dimension(s) (a name, a tuple or list of names; all dimensions when None). NaN is skipped for floats unless skipna=False. Lazy: nothing is read until the values are needed."),
+            method!($class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::sum,
+                "Sum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
+            method!($class, "min", "min(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::min,
+                "Minimum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
+            method!($class, "max", "max(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::max,
+                "Maximum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
+            method!($class, "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", MOMENT_KW, methods::std,
+                "Standard deviation along the named dimension(s), with `ddof` delta degrees of freedom (0: population). Lazy."),
+            method!($class, "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", MOMENT_KW, methods::var,
+                "Variance along the named dimension(s), with `ddof` delta degrees of freedom. Lazy."),
+            method!($class, "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], methods::count,
+                "Number of non-missing values along the named dimension(s). Lazy."),
+            method!($class, "isel", "isel(indexers=None, drop=False, missing_dims='raise', **indexers_kwargs)", ISEL_KW, methods::isel,
+                "Selects by integer position along dimensions: isel(time=0), isel(x=slice(10, 20)), isel(y=[1, 5]) or isel({\"x\": 3}). Negative positions count from the end. Lazy."),
+            method!($class, "sel", "sel(indexers=None, method=None, tolerance=None, drop=False, **indexers_kwargs)", SEL_KW, methods::sel,
+                "Selects by coordinate label: sel(lat=slice(-5, 5)) (both ends included), sel(lon=200.5, method=\"nearest\"), sel(time=\"2000-03-01\"). Lazy."),
+            method!($class, "load", "load()", &[], methods::load_method,
+                "Computes the values and returns them in memory; interruptible. In Nereus the result is returned (the original stays lazy)."),
+            method!($class, "compute", "compute()", &[], methods::load_method,
+                "Computes the values and returns a new object holding them in memory; interruptible."),
+            $($extra),*
+        ]
+    };
+}
+
+static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
+    "DataArray",
+    method!("DataArray", "where", "where(cond, other=<NA>)", &["cond", "other"], methods::where_,
+        "Keeps values where `cond` is True and puts `other` (NaN by default) elsewhere: ssh.where(ssh > 0), ssh.where(mask, 0.0). Lazy."),
+    method!("DataArray", "fillna", "fillna(value)", &["value"], methods::fillna,
+        "Replaces missing values (NaN) by `value`, a number or an array. Lazy."),
+    method!("DataArray", "explain", "explain()", &[], methods::explain,
+        "Prints the plan that computing the values would run: sources, chunking and the stages fused into each chunk task. Reads nothing."),
+    method!("DataArray", "item", "item()", &[], methods::item,
+        "The single value of a one-element array as a Python number (computing it if lazy)."),
+);
+
+static DATAARRAY_PROPS: &[Property] = &[
+    prop!("dims", false, props::dims, "Tuple of dimension names, e.g. ('time_counter', 'y', 'x')."),
+    prop!("sizes", false, props::sizes, "Mapping from dimension name to length."),
+    prop!("shape", false, props::shape, "Tuple of dimension lengths."),
+    prop!("ndim", false, props::ndim, "Number of dimensions."),
+    prop!("size", false, props::size, "Number of elements."),
+    prop!("attrs", false, props::attrs, "Dict of attributes (units, long_name, ...)."),
+    prop!("encoding", false, props::encoding, "Dict of how the values are stored: dtype, chunks, compressor, _FillValue, scale_factor, time units."),
+    prop!("dtype", false, props::dtype, "The numpy dtype of the values (datetime64[ns] for decoded times)."),
+    prop!("name", false, props::name, "The array's name (its variable name in the dataset), or None."),
+    prop!("coords", false, props::coords, "Mapping of coordinate names to coordinate DataArrays."),
+    prop!("nbytes", false, props::nbytes, "Bytes the values take in memory once computed."),
+    prop!("chunks", false, props::chunks, "Chunk sizes per dimension, as a tuple of tuples; None for values in memory."),
+    prop!("values", true, props::values, "The values as a numpy array; computes a lazy array (interruptible)."),
+];
+
+/// The DataArray class.
+pub(crate) static DATAARRAY: Class = Class {
+    name: "DataArray",
+    methods: DATAARRAY_METHODS,
+    properties: DATAARRAY_PROPS,
+};
+
+static DATASET_METHODS: &[Builtin] = &shared_methods!("Dataset");
+
+static DATASET_PROPS: &[Property] = &[
+    prop!(
+        "dims",
+        false,
+        props::dims,
+        "Mapping from dimension name to length."
+    ),
+    prop!(
+        "sizes",
+        false,
+        props::sizes,
+        "Mapping from dimension name to length."
+    ),
+    prop!(
+        "data_vars",
+        false,
+        props::data_vars,
+        "Mapping of data variable names to DataArrays; iterating gives the names."
+    ),
+    prop!(
+        "coords",
+        false,
+        props::coords,
+        "Mapping of coordinate names to DataArrays."
+    ),
+    prop!("attrs", false, props::attrs, "Dict of global attributes."),
+    prop!(
+        "nbytes",
+        false,
+        props::nbytes,
+        "Bytes every variable takes in memory once computed."
+    ),
+];
+
+/// The Dataset class.
+pub(crate) static DATASET: Class = Class {
+    name: "Dataset",
+    methods: DATASET_METHODS,
+    properties: DATASET_PROPS,
+};
+
+static NDARRAY_METHODS: &[Builtin] = &[
+    method!(
+        "ndarray",
+        "item",
+        "item()",
+        &[],
+        methods::item,
+        "The single element of a one-element array as a Python number."
+    ),
+    method!(
+        "ndarray",
+        "tolist",
+        "tolist()",
+        &[],
+        methods::tolist,
+        "The array as nested Python lists."
+    ),
+];
+
+static NDARRAY_PROPS: &[Property] = &[
+    prop!("shape", false, props::shape, "Tuple of dimension lengths."),
+    prop!("ndim", false, props::ndim, "Number of dimensions."),
+    prop!("size", false, props::size, "Number of elements."),
+    prop!("dtype", false, props::nd_dtype, "The element type."),
+    prop!("nbytes", false, props::nbytes, "Bytes the elements take."),
+];
+
+/// numpy's ndarray class (computed values).
+pub(crate) static NDARRAY: Class = Class {
+    name: "ndarray",
+    methods: NDARRAY_METHODS,
+    properties: NDARRAY_PROPS,
+};
+
+/// `xarray` module functions.
+pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
+    method!("xarray", "open_zarr", "open_zarr(store, *, consolidated=None, decode_cf=True, mask_and_scale=True, decode_times=True, chunks=None)",
+        &["store", "consolidated", "decode_cf", "mask_and_scale", "decode_times", "chunks"], numpy::open_zarr,
+        "Opens a Zarr store (format 2 or 3) as a lazy Dataset: only metadata and index coordinates are read. CF conventions are decoded (fill values, scale/offset, times) unless decode_cf=False. `chunks` is accepted for compatibility; the store's chunks are used."),
+    method!("xarray", "where", "where(cond, x, y)", &[], numpy::where_,
+        "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
+];
+
+/// `numpy` module functions.
+pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
+    method!(
+        "numpy",
+        "sqrt",
+        "sqrt(x, /)",
+        &[],
+        numpy::sqrt,
+        "Element-wise square root of a number or an array (lazy for DataArrays)."
+    ),
+    method!(
+        "numpy",
+        "abs",
+        "abs(x, /)",
+        &[],
+        numpy::abs,
+        "Element-wise absolute value of a number or an array (lazy for DataArrays)."
+    ),
+    method!(
+        "numpy",
+        "absolute",
+        "absolute(x, /)",
+        &[],
+        numpy::abs,
+        "Element-wise absolute value (same as np.abs)."
+    ),
+    method!(
+        "numpy",
+        "exp",
+        "exp(x, /)",
+        &[],
+        numpy::exp,
+        "Element-wise exponential of a number or an array (lazy for DataArrays)."
+    ),
+    method!(
+        "numpy",
+        "log",
+        "log(x, /)",
+        &[],
+        numpy::log,
+        "Element-wise natural logarithm of a number or an array (lazy for DataArrays)."
+    ),
+    method!(
+        "numpy",
+        "isnan",
+        "isnan(x, /)",
+        &[],
+        numpy::isnan,
+        "Element-wise test for NaN: a boolean array (lazy for DataArrays), or a bool for a number."
+    ),
+    method!(
+        "numpy",
+        "where",
+        "where(condition, x, y, /)",
+        &[],
+        numpy::where_,
+        "Element-wise choice of `x` where `condition` holds, else `y`."
+    ),
+];
+
+/// `numpy` module constants.
+pub(crate) static NUMPY_CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "nan",
+        doc: "Not a number (float NaN).",
+        value: || Value::Float(f64::NAN),
+    },
+    Constant {
+        name: "pi",
+        doc: "The ratio of a circle's circumference to its diameter.",
+        value: || Value::Float(std::f64::consts::PI),
+    },
+    Constant {
+        name: "e",
+        doc: "Euler's number.",
+        value: || Value::Float(std::f64::consts::E),
+    },
+    Constant {
+        name: "inf",
+        doc: "Positive infinity.",
+        value: || Value::Float(f64::INFINITY),
+    },
+];
+
+/// An attribute of a DataArray, Dataset or ndarray: a method, a property, a variable (of a
+/// dataset) or a coordinate (of an array). `ctx` None refuses properties that compute.
+pub(crate) fn attribute(ctx: Option<&mut Ctx<'_>>, base: &Value, name: &str) -> Option<Res<Value>> {
+    let class = super::builtins::class_of(base)?;
+    if let Some(m) = class.method(name) {
+        return Some(Ok(Value::Method(Box::new(base.clone()), m)));
+    }
+    if let Some(p) = class.property(name) {
+        return match ctx {
+            Some(ctx) => Some((p.get)(ctx, base)),
+            None if !p.computes => Some(with_null_ctx(|ctx| (p.get)(ctx, base))),
+            None => None,
+        };
+    }
+    let found = match base {
+        Value::Dataset(ds) => variable_attr(ds, name),
+        Value::DataArray(a) => coord_attr(a, name),
+        _ => None,
+    };
+    if let Some(v) = found {
+        return Some(Ok(v));
+    }
+    let extra: Vec<String> = match base {
+        Value::Dataset(ds) => ds.names().map(str::to_owned).collect(),
+        Value::DataArray(a) => a.coords.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    Some(Err(no_attr(base, name, &extra)))
+}
+
+/// Runs a non-computing property getter without a cell (completion and inspect).
+fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
+    let cancel = crate::exec::CancelToken::new();
+    let mut sink = super::NullOutput;
+    let mut ctx = Ctx {
+        out: &mut sink,
+        cancel: &cancel,
+        config: crate::exec::ExecConfig {
+            threads: 1,
+            memory_budget: 0,
+        },
+    };
+    f(&mut ctx)
+}

@@ -1,0 +1,190 @@
+//! Conversions between cell values and engine types: dims, indexers, operands, engine errors
+//! as Python exceptions, and running a computation with the cell's cancel token.
+
+use std::sync::Arc;
+
+use super::super::builtins::Ctx;
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::value::Value;
+use crate::exec::{Context, ExecError};
+use crate::io::IoError;
+use crate::model::{Block, Data, DataArray, Variable};
+use crate::ops::{Indexer, Label, LabelIndexer, OpenError, Operand, PlanError};
+
+/// A plan error as the Python exception xarray raises in its place, keeping the engine's message.
+pub(crate) fn plan_error(e: &PlanError) -> Exc {
+    let kind = match e {
+        PlanError::UnknownVariable { .. }
+        | PlanError::LabelNotFound { .. }
+        | PlanError::NoIndex { .. } => ExcKind::KeyError,
+        PlanError::OutOfBounds { .. } => ExcKind::IndexError,
+        PlanError::BadDtype { .. } => ExcKind::TypeError,
+        _ => ExcKind::ValueError,
+    };
+    Exc::new(kind, e.to_string())
+}
+
+/// A computation error: an interrupt, a storage failure naming the chunk, or a pool failure.
+pub(crate) fn exec_error(e: &ExecError) -> Exc {
+    match e {
+        ExecError::Cancelled => Exc::interrupted(),
+        ExecError::Io(io) => Exc::new(ExcKind::OSError, io.to_string()),
+        other => Exc::new(ExcKind::RuntimeError, other.to_string()),
+    }
+}
+
+/// An error opening a store.
+pub(crate) fn open_error(e: &OpenError, path: &std::path::Path) -> Exc {
+    match e {
+        OpenError::Io(IoError::NotAStore { .. }) if !path.exists() => Exc::new(
+            ExcKind::FileNotFoundError,
+            format!("No such file or directory: '{}'", path.display()),
+        ),
+        OpenError::Io(io) => Exc::new(ExcKind::OSError, io.to_string()),
+        other => Exc::value_error(other.to_string()),
+    }
+}
+
+/// The executor context of a running cell (its cancel token and configuration).
+pub(crate) fn context<'a>(ctx: &'a Ctx<'_>) -> Context<'a> {
+    Context {
+        config: ctx.config,
+        progress: None,
+        cancel: ctx.cancel,
+    }
+}
+
+/// `.load()`: the array with its values and coordinates in memory.
+pub(crate) fn load(ctx: &Ctx<'_>, a: &DataArray) -> Res<DataArray> {
+    a.compute(&context(ctx)).map_err(|e| exec_error(&e))
+}
+
+/// A dims argument: None (all), a name, or a list/tuple of names.
+pub(crate) fn dims_arg(v: Option<Value>) -> Res<Option<Vec<String>>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(vec![s.to_string()])),
+        Some(Value::List(items) | Value::Tuple(items)) => items
+            .iter()
+            .map(|d| match d {
+                Value::Str(s) => Ok(s.to_string()),
+                other => Err(Exc::type_error(format!(
+                    "dimension names must be strings, not {}",
+                    other.type_name()
+                ))),
+            })
+            .collect::<Res<Vec<_>>>()
+            .map(Some),
+        Some(other) => Err(Exc::type_error(format!(
+            "dim must be a dimension name or a sequence of names, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// A number (or bool) as f64, or None.
+pub(crate) fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn opt_int(v: &Value, what: &str) -> Res<Option<i64>> {
+    match v {
+        Value::None => Ok(None),
+        other => other.as_int().map(Some).ok_or_else(|| {
+            Exc::type_error(format!(
+                "isel {what} must be an integer or None, not {}",
+                other.type_name()
+            ))
+        }),
+    }
+}
+
+/// A positional indexer for `isel` / `a[...]`.
+pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
+    match v {
+        Value::Slice(p) => Ok(Indexer::Slice {
+            start: opt_int(&p[0], "slice start")?,
+            stop: opt_int(&p[1], "slice stop")?,
+            step: opt_int(&p[2], "slice step")?,
+        }),
+        Value::List(items) | Value::Tuple(items) => items
+            .iter()
+            .map(|i| {
+                opt_int(i, "positions")?
+                    .ok_or_else(|| Exc::type_error("isel positions must be integers"))
+            })
+            .collect::<Res<Vec<_>>>()
+            .map(Indexer::List),
+        other => other.as_int().map(Indexer::Int).ok_or_else(|| {
+            Exc::type_error(format!(
+                "isel indexers must be integers, slices or lists of integers, not {}",
+                other.type_name()
+            ))
+        }),
+    }
+}
+
+fn label(v: &Value) -> Res<Label> {
+    match v {
+        Value::Str(s) => Ok(Label::Str(s.to_string())),
+        other => number(other).map(Label::Num).ok_or_else(|| {
+            Exc::type_error(format!(
+                "sel labels must be numbers or date strings, not {}",
+                other.type_name()
+            ))
+        }),
+    }
+}
+
+/// A label indexer for `sel`.
+pub(crate) fn label_indexer(v: &Value) -> Res<LabelIndexer> {
+    match v {
+        Value::Slice(p) => {
+            if !matches!(p[2], Value::None) {
+                return Err(Exc::new(
+                    ExcKind::NotImplementedError,
+                    "sel with a slice step is not supported yet",
+                ));
+            }
+            let part = |x: &Value| match x {
+                Value::None => Ok(None),
+                other => label(other).map(Some),
+            };
+            Ok(LabelIndexer::Slice(part(&p[0])?, part(&p[1])?))
+        }
+        Value::List(items) | Value::Tuple(items) => items
+            .iter()
+            .map(label)
+            .collect::<Res<Vec<_>>>()
+            .map(LabelIndexer::List),
+        other => label(other).map(LabelIndexer::Scalar),
+    }
+}
+
+/// An in-memory numpy array as a DataArray with dims `dim_0, dim_1, ...`.
+pub(crate) fn ndarray_as_dataarray(block: &Arc<Block>) -> DataArray {
+    let dims = (0..block.shape().len())
+        .map(|i| format!("dim_{i}"))
+        .collect();
+    DataArray {
+        name: None,
+        variable: Variable::new(dims, Data::Memory(Arc::clone(block))),
+        coords: indexmap::IndexMap::new(),
+    }
+}
+
+/// An operand of element-wise arithmetic, if the value is one.
+pub(crate) fn operand(v: &Value) -> Option<Operand> {
+    match v {
+        Value::DataArray(a) => Some(Operand::array(a.as_ref().clone())),
+        Value::NdArray(a) if a.calendar.is_none() => {
+            Some(Operand::array(ndarray_as_dataarray(&a.block)))
+        }
+        other => number(other).map(Operand::Scalar),
+    }
+}
+
+/// Whether a value is an array (so operators go element-wise).
+pub(crate) fn is_array(v: &Value) -> bool {
+    matches!(v, Value::DataArray(_) | Value::NdArray(_))
+}

@@ -1,0 +1,550 @@
+//! xarray code in cells against the small sample stores, checked against the engine's Rust API.
+#![allow(clippy::unwrap_used, reason = "test fixtures")]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use nereus_engine::exec::{Context, ExecConfig};
+use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
+use nereus_engine::model::{Data, DataArray};
+use nereus_engine::ops::{open_zarr, OpenOptions, ReduceOp};
+use nereus_engine::sample::{generate, SampleOptions, Size};
+use nereus_engine::CancelToken;
+
+/// The sample stores, generated once and reused by later runs (the generator skips complete
+/// stores).
+fn data_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lang-xarray-samples");
+        generate(&SampleOptions {
+            size: Size::Small,
+            out: dir.clone(),
+            force: false,
+            threads: 2,
+        })
+        .unwrap();
+        dir
+    })
+}
+
+#[derive(Default)]
+struct Recorder {
+    stdout: String,
+    pages: Vec<String>,
+}
+
+fn plain(b: &MimeBundle) -> String {
+    b.get("text/plain")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Output for Recorder {
+    fn stream(&mut self, stream: Stream, text: &str) {
+        if stream == Stream::Stdout {
+            self.stdout.push_str(text);
+        }
+    }
+    fn display(&mut self, _: MimeBundle, _: Option<&str>, _: bool) {}
+    fn clear_output(&mut self, _: bool) {}
+    fn page(&mut self, data: MimeBundle) {
+        self.pages.push(plain(&data));
+    }
+}
+
+/// An interpreter with `xr`, `np`, `ds`, `ssh` and `sst` defined.
+fn session() -> Interpreter {
+    let mut it = Interpreter::new();
+    let dir = data_dir().display().to_string();
+    let setup = format!(
+        "import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{dir}/ssh.zarr\")\nssh = ds[\"sossheig\"]\nsst = xr.open_zarr(\"{dir}/sst.zarr\").sst"
+    );
+    let r = it.execute(&setup, &mut Recorder::default(), &CancelToken::new());
+    assert!(r.is_ok(), "{r:?}");
+    it
+}
+
+/// Runs a cell: the shown value or "ename: evalue", and stdout.
+fn run(it: &mut Interpreter, code: &str) -> (String, Recorder) {
+    let mut out = Recorder::default();
+    let shown = match it.execute(code, &mut out, &CancelToken::new()) {
+        Ok(Some(b)) => plain(&b),
+        Ok(None) => String::new(),
+        Err(e) => format!("{}: {}", e.ename, e.evalue),
+    };
+    (shown, out)
+}
+
+fn show(it: &mut Interpreter, code: &str) -> String {
+    run(it, code).0
+}
+
+fn float_of(it: &mut Interpreter, code: &str) -> f64 {
+    let s = show(it, code);
+    s.parse().unwrap_or_else(|_| panic!("{code} -> {s}"))
+}
+
+/// The engine's own answer: a reduction of `sossheig` to one number.
+fn engine_scalar(f: impl Fn(&DataArray) -> DataArray) -> f64 {
+    let ds = open_zarr(&data_dir().join("ssh.zarr"), OpenOptions::default()).unwrap();
+    let a = f(&ds.get("sossheig").unwrap());
+    let all = a.reduce(ReduceOp::Mean, None, None, 0).unwrap();
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: ExecConfig::default(),
+        progress: None,
+        cancel: &cancel,
+    };
+    let loaded = all.compute(&ctx).unwrap();
+    let Data::Memory(b) = &loaded.variable.data else {
+        panic!("not computed")
+    };
+    b.to_f64().iter().copied().next().unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+#[test]
+fn open_and_show_without_computing() {
+    let mut it = session();
+    let ds = show(&mut it, "ds");
+    for part in [
+        "<xarray.Dataset> Size: ",
+        "Dimensions:",
+        "(time_counter: 96, y: 200, x: 200)",
+        "Coordinates:",
+        "  * time_counter",
+        "    nav_lat",
+        "Data variables:",
+        "    sossheig",
+        "(time_counter, y, x) float32 15MB dask.array<chunksize=",
+    ] {
+        assert!(ds.contains(part), "{part:?} missing in\n{ds}");
+    }
+    let a = show(&mut it, "ssh");
+    assert!(
+        a.starts_with("<xarray.DataArray 'sossheig' (time_counter: 96, y: 200, x: 200)> Size: 15MB\ndask.array<chunksize=("),
+        "{a}"
+    );
+    assert!(
+        a.contains("Attributes:\n    standard_name: sea_surface_height_above_geoid"),
+        "{a}"
+    );
+    assert!(a.contains("Dimensions without coordinates: y, x"), "{a}");
+    assert_eq!(show(&mut it, "ds.sossheig.name"), "'sossheig'");
+    let dir = data_dir().display().to_string();
+    let raw = show(
+        &mut it,
+        &format!("xr.open_zarr(\"{dir}/ssh.zarr\", consolidated=True, decode_times=False).time_counter.dtype"),
+    );
+    assert_eq!(raw, "dtype('float64')");
+    let raw_max = float_of(
+        &mut it,
+        &format!("float(xr.open_zarr(\"{dir}/ssh.zarr\", decode_cf=False).sossheig.isel(time_counter=0).max())"),
+    );
+    assert!(
+        raw_max > 1e19,
+        "decode_cf=False leaves land as the 1e20 fill value"
+    );
+}
+
+#[test]
+fn reductions_match_the_engine() {
+    let mut it = session();
+    let m = show(&mut it, "m = ssh.mean(\"time_counter\"); m");
+    assert!(
+        m.starts_with("<xarray.DataArray 'sossheig' (y: 200, x: 200)> Size: 160kB\ndask.array<"),
+        "{m}"
+    );
+    for form in [
+        "ssh.mean(dim=\"time_counter\")",
+        "ssh.mean(\"time_counter\")",
+        "ssh.mean(dim=[\"time_counter\"])",
+    ] {
+        assert_eq!(
+            show(&mut it, &format!("{form}.dims")),
+            "('y', 'x')",
+            "{form}"
+        );
+    }
+    assert_eq!(
+        show(&mut it, "ssh.mean((\"y\", \"x\")).sizes"),
+        "Frozen({'time_counter': 96})"
+    );
+    assert_eq!(show(&mut it, "ssh.mean(dim=[\"y\", \"x\"]).shape"), "(96,)");
+    let want = engine_scalar(Clone::clone);
+    assert!(close(float_of(&mut it, "float(ssh.mean())"), want));
+    assert!(close(float_of(&mut it, "float(m.mean())"), want));
+    assert!(close(float_of(&mut it, "m.mean().item()"), want));
+    let std1 = float_of(&mut it, "float(ssh.std(ddof=1))");
+    let std0 = float_of(&mut it, "float(ssh.std())");
+    assert!(std1 > std0 && std0 > 0.0);
+    assert_eq!(
+        show(&mut it, "float(ssh.mean(skipna=False))"),
+        "nan",
+        "land is NaN"
+    );
+    let loaded = show(&mut it, "m.load()");
+    assert!(
+        loaded.starts_with("<xarray.DataArray 'sossheig' (y: 200, x: 200)> Size: 160kB\narray([["),
+        "{loaded}"
+    );
+    assert!(loaded.contains("dtype=float32)"), "{loaded}");
+    let values = show(&mut it, "m.compute().values");
+    assert!(
+        values.starts_with("array([[")
+            && values.contains("...,")
+            && values.ends_with("dtype=float32)"),
+        "{values}"
+    );
+    assert_eq!(show(&mut it, "m.values.shape"), "(200, 200)");
+    let a = float_of(&mut it, "m.max().item()");
+    assert!(a > float_of(&mut it, "m.min().item()"));
+}
+
+#[test]
+fn selection_by_position_and_label() {
+    let mut it = session();
+    for (code, want) in [
+        (
+            "ssh.isel(time_counter=0, x=slice(10, 20)).shape",
+            "(200, 10)",
+        ),
+        ("ssh.isel({\"x\": 3}).dims", "('time_counter', 'y')"),
+        ("ssh.isel(indexers={\"y\": [1, 2]}).shape", "(96, 2, 200)"),
+        ("ssh[0, :, 5:7].shape", "(200, 2)"),
+        ("ssh[-1].dims", "('y', 'x')"),
+        (
+            "sst.sel(lat=slice(-5, 5), lon=200.5, method=\"nearest\").dims",
+            "('time', 'lat')",
+        ),
+        (
+            "sst.sel(lat=slice(-5, 5), lon=200.5, method=\"nearest\").sizes['lat']",
+            "10",
+        ),
+        (
+            "sst.sel(time=\"1950-03-01\", method=\"nearest\").dims",
+            "('lat', 'lon')",
+        ),
+        ("ds.isel(time_counter=0).sossheig.dims", "('y', 'x')"),
+        ("ds.mean(\"time_counter\").sossheig.dims", "('y', 'x')"),
+        ("ds.isel(x=slice(0, 5)).nav_lat.shape", "(200, 5)"),
+    ] {
+        assert_eq!(show(&mut it, code), want, "{code}");
+    }
+    let a = float_of(&mut it, "float(ssh.isel(time_counter=3, y=100, x=100))");
+    let b = engine_scalar(|s| {
+        s.isel(&[
+            ("time_counter".into(), nereus_engine::ops::Indexer::Int(3)),
+            ("y".into(), nereus_engine::ops::Indexer::Int(100)),
+            ("x".into(), nereus_engine::ops::Indexer::Int(100)),
+        ])
+        .unwrap()
+    });
+    assert!(close(a, b) || (a.is_nan() && b.is_nan()));
+    let t = show(
+        &mut it,
+        "sst.sel(time=\"1950-03-01\", method=\"nearest\").time.values",
+    );
+    assert!(t.contains("1950-0") && t.contains("datetime64[ns]"), "{t}");
+}
+
+#[test]
+fn arithmetic_and_numpy_functions() {
+    let mut it = session();
+    let mean = engine_scalar(Clone::clone);
+    assert!(close(
+        float_of(&mut it, "float((ssh * 2 + 1).mean())"),
+        2.0 * mean + 1.0
+    ));
+    assert!(close(
+        float_of(&mut it, "float((2 - ssh).mean())"),
+        2.0 - mean
+    ));
+    assert!(close(float_of(&mut it, "float((-ssh).mean())"), -mean));
+    assert!(float_of(&mut it, "float(abs(ssh).min())") >= 0.0);
+    assert!(float_of(&mut it, "float(np.abs(ssh).min())") >= 0.0);
+    assert_eq!(show(&mut it, "(ssh > 0).dtype"), "dtype('bool')");
+    assert_eq!(
+        show(&mut it, "mask = (ssh > 0) & (ssh < 1); (~mask).dtype"),
+        "dtype('bool')"
+    );
+    assert!(float_of(&mut it, "float(ssh.where(ssh > 0).min())") > 0.0);
+    assert_eq!(show(&mut it, "float(ssh.where(ssh > 0, 0.0).min())"), "0.0");
+    assert_eq!(
+        show(&mut it, "bool(np.isnan(ssh.fillna(0)).max().item())"),
+        "False"
+    );
+    assert!(float_of(&mut it, "float(np.sqrt(abs(ssh)).max())") > 0.0);
+    assert!(close(
+        float_of(&mut it, "float(np.log(np.exp(ssh)).mean())"),
+        mean
+    ));
+    assert_eq!(
+        show(&mut it, "float(xr.where(ssh > 0, 1.0, 0.0).max())"),
+        "1.0"
+    );
+    assert_eq!(show(&mut it, "np.nan"), "nan");
+    assert_eq!(show(&mut it, "np.pi"), "3.141592653589793");
+    assert_eq!(show(&mut it, "np.sqrt(4)"), "2.0");
+    let v = show(
+        &mut it,
+        "ssh.isel(time_counter=0, y=100, x=slice(0, 4)).values * 2",
+    );
+    assert!(
+        v.starts_with("array([") && v.ends_with("dtype=float32)"),
+        "{v}"
+    );
+    assert_eq!(
+        show(&mut it, "ssh * 2 + 1").lines().next().unwrap_or(""),
+        "<xarray.DataArray 'sossheig' (time_counter: 96, y: 200, x: 200)> Size: 15MB"
+    );
+}
+
+#[test]
+fn properties_dicts_and_loops() {
+    let mut it = session();
+    for (code, want) in [
+        ("ssh.dims", "('time_counter', 'y', 'x')"),
+        ("ssh.sizes", "Frozen({'time_counter': 96, 'y': 200, 'x': 200})"),
+        ("ssh.shape", "(96, 200, 200)"),
+        ("ssh.dtype", "dtype('float32')"),
+        ("str(ssh.dtype)", "'float32'"),
+        ("ssh.dtype == 'float32'", "True"),
+        ("ssh.name", "'sossheig'"),
+        ("ssh.nbytes", "15360000"),
+        ("ssh.ndim, ssh.size", "(3, 3840000)"),
+        ("ssh.attrs['units']", "'m'"),
+        ("ssh.attrs.get('units', '?')", "'m'"),
+        ("ssh.attrs.get('nope', '?')", "'?'"),
+        ("'units' in ssh.attrs", "True"),
+        ("len(ssh.attrs) > 2", "True"),
+        ("list(ssh.coords)", "['nav_lat', 'nav_lon', 'time_counter']"),
+        ("ds.dims", "Frozen({'time_counter': 96, 'y': 200, 'x': 200})"),
+        ("list(ds.data_vars)", "['sossheig']"),
+        ("len(ds.data_vars)", "1"),
+        ("'sossheig' in ds", "True"),
+        ("type(ds.attrs)", "<class 'dict'>"),
+        ("ssh.chunks[1][0] > 0", "True"),
+        ("m = ssh.mean('time_counter').load(); m.chunks", ""),
+        ("'dtype' in ssh.encoding or 'chunks' in ssh.encoding or len(ssh.encoding) >= 0", "True"),
+        ("{'x': 3, 'y': [1, 2]}", "{'x': 3, 'y': [1, 2]}"),
+        ("{'a': 1}['a'] + len({})", "1"),
+        ("[k for k in ['a']]", "NotImplementedError: comprehensions are not supported in Nereus cells yet; use a for loop"),
+    ] {
+        assert_eq!(show(&mut it, code), want, "{code}");
+    }
+    let coords = show(&mut it, "ssh.coords");
+    assert!(
+        coords.starts_with("Coordinates:\n") && coords.contains("* time_counter"),
+        "{coords}"
+    );
+    let (_, out) = run(
+        &mut it,
+        "for name in ds.data_vars:\n    print(f\"{name}: {ds[name].attrs.get('units', '?')}\")\nfor k, v in {'a': 1}.items():\n    print(k, v)",
+    );
+    assert_eq!(out.stdout, "sossheig: m\na 1\n");
+    let (_, out) = run(&mut it, "ssh.mean(\"time_counter\").explain()");
+    assert!(
+        out.stdout.contains("Reduce mean") && out.stdout.contains("Source"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn errors_suggest_the_closest_name() {
+    let mut it = session();
+    let e = show(&mut it, "ssh.mean(\"time\")");
+    assert!(
+        e.starts_with("ValueError: no dimension \"time\"; did you mean \"time_counter\"?"),
+        "{e}"
+    );
+    let e = show(&mut it, "ssh.isel(tim_counter=0)");
+    assert!(
+        e.starts_with("ValueError: no dimension \"tim_counter\"; did you mean \"time_counter\"?"),
+        "{e}"
+    );
+    let e = show(&mut it, "ds[\"sosheig\"]");
+    assert!(
+        e.starts_with("KeyError: no variable \"sosheig\"; did you mean \"sossheig\"?"),
+        "{e}"
+    );
+    assert_eq!(
+        show(&mut it, "ssh.meen"),
+        "AttributeError: 'DataArray' object has no attribute 'meen'. Did you mean: 'mean'?"
+    );
+    assert_eq!(
+        show(&mut it, "ds.sosheig"),
+        "AttributeError: 'Dataset' object has no attribute 'sosheig'. Did you mean: 'sossheig'?"
+    );
+    assert_eq!(
+        show(&mut it, "ssh.mean(dimm='x')"),
+        "TypeError: 'dimm' is an invalid keyword argument for mean(). Did you mean: 'dim'?"
+    );
+    let e = show(&mut it, "ssh.isel(x=1000)");
+    assert!(
+        e.starts_with("IndexError: index 1000 is out of bounds"),
+        "{e}"
+    );
+    let e = show(&mut it, "ssh.sel(x=3)");
+    assert!(
+        e.starts_with("KeyError: cannot select by label along \"x\""),
+        "{e}"
+    );
+    let e = show(&mut it, "xr.open_zarr(\"/nonexistent/x.zarr\")");
+    assert!(e.starts_with("FileNotFoundError: "), "{e}");
+    let e = show(&mut it, "ssh // 2");
+    assert!(e.starts_with("NotImplementedError: operator '//'"), "{e}");
+}
+
+#[test]
+fn completion_and_inspect_come_from_the_registry() {
+    let it = session();
+    let has = |code: &str, want: &[&str]| {
+        let n = code.chars().count();
+        let c = it.complete(code, n);
+        for w in want {
+            assert!(
+                c.matches.iter().any(|m| m == w),
+                "{code}: {w} not in {:?}",
+                c.matches
+            );
+        }
+        c
+    };
+    let c = has(
+        "ssh.",
+        &[
+            "mean",
+            "isel",
+            "sel",
+            "values",
+            "dims",
+            "attrs",
+            "where",
+            "time_counter",
+        ],
+    );
+    assert_eq!(c.cursor_start, 4);
+    has("ssh.me", &["mean"]);
+    has("ds.", &["sossheig", "data_vars", "mean", "isel"]);
+    has("ds.sossheig.st", &["std"]);
+    has("ssh.attrs.", &["get", "keys", "items"]);
+    let c = has("ds[\"sos", &["sossheig"]);
+    assert_eq!((c.cursor_start, c.cursor_end), (4, 7));
+    has("ds['", &["sossheig", "time_counter"]);
+    has("ssh.mean(\"", &["time_counter", "y", "x"]);
+    has("ssh.mean(dim=\"ti", &["time_counter"]);
+    has("ssh.isel(ti", &["time_counter="]);
+    has("np.sq", &["sqrt"]);
+    has("xr.open", &["open_zarr"]);
+    let text = |b: Option<MimeBundle>| b.map(|b| plain(&b)).unwrap_or_default();
+    let t = text(it.inspect("ssh.mean(", 9, 0));
+    assert!(t.contains("mean(dim=None") && t.contains("Lazy"), "{t}");
+    let t = text(it.inspect("ssh.values", 6, 0));
+    assert!(
+        t.contains("property of DataArray") && t.contains("computes"),
+        "{t}"
+    );
+    let t = text(it.inspect("ssh", 1, 0));
+    assert!(
+        t.contains("Type:        DataArray") && t.contains("(lazy)"),
+        "{t}"
+    );
+    let mut it = session();
+    let (_, out) = run(&mut it, "ssh.mean?");
+    assert!(
+        out.pages
+            .first()
+            .is_some_and(|p| p.starts_with("Signature: DataArray.mean(dim=None")),
+        "{:?}",
+        out.pages
+    );
+    let (_, out) = run(&mut it, "ssh.values?");
+    assert!(
+        out.pages
+            .first()
+            .is_some_and(|p| p.contains("property of DataArray")),
+        "{:?}",
+        out.pages
+    );
+}
+
+#[test]
+fn interrupting_a_long_load() {
+    let mut it = session();
+    let cancel = CancelToken::new();
+    let remote = cancel.clone();
+    let start = Instant::now();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        remote.cancel();
+    });
+    let code = "big = ssh * 1.5 + ssh * ssh - np.sqrt(abs(ssh)) + np.exp(ssh) * 0.5\nfor i in range(100000):\n    v = big.std().load()";
+    let r = it.execute(code, &mut Recorder::default(), &cancel);
+    t.join().unwrap();
+    let e = r.err().unwrap();
+    assert_eq!(e.ename, "KeyboardInterrupt");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // A cancelled token stops the computation itself, not only the statement loop.
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let r = it.eval_expression("big.mean().values", &cancel);
+    assert_eq!(
+        r.err().map(|e| e.ename).as_deref(),
+        Some("KeyboardInterrupt")
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn displaying_lazy_arrays_reads_no_chunk() {
+    let broken =
+        std::env::temp_dir().join(format!("nereus-lang-broken-{}.zarr", std::process::id()));
+    copy_dir(&data_dir().join("ssh.zarr"), &broken);
+    // Every data chunk of sossheig becomes garbage: any read would fail.
+    for e in std::fs::read_dir(broken.join("sossheig")).unwrap() {
+        let p = e.unwrap().path();
+        if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+            std::fs::write(&p, b"not a blosc chunk").unwrap();
+        }
+    }
+    let mut it = Interpreter::new();
+    let open = format!(
+        "import xarray as xr\nds = xr.open_zarr(\"{}\")\nssh = ds.sossheig",
+        broken.display()
+    );
+    assert_eq!(show(&mut it, &open), "");
+    for code in [
+        "ds",
+        "ssh",
+        "ssh.mean('time_counter')",
+        "(ssh * 2).isel(x=slice(0, 10))",
+        "ssh.dims",
+        "ssh.chunks",
+    ] {
+        let s = show(&mut it, code);
+        assert!(!s.contains("Error"), "{code}: {s}");
+    }
+    let e = show(&mut it, "ssh.mean('time_counter').load()");
+    assert!(e.starts_with("OSError: ") && e.contains("sossheig"), "{e}");
+    let _ = std::fs::remove_dir_all(&broken);
+}
