@@ -1,7 +1,7 @@
 # Nereus: build, test, demo, lab and bench entry points.
 #
 #   make demo    build release, install the kernelspec for the user, generate the small sample data
-#                if missing, run notebooks/hello.ipynb headlessly
+#                if missing, run notebooks/tour.ipynb and hello.ipynb headlessly
 #   make test    fmt check, clippy -D warnings, cargo tests, then the Python tests in a pinned venv
 #   make lab     JupyterLab on notebooks/ (installs it into the venv if needed)
 #   make bench   kernel start and execute round trip, Nereus vs ipykernel; then mean and std over
@@ -85,8 +85,10 @@ demo: build sample-data
 	$(NEREUS) install --user
 	@mkdir -p $(ROOT)/build/demo
 	$(NEREUS) run $(ROOT)/notebooks/hello.ipynb -o $(ROOT)/build/demo/hello.out.ipynb
+	$(NEREUS) run $(ROOT)/notebooks/tour.ipynb -o $(ROOT)/build/demo/tour.out.ipynb
 	@echo
-	@echo "executed notebook: $(ROOT)/build/demo/hello.out.ipynb"
+	@echo "executed notebooks: $(ROOT)/build/demo/tour.out.ipynb (the tour of the engine)"
+	@echo "                    $(ROOT)/build/demo/hello.out.ipynb"
 
 lab: build venv
 	@if ! $(VENV)/bin/jupyter-lab --version >/dev/null 2>&1; then \

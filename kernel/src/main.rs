@@ -41,7 +41,7 @@ enum Command {
         #[arg(short = 'f', long = "connection-file")]
         connection_file: PathBuf,
     },
-    /// Execute a notebook headlessly and write the executed copy.
+    /// Execute a notebook headlessly (cells run in its folder) and write the executed copy.
     Run {
         /// The notebook to execute.
         notebook: PathBuf,
@@ -130,11 +130,7 @@ fn main() -> ExitCode {
             notebook,
             output,
             allow_errors,
-        } => report(
-            run::run_notebook(&notebook, &output, allow_errors)
-                .map(|()| println!("Executed {} -> {}", notebook.display(), output.display()))
-                .map_err(Into::into),
-        ),
+        } => report(run_in_notebook_dir(&notebook, &output, allow_errors)),
         Command::SampleData {
             size,
             out,
@@ -160,6 +156,26 @@ fn sample_data(options: &nereus_engine::sample::SampleOptions) -> anyhow::Result
         options.size,
         start.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Runs a notebook with the working directory set to the notebook's folder, as Jupyter does,
+/// so relative paths in cells mean the same headless as in JupyterLab.
+fn run_in_notebook_dir(
+    notebook: &std::path::Path,
+    output: &std::path::Path,
+    allow_errors: bool,
+) -> anyhow::Result<()> {
+    let notebook = std::path::absolute(notebook)
+        .with_context(|| format!("cannot resolve {}", notebook.display()))?;
+    let output = std::path::absolute(output)
+        .with_context(|| format!("cannot resolve {}", output.display()))?;
+    if let Some(dir) = notebook.parent() {
+        std::env::set_current_dir(dir)
+            .with_context(|| format!("cannot enter {}", dir.display()))?;
+    }
+    run::run_notebook(&notebook, &output, allow_errors)?;
+    println!("Executed {} -> {}", notebook.display(), output.display());
     Ok(())
 }
 
