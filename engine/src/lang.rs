@@ -15,6 +15,7 @@ mod fstring;
 mod functions;
 mod help;
 mod lexer;
+mod magics;
 mod ndarray;
 mod ops;
 mod parser;
@@ -27,6 +28,8 @@ use builtins::Ctx;
 use error::{Exc, Pos};
 use eval::{Machine, Namespace};
 use value::{bundle, Value};
+
+pub use magics::{PlotFormat, ProgressMode};
 
 /// A MIME bundle: mime type -> value (a string for text types), as Jupyter sends it.
 pub type MimeBundle = serde_json::Map<String, serde_json::Value>;
@@ -50,6 +53,11 @@ pub trait Output {
     fn clear_output(&mut self, wait: bool);
     /// Help text for the pager (`obj?`).
     fn page(&mut self, data: MimeBundle);
+    /// This session's stored inputs as (line number, source), oldest first, for `%history`.
+    /// Outputs that keep no history answer with nothing.
+    fn history(&self) -> Vec<(usize, String)> {
+        Vec::new()
+    }
 }
 
 /// An error raised by a cell, in Python's terms.
@@ -94,6 +102,7 @@ pub struct Completion {
 pub struct Interpreter {
     ns: Namespace,
     config: ExecConfig,
+    settings: magics::Settings,
 }
 
 impl Interpreter {
@@ -112,14 +121,53 @@ impl Interpreter {
         self.config = config;
     }
 
+    /// How computations report progress (`%config progress=...`).
+    pub fn progress(&self) -> ProgressMode {
+        self.settings.progress
+    }
+
+    /// The image format plots are rendered in (`%config plot_format=...`).
+    pub fn plot_format(&self) -> PlotFormat {
+        self.settings.plot_format
+    }
+
     /// Runs a cell; returns the bundle of a trailing expression to display, if any.
+    ///
+    /// Lines starting with `%name` are line magics, a first line `%%name` makes a cell magic.
     pub fn execute(
         &mut self,
         code: &str,
         out: &mut dyn Output,
         cancel: &CancelToken,
     ) -> Result<Option<MimeBundle>, LangError> {
-        let stmts = parser::parse_program(code).map_err(|e| e.into_lang_error(code))?;
+        match magics::execute_cell(self, code, out, cancel) {
+            Ok(Some(Value::None) | None) => Ok(None),
+            Ok(Some(v)) => Ok(Some(bundle(&v))),
+            Err(e) => Err(e.into_lang_error(code)),
+        }
+    }
+
+    /// Parses and runs Python source (no magics); with `keep_last`, a trailing expression's
+    /// value is returned rather than discarded.
+    fn run_source(
+        &mut self,
+        source: &str,
+        keep_last: bool,
+        out: &mut dyn Output,
+        cancel: &CancelToken,
+    ) -> Result<Option<Value>, Exc> {
+        let stmts = parser::parse_program(source)?;
+        self.run_stmts(&stmts, keep_last, out, cancel)
+    }
+
+    /// Runs parsed statements; see [`Self::run_source`].
+    fn run_stmts(
+        &mut self,
+        stmts: &[ast::Stmt],
+        keep_last: bool,
+        out: &mut dyn Output,
+        cancel: &CancelToken,
+    ) -> Result<Option<Value>, Exc> {
         let mut m = Machine {
             ns: &mut self.ns,
             ctx: Ctx {
@@ -130,37 +178,30 @@ impl Interpreter {
         };
         let (body, last) = match stmts.split_last() {
             Some((last, body))
-                if matches!(last.kind, ast::StmtKind::Expr { hidden: false, .. }) =>
+                if keep_last && matches!(last.kind, ast::StmtKind::Expr { hidden: false, .. }) =>
             {
                 (body, Some(last))
             }
-            _ => (stmts.as_slice(), None),
+            _ => (stmts, None),
         };
-        let mut run = || -> Result<Option<Value>, Exc> {
-            let flow = m.run_block(body)?;
-            if flow != eval::Flow::Normal {
-                let word = if flow == eval::Flow::Break {
-                    "break"
-                } else {
-                    "continue"
-                };
-                return Err(Exc::syntax(
-                    format!("'{word}' outside loop"),
-                    Pos { line: 1, col: 0 },
-                ));
-            }
-            let Some(last) = last else { return Ok(None) };
-            let ast::StmtKind::Expr { expr, .. } = &last.kind else {
-                return Ok(None);
+        let flow = m.run_block(body)?;
+        if flow != eval::Flow::Normal {
+            let word = if flow == eval::Flow::Break {
+                "break"
+            } else {
+                "continue"
             };
-            m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
-            m.eval(expr).map(Some).map_err(|e| e.with_line(last.line))
-        };
-        match run() {
-            Ok(Some(Value::None) | None) => Ok(None),
-            Ok(Some(v)) => Ok(Some(bundle(&v))),
-            Err(e) => Err(e.into_lang_error(code)),
+            return Err(Exc::syntax(
+                format!("'{word}' outside loop"),
+                Pos { line: 1, col: 0 },
+            ));
         }
+        let Some(last) = last else { return Ok(None) };
+        let ast::StmtKind::Expr { expr, .. } = &last.kind else {
+            return Ok(None);
+        };
+        m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+        m.eval(expr).map(Some).map_err(|e| e.with_line(last.line))
     }
 
     /// Evaluates one expression (user_expressions) to its bundle.
@@ -208,7 +249,7 @@ impl Output for NullOutput {
 
 /// Whether `code` is complete, needs more lines, or is invalid.
 pub fn is_complete(code: &str) -> Completeness {
-    completeness::is_complete(code)
+    magics::is_complete(code)
 }
 
 #[cfg(test)]

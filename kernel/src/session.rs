@@ -72,6 +72,8 @@ pub struct Session {
     interp: Arc<Mutex<Interpreter>>,
     count: usize,
     history: Option<History>,
+    /// This session's stored cells when there is no history file (`nereus run`), for `%history`.
+    inputs: Vec<(usize, String)>,
     cancel: CancelToken,
 }
 
@@ -82,6 +84,7 @@ impl Session {
             interp: Arc::new(Mutex::new(Interpreter::new())),
             count: 0,
             history,
+            inputs: Vec::new(),
             cancel,
         }
     }
@@ -115,16 +118,21 @@ impl Session {
             );
         }
         if counts {
-            if let Some(h) = &self.history {
-                if let Err(e) = h.append(self.count, &args.code) {
-                    log::warn!("{e}");
+            match &self.history {
+                Some(h) => {
+                    if let Err(e) = h.append(self.count, &args.code) {
+                        log::warn!("{e}");
+                    }
                 }
+                None => self.inputs.push((self.count, args.code.clone())),
             }
         }
         let mut sink = Outputs {
             out,
             silent: args.silent,
             payload: Vec::new(),
+            history: self.history.as_ref(),
+            inputs: &self.inputs,
         };
         let cancel = self.cancel.clone();
         let result = {
@@ -297,6 +305,10 @@ struct Outputs<'a> {
     out: &'a mut dyn Publish,
     silent: bool,
     payload: Vec<Payload>,
+    /// The history file, read by `%history`.
+    history: Option<&'a History>,
+    /// This session's cells when there is no history file.
+    inputs: &'a [(usize, String)],
 }
 
 impl Output for Outputs<'_> {
@@ -344,6 +356,19 @@ impl Output for Outputs<'_> {
             data: media(data),
             start: 0,
         });
+    }
+
+    fn history(&self) -> Vec<(usize, String)> {
+        let Some(history) = self.history else {
+            return self.inputs.to_vec();
+        };
+        match history.range(0, 1, 0) {
+            Ok(entries) => entries.into_iter().map(|e| (e.line, e.source)).collect(),
+            Err(e) => {
+                log::warn!("{e}");
+                Vec::new()
+            }
+        }
     }
 }
 
@@ -400,5 +425,40 @@ pub fn history_reply(history: Option<&History>, content: &Value) -> Value {
             "status": "error", "ename": "OSError", "evalue": e.to_string(),
             "traceback": [], "history": [],
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Streams(String);
+
+    impl Publish for Streams {
+        fn publish(&mut self, content: JupyterMessageContent) {
+            if let JupyterMessageContent::StreamContent(s) = content {
+                self.0.push_str(&s.text);
+            }
+        }
+    }
+
+    #[test]
+    fn history_magic_lists_this_sessions_cells() {
+        let mut session = Session::new(None, CancelToken::new());
+        let run = |session: &mut Session, code: &str| {
+            let mut out = Streams(String::new());
+            let args = ExecuteArgs {
+                code: code.to_owned(),
+                store_history: true,
+                ..ExecuteArgs::default()
+            };
+            session.execute(&args, &mut out);
+            out.0
+        };
+        run(&mut session, "x = 1");
+        assert_eq!(
+            run(&mut session, "%history -n"),
+            "1: x = 1\n2: %history -n\n"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 use super::builtins::{class_of, BUILTINS, MODULES};
 use super::eval::{resolve_path, Namespace};
+use super::magics;
 use super::parser::{KEYWORDS, UNSUPPORTED};
 use super::value::Value;
 use super::{Completion, MimeBundle};
@@ -169,10 +170,61 @@ fn data_completion(ns: &Namespace, chars: &[char], cursor: usize) -> Option<Comp
     })
 }
 
+/// Magic names after `%` or `%%` at the start of a line (`%%` only on the cell's first line).
+fn magic_completion(chars: &[char], cursor: usize) -> Option<Completion> {
+    let mut start = cursor;
+    while start > 0 && is_ident(chars[start - 1]) {
+        start -= 1;
+    }
+    let mut pct = start;
+    while pct > 0 && chars[pct - 1] == '%' && start - pct < 2 {
+        pct -= 1;
+    }
+    let percents = start - pct;
+    if percents == 0 || (pct > 0 && chars[pct - 1] != '\n') {
+        return None;
+    }
+    let typed: String = chars[pct..cursor].iter().collect();
+    let mut matches: Vec<String> = magics::names(false);
+    if pct == 0 {
+        matches.extend(magics::names(true));
+    }
+    matches.retain(|m| m.starts_with(&typed));
+    Some(Completion {
+        matches,
+        cursor_start: pct,
+        cursor_end: cursor,
+    })
+}
+
+/// Help for the magic whose name is under the cursor (`%ti|me x`).
+fn magic_help(chars: &[char], cursor: usize) -> Option<String> {
+    let line_start = chars[..cursor]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(0, |i| i + 1);
+    let line: String = chars[line_start..]
+        .iter()
+        .take_while(|&&c| c != '\n')
+        .collect();
+    let rest = line.strip_prefix('%')?;
+    let (cell, rest) = match rest.strip_prefix('%') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let name: String = rest.chars().take_while(|&c| is_ident(c)).collect();
+    let name_end = line_start + line.chars().count() - rest.chars().count() + name.chars().count();
+    (cursor <= name_end).then_some(())?;
+    magics::help(&name, cell)
+}
+
 /// Completions for the word before `cursor`.
 pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion {
     let chars: Vec<char> = code.chars().collect();
     let cursor = cursor.min(chars.len());
+    if let Some(c) = magic_completion(&chars, cursor) {
+        return c;
+    }
     if let Some(c) = data_completion(ns, &chars, cursor) {
         return c;
     }
@@ -261,6 +313,11 @@ pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion 
 pub(crate) fn inspect(ns: &Namespace, code: &str, cursor: usize, detail: u8) -> Option<MimeBundle> {
     let chars: Vec<char> = code.chars().collect();
     let cursor = cursor.min(chars.len());
+    if let Some(text) = magic_help(&chars, cursor) {
+        let mut data = MimeBundle::new();
+        data.insert("text/plain".into(), text.into());
+        return Some(data);
+    }
     let mut end = cursor;
     while end < chars.len() && is_ident(chars[end]) {
         end += 1;

@@ -23,6 +23,7 @@ pub(crate) enum ExcKind {
     OSError,
     FileNotFoundError,
     RuntimeError,
+    UsageError,
 }
 
 impl ExcKind {
@@ -47,6 +48,7 @@ impl ExcKind {
             Self::OSError => "OSError",
             Self::FileNotFoundError => "FileNotFoundError",
             Self::RuntimeError => "RuntimeError",
+            Self::UsageError => "UsageError",
         }
     }
 }
