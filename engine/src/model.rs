@@ -9,6 +9,7 @@ mod dataarray;
 mod dataset;
 mod dtype;
 mod lazy;
+pub mod names;
 mod variable;
 
 pub use attrs::Attrs;

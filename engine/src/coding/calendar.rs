@@ -54,12 +54,8 @@ impl Calendar {
         if let Some((_, c)) = NAMES.iter().find(|(n, _)| *n == lower) {
             return Ok(*c);
         }
-        let suggestion = NAMES
-            .iter()
-            .map(|(n, _)| (strsim::levenshtein(n, &lower), *n))
-            .min()
-            .filter(|(d, _)| *d <= 3)
-            .map(|(_, n)| n.to_string());
+        let suggestion =
+            crate::model::names::closest(&lower, NAMES.iter().map(|(n, _)| *n)).map(str::to_owned);
         Err(CodingError::Calendar {
             variable: variable.to_string(),
             calendar: name.to_string(),

@@ -126,12 +126,7 @@ fn did_you_mean(s: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// The closest of `names` to `name`, if it is close enough to suggest.
+/// The closest of `names` to `name` (the shared rule in [`crate::model::names`]).
 pub(crate) fn closest<'a>(name: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    names
-        .into_iter()
-        .map(|n| (strsim::damerau_levenshtein(n, name), n))
-        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
-        .min()
-        .map(|(_, n)| n.to_string())
+    crate::model::names::closest(name, names).map(str::to_owned)
 }

@@ -166,26 +166,7 @@ impl Exc {
     }
 }
 
-/// The closest candidate to `name`, by CPython's rule: an edit costs 2, and the total may not
-/// exceed (len(name) + len(candidate) + 3) / 3.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let n = name.chars().count();
-    let mut best: Option<(usize, &str)> = None;
-    for cand in candidates {
-        if cand == name {
-            continue;
-        }
-        let cost = 2 * strsim::levenshtein(name, cand);
-        let limit = (n + cand.chars().count() + 3) / 3;
-        if cost <= limit && best.is_none_or(|(c, b)| cost < c || (cost == c && cand < b)) {
-            best = Some((cost, cand));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub(crate) use crate::model::names::closest;
 
 /// " Did you mean 'x'?" or nothing.
 pub(crate) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -195,15 +176,6 @@ pub(crate) fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn closest_finds_typos_and_ignores_unrelated() {
-        assert_eq!(closest("foo", ["foo1", "bar"]), Some("foo1"));
-        assert_eq!(closest("prnt", ["print", "range"]), Some("print"));
-        assert_eq!(closest("xyz", ["print", "range"]), None);
-        assert_eq!(closest("nope", ["type"]), None);
-        assert_eq!(closest("a", ["y"]), None);
-    }
 
     #[test]
     fn syntax_traceback_has_caret_under_column() {

@@ -107,16 +107,9 @@ fn list(v: &[String]) -> String {
     }
 }
 
-/// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
+/// The closest of `candidates` to `name`, owned (the shared rule in [`crate::model::names`]).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| {
-            *d <= (c.len().max(name.len()) / 2).max(1) || c.contains(name) || name.contains(c)
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.to_owned())
+    crate::model::names::closest(name, candidates).map(str::to_owned)
 }
 
 /// An [`PlanError::UnknownDim`] for `name` among `dims`.

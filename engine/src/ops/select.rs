@@ -117,6 +117,20 @@ fn take<T: Clone>(a: &ArrayD<T>, sel: &[Sel]) -> ArrayD<T> {
     out
 }
 
+/// One selection per axis: the requested one, or the whole axis.
+fn per_axis(dims: &[String], shape: &[usize], selections: &IndexMap<String, Sel>) -> Vec<Sel> {
+    dims.iter()
+        .zip(shape)
+        .map(|(d, &n)| {
+            selections.get(d).cloned().unwrap_or(Sel::Range {
+                start: 0,
+                step: 1,
+                len: n,
+            })
+        })
+        .collect()
+}
+
 /// Applies positional selections (by dim name) to a variable: eagerly for values in memory
 /// (coordinates stay indexes), lazily otherwise; dims it lacks are skipped.
 pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Variable {
@@ -124,18 +138,7 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
         return var.clone();
     }
     if let Data::Memory(block) = &var.data {
-        let per_axis: Vec<Sel> = var
-            .dims
-            .iter()
-            .zip(block.shape())
-            .map(|(d, &n)| {
-                selections.get(d).cloned().unwrap_or(Sel::Range {
-                    start: 0,
-                    step: 1,
-                    len: n,
-                })
-            })
-            .collect();
+        let per_axis = per_axis(&var.dims, block.shape(), selections);
         let taken = map_block!(block.as_ref(), a => take(a, &per_axis));
         let dims = var
             .dims
@@ -152,18 +155,7 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
         };
     }
     let input = expr_of(var);
-    let per_axis: Vec<Sel> = var
-        .dims
-        .iter()
-        .zip(input.shape())
-        .map(|(d, &n)| {
-            selections.get(d).cloned().unwrap_or(Sel::Range {
-                start: 0,
-                step: 1,
-                len: n,
-            })
-        })
-        .collect();
+    let per_axis = per_axis(&var.dims, input.shape(), selections);
     let mut dims = Vec::new();
     let mut shape = Vec::new();
     for ((d, s), _) in var.dims.iter().zip(&per_axis).zip(input.shape()) {

@@ -1,0 +1,44 @@
+//! Name suggestions: the one rule every "did you mean" in Nereus uses.
+//!
+//! CPython's rule (an edit distance small for the names' lengths), plus containment, so a short
+//! name suggests the long one it abbreviates (`time` -> `time_counter`).
+
+/// The candidate closest to `name`, if one is close enough to be a likely slip.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = name.chars().count();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        if cand == name {
+            continue;
+        }
+        let cost = 2 * strsim::levenshtein(name, cand);
+        let limit = (n + cand.chars().count() + 3) / 3;
+        let contains = n >= 2 && (cand.contains(name) || name.contains(cand));
+        if (cost <= limit || contains)
+            && best.is_none_or(|(c, b)| cost < c || (cost == c && cand < b))
+        {
+            best = Some((cost, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_slips_and_abbreviations_only() {
+        assert_eq!(closest("foo", ["foo1", "bar"]), Some("foo1"));
+        assert_eq!(closest("prnt", ["print", "range"]), Some("print"));
+        assert_eq!(
+            closest("time", ["time_counter", "y", "x"]),
+            Some("time_counter")
+        );
+        assert_eq!(closest("sstt", ["sst", "lat"]), Some("sst"));
+        assert_eq!(closest("xyz", ["print", "range"]), None);
+        assert_eq!(closest("nope", ["type"]), None);
+        assert_eq!(closest("a", ["y"]), None);
+        assert_eq!(closest("latitude", ["time_counter", "y", "x"]), None);
+    }
+}
