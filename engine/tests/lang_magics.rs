@@ -1,42 +1,13 @@
 //! Magics (`%time`, `%config`, ...) through the public interpreter API with a recording output.
 
+mod common;
+use common::{plain, Recorder};
+
 use std::time::{Duration, Instant};
 
-use nereus_engine::lang::{
-    is_complete, Completeness, Interpreter, MimeBundle, Output, PlotFormat, ProgressMode, Stream,
-};
+use nereus_engine::lang::{is_complete, Completeness, Interpreter, PlotFormat, ProgressMode};
 use nereus_engine::sample::{generate, SampleOptions, Size};
 use nereus_engine::{CancelToken, LangError};
-
-#[derive(Default)]
-struct Recorder {
-    stdout: String,
-    pages: Vec<String>,
-    history: Vec<(usize, String)>,
-}
-
-fn plain(b: &MimeBundle) -> String {
-    b.get("text/plain")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-impl Output for Recorder {
-    fn stream(&mut self, stream: Stream, text: &str) {
-        if stream == Stream::Stdout {
-            self.stdout.push_str(text);
-        }
-    }
-    fn display(&mut self, _: MimeBundle, _: Option<&str>, _: bool) {}
-    fn clear_output(&mut self, _: bool) {}
-    fn page(&mut self, data: MimeBundle) {
-        self.pages.push(plain(&data));
-    }
-    fn history(&self) -> Vec<(usize, String)> {
-        self.history.clone()
-    }
-}
 
 /// Runs a cell: (stdout, result text, error).
 fn run(i: &mut Interpreter, code: &str) -> (String, Option<String>, Option<LangError>) {

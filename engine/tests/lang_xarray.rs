@@ -1,12 +1,15 @@
 //! xarray code in cells against the small sample stores, checked against the engine's Rust API.
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
+mod common;
+use common::{plain, Recorder};
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use nereus_engine::exec::{Context, ExecConfig};
-use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
+use nereus_engine::lang::{Interpreter, MimeBundle};
 use nereus_engine::model::{Data, DataArray};
 use nereus_engine::ops::{open_zarr, OpenOptions, ReduceOp};
 use nereus_engine::sample::{generate, SampleOptions, Size};
@@ -27,32 +30,6 @@ fn data_dir() -> &'static Path {
         .unwrap();
         dir
     })
-}
-
-#[derive(Default)]
-struct Recorder {
-    stdout: String,
-    pages: Vec<String>,
-}
-
-fn plain(b: &MimeBundle) -> String {
-    b.get("text/plain")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-impl Output for Recorder {
-    fn stream(&mut self, stream: Stream, text: &str) {
-        if stream == Stream::Stdout {
-            self.stdout.push_str(text);
-        }
-    }
-    fn display(&mut self, _: MimeBundle, _: Option<&str>, _: bool) {}
-    fn clear_output(&mut self, _: bool) {}
-    fn page(&mut self, data: MimeBundle) {
-        self.pages.push(plain(&data));
-    }
 }
 
 /// An interpreter with `xr`, `np`, `ds`, `ssh` and `sst` defined.

@@ -1,0 +1,36 @@
+//! Shared by the language tests: an `Output` that records stdout, pager pages and history.
+#![allow(dead_code, unreachable_pub)] // each test binary uses part of it
+
+use nereus_engine::lang::{MimeBundle, Output, Stream};
+
+/// Records what a cell printed to stdout and paged; serves `history` for `%history`.
+#[derive(Default)]
+pub struct Recorder {
+    pub stdout: String,
+    pub pages: Vec<String>,
+    pub history: Vec<(usize, String)>,
+}
+
+/// The `text/plain` of a bundle.
+pub fn plain(b: &MimeBundle) -> String {
+    b.get("text/plain")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Output for Recorder {
+    fn stream(&mut self, stream: Stream, text: &str) {
+        if stream == Stream::Stdout {
+            self.stdout.push_str(text);
+        }
+    }
+    fn display(&mut self, _: MimeBundle, _: Option<&str>, _: bool) {}
+    fn clear_output(&mut self, _: bool) {}
+    fn page(&mut self, data: MimeBundle) {
+        self.pages.push(plain(&data));
+    }
+    fn history(&self) -> Vec<(usize, String)> {
+        self.history.clone()
+    }
+}
