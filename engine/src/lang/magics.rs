@@ -330,26 +330,21 @@ pub(crate) fn is_complete(code: &str) -> Completeness {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
-/// User and system CPU seconds of this process, from /proc/self/stat (zeros where unknown).
+/// User and system CPU seconds of this process (getrusage; zeros where unavailable).
 fn cpu_times() -> (f64, f64) {
-    const TICKS_PER_SEC: f64 = 100.0;
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    // After the command come state (field 3) ... utime (14) and stime (15).
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .map_or(0.0, |t| {
+    #[cfg(unix)]
+    {
+        use nix::sys::resource::{getrusage, UsageWho};
+        if let Ok(usage) = getrusage(UsageWho::RUSAGE_SELF) {
+            let secs = |t: nix::sys::time::TimeVal| {
                 #[allow(clippy::cast_precision_loss)]
-                let t = t as f64;
-                t / TICKS_PER_SEC
-            })
-    };
-    (ticks(11), ticks(12))
+                let s = t.tv_sec() as f64 + t.tv_usec() as f64 * 1e-6;
+                s
+            };
+            return (secs(usage.user_time()), secs(usage.system_time()));
+        }
+    }
+    (0.0, 0.0)
 }
 
 /// `%.3g` as Python prints it, for values in [1, 1000).
