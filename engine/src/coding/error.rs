@@ -1,5 +1,7 @@
 //! Errors of CF decoding: each names the variable and the attribute or unit string at fault.
 
+use crate::model::names::did_you_mean;
+
 /// A CF attribute that cannot be interpreted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -54,9 +56,4 @@ pub enum CodingError {
         /// The units it is counted in.
         units: String,
     },
-}
-
-fn did_you_mean(s: Option<&str>) -> String {
-    s.map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default()
 }

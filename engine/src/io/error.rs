@@ -1,5 +1,7 @@
 //! Errors of opening a store and reading chunks; each names the store, array or chunk key.
 
+use crate::model::names::did_you_mean;
+
 /// Errors opening a store or reading a chunk.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -119,11 +121,6 @@ pub enum IoError {
         /// The store's message.
         message: String,
     },
-}
-
-fn did_you_mean(s: Option<&str>) -> String {
-    s.map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default()
 }
 
 /// The closest of `names` to `name` (the shared rule in [`crate::model::names`]).
