@@ -1,5 +1,8 @@
 //! Runs cells through the public interpreter API with a recording output.
 
+mod common;
+use common::plain;
+
 use std::time::{Duration, Instant};
 
 use nereus_engine::lang::{is_complete, Completeness, Interpreter, MimeBundle, Output, Stream};
@@ -16,13 +19,6 @@ enum Event {
 
 #[derive(Default)]
 struct Recorder(Vec<Event>);
-
-fn plain(b: &MimeBundle) -> String {
-    b.get("text/plain")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
 
 impl Output for Recorder {
     fn stream(&mut self, stream: Stream, text: &str) {
