@@ -6,6 +6,7 @@
 //! Reductions inside the plan must have been computed first (see `run::materialize`).
 
 use super::error::ExecError;
+use crate::io::ChunkSource;
 use crate::model::{Block, ToF64};
 use crate::ops::{Expr, MapOp, Node, Sel};
 use crate::with_block;
@@ -34,8 +35,14 @@ impl Reads {
     }
 }
 
-fn to_u64(v: &[usize]) -> Vec<u64> {
-    v.iter().map(|&x| x as u64).collect()
+/// Reads `start .. start + shape` of a source in its storage dtype.
+pub(crate) fn read_region(
+    source: &dyn ChunkSource,
+    start: &[usize],
+    shape: &[usize],
+) -> Result<Block, ExecError> {
+    let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<u64>>();
+    Ok(source.read_region(&to_u64(start), &to_u64(shape))?)
 }
 
 /// Reads every source region that the region `start .. start + shape` of `expr` needs.
@@ -50,7 +57,7 @@ pub(crate) fn prefetch(
     }
     match &expr.node {
         Node::Source { source, .. } => {
-            let block = source.read_region(&to_u64(start), &to_u64(shape))?;
+            let block = read_region(source.as_ref(), start, shape)?;
             reads
                 .entries
                 .push((std::ptr::from_ref(expr) as usize, start.to_vec(), block));
@@ -88,7 +95,7 @@ pub(crate) fn eval(
             let (block, offset) = if let Some(hit) = reads.find(expr, start, shape) {
                 hit
             } else {
-                fresh = source.read_region(&to_u64(start), &to_u64(shape))?;
+                fresh = read_region(source.as_ref(), start, shape)?;
                 (&fresh, vec![0; shape.len()])
             };
             Ok(with_block!(block, a => {

@@ -3,7 +3,7 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
-use super::eval::{eval, prefetch, Reads};
+use super::eval::{eval, prefetch, read_region, Reads};
 use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
 use crate::model::{Block, ToF64};
@@ -393,8 +393,7 @@ fn reduce_source_directly<C: Cell>(
     if !is_prefix || tile.len() == 0 {
         return Ok(false);
     }
-    let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<_>>();
-    let block = source.read_region(&to_u64(&tile.start), &to_u64(&tile.shape))?;
+    let block = read_region(source.as_ref(), &tile.start, &tile.shape)?;
     let Some(slots) = cells.as_slice_mut() else {
         return Ok(false);
     };
