@@ -5,10 +5,12 @@
 
 mod encoding;
 mod error;
+mod rechunk;
 mod source;
 mod store;
 
 pub use error::IoError;
+pub use rechunk::Rechunked;
 pub use source::ZarrSource;
 pub use store::open_store;
 

@@ -1,6 +1,7 @@
 //! The lazy plan: indexing, arithmetic and reductions on data arrays build an expression tree
 //! over chunked sources; nothing is read until `exec` runs it.
 
+pub mod align;
 pub mod arith;
 pub mod error;
 pub mod explain;
@@ -10,8 +11,9 @@ pub mod open;
 pub mod reduce;
 pub mod select;
 
+pub use align::{align, Join};
 pub use arith::Operand;
 pub use error::PlanError;
 pub use expr::{Expr, MapOp, Node, ReduceOp, Sel};
-pub use open::{open_zarr, OpenError, OpenOptions};
+pub use open::{open_zarr, open_zarr_chunked, ChunkSize, Chunks, OpenError, OpenOptions};
 pub use select::{Indexer, Label, LabelIndexer};

@@ -8,8 +8,10 @@ use nereus_engine::coding::calendar::format_iso;
 use nereus_engine::coding::Calendar;
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::model::{Block, DataArray};
+use nereus_engine::model::{Data, Dataset};
 use nereus_engine::ops::{
-    open_zarr, Indexer, Label, LabelIndexer, MapOp, OpenOptions, Operand, ReduceOp,
+    open_zarr_chunked, ChunkSize, Chunks, Indexer, Label, LabelIndexer, MapOp, OpenOptions,
+    Operand, ReduceOp,
 };
 use serde_json::Value;
 use std::error::Error;
@@ -94,12 +96,42 @@ fn reduce_op(name: &str) -> Res<ReduceOp> {
     })
 }
 
+/// One dimension's size in `chunks=`: an integer (-1 whole), or null/"auto" for storage.
+fn chunk_size(v: &Value) -> Res<ChunkSize> {
+    match v {
+        Value::Null => Ok(ChunkSize::Storage),
+        Value::String(s) if s == "auto" => Ok(ChunkSize::Storage),
+        v => Ok(ChunkSize::from_int(v.as_i64().ok_or("chunk size")?)),
+    }
+}
+
+/// The case's `open.chunks` as the engine takes it.
+fn chunks(case: &Value) -> Res<Chunks> {
+    Ok(match &case["open"]["chunks"] {
+        Value::Object(dims) => Chunks::Dims(
+            dims.iter()
+                .map(|(d, v)| Ok((d.clone(), chunk_size(v)?)))
+                .collect::<Res<_>>()?,
+        ),
+        Value::Null => Chunks::Storage,
+        other => match chunk_size(other)? {
+            ChunkSize::Storage => Chunks::Storage,
+            size => Chunks::All(size),
+        },
+    })
+}
+
 /// Opens the case's variable and applies its ops.
 fn build(case: &Value) -> Res<DataArray> {
     let store = case["store"].as_str().ok_or("store")?;
-    let ds = open_zarr(Path::new(store), OpenOptions::default())?;
-    let mut da = ds.get(case["var"].as_str().ok_or("var")?)?;
-    for op in case["ops"].as_array().ok_or("ops")? {
+    let ds = open_zarr_chunked(Path::new(store), OpenOptions::default(), &chunks(case)?)?;
+    let da = ds.get(case["var"].as_str().ok_or("var")?)?;
+    apply_ops(&ds, da, &case["ops"])
+}
+
+/// Applies a list of ops (the vocabulary of `tests/oracle/cases.py`).
+fn apply_ops(ds: &Dataset, mut da: DataArray, ops: &Value) -> Res<DataArray> {
+    for op in ops.as_array().ok_or("ops")? {
         da = match op["op"].as_str().ok_or("op")? {
             "isel" => {
                 let idx = op["indexers"].as_object().ok_or("indexers")?;
@@ -136,7 +168,12 @@ fn build(case: &Value) -> Res<DataArray> {
                 let other = if let Some(x) = op["scalar"].as_f64() {
                     Operand::Scalar(x)
                 } else {
-                    Operand::array(ds.get(op["other"]["var"].as_str().ok_or("other var")?)?)
+                    let var = ds.get(op["other"]["var"].as_str().ok_or("other var")?)?;
+                    let ops = op["other"]
+                        .get("ops")
+                        .cloned()
+                        .unwrap_or(Value::Array(vec![]));
+                    Operand::array(apply_ops(ds, var, &ops)?)
                 };
                 da.binary(func, &other)?
             }
@@ -171,8 +208,8 @@ fn compute(da: &DataArray, threads: usize) -> Res<DataArray> {
 
 fn block_of(da: &DataArray) -> Res<&Block> {
     match &da.variable.data {
-        nereus_engine::model::Data::Memory(b) => Ok(b),
-        nereus_engine::model::Data::Lazy(_) => Err("not computed".into()),
+        Data::Memory(b) => Ok(b),
+        Data::Lazy(_) => Err("not computed".into()),
     }
 }
 
@@ -182,6 +219,45 @@ fn read_f64(path: &str) -> Res<Vec<f64>> {
         .chunks_exact(8)
         .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
         .collect())
+}
+
+/// Coordinate names, index labels and chunks, where the case records them (before computing:
+/// they are what the lazy result reports).
+fn check_labels(da: &DataArray, expect: &Value) -> Res<()> {
+    if let Some(want) = expect.get("coords") {
+        let mut got: Vec<&String> = da.coords.keys().collect();
+        got.sort();
+        let want: Vec<String> = serde_json::from_value(want.clone())?;
+        if got != want.iter().collect::<Vec<_>>() {
+            return Err(format!("coords {got:?}, xarray {want:?}").into());
+        }
+    }
+    for (dim, want) in expect
+        .get("labels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let want: Vec<f64> = serde_json::from_value(want.clone())?;
+        let got: Vec<f64> = match da.coords.get(dim).map(|c| &c.data) {
+            Some(Data::Memory(b)) => b.to_f64().iter().copied().collect(),
+            _ => return Err(format!("no index {dim:?} in memory").into()),
+        };
+        if got != want {
+            return Err(format!("labels of {dim}: {got:?}, xarray {want:?}").into());
+        }
+    }
+    if let Some(want) = expect.get("chunks") {
+        let got: Option<Vec<Vec<usize>>> = match &da.variable.data {
+            Data::Lazy(l) => Some(l.chunks()),
+            Data::Memory(_) => None,
+        };
+        let want: Option<Vec<Vec<usize>>> = serde_json::from_value(want.clone())?;
+        if got != want {
+            return Err(format!("chunks {got:?}, xarray {want:?}").into());
+        }
+    }
+    Ok(())
 }
 
 /// Checks one case; `Err` says what differs.
@@ -200,8 +276,10 @@ fn check(case: &Value) -> Res<()> {
         }
         return Ok(());
     }
-    let da = compute(&built?, 2)?;
+    let built = built?;
     let expect = &case["expect"];
+    check_labels(&built, expect)?;
+    let da = compute(&built, 2)?;
     let dims: Vec<String> = serde_json::from_value(expect["dims"].clone())?;
     if da.dims() != dims.as_slice() {
         return Err(format!("dims {:?}, xarray {dims:?}", da.dims()).into());

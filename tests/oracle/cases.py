@@ -73,7 +73,10 @@ def apply_ops(ds: xr.Dataset, var: str, ops: list[dict], cast: bool) -> xr.DataA
                 kwargs["ddof"] = op.get("ddof", 0)
             da = getattr(da, op["func"])(**kwargs)
         elif kind == "binary":
-            other = op["scalar"] if "scalar" in op else _cast(ds[op["other"]["var"]], cast)
+            if "scalar" in op:
+                other = op["scalar"]
+            else:
+                other = apply_ops(ds, op["other"]["var"], op["other"].get("ops", []), cast)
             da = BINARY[op["func"]](da, other)
         elif kind == "unary":
             da = UNARY[op["func"]](da)
@@ -181,6 +184,48 @@ def arithmetic_ops() -> list[tuple[str, list[dict]]]:
         ("scale-offset-chain", [b("mul", 1.8), b("add", 32.0), _reduce("max", ["lat", "lon"], True)]),
     ]
     return out
+
+
+def alignment_ops() -> list[tuple[str, list[dict]]]:
+    """Binary ops between differently selected operands: xarray aligns them on their indexes
+    (`arithmetic_join="inner"`: the labels common to both, in the left operand's order)."""
+    isel = lambda **ix: {"op": "isel", "indexers": ix}  # noqa: E731
+    sel = lambda **ix: {"op": "sel", "indexers": ix, "method": None}  # noqa: E731
+    other = lambda func, var, *ops: {"op": "binary", "func": func, "other": {"var": var, "ops": list(ops)}}  # noqa: E731
+    return [
+        ("align-sel-overlap", [sel(lat={"slice": [-7.5, 2.5]}), other("add", "sst", sel(lat={"slice": [-2.5, 7.5]}))]),
+        ("align-isel-overlap", [isel(lon={"slice": [0, 12, None]}), other("sub", "sst", isel(lon={"slice": [5, None, None]}))]),
+        ("align-list-order", [isel(lon=[13, 3, 1, 7, 5]), other("mul", "sst", isel(lon={"slice": [2, 9, None]}))]),
+        ("align-step", [isel(lon={"slice": [0, None, 2]}), other("sub", "sst", isel(lon={"slice": [0, None, 3]}))]),
+        ("align-two-dims", [isel(lat={"slice": [0, 6, None]}, lon={"slice": [4, None, None]}),
+                            other("sub", "sst", isel(lat={"slice": [3, None, None]}, lon={"slice": [0, 10, None]}))]),
+        ("align-time", [isel(time={"slice": [0, 8, None]}), other("sub", "sst", isel(time={"slice": [4, None, None]}))]),
+        ("align-broadcast-clim", [isel(time={"slice": [0, 8, None]}), other("sub", "clim", isel(lon={"slice": [4, 16, None]}))]),
+        ("align-sel-box-minus-clim", [sel(lon={"slice": [190.0, 240.0]}), other("sub", "clim")]),
+        ("align-disjoint", [isel(lon={"slice": [0, 5, None]}), other("add", "sst", isel(lon={"slice": [10, 15, None]}))]),
+        ("align-then-mean", [isel(time={"slice": [0, 8, None]}), other("sub", "sst", isel(time={"slice": [4, None, None]})),
+                             _reduce("mean", ["time"], True)]),
+        ("align-scalar-coord-conflict", [isel(time=0), other("sub", "sst", isel(time=1))]),
+        ("align-scalar-coord-same", [isel(time=2), other("sub", "sst", isel(time=2), isel(lon={"slice": [3, None, None]}))]),
+    ]
+
+
+def chunk_cases() -> list[tuple[str, object, list[dict]]]:
+    """(name, chunks, ops) for `open_zarr(chunks=...)`: the values must not change, and `.chunks`
+    must be what xarray with dask reports (the main store is chunked 5 x 4 x 8 on 13 x 10 x 20)."""
+    isel = lambda **ix: {"op": "isel", "indexers": ix}  # noqa: E731
+    return [
+        ("chunks-empty", {}, []),
+        ("chunks-time-3", {"time": 3}, []),
+        ("chunks-lat-whole", {"lat": -1}, []),
+        ("chunks-all-whole", -1, []),
+        ("chunks-int", 6, []),
+        ("chunks-two-dims", {"time": 4, "lon": 7}, []),
+        ("chunks-then-isel", {"time": 4}, [isel(time={"slice": [2, 11, None]}, lon={"slice": [3, 17, None]})]),
+        ("chunks-then-scalar", {"lon": 6}, [{"op": "binary", "func": "mul", "scalar": 2.0}]),
+        ("chunks-anomaly", {"lon": 5}, [{"op": "binary", "func": "sub", "other": {"var": "clim"}}]),
+        ("chunks-then-mean", {"time": 4, "lat": 3}, [_reduce("mean", ["time"], True)]),
+    ]
 
 
 def error_ops() -> list[tuple[str, str, list[dict], list[str]]]:

@@ -35,6 +35,7 @@ from oracle import cases as C  # noqa: E402
 from oracle import stores as S  # noqa: E402
 
 MAIN = "v2-blosc-zstd-bitshuffle"
+UNSET = object()  # `chunks` not given (None is a value open_zarr takes)
 # Stores whose plain float64 variable is checked too (it needs no decoding: a few suffice).
 PLAIN_TOO = {"v2-none", "v3-none", MAIN}
 
@@ -55,8 +56,11 @@ class Builder:
             self._open[store.path] = xr.open_zarr(store.path).load()
         return self._open[store.path]
 
-    def value(self, store: S.Store, var: str, name: str, ops: list[dict], rtol=1e-6, atol=None) -> None:
-        """Adds a case whose expectation is xarray's result (values, or ISO times)."""
+    def value(self, store: S.Store, var: str, name: str, ops: list[dict], rtol=1e-6, atol=None,
+              coords: bool = False, chunks=UNSET) -> None:
+        """Adds a case whose expectation is xarray's result (values, or ISO times); with `coords`,
+        also the result's coordinate names and index labels; with `chunks`, the store is opened
+        with `open_zarr(chunks=chunks)` and the expectation holds dask's `.chunks` too."""
         cid = f"{store.id}-{var}-{name}"
         ds = self.dataset(store)
         with warnings.catch_warnings():
@@ -65,6 +69,18 @@ class Builder:
             result = C.apply_ops(ds, var, ops, cast=True)
         base = {"id": cid, "store": str(store.path), "var": var, "ops": ops}
         expect = {"dims": list(native.dims), "shape": list(native.shape), "dtype": str(native.dtype)}
+        if coords:
+            expect["coords"] = sorted(str(k) for k in native.coords)
+            expect["labels"] = {str(d): [float(v) for v in native.indexes[d]]
+                                for d in native.dims if d in native.indexes and native.indexes[d].dtype.kind in "fiu"}
+        if chunks is not UNSET:
+            base["open"] = {"chunks": chunks}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # chunks that split storage chunks
+                lazy = C.apply_ops(xr.open_zarr(store.path, chunks=chunks), var, ops, cast=False)
+            if not any(op["op"] == "reduce" for op in ops):
+                # Reductions are planned as one chunk here; dask keeps the kept axes' chunks.
+                expect["chunks"] = [list(c) for c in lazy.chunks] if lazy.chunks is not None else None
         if native.dtype.kind in "MO":
             self.cases.append(base | {"expect": expect | {"iso": C.iso(native.values)}})
             return
@@ -133,6 +149,10 @@ def build(outdir: Path | str) -> Path:
     b.value(main, "sst_f64", "std-time-ddof1", [C._reduce("std", ["time"], True, 1)])
     b.value(main, "sst_packed", "sum-all", [C._reduce("sum", None, True)])
     b.value(main, "sst_packed", "mean-time", [C._reduce("mean", ["time"], True)])
+    for name, ops in C.alignment_ops():
+        b.value(main, "sst", name, ops, coords=True)
+    for name, chunks, ops in C.chunk_cases():
+        b.value(main, "sst", name, ops, chunks=chunks)
     b.value(main, "sst", "eq-data-value", [{"op": "binary", "func": "eq", "scalar": _first_finite(b.dataset(main)["sst"])}])
     for name, var, ops, contains in C.error_ops():
         b.error(main, var, name, ops, contains)
@@ -147,6 +167,18 @@ def build(outdir: Path | str) -> Path:
     for var in ("ssh", "nav_lat", "nav_lon", "time_counter"):
         b.value(curv, var, "decode", [])
     b.value(curv, "ssh", "mean-yx", [C._reduce("mean", ["y", "x"], True)])
+    other = lambda var, *ops: {"var": var, "ops": list(ops)}  # noqa: E731
+    b.value(curv, "ssh", "minus-time-mean", [{"op": "binary", "func": "sub", "other": other("ssh", C._reduce("mean", ["time_counter"], True))}], coords=True)
+    b.value(curv, "ssh", "align-2d-coords-same", [{"op": "isel", "indexers": {"y": {"slice": [0, 5, None]}}},
+                                                 {"op": "binary", "func": "add", "other": other("ssh", {"op": "isel", "indexers": {"y": {"slice": [0, 5, None]}}})}], coords=True)
+    b.value(curv, "ssh", "align-2d-coords-conflict", [{"op": "isel", "indexers": {"y": {"slice": [0, 5, None]}}},
+                                                     {"op": "binary", "func": "add", "other": other("ssh", {"op": "isel", "indexers": {"y": {"slice": [4, 9, None]}}})}], coords=True)
+    b.value(curv, "ssh", "align-scalar-time-conflict", [{"op": "isel", "indexers": {"time_counter": 0}},
+                                                       {"op": "binary", "func": "sub", "other": other("ssh", {"op": "isel", "indexers": {"time_counter": 1}})}], coords=True)
+    b.value(curv, "ssh", "chunks-x-whole", [], chunks={"x": -1, "time_counter": 2})
+    b.error(curv, "ssh", "align-no-index-sizes", [{"op": "isel", "indexers": {"x": {"slice": [0, 5, None]}}},
+                                                  {"op": "binary", "func": "add", "other": other("ssh")}],
+            ["cannot reindex or align along dimension 'x' because of conflicting dimension sizes: {5, 14}"])
     b.value(curv, "ssh", "isel-y-mean-time", [{"op": "isel", "indexers": {"y": {"slice": [2, 7, None]}}},
                                                C._reduce("mean", ["time_counter"], True)])
 

@@ -1,6 +1,8 @@
-//! Element-wise arithmetic, comparisons, `where` and `fillna` on data arrays, broadcasting and
-//! aligning operands by dimension name as xarray does, with numpy's dtype promotion.
+//! Element-wise arithmetic, comparisons, `where` and `fillna` on data arrays: operands are
+//! aligned on their indexes and broadcast by dimension name as xarray does, with numpy's dtype
+//! promotion.
 
+use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::expr::{Expr, MapOp, Node};
 use crate::model::{Block, DType, Data, DataArray, Variable};
@@ -84,7 +86,12 @@ fn promote(op: MapOp, dtypes: &[(DType, bool)]) -> DType {
     }
 }
 
-fn map_node(op: MapOp, inputs: Vec<(Arc<Expr>, Vec<usize>)>, shape: Vec<usize>) -> Arc<Expr> {
+/// A map node with numpy's result dtype.
+pub(crate) fn map_node(
+    op: MapOp,
+    inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+    shape: Vec<usize>,
+) -> Arc<Expr> {
     let dtypes: Vec<(DType, bool)> = inputs
         .iter()
         .map(|(e, _)| (e.dtype(), e.is_scalar()))
@@ -93,18 +100,20 @@ fn map_node(op: MapOp, inputs: Vec<(Arc<Expr>, Vec<usize>)>, shape: Vec<usize>) 
     Expr::new(Node::Map { op, inputs }, shape, dtype)
 }
 
-/// The result dims of broadcasting arrays by name: the first array's dims, then new ones.
+/// The result dims of broadcasting (aligned) arrays by name: the first array's dims, then new
+/// ones.
 fn broadcast_dims(arrays: &[&DataArray]) -> Result<IndexMap<String, usize>, PlanError> {
     let mut sizes: IndexMap<String, usize> = IndexMap::new();
     for a in arrays {
         for (d, n) in a.sizes() {
             match sizes.get(&d) {
                 Some(&m) if m != n => {
+                    // Only reachable for arrays that were not aligned first.
                     return Err(PlanError::SizeMismatch {
                         dim: d,
-                        left: m,
-                        right: n,
-                    })
+                        sizes: vec![m.min(n), m.max(n)],
+                        index_size: None,
+                    });
                 }
                 Some(_) => {}
                 None => {
@@ -116,8 +125,27 @@ fn broadcast_dims(arrays: &[&DataArray]) -> Result<IndexMap<String, usize>, Plan
     Ok(sizes)
 }
 
-/// Applies `op` to arrays and scalars, broadcasting by dimension name.
+/// Applies `op` to arrays and scalars: aligns the arrays on their indexes (xarray's
+/// `arithmetic_join="inner"`), then broadcasts by dimension name.
 pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
+    let given: Vec<DataArray> = operands
+        .iter()
+        .filter_map(|o| match o {
+            Operand::Array(a) => Some(a.as_ref().clone()),
+            Operand::Scalar(_) => None,
+        })
+        .collect();
+    // align returns one array per argument, in order.
+    let mut aligned = align(&given, Join::Inner)?.into_iter();
+    let operands: Vec<Operand> = operands
+        .iter()
+        .map(|o| match o {
+            Operand::Array(a) => {
+                Operand::array(aligned.next().unwrap_or_else(|| a.as_ref().clone()))
+            }
+            Operand::Scalar(x) => Operand::Scalar(*x),
+        })
+        .collect();
     let arrays: Vec<&DataArray> = operands
         .iter()
         .filter_map(|o| match o {
@@ -145,13 +173,7 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
         })
         .collect();
     let expr = map_node(op, inputs, sizes.values().copied().collect());
-    // Coordinates of every operand; the first one wins where names repeat.
-    let mut coords = IndexMap::new();
-    for a in &arrays {
-        for (k, c) in &a.coords {
-            coords.entry(k.clone()).or_insert_with(|| c.clone());
-        }
-    }
+    let coords = merge_coords(&arrays);
     let names: Vec<&Option<String>> = arrays.iter().map(|a| &a.name).collect();
     let name = match names.split_first() {
         Some((first, rest)) if rest.iter().all(|n| n == first) => (*first).clone(),

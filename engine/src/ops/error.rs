@@ -43,15 +43,55 @@ pub enum PlanError {
         /// The step.
         step: i64,
     },
-    /// Two operands disagree on the size of a shared dimension.
-    #[error("dimension {dim:?} has size {left} on the left and {right} on the right")]
+    /// Operands disagree on the size of a dimension that no index lets them align on.
+    #[error(
+        "cannot reindex or align along dimension '{dim}' because of conflicting dimension sizes: {{{}}}{}",
+        join(.sizes),
+        index_note(*.index_size)
+    )]
     SizeMismatch {
         /// Dimension.
         dim: String,
-        /// Size in the left operand.
-        left: usize,
-        /// Size in the right operand.
-        right: usize,
+        /// The distinct sizes, ascending.
+        sizes: Vec<usize>,
+        /// The size of the aligned index along `dim`, when some operand has one.
+        index_size: Option<usize>,
+    },
+    /// Labels of an index differ between operands and one of them repeats a label.
+    #[error(
+        "cannot reindex or align along dimension '{dim}' because the index has duplicate values"
+    )]
+    DuplicateLabels {
+        /// Dimension.
+        dim: String,
+    },
+    /// Indexes whose labels cannot be compared (times against numbers, different calendars).
+    #[error("cannot align along dimension '{dim}': {why}")]
+    IncompatibleIndexes {
+        /// Dimension.
+        dim: String,
+        /// Why the labels do not compare.
+        why: String,
+    },
+    /// `align(join="exact")` on indexes that differ.
+    #[error(
+        "cannot align objects with join='exact' where index/labels/sizes are not equal along these coordinates (dimensions): {}",
+        exact_dims(.dims)
+    )]
+    NotAligned {
+        /// Dimensions whose labels differ.
+        dims: Vec<String>,
+    },
+    /// `open_zarr(chunks=...)` with a size that is neither positive nor -1.
+    #[error(
+        "chunk size {size}{} is not valid: give a positive size, -1 for the whole dimension, or \"auto\"",
+        .dim.as_ref().map(|d| format!(" for dimension {d:?}")).unwrap_or_default()
+    )]
+    BadChunkSize {
+        /// Dimension (`None` for a size given for every dimension).
+        dim: Option<String>,
+        /// The size given.
+        size: i64,
     },
     /// `sel` needs a 1-D coordinate along the dimension.
     #[error(
@@ -105,6 +145,26 @@ fn list(v: &[String]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+fn join(v: &[usize]) -> String {
+    v.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn index_note(size: Option<usize>) -> String {
+    size.map(|n| format!(" (note: an index is found along that dimension with size={n})"))
+        .unwrap_or_default()
+}
+
+/// xarray's `'x' ('x',)` list: each coordinate with its dimensions.
+fn exact_dims(dims: &[String]) -> String {
+    dims.iter()
+        .map(|d| format!("'{d}' ('{d}',)"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The closest of `candidates` to `name`, owned (the shared rule in [`crate::model::names`]).

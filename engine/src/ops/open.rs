@@ -2,11 +2,11 @@
 //! data variables become plan sources, CF-decoded on the fly.
 
 use super::arith::lazy_variable;
-use super::error::{closest, PlanError};
+use super::error::{closest, unknown_dim, PlanError};
 use super::expr::Expr;
 use crate::coding::time::{is_time_units, TimeUnits};
 use crate::coding::{Calendar, CfDecoder, CodingError};
-use crate::io::{open_store, ArrayMeta, IoError};
+use crate::io::{open_store, ArrayMeta, IoError, Rechunked};
 use crate::model::ToF64;
 use crate::model::{Attrs, Block, Data, DataArray, Dataset, Variable, TIME_CALENDAR_KEY};
 use crate::with_block;
@@ -35,6 +35,92 @@ impl Default for OpenOptions {
     }
 }
 
+/// One dimension's chunk size in `open_zarr(chunks=...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkSize {
+    /// The storage chunks (`"auto"` or `None` for the dimension).
+    Storage,
+    /// The whole dimension as one chunk (`-1`).
+    Whole,
+    /// Chunks of this many elements (the last one shorter); must be positive.
+    Size(i64),
+}
+
+impl ChunkSize {
+    /// An integer as xarray takes it: -1 means the whole dimension.
+    pub fn from_int(n: i64) -> Self {
+        if n == -1 {
+            ChunkSize::Whole
+        } else {
+            ChunkSize::Size(n)
+        }
+    }
+
+    /// The chunk length along an axis of length `len` stored in chunks of `storage`.
+    fn resolve(self, storage: u64, len: u64) -> u64 {
+        match self {
+            ChunkSize::Storage => storage,
+            ChunkSize::Whole | ChunkSize::Size(-1) => len,
+            ChunkSize::Size(n) => u64::try_from(n).unwrap_or(storage),
+        }
+    }
+
+    fn check(self, dim: Option<&str>) -> Result<(), PlanError> {
+        match self {
+            ChunkSize::Size(n) if n < 1 && n != -1 => Err(PlanError::BadChunkSize {
+                dim: dim.map(str::to_owned),
+                size: n,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `open_zarr(chunks=...)`: the chunks the engine tiles by (what `.chunks` reports).
+///
+/// xarray's `chunks=None` means "no dask, load on access"; here values stay lazy and are read
+/// by storage chunk, which bounds memory where one whole-array chunk would not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Chunks {
+    /// The storage chunks: `chunks` unspecified, `{}`, `"auto"` (our choice) or `None`.
+    #[default]
+    Storage,
+    /// The same size along every dimension (`chunks=n`, or `-1` for whole dimensions).
+    All(ChunkSize),
+    /// Sizes for some dimensions (`chunks={"time": 12}`); the others keep storage chunks.
+    Dims(Vec<(String, ChunkSize)>),
+}
+
+impl Chunks {
+    /// The size requested for `dim`.
+    fn for_dim(&self, dim: &str) -> ChunkSize {
+        match self {
+            Chunks::Storage => ChunkSize::Storage,
+            Chunks::All(size) => *size,
+            Chunks::Dims(sizes) => sizes
+                .iter()
+                .rev()
+                .find(|(d, _)| d == dim)
+                .map_or(ChunkSize::Storage, |(_, s)| *s),
+        }
+    }
+
+    /// Checks sizes and dimension names against the store's dimensions.
+    fn check(&self, dims: &[String]) -> Result<(), PlanError> {
+        match self {
+            Chunks::Storage => Ok(()),
+            Chunks::All(size) => size.check(None),
+            Chunks::Dims(sizes) => sizes.iter().try_for_each(|(d, size)| {
+                if dims.contains(d) {
+                    size.check(Some(d))
+                } else {
+                    Err(unknown_dim(d, dims))
+                }
+            }),
+        }
+    }
+}
+
 /// Errors opening a dataset.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -45,11 +131,31 @@ pub enum OpenError {
     /// CF attributes could not be decoded.
     #[error(transparent)]
     Coding(#[from] CodingError),
+    /// An argument does not fit the store (`chunks` naming an unknown dimension, a bad size).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
 }
 
 /// Opens a Zarr store (format 2 or 3) as a lazy dataset, decoding CF conventions as xarray.
 pub fn open_zarr(path: &Path, options: OpenOptions) -> Result<Dataset, OpenError> {
+    open_zarr_chunked(path, options, &Chunks::Storage)
+}
+
+/// `open_zarr` with `chunks=...`: lazy variables are tiled by `chunks` instead of the storage
+/// chunks (indexes are loaded either way, as in xarray).
+pub fn open_zarr_chunked(
+    path: &Path,
+    options: OpenOptions,
+    chunks: &Chunks,
+) -> Result<Dataset, OpenError> {
     let store = open_store(path, options.consolidated)?;
+    let mut dims: Vec<String> = Vec::new();
+    for d in store.arrays.iter().flat_map(|m| &m.dims) {
+        if !dims.contains(d) {
+            dims.push(d.clone());
+        }
+    }
+    chunks.check(&dims)?;
     // Names listed in `coordinates` attributes are coordinates, as xarray decides.
     let listed: HashSet<String> = store
         .arrays
@@ -67,7 +173,7 @@ pub fn open_zarr(path: &Path, options: OpenOptions) -> Result<Dataset, OpenError
     };
     for meta in &store.arrays {
         let is_index = meta.dims.len() == 1 && meta.dims[0] == meta.name;
-        let var = variable(meta, options, is_index)?;
+        let var = variable(meta, options, is_index, chunks)?;
         if is_index || listed.contains(&meta.name) {
             ds.coords.insert(meta.name.clone(), var);
         } else {
@@ -78,7 +184,12 @@ pub fn open_zarr(path: &Path, options: OpenOptions) -> Result<Dataset, OpenError
 }
 
 /// One stored array as a variable: lazy, or loaded when it is an index or holds times.
-fn variable(meta: &ArrayMeta, options: OpenOptions, is_index: bool) -> Result<Variable, OpenError> {
+fn variable(
+    meta: &ArrayMeta,
+    options: OpenOptions,
+    is_index: bool,
+    chunks: &Chunks,
+) -> Result<Variable, OpenError> {
     let storage = meta.source.dtype();
     let (decoder, mut attrs, mut encoding) = if options.mask_and_scale {
         CfDecoder::from_attrs(&meta.name, &meta.attrs, storage, meta.fill_value)?
@@ -127,7 +238,14 @@ fn variable(meta: &ArrayMeta, options: OpenOptions, is_index: bool) -> Result<Va
             decoder.dtype(),
         )))
     } else {
-        let expr = Expr::source(Arc::clone(&meta.source), decoder);
+        let source = &meta.source;
+        let sizes: Vec<u64> = meta
+            .dims
+            .iter()
+            .zip(source.chunks().iter().zip(source.shape()))
+            .map(|(d, (&c, &n))| chunks.for_dim(d).resolve(c, n))
+            .collect();
+        let expr = Expr::source(Rechunked::wrap(Arc::clone(source), &sizes), decoder);
         return Ok(Variable {
             attrs,
             encoding,
