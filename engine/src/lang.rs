@@ -27,6 +27,7 @@ use crate::exec::{CancelToken, ExecConfig};
 use builtins::Ctx;
 use error::{Exc, Pos};
 use eval::{Machine, Namespace};
+
 use value::{bundle, Value};
 
 pub use magics::{PlotFormat, ProgressMode};
@@ -133,17 +134,19 @@ impl Interpreter {
 
     /// Runs a cell; returns the bundle of a trailing expression to display, if any.
     ///
-    /// Lines starting with `%name` are line magics, a first line `%%name` makes a cell magic.
+    /// Lines starting with `%name` (after any indent) are line magics, a first line `%%name`
+    /// makes a cell magic.
     pub fn execute(
         &mut self,
         code: &str,
         out: &mut dyn Output,
         cancel: &CancelToken,
     ) -> Result<Option<MimeBundle>, LangError> {
-        match magics::execute_cell(self, code, out, cancel) {
+        let code = magics::dedent_cell(code);
+        match magics::execute_cell(self, &code, out, cancel) {
             Ok(Some(Value::None) | None) => Ok(None),
             Ok(Some(v)) => Ok(Some(bundle(&v))),
-            Err(e) => Err(e.into_lang_error(code)),
+            Err(e) => Err(e.into_lang_error(&code)),
         }
     }
 
@@ -168,20 +171,23 @@ impl Interpreter {
         out: &mut dyn Output,
         cancel: &CancelToken,
     ) -> Result<Option<Value>, Exc> {
+        let config = self.config;
         let mut m = Machine {
-            ns: &mut self.ns,
+            interp: self,
             ctx: Ctx {
                 out,
                 cancel,
-                config: self.config,
+                config,
             },
         };
+        let shown = |k: &ast::StmtKind| {
+            matches!(
+                k,
+                ast::StmtKind::Expr { hidden: false, .. } | ast::StmtKind::Magic(_)
+            )
+        };
         let (body, last) = match stmts.split_last() {
-            Some((last, body))
-                if keep_last && matches!(last.kind, ast::StmtKind::Expr { hidden: false, .. }) =>
-            {
-                (body, Some(last))
-            }
+            Some((last, body)) if keep_last && shown(&last.kind) => (body, Some(last)),
             _ => (stmts, None),
         };
         let flow = m.run_block(body)?;
@@ -197,11 +203,14 @@ impl Interpreter {
             ));
         }
         let Some(last) = last else { return Ok(None) };
-        let ast::StmtKind::Expr { expr, .. } = &last.kind else {
-            return Ok(None);
-        };
         m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
-        m.eval(expr).map(Some).map_err(|e| e.with_line(last.line))
+        match &last.kind {
+            ast::StmtKind::Expr { expr, .. } => {
+                m.eval(expr).map(Some).map_err(|e| e.with_line(last.line))
+            }
+            ast::StmtKind::Magic(text) => m.magic(text, last.line),
+            _ => Ok(None),
+        }
     }
 
     /// Evaluates one expression (user_expressions) to its bundle.
@@ -212,12 +221,13 @@ impl Interpreter {
     ) -> Result<MimeBundle, LangError> {
         let expr = parser::parse_expression(code).map_err(|e| e.into_lang_error(code))?;
         let mut sink = NullOutput;
+        let config = self.config;
         let mut m = Machine {
-            ns: &mut self.ns,
+            interp: self,
             ctx: Ctx {
                 out: &mut sink,
                 cancel,
-                config: self.config,
+                config,
             },
         };
         let v = m

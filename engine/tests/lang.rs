@@ -387,3 +387,66 @@ fn eval_expression_returns_a_bundle_and_hides_output() {
     let e = i.eval_expression("y", &CancelToken::new()).err();
     assert_eq!(e.map(|e| e.ename), Some("NameError".into()));
 }
+
+#[test]
+fn list_and_dict_comprehensions() {
+    // Expected values from CPython 3.
+    for (code, want) in [
+        ("xs = [1, 2, 3]\n[x * 2 for x in xs]", "[2, 4, 6]"),
+        ("[x * x for x in range(5) if x > 0 if x != 3]", "[1, 4, 16]"),
+        (
+            "[(i, j) for i in range(3) for j in range(i)]",
+            "[(1, 0), (2, 0), (2, 1)]",
+        ),
+        (
+            "[[j for j in range(i)] for i in range(3)]",
+            "[[], [0], [0, 1]]",
+        ),
+        (
+            "d = {'a': 1, 'b': 2}\n{k: v * 10 for k, v in d.items()}",
+            "{'a': 10, 'b': 20}",
+        ),
+        ("{x % 3: x for x in range(6)}", "{0: 3, 1: 4, 2: 5}"),
+        ("[c.upper() if False else c for c in 'ab']", "['a', 'b']"),
+        ("[x for x in []]", "[]"),
+        ("[a + b for a, b in [(1, 2), (3, 4)]]", "[3, 7]"),
+        ("[\n    x\n    for x in range(2)\n]", "[0, 1]"),
+        ("len([0 for _ in range(100000)])", "100000"),
+        ("sum([x for x in range(10) if x % 2])", "25"),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+    // The loop variable is local to the comprehension: it neither leaks nor clobbers.
+    let mut i = Interpreter::new();
+    assert_eq!(
+        run(&mut i, "[x for x in range(3)]\nx").0,
+        "NameError: name 'x' is not defined"
+    );
+    assert_eq!(
+        run(&mut i, "x = 'kept'\ny = [x for x in range(3)]\nx, y").0,
+        "('kept', [0, 1, 2])"
+    );
+    assert_eq!(run(&mut i, "x = [1, 2]\n[x * 2 for x in x]").0, "[2, 4]");
+    assert_eq!(
+        run(&mut i, "[1 / k for k in [1, 0]]").0,
+        "ZeroDivisionError: division by zero"
+    );
+    assert_eq!(run(&mut i, "k").0, "NameError: name 'k' is not defined");
+    for (code, want) in [
+        ("[x for x in 3]", "TypeError: 'int' object is not iterable"),
+        ("{[x]: 1 for x in range(2)}", "TypeError: unhashable type: 'list'"),
+        ("(x for x in range(3))", "NotImplementedError: generator expressions are not supported in Nereus cells; use a list comprehension [x for x in ...]"),
+        ("{x for x in range(3)}", "NotImplementedError: set comprehensions are not supported in Nereus cells yet; use a dict {key: value} or a list"),
+        ("[x for x in]", "SyntaxError: invalid syntax: expected an expression, found ']'"),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+    assert_eq!(is_complete("[x for x in xs]"), Completeness::Complete);
+    assert_eq!(
+        is_complete("[x for x in"),
+        Completeness::Incomplete {
+            indent: String::new()
+        }
+    );
+    assert_eq!(is_complete("[x for x in xs]]"), Completeness::Invalid);
+}

@@ -319,3 +319,61 @@ fn is_complete_with_magics() {
     assert_eq!(is_complete("x = 1\n%who"), Completeness::Complete);
     assert_eq!(is_complete("%who\nif x:"), inc(4));
 }
+
+#[test]
+fn line_magics_run_inside_blocks_and_after_an_indent() {
+    let mut i = Interpreter::new();
+    // A magic in a loop body runs on every pass; its value is not shown there.
+    let (out, value, e) = run(&mut i, "for k in range(3):\n    %time x = k * 2\nx");
+    assert!(e.is_none(), "{e:?}");
+    assert_eq!(out.matches("CPU times: user ").count(), 3, "{out}");
+    assert_eq!(out.matches("Wall time: ").count(), 3, "{out}");
+    assert_eq!(value.as_deref(), Some("4"));
+    let (out, value, _) = run(&mut i, "for k in range(1):\n    %time 7");
+    assert!(out.starts_with("CPU times:"), "{out}");
+    assert_eq!(value, None);
+    let (out, _, e) = run(&mut i, "if x > 1:\n    %who int\nelse:\n    %pwd");
+    assert!(e.is_none(), "{e:?}");
+    assert_eq!(out, "k\tx\n");
+    // IPython strips the first line's indent from the whole cell.
+    let (_, value, e) = run(&mut i, "  %time 1 + 1");
+    assert!(e.is_none(), "{e:?}");
+    assert_eq!(value.as_deref(), Some("2"));
+    assert_eq!(run(&mut i, "    y = 3\n    y * 2").1.as_deref(), Some("6"));
+    // Settings changed by a magic apply to the statements after it.
+    run(&mut i, "for k in range(2):\n    %config threads=3");
+    assert_eq!(i.config().threads, 3);
+    // Errors keep the cell line of the magic.
+    let e = err(&mut i, "for k in range(1):\n    %time undefined_name");
+    assert_eq!(e.ename, "NameError");
+    assert!(e.traceback.iter().any(|l| l == "  Cell line 2"), "{e:?}");
+    let e = err(&mut i, "if True:\n    %%time\n    x");
+    assert!(e.evalue.contains("first line"), "{e:?}");
+    assert_eq!(err(&mut i, "x = 1\n  %time x").ename, "IndentationError");
+    assert_eq!(err(&mut i, "x = 1; %time x").ename, "SyntaxError");
+}
+
+#[test]
+fn indented_magics_complete_and_inspect() {
+    let i = Interpreter::new();
+    let code = "for k in range(2):\n    %ti";
+    let c = i.complete(code, code.chars().count());
+    assert_eq!(c.matches, vec!["%time", "%timeit"]);
+    assert_eq!(c.cursor_start, code.chars().count() - 3);
+    let code = "if x:\n  %%ti";
+    assert!(i.complete(code, code.chars().count()).matches.is_empty());
+    let help = i
+        .inspect("for k in r:\n    %timeit x", 18, 0)
+        .map(|b| plain(&b));
+    assert!(help.is_some_and(|h| h.contains("%timeit [-n N]")));
+    let inc = |n: usize| Completeness::Incomplete {
+        indent: " ".repeat(n),
+    };
+    assert_eq!(is_complete("for k in range(3):\n    %time x"), inc(4));
+    assert_eq!(
+        is_complete("for k in range(3):\n    %time x\n"),
+        Completeness::Complete
+    );
+    assert_eq!(is_complete("  %time x"), Completeness::Complete);
+    assert_eq!(is_complete("if x:\n    %who\n  y"), Completeness::Invalid);
+}

@@ -139,6 +139,26 @@ pub(crate) enum ExprKind {
         then: Box<Expr>,
         other: Box<Expr>,
     },
+    /// `[elt for ... in ... if ...]`.
+    ListComp {
+        elt: Box<Expr>,
+        clauses: Vec<CompFor>,
+    },
+    /// `{key: value for ... in ... if ...}`.
+    DictComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        clauses: Vec<CompFor>,
+    },
+}
+
+/// One `for target in iter if cond ...` clause of a comprehension.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CompFor {
+    pub(crate) target: Target,
+    pub(crate) iter: Expr,
+    /// The `if` filters, all of which must hold.
+    pub(crate) conds: Vec<Expr>,
 }
 
 /// An assignment target.
@@ -146,6 +166,16 @@ pub(crate) enum ExprKind {
 pub(crate) enum Target {
     Name(String),
     Tuple(Vec<Target>),
+}
+
+impl Target {
+    /// Every name the target binds, in order.
+    pub(crate) fn names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Self::Name(n) => out.push(n),
+            Self::Tuple(ts) => ts.iter().for_each(|t| t.names(out)),
+        }
+    }
 }
 
 /// A statement and its first line.
@@ -192,6 +222,8 @@ pub(crate) enum StmtKind {
     Pass,
     Break,
     Continue,
+    /// A line magic: the text after its `%` (`time x`, or `%time` for a misplaced cell magic).
+    Magic(String),
     /// `name?` / `?name`: the dotted path, and the detail level (`??` is 1).
     Help {
         path: Vec<String>,

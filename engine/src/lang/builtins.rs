@@ -355,7 +355,7 @@ pub(crate) static MODULES: &[Module] = &[
     },
     Module {
         name: "numpy",
-        doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, isnan; nan and pi. `import numpy as np`.",
+        doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, log10, sin, cos, tan, arcsin, arccos, arctan, deg2rad, rad2deg, floor, ceil, sign, isnan, isfinite, where; arange and linspace; nan, pi, e and inf. `import numpy as np`.",
         functions: xarray::NUMPY_FUNCTIONS,
         constants: xarray::NUMPY_CONSTANTS,
     },

@@ -170,7 +170,8 @@ fn data_completion(ns: &Namespace, chars: &[char], cursor: usize) -> Option<Comp
     })
 }
 
-/// Magic names after `%` or `%%` at the start of a line (`%%` only on the cell's first line).
+/// Magic names after `%` or `%%` at the start of a line, after any indent (`%%` only at the
+/// very start of the cell).
 fn magic_completion(chars: &[char], cursor: usize) -> Option<Completion> {
     let mut start = cursor;
     while start > 0 && is_ident(chars[start - 1]) {
@@ -181,7 +182,12 @@ fn magic_completion(chars: &[char], cursor: usize) -> Option<Completion> {
         pct -= 1;
     }
     let percents = start - pct;
-    if percents == 0 || (pct > 0 && chars[pct - 1] != '\n') {
+    // Line magics may be indented (inside a block); only what precedes them on the line counts.
+    let mut line_start = pct;
+    while line_start > 0 && matches!(chars[line_start - 1], ' ' | '\t') {
+        line_start -= 1;
+    }
+    if percents == 0 || (line_start > 0 && chars[line_start - 1] != '\n') {
         return None;
     }
     let typed: String = chars[pct..cursor].iter().collect();
@@ -207,7 +213,7 @@ fn magic_help(chars: &[char], cursor: usize) -> Option<String> {
         .iter()
         .take_while(|&&c| c != '\n')
         .collect();
-    let rest = line.strip_prefix('%')?;
+    let rest = line.trim_start().strip_prefix('%')?;
     let (cell, rest) = match rest.strip_prefix('%') {
         Some(r) => (true, r),
         None => (false, rest),

@@ -62,13 +62,19 @@ impl Dict {
             items: Vec::with_capacity(pairs.len()),
         };
         for (k, v) in pairs {
-            check_hashable(&k)?;
-            match d.items.iter_mut().find(|(x, _)| x.py_eq(&k)) {
-                Some(slot) => slot.1 = v,
-                None => d.items.push((k, v)),
-            }
+            d.insert(k, v)?;
         }
         Ok(d)
+    }
+
+    /// Sets `d[k] = v`: a new key goes last, an existing one keeps its place.
+    pub(crate) fn insert(&mut self, k: Value, v: Value) -> Res<()> {
+        check_hashable(&k)?;
+        match self.items.iter_mut().find(|(x, _)| x.py_eq(&k)) {
+            Some(slot) => slot.1 = v,
+            None => self.items.push((k, v)),
+        }
+        Ok(())
     }
 
     /// A dict keyed by strings (no hashing checks needed).

@@ -1,9 +1,11 @@
 //! Runs statements and evaluates expressions against a namespace.
 
+mod comprehension;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target};
+use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target, UnaryOp};
 use super::builtins::{self, Args, Ctx};
 use super::dict::{Dict, DictKind};
 use super::error::{suggestion, Exc, ExcKind, Res};
@@ -11,6 +13,7 @@ use super::format::format_value;
 use super::functions::items;
 use super::ops;
 use super::value::Value;
+use super::Interpreter;
 
 /// Variables defined by the cells run so far.
 pub(crate) type Namespace = HashMap<String, Value>;
@@ -23,9 +26,10 @@ pub(crate) enum Flow {
     Continue,
 }
 
-/// One running cell: the namespace it mutates and where its output goes.
+/// One running cell: the interpreter it mutates (namespace, and settings for magics) and
+/// where its output goes.
 pub(crate) struct Machine<'a> {
-    pub(crate) ns: &'a mut Namespace,
+    pub(crate) interp: &'a mut Interpreter,
     pub(crate) ctx: Ctx<'a>,
 }
 
@@ -100,14 +104,15 @@ impl Machine<'_> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => {
-                let current = lookup(self.ns, target)?;
+                let current = lookup(&self.interp.ns, target)?;
                 let rhs = self.eval(value)?;
                 let v = ops::binary(*op, &current, &rhs)?;
-                self.ns.insert(target.clone(), v);
+                self.interp.ns.insert(target.clone(), v);
             }
             StmtKind::If { branches, orelse } => {
                 for (cond, body) in branches {
-                    if self.eval(cond)?.truthy() {
+                    let c = self.eval(cond)?;
+                    if self.truth(&c)? {
                         return self.run_block(body);
                     }
                 }
@@ -117,7 +122,7 @@ impl Machine<'_> {
             StmtKind::Import(names) => {
                 for (module, alias) in names {
                     let m = builtins::module(module)?;
-                    self.ns.insert(
+                    self.interp.ns.insert(
                         alias.clone().unwrap_or_else(|| module.clone()),
                         Value::Module(m),
                     );
@@ -133,14 +138,15 @@ impl Machine<'_> {
                             format!("cannot import name '{name}' from '{module}'{hint}"),
                         )
                     })?;
-                    self.ns
+                    self.interp
+                        .ns
                         .insert(alias.clone().unwrap_or_else(|| name.clone()), v);
                 }
             }
             StmtKind::Del(names) => {
                 for n in names {
-                    if self.ns.remove(n).is_none() {
-                        lookup(self.ns, n)?;
+                    if self.interp.ns.remove(n).is_none() {
+                        lookup(&self.interp.ns, n)?;
                         return Err(Exc::new(
                             ExcKind::NameError,
                             format!("name '{n}' is not defined"),
@@ -148,11 +154,14 @@ impl Machine<'_> {
                     }
                 }
             }
+            StmtKind::Magic(text) => {
+                self.magic(text, stmt.line)?;
+            }
             StmtKind::Pass => {}
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Help { path, detail } => {
-                let text = super::help::help_for_path(self.ns, path, *detail)?;
+                let text = super::help::help_for_path(&self.interp.ns, path, *detail)?;
                 let mut data = super::MimeBundle::new();
                 data.insert("text/plain".into(), text.into());
                 self.ctx.out.page(data);
@@ -161,19 +170,40 @@ impl Machine<'_> {
         Ok(Flow::Normal)
     }
 
+    /// Runs the line magic `%text` of cell line `line`; it may change the settings that later
+    /// computations of this cell use (`%config threads=2` in a loop).
+    pub(crate) fn magic(&mut self, text: &str, line: usize) -> Res<Option<Value>> {
+        let v =
+            super::magics::run_line_magic(self.interp, text, line, self.ctx.out, self.ctx.cancel);
+        self.ctx.config = self.interp.config;
+        v
+    }
+
     fn run_for(&mut self, target: &Target, iter: &Expr, body: &[Stmt]) -> Res<()> {
         let seq = self.eval(iter)?;
-        let step = |m: &mut Self, v: Value| -> Res<bool> {
-            m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+        self.iterate(&seq, |m, v| {
             m.assign(target, v)?;
             Ok(m.run_block(body)? == Flow::Break)
+        })
+    }
+
+    /// Calls `step` on each item of `seq` until it returns true; a range is walked without
+    /// building its items, and an interrupt stops the walk between items.
+    pub(crate) fn iterate(
+        &mut self,
+        seq: &Value,
+        mut step: impl FnMut(&mut Self, Value) -> Res<bool>,
+    ) -> Res<()> {
+        let mut each = |m: &mut Self, v: Value| -> Res<bool> {
+            m.ctx.cancel.check().map_err(|_| Exc::interrupted())?;
+            step(m, v)
         };
-        match &seq {
+        match seq {
             &Value::Range(start, _, st) => {
                 let n = seq.len().unwrap_or(0);
                 let mut cur = start;
                 for _ in 0..n {
-                    if step(self, Value::Int(cur))? {
+                    if each(self, Value::Int(cur))? {
                         break;
                     }
                     cur = cur.saturating_add(st);
@@ -181,7 +211,7 @@ impl Machine<'_> {
             }
             other => {
                 for v in items(other)? {
-                    if step(self, v)? {
+                    if each(self, v)? {
                         break;
                     }
                 }
@@ -190,10 +220,10 @@ impl Machine<'_> {
         Ok(())
     }
 
-    fn assign(&mut self, target: &Target, v: Value) -> Res<()> {
+    pub(crate) fn assign(&mut self, target: &Target, v: Value) -> Res<()> {
         match target {
             Target::Name(n) => {
-                self.ns.insert(n.clone(), v);
+                self.interp.ns.insert(n.clone(), v);
             }
             Target::Tuple(ts) => {
                 let vals = items(&v).map_err(|_| {
@@ -232,7 +262,7 @@ impl Machine<'_> {
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(s) => Value::str(s.as_str()),
             ExprKind::FStr(parts) => Value::str(self.fstring(parts)?),
-            ExprKind::Name(n) => lookup(self.ns, n)?,
+            ExprKind::Name(n) => lookup(&self.interp.ns, n)?,
             ExprKind::List(items) => Value::List(Arc::new(self.eval_all(items)?)),
             ExprKind::Tuple(items) => Value::Tuple(Arc::new(self.eval_all(items)?)),
             ExprKind::Attr(base, name) => {
@@ -272,6 +302,10 @@ impl Machine<'_> {
                     "slices are only allowed inside [] with a single index",
                 ))
             }
+            ExprKind::Unary(UnaryOp::Not, v) => {
+                let v = self.eval(v)?;
+                Value::Bool(!self.truth(&v)?)
+            }
             ExprKind::Unary(op, v) => {
                 let v = self.eval(v)?;
                 ops::unary(*op, &v)?
@@ -283,7 +317,7 @@ impl Machine<'_> {
             }
             ExprKind::Logic(and, a, b) => {
                 let a = self.eval(a)?;
-                if a.truthy() == *and {
+                if self.truth(&a)? == *and {
                     self.eval(b)?
                 } else {
                     a
@@ -307,14 +341,26 @@ impl Machine<'_> {
                 }
                 Value::Bool(true)
             }
+            ExprKind::ListComp { elt, clauses } => self.list_comp(elt, clauses)?,
+            ExprKind::DictComp {
+                key,
+                value,
+                clauses,
+            } => self.dict_comp(key, value, clauses)?,
             ExprKind::IfElse { cond, then, other } => {
-                if self.eval(cond)?.truthy() {
+                let c = self.eval(cond)?;
+                if self.truth(&c)? {
                     self.eval(then)?
                 } else {
                     self.eval(other)?
                 }
             }
         })
+    }
+
+    /// Python's truth of a value; an array must hold one element (computed if lazy).
+    pub(crate) fn truth(&mut self, v: &Value) -> Res<bool> {
+        super::xarray::truth(&self.ctx, v)
     }
 
     fn eval_all(&mut self, items: &[Expr]) -> Res<Vec<Value>> {

@@ -16,10 +16,11 @@ use super::error::{Exc, ExcKind, Res};
 use super::help::help_text;
 use super::ops::order;
 use super::value::{bundle, Value};
+use super::xarray::truth;
 use super::Stream;
 
 /// Longest sequence a builtin will materialize from a range.
-const MAX_ITEMS: usize = 1 << 26;
+pub(crate) const MAX_ITEMS: usize = 1 << 26;
 
 /// The items of an iterable value, materialized.
 pub(crate) fn items(v: &Value) -> Res<Vec<Value>> {
@@ -121,10 +122,10 @@ pub(crate) fn update_display(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 }
 
 pub(crate) fn clear_output(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let wait = args
-        .take_kw("wait")
-        .or_else(|| args.pos.pop())
-        .is_some_and(|v| v.truthy());
+    let wait = match args.take_kw("wait").or_else(|| args.pos.pop()) {
+        Some(v) => truth(ctx, &v)?,
+        None => false,
+    };
     args.arity("clear_output", 0, 0)?;
     ctx.out.clear_output(wait);
     Ok(Value::None)
@@ -287,9 +288,12 @@ pub(crate) fn float(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     })
 }
 
-pub(crate) fn bool_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn bool_(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("bool", 0, 1)?;
-    Ok(Value::Bool(args.pos.first().is_some_and(Value::truthy)))
+    match args.pos.first() {
+        Some(v) => Ok(Value::Bool(truth(ctx, v)?)),
+        None => Ok(Value::Bool(false)),
+    }
 }
 
 pub(crate) fn list(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -412,8 +416,11 @@ pub(crate) fn sum(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     Ok(acc)
 }
 
-pub(crate) fn sorted(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let reverse = args.take_kw("reverse").is_some_and(|v| v.truthy());
+pub(crate) fn sorted(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    let reverse = match args.take_kw("reverse") {
+        Some(v) => truth(ctx, &v)?,
+        None => false,
+    };
     args.arity("sorted", 1, 1)?;
     let mut v = items(&args.pos[0])?;
     let mut err = None;

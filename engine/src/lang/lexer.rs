@@ -1,6 +1,9 @@
 //! Turns cell source into tokens, with Python's indentation, line joining and string rules.
 
+mod unescape;
+
 use super::error::{Exc, ExcKind, Pos};
+pub(crate) use unescape::unescape;
 
 /// One token's kind and payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +20,8 @@ pub(crate) enum Tok {
     FStr { body: String, raw: bool },
     /// An operator or delimiter.
     Op(&'static str),
+    /// A line magic: the text after the `%` that starts a logical line (IPython's escape).
+    Magic(String),
     /// End of a logical line.
     Newline,
     /// The indentation grew.
@@ -123,6 +128,11 @@ impl Lexer {
                 self.bol = false;
                 if !self.indentation()? {
                     break;
+                }
+                // `%` cannot start a Python statement, so at a line start it is a magic.
+                if self.peek(0) == Some('%') {
+                    self.magic();
+                    continue;
                 }
             }
             let Some(c) = self.peek(0) else { break };
@@ -246,6 +256,18 @@ impl Lexer {
                 }
             }
         }
+    }
+
+    /// A line magic: the rest of the physical line after its `%`.
+    fn magic(&mut self) {
+        let pos = self.pos();
+        self.bump();
+        let start = self.i;
+        while self.peek(0).is_some_and(|c| c != '\n') {
+            self.bump();
+        }
+        let text: String = self.src[start..self.i].iter().collect();
+        self.push(Tok::Magic(text.trim_end_matches('\r').to_owned()), pos);
     }
 
     fn number(&mut self, pos: Pos) -> Result<(), LexError> {
@@ -475,52 +497,6 @@ impl Lexer {
     }
 }
 
-/// Processes backslash escapes the way Python does for a non-raw literal.
-pub(crate) fn unescape(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(n) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        let hex =
-            |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, k: usize| -> Option<char> {
-                let s: String = (0..k)
-                    .filter_map(|_| chars.next_if(char::is_ascii_hexdigit))
-                    .collect();
-                u32::from_str_radix(&s, 16)
-                    .ok()
-                    .filter(|_| s.len() == k)
-                    .and_then(char::from_u32)
-            };
-        match n {
-            '\n' => {}
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            '0' => out.push('\0'),
-            'a' => out.push('\x07'),
-            'b' => out.push('\x08'),
-            'f' => out.push('\x0c'),
-            'v' => out.push('\x0b'),
-            '\\' | '\'' | '"' => out.push(n),
-            'x' => out.push(hex(&mut chars, 2).unwrap_or('\u{fffd}')),
-            'u' => out.push(hex(&mut chars, 4).unwrap_or('\u{fffd}')),
-            'U' => out.push(hex(&mut chars, 8).unwrap_or('\u{fffd}')),
-            other => {
-                out.push('\\');
-                out.push(other);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,5 +564,22 @@ mod tests {
             tokenize("99999999999999999999").is_err_and(|e| e.exc.kind == ExcKind::OverflowError)
         );
         assert!(tokenize("  x = 1").is_err_and(|e| e.exc.kind == ExcKind::IndentationError));
+    }
+
+    #[test]
+    fn percent_at_a_line_start_is_a_magic() {
+        let toks = kinds("for i in r:\n    %time x % 2\r\ny = 1 % 2\n");
+        assert!(toks.contains(&Tok::Magic("time x % 2".into())));
+        assert_eq!(
+            toks.iter().filter(|t| matches!(t, Tok::Magic(_))).count(),
+            1
+        );
+        // Inside brackets or after a `\` continuation `%` is the operator.
+        assert!(!kinds("x = (10\n% 3)")
+            .iter()
+            .any(|t| matches!(t, Tok::Magic(_))));
+        assert!(!kinds("x = 10 \\\n% 3")
+            .iter()
+            .any(|t| matches!(t, Tok::Magic(_))));
     }
 }

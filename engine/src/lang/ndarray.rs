@@ -56,6 +56,12 @@ impl NdArray {
             other => format!(", dtype={other}"),
         };
         if self.block.is_empty() {
+            // numpy always names the dtype of an empty array.
+            let suffix = if suffix.is_empty() {
+                format!(", dtype={dtype}")
+            } else {
+                suffix
+            };
             let shape = self.block.shape();
             if shape.len() == 1 {
                 return format!("array([]{suffix})");
@@ -223,28 +229,53 @@ enum Formatter {
     },
 }
 
-/// Fractional digits of `x` rounded to 8 decimals, trailing zeros dropped.
-fn fixed_parts(x: f64, f32: bool) -> (String, String) {
+/// numpy's `maxprec` digits: the shortest text that reads back as the same value (of the
+/// array's own precision), unless that needs more than 8 digits, then rounded to 8 with
+/// trailing zeros dropped. `sci` picks the scientific form.
+fn maxprec(x: f64, f32: bool, sci: bool) -> String {
     #[allow(clippy::cast_possible_truncation)]
-    let s = if f32 {
-        format!("{:.8}", x as f32)
-    } else {
-        format!("{x:.8}")
+    let (shortest, rounded) = match (f32, sci) {
+        (true, false) => (format!("{}", x as f32), format!("{:.8}", x as f32)),
+        (true, true) => (format!("{:e}", x as f32), format!("{:.8e}", x as f32)),
+        (false, false) => (format!("{x}"), format!("{x:.8}")),
+        (false, true) => (format!("{x:e}"), format!("{x:.8e}")),
     };
+    let frac_len = |s: &str| {
+        let body = s.split_once('e').map_or(s, |(m, _)| m);
+        body.split_once('.').map_or(0, |(_, f)| f.len())
+    };
+    if frac_len(&shortest) <= 8 {
+        return shortest;
+    }
+    match rounded.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", trim_zeros(m)),
+        None => trim_zeros(&rounded).to_owned(),
+    }
+}
+
+/// `1.2500` -> `1.25`, `2.000` -> `2.`
+fn trim_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0')
+    } else {
+        s
+    }
+}
+
+/// Integer part and fractional digits of `x` in fixed notation ([`maxprec`]).
+fn fixed_parts(x: f64, f32: bool) -> (String, String) {
+    let s = maxprec(x, f32, false);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     (int.to_owned(), frac.trim_end_matches('0').to_owned())
 }
 
-/// Mantissa digits after the point in the shortest scientific form (at most 8).
+/// Mantissa digits after the point in scientific notation ([`maxprec`]).
 fn sci_digits(x: f64, f32: bool) -> usize {
-    #[allow(clippy::cast_possible_truncation)]
-    let s = if f32 {
-        format!("{:e}", x as f32)
-    } else {
-        format!("{x:e}")
-    };
+    let s = maxprec(x, f32, true);
     let mantissa = s.split_once('e').map_or(s.as_str(), |(m, _)| m);
-    mantissa.split_once('.').map_or(0, |(_, f)| f.len()).min(8)
+    mantissa
+        .split_once('.')
+        .map_or(0, |(_, f)| f.trim_end_matches('0').len())
 }
 
 impl Formatter {

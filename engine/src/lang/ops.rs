@@ -248,7 +248,8 @@ pub(crate) fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
         return super::xarray::unary(op, v);
     }
     match (op, v) {
-        (UnaryOp::Not, v) => Ok(Value::Bool(!v.truthy())),
+        // Arrays were sent on above, so every value left has a truth.
+        (UnaryOp::Not, v) => Ok(Value::Bool(!v.truthy().unwrap_or(true))),
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
         (UnaryOp::Pos, Value::Float(f)) => Ok(Value::Float(*f)),
         (UnaryOp::Neg, v) if v.as_int().is_some() => v

@@ -158,6 +158,7 @@ impl Parser {
             Tok::Indent => "an indent".into(),
             Tok::Dedent => "a dedent".into(),
             Tok::Eof => "end of input".into(),
+            Tok::Magic(_) => "a magic".into(),
         }
     }
 
@@ -228,6 +229,16 @@ impl Parser {
             }
             Tok::Name(k) if UNSUPPORTED.contains(&k.as_str()) => {
                 return Err(unsupported(k, self.pos()))
+            }
+            Tok::Magic(text) => {
+                let kind = StmtKind::Magic(text.clone());
+                self.i += 1;
+                match self.peek() {
+                    Tok::Newline => self.i += 1,
+                    Tok::Eof => {}
+                    _ => return Err(self.unexpected("end of line")),
+                }
+                out.push(Stmt { kind, line });
             }
             _ => self.simple_line(out)?,
         }
@@ -449,23 +460,7 @@ impl Parser {
 
     fn for_stmt(&mut self) -> Res<StmtKind> {
         self.i += 1;
-        let mut items = vec![self.or_expr()?];
-        while self.eat_op(",") {
-            if self.is_kw("in") {
-                break;
-            }
-            items.push(self.or_expr()?);
-        }
-        let target_expr = if items.len() == 1 {
-            items.pop().ok_or_else(|| self.unexpected("a target"))?
-        } else {
-            let pos = items[0].pos;
-            Expr {
-                kind: ExprKind::Tuple(items),
-                pos,
-            }
-        };
-        let target = to_target(target_expr)?;
+        let target = self.target_list()?;
         if !self.eat_kw("in") {
             return Err(self.unexpected("'in'"));
         }
@@ -482,10 +477,11 @@ impl Parser {
     }
 }
 
-fn comprehension(pos: Pos) -> Exc {
+/// The error for `(x for x in xs)`: generators would need lazy iteration.
+fn generator(pos: Pos) -> Exc {
     Exc::at(
         ExcKind::NotImplementedError,
-        "comprehensions are not supported in Nereus cells yet; use a for loop",
+        "generator expressions are not supported in Nereus cells; use a list comprehension [x for x in ...]",
         pos,
     )
 }

@@ -84,9 +84,10 @@ impl Value {
         }
     }
 
-    /// Python truthiness.
-    pub(crate) fn truthy(&self) -> bool {
-        match self {
+    /// Python truthiness, or None for arrays: their truth depends on their size and may need
+    /// computing (see `xarray::truth`).
+    pub(crate) fn truthy(&self) -> Option<bool> {
+        Some(match self {
             Self::None => false,
             Self::Bool(b) => *b,
             Self::Int(i) => *i != 0,
@@ -94,8 +95,9 @@ impl Value {
             Self::Str(s) => !s.is_empty(),
             Self::List(v) | Self::Tuple(v) => !v.is_empty(),
             Self::Range(..) | Self::Dict(_) | Self::Dataset(_) => self.len().is_some_and(|n| n > 0),
+            Self::DataArray(_) | Self::NdArray(_) => return None,
             _ => true,
-        }
+        })
     }
 
     /// `len()` for sized values.

@@ -2,6 +2,7 @@
 //! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
 
 mod convert;
+mod creation;
 mod dataset;
 mod methods;
 mod numpy;
@@ -12,7 +13,7 @@ use super::error::Res;
 use super::value::Value;
 
 pub(crate) use convert::is_array;
-pub(crate) use methods::scalar;
+pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
 
@@ -199,62 +200,50 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
 
 /// `numpy` module functions.
 pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
-    method!(
-        "numpy",
-        "sqrt",
-        "sqrt(x, /)",
-        &[],
-        numpy::sqrt,
-        "Element-wise square root of a number or an array (lazy for DataArrays)."
-    ),
-    method!(
-        "numpy",
-        "abs",
-        "abs(x, /)",
-        &[],
-        numpy::abs,
-        "Element-wise absolute value of a number or an array (lazy for DataArrays)."
-    ),
-    method!(
-        "numpy",
-        "absolute",
-        "absolute(x, /)",
-        &[],
-        numpy::abs,
-        "Element-wise absolute value (same as np.abs)."
-    ),
-    method!(
-        "numpy",
-        "exp",
-        "exp(x, /)",
-        &[],
-        numpy::exp,
-        "Element-wise exponential of a number or an array (lazy for DataArrays)."
-    ),
-    method!(
-        "numpy",
-        "log",
-        "log(x, /)",
-        &[],
-        numpy::log,
-        "Element-wise natural logarithm of a number or an array (lazy for DataArrays)."
-    ),
-    method!(
-        "numpy",
-        "isnan",
-        "isnan(x, /)",
-        &[],
-        numpy::isnan,
-        "Element-wise test for NaN: a boolean array (lazy for DataArrays), or a bool for a number."
-    ),
-    method!(
-        "numpy",
-        "where",
-        "where(condition, x, y, /)",
-        &[],
-        numpy::where_,
-        "Element-wise choice of `x` where `condition` holds, else `y`."
-    ),
+    method!("numpy", "sqrt", "sqrt(x, /)", &[], numpy::sqrt,
+        "Element-wise square root of a number or an array (lazy for DataArrays)."),
+    method!("numpy", "abs", "abs(x, /)", &[], numpy::abs,
+        "Element-wise absolute value of a number or an array (lazy for DataArrays)."),
+    method!("numpy", "absolute", "absolute(x, /)", &[], numpy::abs,
+        "Element-wise absolute value (same as np.abs)."),
+    method!("numpy", "exp", "exp(x, /)", &[], numpy::exp,
+        "Element-wise exponential of a number or an array (lazy for DataArrays)."),
+    method!("numpy", "log", "log(x, /)", &[], numpy::log,
+        "Element-wise natural logarithm of a number or an array (lazy for DataArrays)."),
+    method!("numpy", "log10", "log10(x, /)", &[], numpy::log10,
+        "Element-wise base-10 logarithm of a number or an array (lazy for DataArrays)."),
+    method!("numpy", "isnan", "isnan(x, /)", &[], numpy::isnan,
+        "Element-wise test for NaN: a boolean array (lazy for DataArrays), or a bool for a number."),
+    method!("numpy", "isfinite", "isfinite(x, /)", &[], numpy::isfinite,
+        "Element-wise test for finite values (not NaN, not infinite): a boolean array (lazy for DataArrays), or a bool for a number."),
+    method!("numpy", "sin", "sin(x, /)", &[], numpy::sin,
+        "Element-wise sine of angles in radians: np.sin(np.deg2rad(lat)). Lazy for DataArrays."),
+    method!("numpy", "cos", "cos(x, /)", &[], numpy::cos,
+        "Element-wise cosine of angles in radians: area weights np.cos(np.deg2rad(ds.lat)). Lazy for DataArrays."),
+    method!("numpy", "tan", "tan(x, /)", &[], numpy::tan,
+        "Element-wise tangent of angles in radians. Lazy for DataArrays."),
+    method!("numpy", "arcsin", "arcsin(x, /)", &[], numpy::arcsin,
+        "Element-wise inverse sine, in radians in [-pi/2, pi/2]; NaN outside [-1, 1]. Lazy for DataArrays."),
+    method!("numpy", "arccos", "arccos(x, /)", &[], numpy::arccos,
+        "Element-wise inverse cosine, in radians in [0, pi]; NaN outside [-1, 1]. Lazy for DataArrays."),
+    method!("numpy", "arctan", "arctan(x, /)", &[], numpy::arctan,
+        "Element-wise inverse tangent, in radians in [-pi/2, pi/2]. Lazy for DataArrays."),
+    method!("numpy", "deg2rad", "deg2rad(x, /)", &[], numpy::deg2rad,
+        "Converts angles from degrees to radians, element-wise. Lazy for DataArrays."),
+    method!("numpy", "rad2deg", "rad2deg(x, /)", &[], numpy::rad2deg,
+        "Converts angles from radians to degrees, element-wise. Lazy for DataArrays."),
+    method!("numpy", "floor", "floor(x, /)", &[], numpy::floor,
+        "Element-wise floor: the largest integer not above x (integers stay integers). Lazy for DataArrays."),
+    method!("numpy", "ceil", "ceil(x, /)", &[], numpy::ceil,
+        "Element-wise ceiling: the smallest integer not below x (integers stay integers). Lazy for DataArrays."),
+    method!("numpy", "sign", "sign(x, /)", &[], numpy::sign,
+        "Element-wise sign: -1, 0 or 1 (NaN stays NaN). Lazy for DataArrays."),
+    method!("numpy", "where", "where(condition, x, y, /)", &[], numpy::where_,
+        "Element-wise choice of `x` where `condition` holds, else `y`."),
+    method!("numpy", "arange", "arange([start,] stop[, step], dtype=None)", &["start", "stop", "step", "dtype"], creation::arange,
+        "Evenly spaced values in the half-open interval [start, stop), by step (default 1): a 1-D numpy array, int64 when all arguments are integers, else float64. For non-integer steps np.linspace is usually better."),
+    method!("numpy", "linspace", "linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None)", &["start", "stop", "num", "endpoint", "retstep", "dtype"], creation::linspace,
+        "`num` evenly spaced values from start to stop (included unless endpoint=False): a 1-D float64 numpy array; with retstep=True, the pair (array, step)."),
 ];
 
 /// `numpy` module constants.

@@ -1,12 +1,57 @@
 //! Expression parsing for [`Parser`](super::Parser), lowest precedence first.
 
-use super::super::ast::{Arg, BinOp, CmpOp, Expr, ExprKind, FPart, UnaryOp};
+use super::super::ast::{Arg, BinOp, CmpOp, CompFor, Expr, ExprKind, FPart, Target, UnaryOp};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::fstring;
 use super::super::lexer::Tok;
-use super::{comprehension, is_keyword, unsupported, Parser, UNSUPPORTED};
+use super::{generator, is_keyword, to_target, unsupported, Parser, UNSUPPORTED};
 
 impl Parser {
+    /// A `for` target: one or more targets separated by commas, up to `in`.
+    pub(super) fn target_list(&mut self) -> Res<Target> {
+        let mut items = vec![self.or_expr()?];
+        while self.eat_op(",") {
+            if self.is_kw("in") {
+                break;
+            }
+            items.push(self.or_expr()?);
+        }
+        let target_expr = if items.len() == 1 {
+            items.pop().ok_or_else(|| self.unexpected("a target"))?
+        } else {
+            let pos = items[0].pos;
+            Expr {
+                kind: ExprKind::Tuple(items),
+                pos,
+            }
+        };
+        to_target(target_expr)
+    }
+
+    /// The `for target in iter [if cond ...]` clauses after a comprehension's element.
+    fn comp_clauses(&mut self) -> Res<Vec<CompFor>> {
+        let mut clauses = Vec::new();
+        while self.eat_kw("for") {
+            self.enter()?;
+            let target = self.target_list()?;
+            if !self.eat_kw("in") {
+                return Err(self.unexpected("'in'"));
+            }
+            let iter = self.or_test()?;
+            let mut conds = Vec::new();
+            while self.eat_kw("if") {
+                conds.push(self.or_test()?);
+            }
+            clauses.push(CompFor {
+                target,
+                iter,
+                conds,
+            });
+        }
+        self.leave(clauses.len());
+        Ok(clauses)
+    }
+
     /// `a, b, c` (a tuple) or a single expression.
     pub(super) fn testlist(&mut self) -> Res<Expr> {
         let first = self.test()?;
@@ -282,7 +327,7 @@ impl Parser {
                 }
                 args.push(Arg::Pos(self.test()?));
                 if self.is_kw("for") {
-                    return Err(comprehension(self.pos()));
+                    return Err(generator(self.pos()));
                 }
             }
             if !self.eat_op(",") {
@@ -372,7 +417,7 @@ impl Parser {
                 }
                 let first = self.test()?;
                 if self.is_kw("for") {
-                    return Err(comprehension(self.pos()));
+                    return Err(generator(self.pos()));
                 }
                 let e = if self.is_op(",") {
                     let mut items = vec![first];
@@ -397,7 +442,20 @@ impl Parser {
                 while !self.eat_op("]") {
                     items.push(self.test()?);
                     if self.is_kw("for") {
-                        return Err(comprehension(self.pos()));
+                        if items.len() > 1 {
+                            return Err(Exc::syntax(
+                                "did you forget parentheses around the comprehension target?",
+                                pos,
+                            ));
+                        }
+                        let elt = Box::new(items.remove(0));
+                        let clauses = self.comp_clauses()?;
+                        self.expect_op("]")?;
+                        self.leave(1);
+                        return Ok(Expr {
+                            kind: ExprKind::ListComp { elt, clauses },
+                            pos,
+                        });
                     }
                     if !self.eat_op(",") {
                         self.expect_op("]")?;
@@ -415,7 +473,7 @@ impl Parser {
                     let key = self.test()?;
                     if !self.is_op(":") {
                         let what = if self.is_kw("for") {
-                            "comprehensions"
+                            "set comprehensions"
                         } else {
                             "set literals"
                         };
@@ -428,7 +486,20 @@ impl Parser {
                     self.i += 1;
                     let value = self.test()?;
                     if self.is_kw("for") {
-                        return Err(comprehension(self.pos()));
+                        if !pairs.is_empty() {
+                            return Err(Exc::syntax("invalid syntax: a comprehension must be the only item of a dict display", self.pos()));
+                        }
+                        let clauses = self.comp_clauses()?;
+                        self.expect_op("}")?;
+                        self.leave(1);
+                        return Ok(Expr {
+                            kind: ExprKind::DictComp {
+                                key: Box::new(key),
+                                value: Box::new(value),
+                                clauses,
+                            },
+                            pos,
+                        });
                     }
                     pairs.push((key, value));
                     if !self.eat_op(",") {

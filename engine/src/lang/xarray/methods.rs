@@ -32,13 +32,12 @@ fn array(a: DataArray) -> Value {
 }
 
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let _ = ctx;
     let name = op.name();
     let (recv, mut args) = args.receiver();
     let dim = args.take_kw("dim");
     let skipna = match args.take_kw("skipna") {
         None | Some(Value::None) => None,
-        Some(v) => Some(v.truthy()),
+        Some(v) => Some(truth(ctx, &v)?),
     };
     let ddof = match args.take_kw("ddof") {
         None => 0,
@@ -90,7 +89,10 @@ pub(crate) fn count(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 /// keyword arguments, in order.
 fn indexer_pairs(name: &str, mut args: Args) -> Res<Vec<(String, Value)>> {
     let dict = args.take_kw("indexers");
-    if args.take_kw("drop").is_some_and(|v| v.truthy()) {
+    if args
+        .take_kw("drop")
+        .is_some_and(|v| v.truthy() != Some(false))
+    {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
             format!("{name}(drop=True) is not supported yet"),
@@ -261,6 +263,25 @@ pub(crate) fn scalar(ctx: &Ctx<'_>, v: &Value) -> Res<Value> {
         ));
     }
     Ok(nd.item(0))
+}
+
+/// Python's `bool(v)`, as numpy decides it for arrays: a one-element array gives its element's
+/// truth (computing a lazy one), other sizes are ambiguous.
+pub(crate) fn truth(ctx: &Ctx<'_>, v: &Value) -> Res<bool> {
+    let size = match v {
+        Value::NdArray(a) => a.block.len(),
+        Value::DataArray(a) => a.variable.size(),
+        other => return Ok(other.truthy().unwrap_or(true)),
+    };
+    match size {
+        0 => Err(Exc::value_error(
+            "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.",
+        )),
+        1 => Ok(scalar(ctx, v)?.truthy().unwrap_or(true)),
+        _ => Err(Exc::value_error(
+            "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()",
+        )),
+    }
 }
 
 pub(crate) fn item(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {

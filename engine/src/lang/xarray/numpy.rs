@@ -14,10 +14,11 @@ use super::super::error::{Exc, ExcKind, Res};
 use super::super::ndarray::NdArray;
 use super::super::value::Value;
 use super::convert::{exec_error, is_array, open_error, operand, plan_error};
+use super::methods::truth;
 use crate::exec::{CancelToken, Context, ExecConfig};
-use crate::model::{Data, DataArray};
-use crate::ops::arith::apply;
-use crate::ops::{open_zarr as engine_open, MapOp, OpenOptions, Operand};
+use crate::model::{DType, Data, DataArray};
+use crate::ops::arith::{apply, expr_of, lazy_variable};
+use crate::ops::{open_zarr as engine_open, Expr, MapOp, Node, OpenOptions, Operand};
 
 /// Wraps an engine result: a DataArray stays lazy, a numpy-only result is computed now.
 fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) -> Res<Value> {
@@ -62,10 +63,75 @@ fn operands(vals: &[&Value], what: &str) -> Res<Vec<Operand>> {
         .collect()
 }
 
+/// The dtype of an array value, or of a Python number (ints and bools as int64).
+fn dtype_of(v: &Value) -> DType {
+    match v {
+        Value::DataArray(a) => a.variable.dtype(),
+        Value::NdArray(a) => a.block.dtype(),
+        Value::Float(_) => DType::F64,
+        _ => DType::I64,
+    }
+}
+
+/// Whether every operand holds integers (or bools), so `//` and `%` take numpy's integer rules.
+fn all_integer(vals: &[&Value]) -> bool {
+    vals.iter().all(|v| !dtype_of(v).is_float())
+}
+
+/// numpy's result dtype where the engine's generic promotion differs: one-input ops with their
+/// own rule ([`MapOp::unary_dtype`]), and integer `//`/`%`, whose Python-int operands numpy
+/// treats as weak (`int16_array // 2` stays int16).
+fn numpy_dtype(op: MapOp, vals: &[&Value]) -> Option<DType> {
+    match op {
+        MapOp::IntFloorDiv | MapOp::IntMod => {
+            let strong: Vec<DType> = vals
+                .iter()
+                .filter(|v| is_array(v))
+                .map(|v| dtype_of(v))
+                .collect();
+            Some(match strong.split_first() {
+                Some((&d, rest)) if d != DType::Bool && rest.iter().all(|&r| r == d) => d,
+                _ => DType::I64,
+            })
+        }
+        _ if op.arity() == 1 => vals.first().and_then(|v| op.unary_dtype(dtype_of(v))),
+        _ => None,
+    }
+}
+
+/// The array with its top plan node declared as `dtype` (values are computed in f64 and cast
+/// to the node's dtype, so this is numpy's output cast).
+fn with_dtype(a: DataArray, dtype: DType) -> DataArray {
+    if a.variable.dtype() == dtype {
+        return a;
+    }
+    let expr = expr_of(&a.variable);
+    let Node::Map { op, inputs } = &expr.node else {
+        return a;
+    };
+    let node = Expr::new(
+        Node::Map {
+            op: *op,
+            inputs: inputs.clone(),
+        },
+        expr.shape().to_vec(),
+        dtype,
+    );
+    let dims = a.dims().to_vec();
+    DataArray {
+        variable: lazy_variable(dims, node),
+        ..a
+    }
+}
+
 /// Applies an element-wise op to arrays and numbers (at least one array).
 fn elementwise(op: MapOp, vals: &[&Value], what: &str) -> Res<Value> {
     let ops = operands(vals, what)?;
-    finish(apply(op, &ops), !has_dataarray(vals))
+    let result = apply(op, &ops).map(|a| match numpy_dtype(op, vals) {
+        Some(dtype) => with_dtype(a, dtype),
+        None => a,
+    });
+    finish(result, !has_dataarray(vals))
 }
 
 /// `a op b` when either side is an array.
@@ -76,6 +142,10 @@ pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
         BinOp::Mul => MapOp::Mul,
         BinOp::Div => MapOp::Div,
         BinOp::Pow => MapOp::Pow,
+        BinOp::FloorDiv if all_integer(&[a, b]) => MapOp::IntFloorDiv,
+        BinOp::FloorDiv => MapOp::FloorDiv,
+        BinOp::Mod if all_integer(&[a, b]) => MapOp::IntMod,
+        BinOp::Mod => MapOp::Mod,
         BinOp::BitAnd => MapOp::And,
         BinOp::BitOr => MapOp::Or,
         other => {
@@ -120,7 +190,9 @@ pub(crate) fn unary(op: UnaryOp, a: &Value) -> Res<Value> {
     }
 }
 
-fn ufunc(name: &str, op: MapOp, args: Args, scalar: fn(f64) -> Value) -> Res<Value> {
+/// A one-input numpy ufunc: element-wise (and lazy) on arrays; on a Python number the same
+/// operation, giving an int, float or bool as numpy's scalar result would be.
+fn ufunc(name: &str, op: MapOp, args: &Args) -> Res<Value> {
     args.arity(name, 1, 1)?;
     let x = &args.pos[0];
     if is_array(x) {
@@ -132,27 +204,46 @@ fn ufunc(name: &str, op: MapOp, args: Args, scalar: fn(f64) -> Value) -> Res<Val
             x.type_name()
         ))
     })?;
-    Ok(scalar(v))
+    let y = op.apply(v, 0.0, 0.0);
+    Ok(match op.unary_dtype(dtype_of(x)) {
+        Some(DType::Bool) => Value::Bool(y != 0.0),
+        // Integer results of integer inputs (floor, ceil, sign, abs) are exact in f64.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(d) if !d.is_float() => Value::Int(y as i64),
+        _ => Value::Float(y),
+    })
 }
 
-pub(crate) fn sqrt(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    ufunc("sqrt", MapOp::Sqrt, args, |x| Value::Float(x.sqrt()))
+/// One registry function per ufunc: `np.<name>(x)`.
+macro_rules! ufuncs {
+    ($($func:ident => $name:literal, $op:ident;)*) => {
+        $(
+            pub(crate) fn $func(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+                ufunc($name, MapOp::$op, &args)
+            }
+        )*
+    };
 }
 
-pub(crate) fn abs(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    ufunc("absolute", MapOp::Abs, args, |x| Value::Float(x.abs()))
-}
-
-pub(crate) fn exp(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    ufunc("exp", MapOp::Exp, args, |x| Value::Float(x.exp()))
-}
-
-pub(crate) fn log(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    ufunc("log", MapOp::Log, args, |x| Value::Float(x.ln()))
-}
-
-pub(crate) fn isnan(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    ufunc("isnan", MapOp::IsNan, args, |x| Value::Bool(x.is_nan()))
+ufuncs! {
+    sqrt => "sqrt", Sqrt;
+    abs => "absolute", Abs;
+    exp => "exp", Exp;
+    log => "log", Log;
+    log10 => "log10", Log10;
+    isnan => "isnan", IsNan;
+    isfinite => "isfinite", IsFinite;
+    sin => "sin", Sin;
+    cos => "cos", Cos;
+    tan => "tan", Tan;
+    arcsin => "arcsin", ArcSin;
+    arccos => "arccos", ArcCos;
+    arctan => "arctan", ArcTan;
+    deg2rad => "deg2rad", Deg2Rad;
+    rad2deg => "rad2deg", Rad2Deg;
+    floor => "floor", Floor;
+    ceil => "ceil", Ceil;
+    sign => "sign", Sign;
 }
 
 /// `abs(x)` for an array (the builtin delegates here).
@@ -165,7 +256,8 @@ pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("where", 3, 3)?;
     let vals: Vec<&Value> = args.pos.iter().collect();
     if !vals.iter().any(|v| is_array(v)) {
-        return Ok(if args.pos[0].truthy() {
+        // No array among them: Python's `x if cond else y`.
+        return Ok(if args.pos[0].truthy().unwrap_or(true) {
             args.pos[1].clone()
         } else {
             args.pos[2].clone()
@@ -174,17 +266,17 @@ pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     elementwise(MapOp::Where, &vals, "where()")
 }
 
-fn flag(v: Option<Value>, default: bool) -> bool {
-    v.map_or(default, |v| v.truthy())
+fn flag(ctx: &Ctx<'_>, v: Option<Value>, default: bool) -> Res<bool> {
+    v.map_or(Ok(default), |v| truth(ctx, &v))
 }
 
 /// `xr.open_zarr(store, ...)`.
-pub(crate) fn open_zarr(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     let store = args.take_kw("store");
     let consolidated = args.take_kw("consolidated");
-    let decode_cf = flag(args.take_kw("decode_cf"), true);
-    let mask_and_scale = flag(args.take_kw("mask_and_scale"), decode_cf);
-    let decode_times = flag(args.take_kw("decode_times"), decode_cf);
+    let decode_cf = flag(ctx, args.take_kw("decode_cf"), true)?;
+    let mask_and_scale = flag(ctx, args.take_kw("mask_and_scale"), decode_cf)?;
+    let decode_times = flag(ctx, args.take_kw("decode_times"), decode_cf)?;
     let _chunks = args.take_kw("chunks");
     args.arity("open_zarr", 0, 1)?;
     let path = match store.or_else(|| args.pos.into_iter().next()) {
@@ -203,7 +295,7 @@ pub(crate) fn open_zarr(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     };
     let consolidated = match consolidated {
         None | Some(Value::None) => None,
-        Some(v) => Some(v.truthy()),
+        Some(v) => Some(truth(ctx, &v)?),
     };
     let options = OpenOptions {
         consolidated,

@@ -1,0 +1,222 @@
+//! numpy in cells: truth of arrays, `//` and `%`, ufuncs, `np.arange` and `np.linspace`,
+//! checked against the reprs numpy 2.4 prints.
+
+mod common;
+use common::{plain, Recorder};
+
+use nereus_engine::lang::Interpreter;
+use nereus_engine::CancelToken;
+
+/// Runs a cell after `import numpy as np`: the shown value or "ename: evalue", and the pages.
+fn run(i: &mut Interpreter, code: &str) -> (String, Vec<String>) {
+    let mut out = Recorder::default();
+    let shown = match i.execute(
+        &format!("import numpy as np\n{code}"),
+        &mut out,
+        &CancelToken::new(),
+    ) {
+        Ok(Some(b)) => plain(&b),
+        Ok(None) => String::new(),
+        Err(e) => format!("{}: {}", e.ename, e.evalue),
+    };
+    (shown, out.pages)
+}
+
+fn value(code: &str) -> String {
+    run(&mut Interpreter::new(), code).0
+}
+
+#[test]
+fn truth_of_arrays_is_numpys() {
+    let ambiguous = "ValueError: The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()";
+    for (code, want) in [
+        ("if np.arange(3):\n    pass", ambiguous),
+        ("np.arange(3) and 1", ambiguous),
+        ("np.arange(3) or 1", ambiguous),
+        ("not np.arange(2)", ambiguous),
+        ("1 if np.arange(2) else 0", ambiguous),
+        ("bool(np.arange(2))", ambiguous),
+        ("[x for x in range(3) if np.arange(2)]", ambiguous),
+        ("bool(np.arange(0))", "ValueError: The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty."),
+        // One element: its own truth, as numpy and xarray.
+        ("bool(np.arange(1)), bool(np.arange(1, 2)), not np.arange(1)", "(False, True, True)"),
+        ("'yes' if np.linspace(0, 1, 1) == 0 else 'no'", "'yes'"),
+        ("np.arange(1) or 'other'", "'other'"),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+}
+
+#[test]
+fn floor_division_and_modulo_on_arrays_are_numpys() {
+    // Expected reprs printed by numpy 2.4.
+    for (code, want) in [
+        (
+            "np.arange(-3, 4) // 2",
+            "array([-2, -1, -1,  0,  0,  1,  1])",
+        ),
+        ("np.arange(-3, 4) % 3", "array([0, 1, 2, 0, 1, 2, 0])"),
+        (
+            "np.linspace(-1, 1, 5) // 0.5",
+            "array([-2., -1.,  0.,  1.,  2.])",
+        ),
+        (
+            "np.linspace(-1, 1, 5) % 0.75",
+            "array([0.5 , 0.25, 0.  , 0.5 , 0.25])",
+        ),
+        ("np.arange(-1, 2) // 0", "array([0, 0, 0])"),
+        ("np.arange(-1, 2) % 0", "array([0, 0, 0])"),
+        ("np.arange(-1.0, 2) // 0", "array([-inf,  nan,  inf])"),
+        ("np.arange(-1.0, 2) % 0", "array([nan, nan, nan])"),
+        ("7 % np.arange(1, 4)", "array([0, 1, 1])"),
+        ("-7.5 // np.arange(1, 4)", "array([-8., -4., -3.])"),
+        (
+            "np.arange(6) // np.arange(1, 7)",
+            "array([0, 0, 0, 0, 0, 0])",
+        ),
+        ("a = np.arange(5)\na //= 2\na", "array([0, 0, 1, 1, 2])"),
+        // Python numbers keep Python's rules.
+        ("-7 // 2, -7 % 2, 7.5 % -2", "(-4, 1, -0.5)"),
+        (
+            "1.0 // 0",
+            "ZeroDivisionError: float floor division by zero",
+        ),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+}
+
+#[test]
+fn numpy_functions_on_numbers_and_arrays() {
+    // Expected reprs printed by numpy 2.4 (numpy scalars shown as the Python number).
+    for (code, want) in [
+        ("np.sin(0), np.cos(np.pi), np.tan(0)", "(0.0, -1.0, 0.0)"),
+        (
+            "np.deg2rad(180), np.rad2deg(np.pi)",
+            "(3.141592653589793, 180.0)",
+        ),
+        (
+            "np.arctan(1.0), np.arcsin(2.0)",
+            "(0.7853981633974483, nan)",
+        ),
+        (
+            "np.floor(-2.5), np.floor(3), np.ceil(-0.5)",
+            "(-3.0, 3, -0.0)",
+        ),
+        (
+            "np.sign(-2), np.sign(0.5), np.isfinite(np.inf), np.isfinite(1)",
+            "(-1, 1.0, False, True)",
+        ),
+        ("np.log10(1000.0), np.abs(-3)", "(3.0, 3)"),
+        (
+            "np.sin(np.arange(3))",
+            "array([0.        , 0.84147098, 0.90929743])",
+        ),
+        (
+            "np.cos(np.linspace(0, np.pi, 3))",
+            "array([ 1.000000e+00,  6.123234e-17, -1.000000e+00])",
+        ),
+        (
+            "np.deg2rad(np.arange(0, 181, 90))",
+            "array([0.        , 1.57079633, 3.14159265])",
+        ),
+        (
+            "np.floor(np.linspace(-1, 1, 5))",
+            "array([-1., -1.,  0.,  0.,  1.])",
+        ),
+        (
+            "np.ceil(np.linspace(-1, 1, 5))",
+            "array([-1., -0.,  0.,  1.,  1.])",
+        ),
+        ("np.floor(np.arange(3))", "array([0, 1, 2])"),
+        ("np.sign(np.arange(-2, 3))", "array([-1, -1,  0,  1,  1])"),
+        ("np.sign(np.linspace(-1, 1, 3))", "array([-1.,  0.,  1.])"),
+        (
+            "np.isfinite(np.log(np.arange(3)))",
+            "array([False,  True,  True])",
+        ),
+        ("np.log10(np.linspace(1, 1000, 2))", "array([0., 3.])"),
+        // The engine computes in float64 and rounds once, so float32 results can be one ulp
+        // off numpy's own float32 loops; the dtype and the printing are numpy's.
+        (
+            "np.sin(np.arange(3, dtype='int16')).dtype",
+            "dtype('float32')",
+        ),
+        (
+            "np.arange(3, dtype='float32') / 3",
+            "array([0.        , 0.33333334, 0.6666667 ], dtype=float32)",
+        ),
+        (
+            "np.arange(3, dtype='float32') / 3e7",
+            "array([0.0000000e+00, 3.3333333e-08, 6.6666665e-08], dtype=float32)",
+        ),
+        ("np.arange(5)", "array([0, 1, 2, 3, 4])"),
+        ("np.arange(1, 2, 0.25)", "array([1.  , 1.25, 1.5 , 1.75])"),
+        ("np.arange(10, 0, -3)", "array([10,  7,  4,  1])"),
+        ("np.arange(0)", "array([], dtype=int64)"),
+        ("np.arange(5.0)", "array([0., 1., 2., 3., 4.])"),
+        (
+            "np.arange(0.1, 1, 0.1)",
+            "array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])",
+        ),
+        (
+            "np.arange(3, dtype='float32')",
+            "array([0., 1., 2.], dtype=float32)",
+        ),
+        ("np.arange(stop=3)", "array([0, 1, 2])"),
+        (
+            "np.linspace(0, 1, 5)",
+            "array([0.  , 0.25, 0.5 , 0.75, 1.  ])",
+        ),
+        (
+            "np.linspace(0, 1, 4, endpoint=False)",
+            "array([0.  , 0.25, 0.5 , 0.75])",
+        ),
+        ("np.linspace(2.0, 3.0, num=5, retstep=True)[1]", "0.25"),
+        (
+            "np.linspace(0, 10, 4, dtype=int)",
+            "array([ 0,  3,  6, 10])",
+        ),
+        (
+            "np.linspace(-90, 90, 7)",
+            "array([-90., -60., -30.,   0.,  30.,  60.,  90.])",
+        ),
+        ("np.linspace(0, 1, 0)", "array([], dtype=float64)"),
+        ("np.arange(4) * 0.5", "array([0. , 0.5, 1. , 1.5])"),
+        ("np.arange(0, 5, 0)", "ZeroDivisionError: division by zero"),
+        (
+            "np.arange()",
+            "TypeError: arange() requires stop to be specified.",
+        ),
+        (
+            "np.linspace(0, 1, -1)",
+            "ValueError: Number of samples, -1, must be non-negative.",
+        ),
+        (
+            "np.linspace(0, 1, 2.5)",
+            "TypeError: 'float' object cannot be interpreted as an integer",
+        ),
+        (
+            "np.arange(10**12)",
+            "MemoryError: arange: 1000000000000 elements are too many to hold in memory",
+        ),
+        (
+            "np.sin('a')",
+            "TypeError: ufunc 'sin' not supported for the input type 'str'",
+        ),
+        (
+            "np.sine(1)",
+            "AttributeError: module 'numpy' has no attribute 'sine'. Did you mean: 'sin'?",
+        ),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+    let mut i = Interpreter::new();
+    let (_, pages) = run(&mut i, "np.deg2rad?");
+    assert!(
+        matches!(&pages[..], [p] if p.contains("deg2rad(x, /)") && p.contains("radians")),
+        "{pages:?}"
+    );
+    let c = i.complete("np.si", 5);
+    assert_eq!(c.matches, vec!["sign", "sin"]);
+}
