@@ -220,3 +220,90 @@ fn numpy_functions_on_numbers_and_arrays() {
     let c = i.complete("np.si", 5);
     assert_eq!(c.matches, vec!["sign", "sin"]);
 }
+
+#[test]
+fn python_scalars_are_weak_as_in_nep50() {
+    // Expected reprs printed by numpy 2.4.
+    for (code, want) in [
+        ("np.arange(5) + 1", "array([1, 2, 3, 4, 5])"),
+        ("(np.arange(5) * 2).dtype", "dtype('int64')"),
+        ("2 - np.arange(3)", "array([2, 1, 0])"),
+        ("np.arange(3) * 2.5", "array([0. , 2.5, 5. ])"),
+        (
+            "np.arange(3, dtype='int16') * 2",
+            "array([0, 2, 4], dtype=int16)",
+        ),
+        (
+            "(np.arange(3, dtype='int16') + 1.5).dtype",
+            "dtype('float64')",
+        ),
+        (
+            "(np.arange(3, dtype='float32') + 1).dtype",
+            "dtype('float32')",
+        ),
+        (
+            "(np.arange(3, dtype='float32') * 0.5).dtype",
+            "dtype('float32')",
+        ),
+        (
+            "(np.arange(3, dtype='float32') / 2).dtype",
+            "dtype('float32')",
+        ),
+        ("(np.arange(3) > 0) + 1", "array([1, 2, 2])"),
+        ("(np.arange(3) > 0) + True", "array([ True,  True,  True])"),
+        ("(np.arange(3) > 0) * 1.5", "array([0. , 1.5, 1.5])"),
+        (
+            "np.arange(3, dtype='int8') + True",
+            "array([1, 2, 3], dtype=int8)",
+        ),
+        ("np.arange(3) ** 2", "array([0, 1, 4])"),
+        ("np.arange(3) / 2", "array([0. , 0.5, 1. ])"),
+        (
+            "np.arange(3, dtype='int16') + np.arange(3, dtype='uint8')",
+            "array([0, 2, 4], dtype=int16)",
+        ),
+        (
+            "(np.arange(3, dtype='float32') + np.arange(3)).dtype",
+            "dtype('float64')",
+        ),
+        // A Python int must fit the array's dtype; comparisons compare by value.
+        (
+            "np.arange(3, dtype='int8') + 300",
+            "OverflowError: Python integer 300 out of bounds for int8",
+        ),
+        (
+            "np.arange(3, dtype='int8') > 300",
+            "array([False, False, False])",
+        ),
+        ("np.arange(3, dtype='int8') * 2.5", "array([0. , 2.5, 5. ])"),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+}
+
+#[test]
+fn one_input_ops_and_integer_division_keep_numpys_dtypes() {
+    // Expected reprs printed by numpy 2.4.
+    for (code, want) in [
+        ("-np.arange(3)", "array([ 0, -1, -2])"),
+        (
+            "np.sqrt(np.arange(3, dtype='int16')).dtype",
+            "dtype('float32')",
+        ),
+        (
+            "np.abs(np.arange(-2, 1, dtype='int8'))",
+            "array([2, 1, 0], dtype=int8)",
+        ),
+        (
+            "(np.arange(3) > 0) // (np.arange(3) > 0)",
+            "array([0, 1, 1], dtype=int8)",
+        ),
+        (
+            "np.arange(3, dtype='int16') // 2",
+            "array([0, 0, 1], dtype=int16)",
+        ),
+        ("(np.arange(3, dtype='uint8') % 2).dtype", "dtype('uint8')"),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+}

@@ -1,11 +1,13 @@
 //! The xarray and numpy surface of the language: the registry tables of DataArray, Dataset
 //! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
 
+mod align;
 mod convert;
 mod creation;
 mod dataset;
 mod methods;
 mod numpy;
+mod open;
 mod props;
 
 use super::builtins::{Builtin, Class, Constant, Ctx, Property, ANY_KEYWORD};
@@ -192,8 +194,10 @@ pub(crate) static NDARRAY: Class = Class {
 /// `xarray` module functions.
 pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
     method!("xarray", "open_zarr", "open_zarr(store, *, consolidated=None, decode_cf=True, mask_and_scale=True, decode_times=True, chunks=None)",
-        &["store", "consolidated", "decode_cf", "mask_and_scale", "decode_times", "chunks"], numpy::open_zarr,
-        "Opens a Zarr store (format 2 or 3) as a lazy Dataset: only metadata and index coordinates are read. CF conventions are decoded (fill values, scale/offset, times) unless decode_cf=False. `chunks` is accepted for compatibility; the store's chunks are used."),
+        &["store", "consolidated", "decode_cf", "mask_and_scale", "decode_times", "chunks"], open::open_zarr,
+        "Opens a Zarr store (format 2 or 3) as a lazy Dataset: only metadata and index coordinates are read. CF conventions are decoded (fill values, scale/offset, times) unless decode_cf=False. `chunks` sets the chunks computations tile by (and `.chunks` reports): an int for every dimension, or a dict such as {\"time\": 12, \"x\": -1}, where -1 is the whole dimension and None or \"auto\" the stored chunks; None, {} or \"auto\" keep the stored chunks (values stay lazy either way; dask's ~128 MiB \"auto\" sizes are not picked)."),
+    method!("xarray", "align", "align(*objects, join='inner', copy=True)", &["join", "copy"], align::align,
+        "Aligns DataArrays on their index labels and returns them as a tuple: join='inner' keeps labels common to all, 'outer' the union (sorted; missing values become NaN), 'left'/'right' the first/last object's labels, 'exact' raises unless the labels are equal. Lazy: only objects whose labels change are selected."),
     method!("xarray", "where", "where(cond, x, y)", &[], numpy::where_,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
 ];

@@ -2,6 +2,9 @@
 //! aligned on their indexes and broadcast by dimension name as xarray does, with numpy's dtype
 //! promotion.
 
+mod promote;
+
+use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::expr::{Expr, MapOp, Node};
@@ -30,8 +33,13 @@ pub fn lazy_variable(dims: Vec<String>, expr: Arc<Expr>) -> Variable {
 pub enum Operand {
     /// A data array, aligned by dimension name.
     Array(Box<DataArray>),
-    /// A Python number.
+    /// A Python float: weak, it keeps a float array's dtype and makes integers float64.
     Scalar(f64),
+    /// A Python int: weak, it takes the array's dtype (`int16_array * 2` stays int16), and
+    /// must fit in it as numpy requires.
+    Int(i64),
+    /// A Python bool: promotes as a bool array does (`int8_array + True` stays int8).
+    Bool(bool),
 }
 
 impl Operand {
@@ -41,48 +49,17 @@ impl Operand {
     }
 }
 
-/// numpy's result dtype for an arithmetic operation (NEP 50: Python scalars are weak).
-fn promote(op: MapOp, dtypes: &[(DType, bool)]) -> DType {
-    use DType::{Bool, F32, F64, I16, I64, I8, U16, U8};
-    match op {
-        MapOp::IsNan
-        | MapOp::Not
-        | MapOp::Gt
-        | MapOp::Ge
-        | MapOp::Lt
-        | MapOp::Le
-        | MapOp::Eq
-        | MapOp::Ne
-        | MapOp::And
-        | MapOp::Or => return Bool,
-        MapOp::FillNa => return dtypes[0].0,
-        _ => {}
-    }
-    let strong: Vec<DType> = dtypes
-        .iter()
-        .filter(|(_, weak)| !weak)
-        .map(|d| d.0)
-        .collect();
-    let any_weak_float = dtypes.iter().any(|(d, weak)| *weak && d.is_float());
-    let float_needed = matches!(op, MapOp::Div | MapOp::Sqrt | MapOp::Exp | MapOp::Log)
-        || any_weak_float
-        || (op == MapOp::Where && strong.iter().any(|d| d.is_float()));
-    if strong.contains(&F64) {
-        return F64;
-    }
-    if strong.contains(&F32) {
-        // float32 stays float32 with small ints; int32/int64 partners need float64.
-        let small = |d: &DType| matches!(d, F32 | Bool | I8 | I16 | U8 | U16);
-        return if strong.iter().all(small) { F32 } else { F64 };
-    }
-    if float_needed {
-        return F64;
-    }
-    match strong.as_slice() {
-        [] => F64,
-        [only] if matches!(op, MapOp::Neg | MapOp::Abs) => *only,
-        [Bool] if op == MapOp::Where => Bool,
-        _ => I64,
+/// A Python scalar's plan node, typed by its Python type (see [`Node::Scalar`]).
+fn scalar_node(x: f64, dtype: DType) -> Arc<Expr> {
+    Expr::new(Node::Scalar(x), Vec::new(), dtype)
+}
+
+/// How promotion sees a plan input: Python scalars are weak (NEP 50), arrays strong.
+fn typed(e: &Expr) -> Typed {
+    if e.is_scalar() {
+        Typed::weak(e.dtype())
+    } else {
+        Typed::strong(e.dtype())
     }
 }
 
@@ -92,12 +69,44 @@ pub(crate) fn map_node(
     inputs: Vec<(Arc<Expr>, Vec<usize>)>,
     shape: Vec<usize>,
 ) -> Arc<Expr> {
-    let dtypes: Vec<(DType, bool)> = inputs
-        .iter()
-        .map(|(e, _)| (e.dtype(), e.is_scalar()))
-        .collect();
+    let dtypes: Vec<Typed> = inputs.iter().map(|(e, _)| typed(e)).collect();
     let dtype = promote(op, &dtypes);
     Expr::new(Node::Map { op, inputs }, shape, dtype)
+}
+
+/// numpy's check that a Python int fits the dtype it is cast to (`int8_array + 300` raises).
+/// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
+/// `where`, whose values numpy casts without the check.
+fn check_ints(op: MapOp, inputs: &[(Arc<Expr>, Vec<usize>)]) -> Result<(), PlanError> {
+    if matches!(
+        op,
+        MapOp::Gt
+            | MapOp::Ge
+            | MapOp::Lt
+            | MapOp::Le
+            | MapOp::Eq
+            | MapOp::Ne
+            | MapOp::And
+            | MapOp::Or
+            | MapOp::Where
+    ) {
+        return Ok(());
+    }
+    let dtypes: Vec<Typed> = inputs.iter().map(|(e, _)| typed(e)).collect();
+    let target = result_type(&dtypes);
+    for (e, _) in inputs {
+        if let Node::Scalar(x) = e.node {
+            #[allow(clippy::cast_possible_truncation)] // the node holds a Python int exactly
+            let value = x as i64;
+            if e.dtype() == DType::I64 && !fits(value, target) {
+                return Err(PlanError::IntOutOfBounds {
+                    value,
+                    dtype: target.name().to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The result dims of broadcasting (aligned) arrays by name: the first array's dims, then new
@@ -132,7 +141,7 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
         .iter()
         .filter_map(|o| match o {
             Operand::Array(a) => Some(a.as_ref().clone()),
-            Operand::Scalar(_) => None,
+            _ => None,
         })
         .collect();
     // align returns one array per argument, in order.
@@ -143,19 +152,19 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
             Operand::Array(a) => {
                 Operand::array(aligned.next().unwrap_or_else(|| a.as_ref().clone()))
             }
-            Operand::Scalar(x) => Operand::Scalar(*x),
+            scalar => scalar.clone(),
         })
         .collect();
     let arrays: Vec<&DataArray> = operands
         .iter()
         .filter_map(|o| match o {
             Operand::Array(a) => Some(a.as_ref()),
-            Operand::Scalar(_) => None,
+            _ => None,
         })
         .collect();
     let sizes = broadcast_dims(&arrays)?;
     let dims: Vec<String> = sizes.keys().cloned().collect();
-    let inputs = operands
+    let inputs: Vec<(Arc<Expr>, Vec<usize>)> = operands
         .iter()
         .map(|o| match o {
             Operand::Array(a) => {
@@ -166,12 +175,16 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
                     .collect();
                 (expr_of(&a.variable), axes)
             }
-            Operand::Scalar(x) => (
-                Expr::new(Node::Scalar(*x), Vec::new(), DType::F64),
+            Operand::Scalar(x) => (scalar_node(*x, DType::F64), Vec::new()),
+            #[allow(clippy::cast_precision_loss)] // values compute in f64, as all values do
+            Operand::Int(i) => (scalar_node(*i as f64, DType::I64), Vec::new()),
+            Operand::Bool(b) => (
+                scalar_node(f64::from(u8::from(*b)), DType::Bool),
                 Vec::new(),
             ),
         })
         .collect();
+    check_ints(op, &inputs)?;
     let expr = map_node(op, inputs, sizes.values().copied().collect());
     let coords = merge_coords(&arrays);
     let names: Vec<&Option<String>> = arrays.iter().map(|a| &a.name).collect();
@@ -241,45 +254,5 @@ pub fn scalar_array(x: f64) -> DataArray {
             Data::Memory(Arc::new(Block::F64(ndarray::arr0(x).into_dyn()))),
         ),
         coords: IndexMap::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn promotion_follows_numpy() {
-        assert_eq!(
-            promote(MapOp::Add, &[(DType::F32, false), (DType::F64, true)]),
-            DType::F32
-        );
-        assert_eq!(
-            promote(MapOp::Add, &[(DType::F32, false), (DType::I64, false)]),
-            DType::F64
-        );
-        assert_eq!(
-            promote(MapOp::Div, &[(DType::I16, false), (DType::I16, false)]),
-            DType::F64
-        );
-        assert_eq!(
-            promote(MapOp::Add, &[(DType::I16, false), (DType::F64, true)]),
-            DType::F64
-        );
-        assert_eq!(
-            promote(MapOp::Gt, &[(DType::F32, false), (DType::F64, true)]),
-            DType::Bool
-        );
-        assert_eq!(
-            promote(
-                MapOp::Where,
-                &[
-                    (DType::Bool, false),
-                    (DType::F32, false),
-                    (DType::F64, true)
-                ]
-            ),
-            DType::F32
-        );
     }
 }

@@ -121,6 +121,14 @@ pub enum PlanError {
         /// What was expected.
         why: String,
     },
+    /// A Python int that the dtype it is cast to cannot hold (NEP 50: `int8_array + 300`).
+    #[error("Python integer {value} out of bounds for {dtype}")]
+    IntOutOfBounds {
+        /// The integer.
+        value: i64,
+        /// The dtype the operation runs in.
+        dtype: String,
+    },
     /// The operation does not apply to this dtype.
     #[error("{op} is not defined for dtype {dtype}")]
     BadDtype {

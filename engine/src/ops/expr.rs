@@ -194,15 +194,18 @@ impl MapOp {
 }
 
 impl MapOp {
-    /// numpy's result dtype for a one-input op whose rule is not the generic promotion: float
-    /// functions of integers give floats (float32 for small integers, as numpy's float16 is not
-    /// an engine dtype), `isfinite` gives bools, and `abs`, `floor`, `ceil`, `sign` keep the
-    /// dtype.
+    /// numpy's result dtype for a one-input op: float functions of integers give floats
+    /// (float32 for small integers, as numpy's float16 is not an engine dtype), tests give
+    /// bools, and `-`, `abs`, `floor`, `ceil`, `sign` keep the dtype. `None` for ops with more
+    /// inputs, and where numpy has no loop (`sign` of bools).
     pub fn unary_dtype(self, input: DType) -> Option<DType> {
         use DType::{Bool, F32, F64, I16, I8, U16, U8};
         match self {
-            MapOp::IsFinite | MapOp::IsNan => Some(Bool),
-            MapOp::Sin
+            MapOp::IsFinite | MapOp::IsNan | MapOp::Not => Some(Bool),
+            MapOp::Sqrt
+            | MapOp::Exp
+            | MapOp::Log
+            | MapOp::Sin
             | MapOp::Cos
             | MapOp::Tan
             | MapOp::ArcSin
@@ -214,7 +217,7 @@ impl MapOp {
                 F32 | Bool | I8 | U8 | I16 | U16 => F32,
                 _ => F64,
             }),
-            MapOp::Abs | MapOp::Floor | MapOp::Ceil => Some(input),
+            MapOp::Neg | MapOp::Abs | MapOp::Floor | MapOp::Ceil => Some(input),
             MapOp::Sign if input != Bool => Some(input),
             _ => None,
         }
@@ -351,7 +354,8 @@ pub enum Node {
     },
     /// Values in memory.
     Memory(Arc<Block>),
-    /// A Python scalar: it takes the other operand's dtype where numpy would (NEP 50).
+    /// A Python scalar: it takes the other operand's dtype where numpy would (NEP 50). The
+    /// node's dtype says which Python type it was: `int64` an int, `float64` a float, `bool`.
     Scalar(f64),
     /// Positions selected along each input axis.
     Select {

@@ -19,6 +19,7 @@ pub(crate) fn plan_error(e: &PlanError) -> Exc {
         | PlanError::NoIndex { .. } => ExcKind::KeyError,
         PlanError::OutOfBounds { .. } => ExcKind::IndexError,
         PlanError::BadDtype { .. } => ExcKind::TypeError,
+        PlanError::IntOutOfBounds { .. } => ExcKind::OverflowError,
         _ => ExcKind::ValueError,
     };
     Exc::new(kind, e.to_string())
@@ -180,6 +181,8 @@ pub(crate) fn operand(v: &Value) -> Option<Operand> {
         Value::NdArray(a) if a.calendar.is_none() => {
             Some(Operand::array(ndarray_as_dataarray(&a.block)))
         }
+        Value::Int(i) => Some(Operand::Int(*i)),
+        Value::Bool(b) => Some(Operand::Bool(*b)),
         other => number(other).map(Operand::Scalar),
     }
 }

@@ -1,11 +1,11 @@
-//! Element-wise maths on arrays: operators, numpy ufuncs (`np.sqrt`, ...), `xr.where`,
-//! `open_zarr` and `slice`. DataArrays stay lazy; numpy arrays are computed at once.
+//! Element-wise maths on arrays: operators, numpy ufuncs (`np.sqrt`, ...), `xr.where` and
+//! `slice`. DataArrays stay lazy; numpy arrays are computed at once. Result dtypes are the
+//! engine's (numpy's rules, NEP 50 for Python scalars).
 #![allow(
     clippy::needless_pass_by_value,
     reason = "all builtins share the `Func` signature"
 )]
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::super::ast::{BinOp, CmpOp, UnaryOp};
@@ -13,12 +13,11 @@ use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::ndarray::NdArray;
 use super::super::value::Value;
-use super::convert::{exec_error, is_array, open_error, operand, plan_error};
-use super::methods::truth;
+use super::convert::{exec_error, is_array, operand, plan_error};
 use crate::exec::{CancelToken, Context, ExecConfig};
 use crate::model::{DType, Data, DataArray};
-use crate::ops::arith::{apply, expr_of, lazy_variable};
-use crate::ops::{open_zarr as engine_open, Expr, MapOp, Node, OpenOptions, Operand};
+use crate::ops::arith::apply;
+use crate::ops::{MapOp, Operand};
 
 /// Wraps an engine result: a DataArray stays lazy, a numpy-only result is computed now.
 fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) -> Res<Value> {
@@ -78,60 +77,10 @@ fn all_integer(vals: &[&Value]) -> bool {
     vals.iter().all(|v| !dtype_of(v).is_float())
 }
 
-/// numpy's result dtype where the engine's generic promotion differs: one-input ops with their
-/// own rule ([`MapOp::unary_dtype`]), and integer `//`/`%`, whose Python-int operands numpy
-/// treats as weak (`int16_array // 2` stays int16).
-fn numpy_dtype(op: MapOp, vals: &[&Value]) -> Option<DType> {
-    match op {
-        MapOp::IntFloorDiv | MapOp::IntMod => {
-            let strong: Vec<DType> = vals
-                .iter()
-                .filter(|v| is_array(v))
-                .map(|v| dtype_of(v))
-                .collect();
-            Some(match strong.split_first() {
-                Some((&d, rest)) if d != DType::Bool && rest.iter().all(|&r| r == d) => d,
-                _ => DType::I64,
-            })
-        }
-        _ if op.arity() == 1 => vals.first().and_then(|v| op.unary_dtype(dtype_of(v))),
-        _ => None,
-    }
-}
-
-/// The array with its top plan node declared as `dtype` (values are computed in f64 and cast
-/// to the node's dtype, so this is numpy's output cast).
-fn with_dtype(a: DataArray, dtype: DType) -> DataArray {
-    if a.variable.dtype() == dtype {
-        return a;
-    }
-    let expr = expr_of(&a.variable);
-    let Node::Map { op, inputs } = &expr.node else {
-        return a;
-    };
-    let node = Expr::new(
-        Node::Map {
-            op: *op,
-            inputs: inputs.clone(),
-        },
-        expr.shape().to_vec(),
-        dtype,
-    );
-    let dims = a.dims().to_vec();
-    DataArray {
-        variable: lazy_variable(dims, node),
-        ..a
-    }
-}
-
 /// Applies an element-wise op to arrays and numbers (at least one array).
 fn elementwise(op: MapOp, vals: &[&Value], what: &str) -> Res<Value> {
     let ops = operands(vals, what)?;
-    let result = apply(op, &ops).map(|a| match numpy_dtype(op, vals) {
-        Some(dtype) => with_dtype(a, dtype),
-        None => a,
-    });
-    finish(result, !has_dataarray(vals))
+    finish(apply(op, &ops), !has_dataarray(vals))
 }
 
 /// `a op b` when either side is an array.
@@ -264,46 +213,6 @@ pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         });
     }
     elementwise(MapOp::Where, &vals, "where()")
-}
-
-fn flag(ctx: &Ctx<'_>, v: Option<Value>, default: bool) -> Res<bool> {
-    v.map_or(Ok(default), |v| truth(ctx, &v))
-}
-
-/// `xr.open_zarr(store, ...)`.
-pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let store = args.take_kw("store");
-    let consolidated = args.take_kw("consolidated");
-    let decode_cf = flag(ctx, args.take_kw("decode_cf"), true)?;
-    let mask_and_scale = flag(ctx, args.take_kw("mask_and_scale"), decode_cf)?;
-    let decode_times = flag(ctx, args.take_kw("decode_times"), decode_cf)?;
-    let _chunks = args.take_kw("chunks");
-    args.arity("open_zarr", 0, 1)?;
-    let path = match store.or_else(|| args.pos.into_iter().next()) {
-        Some(Value::Str(s)) => PathBuf::from(&*s),
-        Some(other) => {
-            return Err(Exc::type_error(format!(
-                "store must be a path string, not {}",
-                other.type_name()
-            )))
-        }
-        None => {
-            return Err(Exc::type_error(
-                "open_zarr() missing 1 required positional argument: 'store'",
-            ))
-        }
-    };
-    let consolidated = match consolidated {
-        None | Some(Value::None) => None,
-        Some(v) => Some(truth(ctx, &v)?),
-    };
-    let options = OpenOptions {
-        consolidated,
-        mask_and_scale,
-        decode_times,
-    };
-    let ds = engine_open(&path, options).map_err(|e| open_error(&e, &path))?;
-    Ok(Value::Dataset(Arc::new(ds)))
 }
 
 /// `slice(stop)` / `slice(start, stop[, step])`.

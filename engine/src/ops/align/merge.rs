@@ -115,7 +115,7 @@ fn same_node(a: &Expr, b: &Expr) -> bool {
             },
         ) => Arc::ptr_eq(source, other_source) && Arc::ptr_eq(decoder, other_decoder),
         (Node::Memory(x), Node::Memory(y)) => Arc::ptr_eq(x, y) || same_block(x, y),
-        (Node::Scalar(x), Node::Scalar(y)) => x.to_bits() == y.to_bits(),
+        (Node::Scalar(x), Node::Scalar(y)) => x.to_bits() == y.to_bits() && a.dtype() == b.dtype(),
         (
             Node::Map { op, inputs },
             Node::Map {
