@@ -8,8 +8,8 @@
 //! ```
 //!
 //! `mean` and `std` run through the engine's public API (open_zarr, reduce, compute); `floor`
-//! only reads and decodes every chunk of the array with zarrs on a rayon pool of the same size,
-//! computing nothing. Prints one JSON line: `{"op", "wall_s", "bytes", "peak_rss_mb"}`, where
+//! only reads and decodes every chunk of the array with zarrs alone (no engine code) on a rayon
+//! pool of the same size, computing nothing. Prints one JSON line: `{"op", "wall_s", "bytes", "peak_rss_mb"}`, where
 //! bytes is the decoded size of the array and peak_rss_mb is this process's VmHWM. With
 //! `--out`, the result's values are written as raw little-endian f64 (C order).
 //! tests/bench_engine.py drives it; `make bench` runs that.
@@ -22,7 +22,10 @@ use rayon::prelude::*;
 use std::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
+use zarrs::array::{Array, ArrayBytes, CodecOptions};
+use zarrs::filesystem::FilesystemStore;
 
 type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -133,19 +136,15 @@ fn reduce(args: &Args, op: ReduceOp) -> Res<Vec<f64>> {
     }
 }
 
-/// Reads and decodes every chunk of the array on `threads` threads, computing nothing; returns
-/// the number of chunks. Each decoded block goes through `black_box`, so no read is optimised
-/// away.
+/// Reads and decodes every chunk of the array with zarrs alone (`retrieve_chunk`, one codec
+/// thread per chunk as the engine uses) on `threads` threads, computing nothing; returns the
+/// number of chunks. Each decoded chunk goes through `black_box`, so no read is optimised away.
 fn floor(args: &Args) -> Res<u64> {
-    let store = open_store(&args.store, None)?;
-    let source = &store.array(&args.var)?.source;
-    let grid: Vec<u64> = source
-        .shape()
-        .iter()
-        .zip(source.chunks())
-        .map(|(&n, &c)| n.div_ceil(c.max(1)))
-        .collect();
+    let store = Arc::new(FilesystemStore::new(&args.store)?);
+    let array = Array::open(store, &format!("/{}", args.var))?;
+    let grid = array.chunk_grid_shape().to_vec();
     let count: u64 = grid.iter().product();
+    let options = CodecOptions::default().with_concurrent_target(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()?;
@@ -160,7 +159,8 @@ fn floor(args: &Args) -> Res<u64> {
                     *slot = rest % n;
                     rest /= n;
                 }
-                std::hint::black_box(source.read_chunk(&idx)?);
+                let chunk = array.retrieve_chunk_opt::<ArrayBytes<'static>>(&idx, &options)?;
+                std::hint::black_box(chunk);
                 Ok(1)
             })
             .sum::<Res<u64>>()

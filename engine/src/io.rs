@@ -8,6 +8,7 @@ mod error;
 mod rechunk;
 mod source;
 mod store;
+mod stream;
 
 pub use error::IoError;
 pub use rechunk::Rechunked;
@@ -15,7 +16,9 @@ pub use source::ZarrSource;
 pub use store::open_store;
 
 use crate::model::{Attrs, Block, DType};
+use crate::with_block;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// A chunked N-d array in storage, read chunk by chunk.
@@ -33,6 +36,84 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     fn read_chunk(&self, index: &[u64]) -> Result<Block, IoError>;
     /// Reads and decodes any region (`start`, `shape`), across chunks.
     fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError>;
+    /// Reads a region in slabs of whole rows along its first axis, in order, handing each to
+    /// `each` until it breaks. Sources that can decode part of a chunk hold one slab of about
+    /// `slab_bytes` at a time; the default reads the region whole, as one slab.
+    fn read_region_slabs(
+        &self,
+        start: &[u64],
+        shape: &[u64],
+        _slab_bytes: u64,
+        each: &mut dyn FnMut(Slab<'_>) -> ControlFlow<()>,
+    ) -> Result<(), IoError> {
+        let block = self.read_region(start, shape)?;
+        let _ = with_block!(&block, a => {
+            let a = a.as_standard_layout();
+            a.as_slice().map(|values| each(Slab::from(values)))
+        });
+        Ok(())
+    }
+}
+
+/// Values of one slab in storage dtype, C order, lent to a consumer.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Slab<'a> {
+    /// `bool`.
+    Bool(&'a [bool]),
+    /// `int8`.
+    I8(&'a [i8]),
+    /// `int16`.
+    I16(&'a [i16]),
+    /// `int32`.
+    I32(&'a [i32]),
+    /// `int64`.
+    I64(&'a [i64]),
+    /// `uint8`.
+    U8(&'a [u8]),
+    /// `uint16`.
+    U16(&'a [u16]),
+    /// `uint32`.
+    U32(&'a [u32]),
+    /// `uint64`.
+    U64(&'a [u64]),
+    /// `float32`.
+    F32(&'a [f32]),
+    /// `float64`.
+    F64(&'a [f64]),
+}
+
+macro_rules! slab_from {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl<'a> From<&'a [$t]> for Slab<'a> {
+            fn from(values: &'a [$t]) -> Self {
+                Slab::$variant(values)
+            }
+        }
+    )*};
+}
+
+slab_from!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8, u16 => U16,
+    u32 => U32, u64 => U64, f32 => F32, f64 => F64);
+
+/// Runs `$body` with `$v` bound to the typed slice inside a [`Slab`].
+#[macro_export]
+macro_rules! with_slab {
+    ($slab:expr, $v:ident => $body:expr) => {
+        match $slab {
+            $crate::io::Slab::Bool($v) => $body,
+            $crate::io::Slab::I8($v) => $body,
+            $crate::io::Slab::I16($v) => $body,
+            $crate::io::Slab::I32($v) => $body,
+            $crate::io::Slab::I64($v) => $body,
+            $crate::io::Slab::U8($v) => $body,
+            $crate::io::Slab::U16($v) => $body,
+            $crate::io::Slab::U32($v) => $body,
+            $crate::io::Slab::U64($v) => $body,
+            $crate::io::Slab::F32($v) => $body,
+            $crate::io::Slab::F64($v) => $body,
+        }
+    };
 }
 
 /// One array of a store, with what xarray needs to make a variable of it.

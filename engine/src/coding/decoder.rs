@@ -219,6 +219,30 @@ impl CfDecoder {
         x * self.scale + self.offset
     }
 
+    /// Decodes a run of stored values into `out` (as long as `xs`): the batch form of
+    /// [`CfDecoder::decode`], with the common cases (no `_Unsigned`, at most two masked
+    /// values) written branch-free so the loop vectorises.
+    #[allow(clippy::float_cmp)] // masking compares exactly, as xarray does
+    pub fn decode_run<T: ToF64>(&self, xs: &[T], out: &mut [f64]) {
+        let pairs = out.iter_mut().zip(xs);
+        let (scale, offset) = (self.scale, self.offset);
+        match (self.identity, self.unsigned, self.masked.as_slice()) {
+            (true, ..) => pairs.for_each(|(y, &x)| *y = x.to_f64()),
+            (false, None, []) => pairs.for_each(|(y, &x)| *y = x.to_f64() * scale + offset),
+            (false, None, &[m]) => pairs.for_each(|(y, &x)| {
+                let x = x.to_f64();
+                let v = x * scale + offset;
+                *y = if x == m { f64::NAN } else { v };
+            }),
+            (false, None, &[m1, m2]) => pairs.for_each(|(y, &x)| {
+                let x = x.to_f64();
+                let v = x * scale + offset;
+                *y = if x == m1 || x == m2 { f64::NAN } else { v };
+            }),
+            _ => pairs.for_each(|(y, &x)| *y = self.decode(x.to_f64())),
+        }
+    }
+
     /// Decodes one stored value of a time variable to ticks (`NaT` when masked or out of range).
     #[inline]
     pub fn decode_time(&self, x: f64) -> i64 {

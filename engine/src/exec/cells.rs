@@ -7,6 +7,13 @@ use crate::ops::ReduceOp;
 pub(crate) trait Cell: Copy + Default + Send + Sync {
     /// Adds one value (NaN is noted, not added).
     fn push(&mut self, x: f64);
+    /// Adds `xs[i]` to `cells[i]` for each `i`: one row of a slab into a row of cells.
+    #[inline]
+    fn push_row(cells: &mut [Self], xs: &[f64]) {
+        for (cell, &x) in cells.iter_mut().zip(xs) {
+            cell.push(x);
+        }
+    }
     /// Folds another cell in (the other covers values after this one's).
     fn merge(&mut self, other: &Self);
     /// The reduction's value.
@@ -37,14 +44,13 @@ impl SumCell {
 }
 
 impl Cell for SumCell {
+    /// Branch-free: NaN runs (land, masked values) cost no mispredictions.
     #[inline]
     fn push(&mut self, x: f64) {
-        if x.is_nan() {
-            self.nan = true;
-        } else {
-            self.n += 1.0;
-            self.sum += x;
-        }
+        let valid = !x.is_nan();
+        self.n += if valid { 1.0 } else { 0.0 };
+        self.sum += if valid { x } else { 0.0 };
+        self.nan |= !valid;
     }
 
     fn merge(&mut self, o: &Self) {

@@ -1,12 +1,16 @@
 //! `ZarrSource`: one Zarr array read chunk by chunk through zarrs, as typed blocks.
 
-use super::{ChunkSource, IoError};
+use super::stream::{stream_codec, ChunkReader, Decoded};
+use super::{ChunkSource, IoError, Slab};
 use crate::model::{Block, DType};
-use ndarray::{ArrayD, IxDyn, SliceInfoElem};
+use crate::with_block;
+use ndarray::{ArrayD, ArrayView, IxDyn, SliceInfoElem};
 use std::fmt;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::sync::Arc;
-use zarrs::array::{Array, ArrayError, ArraySubset, CodecOptions, ElementOwned};
+use zarrs::array::{
+    Array, ArrayError, ArraySubset, BytesToBytesCodecTraits, CodecOptions, ElementOwned,
+};
 use zarrs::filesystem::FilesystemStore;
 
 /// A Zarr array on the filesystem.
@@ -17,6 +21,8 @@ pub struct ZarrSource {
     chunks: Vec<u64>,
     dtype: DType,
     options: CodecOptions,
+    /// The blosc codec, when chunks decode slab by slab (see `stream`).
+    stream: Option<Arc<dyn BytesToBytesCodecTraits>>,
 }
 
 impl fmt::Debug for ZarrSource {
@@ -41,6 +47,7 @@ impl ZarrSource {
         // The engine parallelises over chunks on its own pool: one codec thread per call.
         let options = CodecOptions::default().with_concurrent_target(1);
         Self {
+            stream: stream_codec(&array),
             name,
             shape: array.shape().to_vec(),
             array,
@@ -93,19 +100,7 @@ impl ZarrSource {
         shape: &[u64],
     ) -> Result<ArrayD<T>, IoError> {
         let usize_shape: Vec<usize> = shape.iter().map(|&s| to_usize(s)).collect();
-        // Chunk index ranges covering the region, per axis.
-        let ranges: Vec<Range<u64>> = start
-            .iter()
-            .zip(shape)
-            .zip(&self.chunks)
-            .map(|((&s, &n), &c)| {
-                if n == 0 {
-                    0..0
-                } else {
-                    s / c..(s + n - 1) / c + 1
-                }
-            })
-            .collect();
+        let ranges = self.chunk_ranges(start, shape);
         if ranges.iter().all(|r| r.end - r.start == 1) {
             let first: Vec<u64> = ranges.iter().map(|r| r.start).collect();
             let within: Vec<Range<u64>> =
@@ -145,6 +140,113 @@ impl ZarrSource {
                 idx[axis] = ranges[axis].start;
             }
         }
+    }
+
+    /// The chunk index ranges covering a region, per axis.
+    fn chunk_ranges(&self, start: &[u64], shape: &[u64]) -> Vec<Range<u64>> {
+        start
+            .iter()
+            .zip(shape)
+            .zip(&self.chunks)
+            .map(|((&s, &n), &c)| {
+                if n == 0 {
+                    0..0
+                } else {
+                    s / c..(s + n - 1) / c + 1
+                }
+            })
+            .collect()
+    }
+
+    /// Streams the part `within` (array coordinates) of chunk `chunk` in slabs of whole rows
+    /// of the stored chunk along axis 0, cropped to `within`, lending each to `each`.
+    fn slabs<T>(
+        &self,
+        codec: Arc<dyn BytesToBytesCodecTraits>,
+        chunk: &[u64],
+        within: &[Range<u64>],
+        slab_bytes: u64,
+        each: &mut dyn FnMut(Slab<'_>) -> ControlFlow<()>,
+    ) -> Result<(), IoError>
+    where
+        T: Decoded + ElementOwned + Clone,
+        for<'a> Slab<'a>: From<&'a [T]>,
+    {
+        let fail = |e: ArrayError| self.chunk_error(chunk, &e);
+        let chunk_shape = self.array.chunk_shape(chunk).map_err(fail)?;
+        let row_len: u64 = chunk_shape[1..].iter().map(|n| n.get()).product();
+        let row_bytes = row_len * self.dtype.size() as u64;
+        let rows = (slab_bytes / row_bytes.max(1)).max(1);
+        let reader = ChunkReader::open(&self.array, codec, chunk)
+            .map_err(|e| fail(ArrayError::StorageError(e)))?;
+        let Some(reader) = reader else {
+            // An absent chunk is all fill value: zarrs fills each slab, a slab at a time.
+            let mut slab_within = within.to_vec();
+            for first in within[0].clone().step_by(to_usize(rows)) {
+                slab_within[0] = first..(first + rows).min(within[0].end);
+                let slab: ArrayD<T> = self.read_in_chunk(chunk, &slab_within)?;
+                let slab = slab.as_standard_layout();
+                if slab
+                    .as_slice()
+                    .is_some_and(|v| each(Slab::from(v)).is_break())
+                {
+                    break;
+                }
+            }
+            return Ok(());
+        };
+        let origin: Vec<u64> = chunk.iter().zip(&self.chunks).map(|(i, c)| i * c).collect();
+        let local: Vec<Range<u64>> = within
+            .iter()
+            .zip(&origin)
+            .map(|(r, o)| r.start - o..r.end - o)
+            .collect();
+        // Cropping copies: only edge chunks, whose stored trailing extent exceeds the array's.
+        let crop: Option<Vec<SliceInfoElem>> = local[1..]
+            .iter()
+            .zip(&chunk_shape[1..])
+            .any(|(r, n)| r.start != 0 || r.end != n.get())
+            .then(|| {
+                std::iter::once(SliceInfoElem::from(..))
+                    .chain(
+                        local[1..]
+                            .iter()
+                            .map(|r| SliceInfoElem::from(to_usize(r.start)..to_usize(r.end))),
+                    )
+                    .collect()
+            });
+        let mut row = local[0].start;
+        while row < local[0].end {
+            let end = (row + rows).min(local[0].end);
+            let bytes = reader
+                .decode(&(row * row_bytes..end * row_bytes), &self.options)
+                .map_err(fail)?;
+            let values = T::view(&bytes);
+            if values.len() as u64 != (end - row) * row_len {
+                return Err(fail(ArrayError::Other(format!(
+                    "rows {row}..{end} decoded to {} values, not {}",
+                    values.len(),
+                    (end - row) * row_len
+                ))));
+            }
+            let flow = match &crop {
+                None => each(Slab::from(&values[..])),
+                Some(info) => {
+                    let shape: Vec<usize> = std::iter::once(to_usize(end - row))
+                        .chain(chunk_shape[1..].iter().map(|n| to_usize(n.get())))
+                        .collect();
+                    let view = ArrayView::from_shape(IxDyn(&shape), &values[..])
+                        .map_err(|e| fail(ArrayError::Other(e.to_string())))?;
+                    let cropped: Vec<T> = view.slice(info.as_slice()).iter().cloned().collect();
+                    each(Slab::from(&cropped[..]))
+                }
+            };
+            if flow.is_break() {
+                return Ok(());
+            }
+            row = end;
+        }
+        Ok(())
     }
 
     fn check_region(&self, start: &[u64], shape: &[u64]) -> Result<(), IoError> {
@@ -229,5 +331,44 @@ impl ChunkSource for ZarrSource {
     fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError> {
         self.check_region(start, shape)?;
         Ok(typed!(self, start, shape))
+    }
+
+    fn read_region_slabs(
+        &self,
+        start: &[u64],
+        shape: &[u64],
+        slab_bytes: u64,
+        each: &mut dyn FnMut(Slab<'_>) -> ControlFlow<()>,
+    ) -> Result<(), IoError> {
+        self.check_region(start, shape)?;
+        let ranges = self.chunk_ranges(start, shape);
+        let one_chunk = ranges.iter().all(|r| r.end - r.start == 1);
+        let codec = match &self.stream {
+            Some(codec) if one_chunk && !shape.is_empty() => Arc::clone(codec),
+            _ => {
+                let block = typed!(self, start, shape);
+                let _ = with_block!(&block, a => {
+                    let a = a.as_standard_layout();
+                    a.as_slice().map(|values| each(Slab::from(values)))
+                });
+                return Ok(());
+            }
+        };
+        let chunk: Vec<u64> = ranges.iter().map(|r| r.start).collect();
+        let within: Vec<Range<u64>> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
+        let (chunk, within) = (chunk.as_slice(), within.as_slice());
+        match self.dtype {
+            DType::Bool => self.slabs::<bool>(codec, chunk, within, slab_bytes, each),
+            DType::I8 => self.slabs::<i8>(codec, chunk, within, slab_bytes, each),
+            DType::I16 => self.slabs::<i16>(codec, chunk, within, slab_bytes, each),
+            DType::I32 => self.slabs::<i32>(codec, chunk, within, slab_bytes, each),
+            DType::I64 => self.slabs::<i64>(codec, chunk, within, slab_bytes, each),
+            DType::U8 => self.slabs::<u8>(codec, chunk, within, slab_bytes, each),
+            DType::U16 => self.slabs::<u16>(codec, chunk, within, slab_bytes, each),
+            DType::U32 => self.slabs::<u32>(codec, chunk, within, slab_bytes, each),
+            DType::U64 => self.slabs::<u64>(codec, chunk, within, slab_bytes, each),
+            DType::F32 => self.slabs::<f32>(codec, chunk, within, slab_bytes, each),
+            DType::F64 => self.slabs::<f64>(codec, chunk, within, slab_bytes, each),
+        }
     }
 }

@@ -1,5 +1,8 @@
-//! Shared by the language tests: an `Output` that records stdout, pager pages and history.
+//! Shared by the tests: an `Output` that records stdout, pager pages and history for the
+//! language tests, and Zarr store writers for the storage tests.
 #![allow(dead_code, unreachable_pub)] // each test binary uses part of it
+
+pub mod zarr;
 
 use nereus_engine::lang::{MimeBundle, Output, Stream};
 
