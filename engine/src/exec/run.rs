@@ -9,7 +9,7 @@ use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
 use crate::coding::CfDecoder;
 use crate::model::{Block, ToF64};
-use crate::ops::{Expr, Node, ReduceOp};
+use crate::ops::{Expr, Node, ReduceOp, Sel};
 use crate::with_slab;
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use rayon::prelude::*;
@@ -383,9 +383,10 @@ const CELL_BLOCK: usize = 2048;
 /// enough that a slab is still in cache when it is added to the cells.
 const SLAB_BYTES: u64 = 4 << 20;
 
-/// The fused fast path for the commonest plan, a reduction straight over a source along its
-/// leading axes (e.g. `mean("time")`): streams the tile's chunk in slabs along axis 0 and adds
-/// each decoded value to its cell in one pass, with no `f64` copy and no whole decoded chunk.
+/// The fused fast path for the commonest plans, a reduction straight over a source (or a box
+/// of one) along its leading axes (e.g. `mean("time")`): streams the tile's chunk in slabs
+/// along axis 0 and adds each decoded value to its cell in one pass, with no `f64` copy and no
+/// whole decoded chunk.
 /// Returns false when the plan has another shape.
 fn reduce_source_directly<C: Cell>(
     input: &Expr,
@@ -394,8 +395,26 @@ fn reduce_source_directly<C: Cell>(
     cells: &mut ArrayD<C>,
     cancel: &CancelToken,
 ) -> Result<bool, ExecError> {
-    let Node::Source { source, decoder } = &input.node else {
-        return Ok(false);
+    // A source, or a contiguous box of one (`sel` with slices): the tile shifted into it.
+    let (source, decoder, offset) = match &input.node {
+        Node::Source { source, decoder } => (source, decoder, vec![0; tile.start.len()]),
+        Node::Select { input, sel } => {
+            let Node::Source { source, decoder } = &input.node else {
+                return Ok(false);
+            };
+            let starts: Option<Vec<usize>> = sel
+                .iter()
+                .map(|s| match s {
+                    Sel::Range { start, step: 1, .. } => Some(*start),
+                    _ => None,
+                })
+                .collect();
+            let Some(starts) = starts else {
+                return Ok(false);
+            };
+            (source, decoder, starts)
+        }
+        _ => return Ok(false),
     };
     let is_prefix = !axes.is_empty() && axes.iter().enumerate().all(|(i, &a)| a == i);
     if !is_prefix || tile.len() == 0 {
@@ -406,8 +425,9 @@ fn reduce_source_directly<C: Cell>(
     };
     let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<u64>>();
     let mut failed = None;
+    let start: Vec<usize> = tile.start.iter().zip(&offset).map(|(t, o)| t + o).collect();
     source.read_region_slabs(
-        &to_u64(&tile.start),
+        &to_u64(&start),
         &to_u64(&tile.shape),
         SLAB_BYTES,
         &mut |slab| {
