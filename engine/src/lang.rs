@@ -19,6 +19,7 @@ mod magics;
 mod ndarray;
 mod ops;
 mod parser;
+mod progress;
 mod repr_text;
 mod value;
 mod xarray;
@@ -31,6 +32,7 @@ use eval::{Machine, Namespace};
 use value::{bundle, Value};
 
 pub use magics::{PlotFormat, ProgressMode};
+pub use progress::ProgressSink;
 
 /// A MIME bundle: mime type -> value (a string for text types), as Jupyter sends it.
 pub type MimeBundle = serde_json::Map<String, serde_json::Value>;
@@ -58,6 +60,10 @@ pub trait Output {
     /// Outputs that keep no history answer with nothing.
     fn history(&self) -> Vec<(usize, String)> {
         Vec::new()
+    }
+    /// Where computations report their progress; outputs that show none answer `None`.
+    fn progress(&self) -> Option<&dyn ProgressSink> {
+        None
     }
 }
 
@@ -172,12 +178,14 @@ impl Interpreter {
         cancel: &CancelToken,
     ) -> Result<Option<Value>, Exc> {
         let config = self.config;
+        let progress = self.settings.progress;
         let mut m = Machine {
             interp: self,
             ctx: Ctx {
                 out,
                 cancel,
                 config,
+                progress,
             },
         };
         let shown = |k: &ast::StmtKind| {
@@ -228,6 +236,7 @@ impl Interpreter {
                 out: &mut sink,
                 cancel,
                 config,
+                progress: ProgressMode::None,
             },
         };
         let v = m

@@ -192,8 +192,12 @@ fn config_lists_sets_and_validates() {
     );
     let e = err(&mut i, "%config memory=lots");
     assert!(e.evalue.contains("memory") && e.evalue.contains("'lots'"));
-    let e = err(&mut i, "%config progress=alwys");
-    assert!(e.evalue.contains("Did you mean: 'always'?"), "{e:?}");
+    let e = err(&mut i, "%config progress=transiant");
+    assert!(e.evalue.contains("Did you mean: 'transient'?"), "{e:?}");
+    run(&mut i, "%config progress=off");
+    assert_eq!(i.progress(), ProgressMode::None);
+    let (out, _, _) = run(&mut i, "%config progress");
+    assert!(out.starts_with("progress    = none"), "{out}");
     err(&mut i, "%config plot_format=jpeg");
     // A failed %config changes nothing.
     err(&mut i, "%config threads=5 memory=bad");

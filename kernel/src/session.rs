@@ -2,25 +2,28 @@
 //! outputs and reply contents. Shared by the kernel and `nereus run`; it owns no socket.
 
 pub mod history;
+mod outputs;
+pub mod progress;
 pub mod queue;
 
 use history::History;
 use jupyter_protocol::{
-    ClearOutput, CompleteReply, DisplayData, ErrorOutput, ExecuteInput, ExecuteReply,
-    ExecuteResult, ExecutionCount, ExpressionResult, InspectReply, IsCompleteReply,
-    JupyterMessageContent, Media, MediaType, Payload, ReplyError, ReplyStatus, StreamContent,
-    Transient, UpdateDisplayData,
+    CompleteReply, ErrorOutput, ExecuteInput, ExecuteReply, ExecuteResult, ExecutionCount,
+    ExpressionResult, InspectReply, IsCompleteReply, JupyterMessageContent, Media, MediaType,
+    ReplyError, ReplyStatus, Transient,
 };
 use nereus_engine::lang::{self, Completeness};
-use nereus_engine::{CancelToken, Interpreter, LangError, MimeBundle, Output, Stream};
+use nereus_engine::{CancelToken, Interpreter, LangError, MimeBundle};
+use outputs::Outputs;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Where a session sends the messages a cell produces (iopub in the kernel, cell outputs in
-/// `nereus run`).
-pub trait Publish {
+/// `nereus run`). `Send` because a cell's progress callback publishes through it too (from
+/// the same thread, but behind a lock the executor's callback type requires).
+pub trait Publish: Send {
     /// One output message (stream, display, result, error, clear_output...).
     fn publish(&mut self, content: JupyterMessageContent);
 }
@@ -127,18 +130,13 @@ impl Session {
                 None => self.inputs.push((self.count, args.code.clone())),
             }
         }
-        let mut sink = Outputs {
-            out,
-            silent: args.silent,
-            payload: Vec::new(),
-            history: self.history.as_ref(),
-            inputs: &self.inputs,
-        };
+        let mut sink = Outputs::new(out, args.silent, self.history.as_ref(), &self.inputs);
         let cancel = self.cancel.clone();
         let result = {
             let mut interp = self.interp.lock().unwrap_or_else(PoisonError::into_inner);
             catch_panic(|| interp.execute(&args.code, &mut sink, &cancel))
         };
+        sink.close_progress();
         let payload = std::mem::take(&mut sink.payload);
         match result {
             Ok(value) => {
@@ -300,78 +298,6 @@ fn media(bundle: MimeBundle) -> Media {
     })
 }
 
-/// The [`Output`] a cell writes to: converts each call into a message for [`Publish`].
-struct Outputs<'a> {
-    out: &'a mut dyn Publish,
-    silent: bool,
-    payload: Vec<Payload>,
-    /// The history file, read by `%history`.
-    history: Option<&'a History>,
-    /// This session's cells when there is no history file.
-    inputs: &'a [(usize, String)],
-}
-
-impl Output for Outputs<'_> {
-    fn stream(&mut self, stream: Stream, text: &str) {
-        if self.silent || text.is_empty() {
-            return;
-        }
-        let content = match stream {
-            Stream::Stdout => StreamContent::stdout(text),
-            Stream::Stderr => StreamContent::stderr(text),
-        };
-        self.out.publish(content.into());
-    }
-
-    fn display(&mut self, data: MimeBundle, display_id: Option<&str>, update: bool) {
-        if self.silent {
-            return;
-        }
-        let transient = Transient {
-            display_id: display_id.map(str::to_owned),
-        };
-        let content = match (update, display_id) {
-            (true, Some(_)) => JupyterMessageContent::UpdateDisplayData(UpdateDisplayData {
-                data: media(data),
-                metadata: serde_json::Map::new(),
-                transient,
-            }),
-            _ => JupyterMessageContent::DisplayData(DisplayData {
-                data: media(data),
-                metadata: serde_json::Map::new(),
-                transient: Some(transient),
-            }),
-        };
-        self.out.publish(content);
-    }
-
-    fn clear_output(&mut self, wait: bool) {
-        if !self.silent {
-            self.out.publish(ClearOutput { wait }.into());
-        }
-    }
-
-    fn page(&mut self, data: MimeBundle) {
-        self.payload.push(Payload::Page {
-            data: media(data),
-            start: 0,
-        });
-    }
-
-    fn history(&self) -> Vec<(usize, String)> {
-        let Some(history) = self.history else {
-            return self.inputs.to_vec();
-        };
-        match history.range(0, 1, 0) {
-            Ok(entries) => entries.into_iter().map(|e| (e.line, e.source)).collect(),
-            Err(e) => {
-                log::warn!("{e}");
-                Vec::new()
-            }
-        }
-    }
-}
-
 /// Content of a history_reply; outputs are not stored, so they are `null` when asked for.
 pub fn history_reply(history: Option<&History>, content: &Value) -> Value {
     let Some(history) = history else {
@@ -460,5 +386,15 @@ mod tests {
             run(&mut session, "%history -n"),
             "1: x = 1\n2: %history -n\n"
         );
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error_the_user_sees() {
+        let Err(err) = catch_panic::<()>(|| panic!("index out of bounds")) else {
+            panic!("a panicking cell must end in an error");
+        };
+        assert_eq!(err.ename, "InternalError");
+        assert!(err.evalue.contains("index out of bounds"), "{}", err.evalue);
+        assert!(err.evalue.contains("still running"), "{}", err.evalue);
     }
 }

@@ -7,7 +7,7 @@ use super::error::{Exc, ExcKind, Res};
 use super::functions as f;
 use super::value::Value;
 use super::xarray;
-use super::{Output, Stream};
+use super::{Output, ProgressMode, Stream};
 use crate::exec::{CancelToken, ExecConfig};
 
 /// What a builtin may touch while it runs.
@@ -16,6 +16,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) cancel: &'a CancelToken,
     /// Threads and memory budget for computations.
     pub(crate) config: ExecConfig,
+    /// How computations show their progress (`%config progress=`).
+    pub(crate) progress: ProgressMode,
 }
 
 /// Evaluated call arguments.

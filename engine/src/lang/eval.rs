@@ -176,6 +176,7 @@ impl Machine<'_> {
         let v =
             super::magics::run_line_magic(self.interp, text, line, self.ctx.out, self.ctx.cancel);
         self.ctx.config = self.interp.config;
+        self.ctx.progress = self.interp.settings.progress;
         v
     }
 

@@ -316,6 +316,7 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
             threads: 1,
             memory_budget: 0,
         },
+        progress: super::ProgressMode::None,
     };
     f(&mut ctx)
 }

@@ -9,26 +9,28 @@ use super::super::{Interpreter, Output, Stream};
 use super::{usage_error, Call};
 use crate::exec::{CancelToken, ExecConfig};
 
-/// How computations report progress.
+/// How computations show progress; nothing is ever shown for one that ends within ~0.3 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProgressMode {
-    /// A bar for computations that take a while.
+    /// A live bar that ends as a one-line summary.
     #[default]
-    Auto,
-    /// A bar for every computation.
-    Always,
-    /// No progress output.
-    Never,
-    /// One line when a computation ends.
+    Bar,
+    /// A live bar that disappears when the computation ends.
+    Transient,
+    /// No live bar, only the one-line summary at the end.
     Summary,
+    /// No progress output.
+    None,
 }
 
 impl ProgressMode {
-    const ALL: [(&'static str, Self); 4] = [
-        ("auto", Self::Auto),
-        ("always", Self::Always),
-        ("never", Self::Never),
+    /// Accepted names; `off` is another name for `none`.
+    const ALL: [(&'static str, Self); 5] = [
+        ("bar", Self::Bar),
+        ("transient", Self::Transient),
         ("summary", Self::Summary),
+        ("none", Self::None),
+        ("off", Self::None),
     ];
 
     /// The name `%config` accepts and shows.
@@ -36,7 +38,7 @@ impl ProgressMode {
         Self::ALL
             .iter()
             .find(|(_, m)| *m == self)
-            .map_or("auto", |(n, _)| n)
+            .map_or("bar", |(n, _)| n)
     }
 }
 
@@ -124,7 +126,7 @@ fn config_help(key: &str) -> &'static str {
     match key {
         "threads" => "worker threads for computations (>= 1)",
         "memory" => "memory budget for chunks in flight (bytes, or KB/MB/GB/TB)",
-        "progress" => "progress reporting: auto, always, never, summary",
+        "progress" => "bar (then a summary line), transient, summary or none",
         _ => "plot image format: png, svg",
     }
 }

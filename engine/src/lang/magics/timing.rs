@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::super::error::{Exc, Res};
 use super::super::value::Value;
-use super::super::{parser, Interpreter, Output, Stream};
+use super::super::{parser, Interpreter, Output, ProgressMode, Stream};
 use super::{usage_error, Call};
 use crate::exec::CancelToken;
 
@@ -164,6 +164,35 @@ fn run_loops(
     Ok(t0.elapsed().as_secs_f64())
 }
 
+/// Runs the statements `repeat` times `number` loops (found as IPython does when not given);
+/// returns the loops per run and the seconds of each run.
+fn measure(
+    interp: &mut Interpreter,
+    stmts: &[super::super::ast::Stmt],
+    number: Option<u64>,
+    repeat: u64,
+    out: &mut dyn Output,
+    cancel: &CancelToken,
+) -> Res<(u64, Vec<f64>)> {
+    let number = if let Some(n) = number {
+        n
+    } else {
+        let mut n = 1;
+        for index in 0..10 {
+            n = 10u64.pow(index);
+            if run_loops(interp, stmts, n, out, cancel)? >= 0.2 {
+                break;
+            }
+        }
+        n
+    };
+    let mut runs = Vec::new();
+    for _ in 0..repeat {
+        runs.push(run_loops(interp, stmts, number, out, cancel)?);
+    }
+    Ok((number, runs))
+}
+
 /// `1,000,000`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -191,22 +220,11 @@ pub(super) fn timeit(
     }
     let source = timed_source(call, stmt, "timeit")?;
     let stmts = parser::parse_program(&source)?;
-    let number = if let Some(n) = number {
-        n
-    } else {
-        let mut n = 1;
-        for index in 0..10 {
-            n = 10u64.pow(index);
-            if run_loops(interp, &stmts, n, out, cancel)? >= 0.2 {
-                break;
-            }
-        }
-        n
-    };
-    let mut runs = Vec::new();
-    for _ in 0..repeat {
-        runs.push(run_loops(interp, &stmts, number, out, cancel)?);
-    }
+    // A progress bar for every repetition would bury the result (and be timed too).
+    let mode = std::mem::replace(&mut interp.settings.progress, ProgressMode::None);
+    let measured = measure(interp, &stmts, number, repeat, out, cancel);
+    interp.settings.progress = mode;
+    let (number, runs) = measured?;
     #[allow(clippy::cast_precision_loss)]
     let per_loop: Vec<f64> = runs.iter().map(|t| t / number as f64).collect();
     #[allow(clippy::cast_precision_loss)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::super::builtins::Ctx;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
-use crate::exec::{Context, ExecError};
+use crate::exec::{Context, ExecError, Progress, ProgressFn};
 use crate::io::IoError;
 use crate::model::{Block, Data, DataArray, Variable};
 use crate::ops::{Indexer, Label, LabelIndexer, OpenError, Operand, PlanError};
@@ -46,18 +46,36 @@ pub(crate) fn open_error(e: &OpenError, path: &std::path::Path) -> Exc {
     }
 }
 
-/// The executor context of a running cell (its cancel token and configuration).
-pub(crate) fn context<'a>(ctx: &'a Ctx<'_>) -> Context<'a> {
-    Context {
+/// Runs `compute` with the cell's configuration and cancel token, reporting its progress to the
+/// cell's output when that output shows progress.
+pub(crate) fn run<T>(
+    ctx: &Ctx<'_>,
+    compute: impl FnOnce(&Context<'_>) -> Result<T, ExecError>,
+) -> Res<T> {
+    let sink = ctx.out.progress();
+    let report = |p: Progress| {
+        if let Some(sink) = sink {
+            sink.update(p);
+        }
+    };
+    let context = Context {
         config: ctx.config,
-        progress: None,
+        progress: sink.map(|_| &report as ProgressFn<'_>),
         cancel: ctx.cancel,
+    };
+    if let Some(sink) = sink {
+        sink.begin(ctx.progress);
     }
+    let result = compute(&context);
+    if let Some(sink) = sink {
+        sink.end(result.is_ok());
+    }
+    result.map_err(|e| exec_error(&e))
 }
 
 /// `.load()`: the array with its values and coordinates in memory.
 pub(crate) fn load(ctx: &Ctx<'_>, a: &DataArray) -> Res<DataArray> {
-    a.compute(&context(ctx)).map_err(|e| exec_error(&e))
+    run(ctx, |c| a.compute(c))
 }
 
 /// A dims argument: None (all), a name, or a list/tuple of names.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::super::builtins::Ctx;
 use super::super::error::Res;
 use super::super::value::Value;
-use super::convert::{context, exec_error, plan_error};
-use crate::exec::load_variable;
+use super::convert::{plan_error, run};
+use crate::exec::{load_variable, ExecError};
 use crate::model::{DataArray, Dataset, Variable};
 use crate::ops::error::unknown_dim;
 use crate::ops::{Indexer, LabelIndexer, PlanError, ReduceOp};
@@ -99,17 +99,18 @@ pub(crate) fn reduce(
     })
 }
 
-/// `ds.load()`: every variable in memory.
+/// `ds.load()`: every variable in memory, as one computation for progress.
 pub(crate) fn load(ctx: &Ctx<'_>, ds: &Dataset) -> Res<Value> {
-    let c = context(ctx);
-    let load_all = |vars: &indexmap::IndexMap<String, Variable>| {
-        vars.iter()
-            .map(|(k, v)| Ok((k.clone(), load_variable(v, &c).map_err(|e| exec_error(&e))?)))
-            .collect::<Res<indexmap::IndexMap<_, _>>>()
-    };
-    Ok(Value::Dataset(Arc::new(Dataset {
-        coords: load_all(&ds.coords)?,
-        data_vars: load_all(&ds.data_vars)?,
-        attrs: ds.attrs.clone(),
-    })))
+    run(ctx, |c| {
+        let load_all = |vars: &indexmap::IndexMap<String, Variable>| {
+            vars.iter()
+                .map(|(k, v)| Ok((k.clone(), load_variable(v, c)?)))
+                .collect::<Result<indexmap::IndexMap<_, _>, ExecError>>()
+        };
+        Ok(Value::Dataset(Arc::new(Dataset {
+            coords: load_all(&ds.coords)?,
+            data_vars: load_all(&ds.data_vars)?,
+            attrs: ds.attrs.clone(),
+        })))
+    })
 }
