@@ -4,7 +4,8 @@
 #                if missing, run notebooks/tour.ipynb and hello.ipynb headlessly
 #   make test    fmt check, clippy -D warnings, cargo tests, then the Python tests in a pinned venv
 #   make lab     JupyterLab on notebooks/ (installs it into the venv if needed)
-#   make bench   kernel start and execute round trip, Nereus vs ipykernel; then mean and std over
+#   make bench   kernel start and execute round trip, Nereus vs ipykernel; repr time for 1, 50
+#                and 5,000 variables, Nereus vs xarray; then mean and std over
 #                time on the large sample data, Nereus vs xarray + dask vs the decode floor
 #                (bench-engine alone: the second part; generates data/large/ if missing)
 #
@@ -105,6 +106,7 @@ bench: build venv
 	$(NEREUS) install --prefix "$$tmp/prefix" >/dev/null; \
 	$(VPY) -m ipykernel install --prefix "$$tmp/prefix" >/dev/null; \
 	$(VPY) $(ROOT)/tests/bench_kernel.py $(BENCH_ARGS)
+	CARGO=$(CARGO) $(VPY) $(ROOT)/tests/bench_repr.py $(BENCH_REPR_ARGS)
 	@$(MAKE) --no-print-directory bench-engine
 
 # The large SSH store (3.84 GB decoded, 1.35 GB on disk) goes to its own directory: sample-data

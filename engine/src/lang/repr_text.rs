@@ -1,48 +1,25 @@
 //! Text reprs of DataArrays, Datasets and their mappings, modelled on xarray's; they never
 //! compute: lazy values show as `dask.array<chunksize=...>`, loaded ones as numpy would.
+//! Also the display hook's HTML: [`html`] hands these texts and the language's value printing
+//! to `crate::repr::html`.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::dict::{attr_text, Dict};
+use super::dict::{attr_text, Dict, DictKind};
 use super::format::format_value;
 use super::ndarray::NdArray;
-use super::value::Value;
-use crate::coding::{format_compact, Calendar};
+use super::value::{str_repr, Value};
+use crate::coding::format_compact;
 use crate::model::{Attrs, Data, DataArray, Dataset, Variable};
+use crate::repr::{dask_inline as lazy_text, html as repr_html, DisplayOptions, ValueFormat};
+
+use crate::repr::{calendar_of, is_index};
+
+pub(crate) use crate::repr::{dataset_dims, dtype_name, human_bytes};
 
 /// xarray's display width.
 const WIDTH: usize = 80;
-
-/// The calendar of a datetime variable.
-pub(crate) fn calendar_of(var: &Variable) -> Option<Calendar> {
-    var.calendar().and_then(|c| Calendar::parse(c, "").ok())
-}
-
-/// numpy's dtype name for a variable (`datetime64[ns]`, or `object` for cftime calendars).
-pub(crate) fn dtype_name(var: &Variable) -> &'static str {
-    match calendar_of(var) {
-        Some(c) if c.is_numpy_compatible() => "datetime64[ns]",
-        Some(_) => "object",
-        None => var.dtype().name(),
-    }
-}
-
-/// Bytes as xarray writes them: `15MB`, `768B`, `160kB`.
-pub(crate) fn human_bytes(n: usize) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    #[allow(clippy::cast_precision_loss)]
-    let mut x = n as f64;
-    let mut unit = UNITS[0];
-    for u in UNITS {
-        unit = u;
-        if x < 1000.0 || u == "EB" {
-            break;
-        }
-        x /= 1000.0;
-    }
-    format!("{x:.0}{unit}")
-}
 
 fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
@@ -61,24 +38,6 @@ fn sizes_text(dims: &[String], shape: &[usize]) -> String {
         .map(|(d, n)| format!("{d}: {n}"))
         .collect();
     format!("({})", parts.join(", "))
-}
-
-/// `dask.array<chunksize=(48, 100, 100), meta=np.ndarray>` for a lazy variable.
-fn lazy_text(var: &Variable) -> Option<String> {
-    let Data::Lazy(l) = &var.data else {
-        return None;
-    };
-    let chunks: Vec<String> = l
-        .chunks()
-        .iter()
-        .map(|c| c.iter().copied().max().unwrap_or(0).to_string())
-        .collect();
-    let tuple = if chunks.len() == 1 {
-        format!("({},)", chunks[0])
-    } else {
-        format!("({})", chunks.join(", "))
-    };
-    Some(format!("dask.array<chunksize={tuple}, meta=np.ndarray>"))
 }
 
 /// The values of a loaded variable as a numpy array.
@@ -101,18 +60,12 @@ fn inline_values(var: &Variable, width: usize) -> String {
         return String::new();
     };
     let n = a.block.len();
-    let cal = a.calendar;
-    let values = a.block.to_f64();
-    let flat = values.as_slice_memory_order().unwrap_or(&[]);
+    // Element by element: only the first and last few are read, whatever the array's size.
     let text = |i: usize| -> String {
-        let x = flat.get(i).copied().unwrap_or(f64::NAN);
-        match cal {
-            #[allow(clippy::cast_possible_truncation)]
-            Some(c) => format_compact(x as i64, c),
-            None => match a.item(i) {
-                Value::Float(f) => format_value(&Value::Float(f), ".4").unwrap_or_default(),
-                v => v.repr(),
-            },
+        match (a.calendar, a.item(i)) {
+            (Some(c), Value::Int(ticks)) => format_compact(ticks, c),
+            (_, Value::Float(f)) => format_value(&Value::Float(f), ".4").unwrap_or_default(),
+            (_, v) => v.repr(),
         }
     };
     let (mut front, mut back) = (Vec::new(), Vec::new());
@@ -158,10 +111,6 @@ fn var_line(name: &str, var: &Variable, index: bool, col: usize) -> String {
     );
     let room = WIDTH.saturating_sub(head.chars().count());
     truncate(&format!("{head}{}", inline_values(var, room)), WIDTH)
-}
-
-fn is_index(name: &str, var: &Variable) -> bool {
-    var.dims.len() == 1 && var.dims[0] == name
 }
 
 fn section<'a>(
@@ -240,17 +189,6 @@ pub(crate) fn dataarray(a: &DataArray) -> String {
     out
 }
 
-/// Dimension sizes of a dataset in xarray's order: data variables first, then coordinates.
-pub(crate) fn dataset_dims(ds: &Dataset) -> indexmap::IndexMap<String, usize> {
-    let mut sizes = indexmap::IndexMap::new();
-    for var in ds.data_vars.values().chain(ds.coords.values()) {
-        for (d, n) in var.dims.iter().zip(var.shape()) {
-            sizes.entry(d.clone()).or_insert(n);
-        }
-    }
-    sizes
-}
-
 /// `<xarray.Dataset> Size: ...` with Dimensions, Coordinates, Data variables and Attributes.
 pub(crate) fn dataset(ds: &Dataset) -> String {
     let dims = dataset_dims(ds);
@@ -299,7 +237,7 @@ pub(crate) fn mapping(d: &Dict) -> String {
         })
         .collect();
     let col = col_width(entries.iter().map(|(k, _)| k.as_str()));
-    let title = if d.kind == super::dict::DictKind::DataVars {
+    let title = if d.kind == DictKind::DataVars {
         "Data variables"
     } else {
         "Coordinates"
@@ -316,14 +254,50 @@ pub(crate) fn mapping(d: &Dict) -> String {
     out.trim_start_matches('\n').to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The language's printing, as the HTML reprs embed it.
+struct LangFormat;
 
-    #[test]
-    fn bytes_like_xarray() {
-        assert_eq!(human_bytes(768), "768B");
-        assert_eq!(human_bytes(160_000), "160kB");
-        assert_eq!(human_bytes(15_360_000), "15MB");
+impl ValueFormat for LangFormat {
+    fn inline(&self, var: &Variable, width: usize) -> String {
+        inline_values(var, width)
+    }
+
+    fn values(&self, var: &Variable) -> String {
+        ndarray_of(var).map(|a| a.repr()).unwrap_or_default()
+    }
+
+    fn attr(&self, value: &serde_json::Value) -> String {
+        attr_text(value)
+    }
+
+    fn quoted(&self, s: &str) -> String {
+        str_repr(s)
+    }
+}
+
+/// The `text/html` of a value that has one (datasets, arrays and their variable mappings),
+/// with `text` (its text repr) as the fallback.
+pub(crate) fn html(v: &Value, text: &str) -> Option<String> {
+    let opts = DisplayOptions::default();
+    match v {
+        Value::Dataset(ds) => Some(repr_html::dataset(ds, text, &LangFormat, &opts)),
+        Value::DataArray(a) => Some(repr_html::dataarray(a, text, &LangFormat, &opts)),
+        Value::Dict(d) if matches!(d.kind, DictKind::DataVars | DictKind::Coords) => {
+            let vars = d
+                .items
+                .iter()
+                .filter_map(|(k, v)| match v {
+                    Value::DataArray(a) => Some((k.to_str(), a.variable.clone())),
+                    _ => None,
+                })
+                .collect();
+            let title = if d.kind == DictKind::DataVars {
+                "Data variables"
+            } else {
+                "Coordinates"
+            };
+            Some(repr_html::variables(title, &vars, text, &LangFormat, &opts))
+        }
+        _ => None,
     }
 }

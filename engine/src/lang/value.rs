@@ -209,10 +209,15 @@ impl Value {
     }
 }
 
-/// The display bundle of a value: its repr as `text/plain`.
+/// The display bundle of a value: its repr as `text/plain`, and `text/html` for datasets and
+/// arrays.
 pub(crate) fn bundle(v: &Value) -> super::MimeBundle {
     let mut b = super::MimeBundle::new();
-    b.insert("text/plain".into(), v.repr().into());
+    let text = v.repr();
+    if let Some(html) = super::repr_text::html(v, &text) {
+        b.insert("text/html".into(), html.into());
+    }
+    b.insert("text/plain".into(), text.into());
     b
 }
 
