@@ -1,4 +1,11 @@
 //! Builds the syntax tree from tokens: statements, blocks and expressions by precedence.
+//!
+//! Hand-written rather than a Python parser crate: ruff's parser is not published by its
+//! authors, and `rustpython-ruff_python_parser` is an unofficial republish that follows ruff's
+//! internal API churn. A full Python grammar would also accept `def`, `lambda` and the rest,
+//! which cells must reject with a pointer to `%%rust`, and our errors need the subset's own
+//! "expected ..." messages, columns in code points and the incomplete-input answers that
+//! `is_complete` gives from this same parser.
 
 use super::ast::{BinOp, Expr, ExprKind, Stmt, StmtKind, Target};
 use super::error::{Exc, ExcKind, Pos, Res};
