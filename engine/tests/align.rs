@@ -10,6 +10,9 @@
     clippy::unnecessary_literal_bound
 )]
 
+mod common;
+
+use common::samples::data_dir;
 use ndarray::{ArrayD, IxDyn, SliceInfoElem};
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::io::{ChunkSource, IoError, Rechunked};
@@ -19,9 +22,7 @@ use nereus_engine::ops::{
     align, open_zarr, open_zarr_chunked, ChunkSize, Chunks, Expr, Indexer, Join, MapOp, Node,
     OpenOptions, Operand, PlanError,
 };
-use nereus_engine::sample::{generate, SampleOptions, Size};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// An in-memory array served as a chunked source (what a Zarr array is to the plan).
 #[derive(Debug)]
@@ -315,22 +316,6 @@ fn rechunked_source_reports_and_serves_new_chunks() {
     ));
     let expr = Expr::source(src, nereus_engine::coding::CfDecoder::identity(DType::F64));
     assert_eq!(expr.chunk_sizes(), [vec![5], vec![4, 3]]);
-}
-
-/// The small sample stores, generated once (the generator skips complete stores).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("align-samples");
-        generate(&SampleOptions {
-            size: Size::Small,
-            out: dir.clone(),
-            force: false,
-            threads: 2,
-        })
-        .unwrap();
-        dir
-    })
 }
 
 #[test]

@@ -3,30 +3,11 @@
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 mod common;
+use common::samples::data_dir;
 use common::{plain, Recorder};
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
 use nereus_engine::lang::Interpreter;
-use nereus_engine::sample::{generate, SampleOptions, Size};
 use nereus_engine::CancelToken;
-
-/// The sample stores, generated once (the generator skips complete stores).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lang-align-samples");
-        generate(&SampleOptions {
-            size: Size::Small,
-            out: dir.clone(),
-            force: false,
-            threads: 2,
-        })
-        .unwrap();
-        dir
-    })
-}
 
 /// An interpreter with `xr`, `np`, `DATA` (the sample directory) and `sst` defined.
 fn session() -> Interpreter {

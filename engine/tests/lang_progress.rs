@@ -2,12 +2,14 @@
 //! `%config progress` mode, rising updates, end (failed when interrupted).
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
-use std::path::PathBuf;
+mod common;
+
+use common::samples::data_dir;
+
 use std::sync::Mutex;
 
 use nereus_engine::exec::Progress;
 use nereus_engine::lang::{Interpreter, MimeBundle, Output, ProgressMode, ProgressSink, Stream};
-use nereus_engine::sample::{generate, SampleOptions, Size};
 use nereus_engine::CancelToken;
 
 /// What a sink was told, in order.
@@ -50,17 +52,9 @@ impl ProgressSink for Sink {
     }
 }
 
-/// An interpreter with the small sample SSH store open as `ssh` (shared with lang_xarray's
-/// fixtures: the generator skips complete stores).
+/// An interpreter with the small sample SSH store open as `ssh`.
 fn session() -> Interpreter {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lang-xarray-samples");
-    generate(&SampleOptions {
-        size: Size::Small,
-        out: dir.clone(),
-        force: false,
-        threads: 2,
-    })
-    .unwrap();
+    let dir = data_dir();
     let mut it = Interpreter::new();
     let code = format!(
         "import xarray as xr\nssh = xr.open_zarr(\"{}/ssh.zarr\").sossheig",

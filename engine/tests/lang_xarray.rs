@@ -2,35 +2,17 @@
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 mod common;
+use common::samples::data_dir;
 use common::{plain, Recorder};
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use nereus_engine::exec::{Context, ExecConfig};
 use nereus_engine::lang::{Interpreter, MimeBundle};
 use nereus_engine::model::{Data, DataArray};
 use nereus_engine::ops::{open_zarr, OpenOptions, ReduceOp};
-use nereus_engine::sample::{generate, SampleOptions, Size};
 use nereus_engine::CancelToken;
-
-/// The sample stores, generated once and reused by later runs (the generator skips complete
-/// stores).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lang-xarray-samples");
-        generate(&SampleOptions {
-            size: Size::Small,
-            out: dir.clone(),
-            force: false,
-            threads: 2,
-        })
-        .unwrap();
-        dir
-    })
-}
 
 /// An interpreter with `xr`, `np`, `ds`, `ssh` and `sst` defined.
 fn session() -> Interpreter {

@@ -2,6 +2,7 @@
 //! language tests, and Zarr store writers for the storage tests.
 #![allow(dead_code, unreachable_pub)] // each test binary uses part of it
 
+pub mod samples;
 pub mod zarr;
 
 use nereus_engine::lang::{MimeBundle, Output, Stream};
