@@ -6,14 +6,20 @@ mod cells;
 mod config;
 mod error;
 mod eval;
+mod groups;
 mod progress;
 mod run;
+mod window;
+mod write;
 
 pub use cancel::{CancelToken, Cancelled};
 pub use config::ExecConfig;
 pub use error::ExecError;
 pub use progress::{Progress, ProgressFn};
 pub use run::{compute, Context};
+pub use write::{
+    ArrayProgress, Mismatch, ToZarr, WriteError, WriteMode, WriteReport, WriteSummary,
+};
 
 use crate::model::{Data, DataArray, Variable};
 use crate::ops::arith::expr_of;

@@ -9,11 +9,16 @@ mod rechunk;
 mod source;
 mod store;
 mod stream;
+mod write;
 
 pub use error::IoError;
 pub use rechunk::Rechunked;
 pub use source::ZarrSource;
 pub use store::open_store;
+pub use write::{
+    is_zarr_node, store_format, write_atomic, ArraySpec, ArrayWriter, Compression, StoreWriter,
+    TEMP_PREFIX,
+};
 
 use crate::model::{Attrs, Block, DType};
 use crate::with_block;
@@ -46,13 +51,19 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
         _slab_bytes: u64,
         each: &mut dyn FnMut(Slab<'_>) -> ControlFlow<()>,
     ) -> Result<(), IoError> {
-        let block = self.read_region(start, shape)?;
-        let _ = with_block!(&block, a => {
-            let a = a.as_standard_layout();
-            a.as_slice().map(|values| each(Slab::from(values)))
-        });
+        lend_whole(&self.read_region(start, shape)?, each);
         Ok(())
     }
+}
+
+/// Lends a whole block to a slab consumer, as one slab.
+fn lend_whole(block: &Block, each: &mut dyn FnMut(Slab<'_>) -> ControlFlow<()>) {
+    with_block!(block, a => {
+        let a = a.as_standard_layout();
+        if let Some(values) = a.as_slice() {
+            let _ = each(Slab::from(values));
+        }
+    });
 }
 
 /// Values of one slab in storage dtype, C order, lent to a consumer.

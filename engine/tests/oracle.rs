@@ -187,6 +187,30 @@ fn apply_ops(ds: &Dataset, mut da: DataArray, ops: &Value) -> Res<DataArray> {
                 da.where_(&cond, other.as_ref())?
             }
             "fillna" => da.fillna(&Operand::Scalar(op["value"].as_f64().ok_or("value")?))?,
+            "groupby" => da.groupby(op["key"].as_str().ok_or("key")?)?.reduce(
+                reduce_op(op["func"].as_str().ok_or("func")?)?,
+                None,
+                0,
+            )?,
+            "anomaly" => {
+                let gb = da.groupby(op["key"].as_str().ok_or("key")?)?;
+                let clim = gb.reduce(reduce_op(op["clim"].as_str().unwrap_or("mean"))?, None, 0)?;
+                gb.binary(map_op(op["func"].as_str().ok_or("func")?)?, &clim, false)?
+            }
+            "resample" => da
+                .resample(
+                    op["dim"].as_str().unwrap_or("time"),
+                    op["freq"].as_str().ok_or("freq")?,
+                )?
+                .reduce(reduce_op(op["func"].as_str().ok_or("func")?)?, None, 0)?,
+            "rolling" => da
+                .rolling(
+                    op["dim"].as_str().unwrap_or("time"),
+                    op["window"].as_i64().ok_or("window")?,
+                    op["center"].as_bool().unwrap_or(false),
+                    op["min_periods"].as_i64(),
+                )?
+                .reduce(reduce_op(op["func"].as_str().ok_or("func")?)?)?,
             other => return Err(format!("unknown op {other}").into()),
         };
     }
@@ -245,6 +269,21 @@ fn check_labels(da: &DataArray, expect: &Value) -> Res<()> {
         };
         if got != want {
             return Err(format!("labels of {dim}: {got:?}, xarray {want:?}").into());
+        }
+    }
+    if let Some(want) = expect.get("time_iso") {
+        let time = da.coords.get("time").ok_or("no time coordinate")?;
+        let cal = Calendar::parse(time.calendar().ok_or("time is not datetimes")?, "time")?;
+        let got: Vec<String> = match &time.data {
+            Data::Memory(b) => match b.as_ref() {
+                Block::I64(t) => t.iter().map(|&t| format_iso(t, cal)).collect(),
+                _ => return Err("time labels are not int64 ticks".into()),
+            },
+            Data::Lazy(_) => return Err("time labels are not in memory".into()),
+        };
+        let want: Vec<String> = serde_json::from_value(want.clone())?;
+        if got != want {
+            return Err(format!("time labels {got:?}, xarray {want:?}").into());
         }
     }
     if let Some(want) = expect.get("chunks") {
@@ -319,10 +358,11 @@ fn check(case: &Value) -> Res<()> {
         }
     }
     // Determinism: the same bits whatever the thread count.
-    if case["ops"]
-        .as_array()
-        .is_some_and(|ops| ops.iter().any(|o| o["op"] == "reduce"))
-    {
+    if case["ops"].as_array().is_some_and(|ops| {
+        ops.iter().any(|o| {
+            ["reduce", "groupby", "anomaly", "resample"].contains(&o["op"].as_str().unwrap_or(""))
+        })
+    }) {
         for threads in [1, 8] {
             let other: Vec<u64> = block_of(&compute(&build(case)?, threads)?)?
                 .to_f64()

@@ -86,6 +86,17 @@ def apply_ops(ds: xr.Dataset, var: str, ops: list[dict], cast: bool) -> xr.DataA
             da = da.where(cond) if other is None else da.where(cond, other)
         elif kind == "fillna":
             da = da.fillna(op["value"])
+        elif kind == "groupby":
+            da = getattr(da.groupby(op["key"]), op["func"])()
+        elif kind == "anomaly":
+            clim = getattr(da.groupby(op["key"]), op.get("clim", "mean"))()
+            da = BINARY[op["func"]](da.groupby(op["key"]), clim)
+        elif kind == "resample":
+            da = getattr(da.resample({op.get("dim", "time"): op["freq"]}), op["func"])()
+        elif kind == "rolling":
+            rolled = da.rolling({op.get("dim", "time"): op["window"]}, center=op.get("center", False),
+                                min_periods=op.get("min_periods"))
+            da = getattr(rolled, op["func"])()
         else:
             raise ValueError(f"unknown op {kind!r}")
     return da
@@ -239,3 +250,45 @@ def error_ops() -> list[tuple[str, str, list[dict], list[str]]]:
         ("sel-missing-label", "sst", [{"op": "sel", "indexers": {"lat": 3.3}, "method": None}], ["3.3"]),
         ("binary-missing-var", "sst", [{"op": "binary", "func": "sub", "other": {"var": "climm"}}], ["climm", "clim"]),
     ]
+
+
+def climate_ops() -> list[tuple[str, list[dict], bool]]:
+    """(name, ops, coords) for the climate stores (6-hourly, two years and a bit, every
+    calendar): groupby climatologies and anomalies, resampling, rolling across chunk edges.
+    `coords` says whether the result's coordinates are compared too (not for seasons, whose
+    string labels the engine has no dtype for)."""
+    gb = lambda key, func: {"op": "groupby", "key": key, "func": func}  # noqa: E731
+    anomaly = lambda key, func="sub": {"op": "anomaly", "key": key, "func": func}  # noqa: E731
+    rs = lambda freq, func: {"op": "resample", "freq": freq, "func": func}  # noqa: E731
+    roll = lambda window, func, **kw: {"op": "rolling", "window": window, "func": func, **kw}  # noqa: E731
+    out = [(f"groupby-month-{f}", [gb("time.month", f)], True) for f in ("mean", "sum", "min", "max", "std", "var", "count")]
+    out += [
+        ("groupby-season-mean", [gb("time.season", "mean")], False),
+        ("groupby-year-mean", [gb("time.year", "mean")], True),
+        ("groupby-dayofyear-max", [gb("time.dayofyear", "max")], True),
+        ("groupby-hour-mean", [gb("time.hour", "mean")], True),
+        ("groupby-lat-mean", [gb("lat", "mean")], True),
+        ("anomaly-month", [anomaly("time.month")], False),
+        ("anomaly-month-mean", [anomaly("time.month"), _reduce("mean", None, True)], False),
+        ("anomaly-month-std-time", [anomaly("time.month"), _reduce("std", ["time"], True, 0)], False),
+        ("anomaly-season-div", [anomaly("time.season", "div")], False),
+        ("anomaly-dayofyear-mean-space", [anomaly("time.dayofyear"), _reduce("mean", ["lat", "lon"], True)], False),
+    ]
+    for freq in ("MS", "YS", "D", "1D", "ME", "QS-DEC", "12h"):
+        out.append((f"resample-{freq}-mean", [rs(freq, "mean")], True))
+    out += [(f"resample-MS-{f}", [rs("MS", f)], True) for f in ("sum", "min", "max", "std", "count")]
+    out.append(("resample-h-sum", [{"op": "isel", "indexers": {"time": {"slice": [0, 40, None]}}}, rs("h", "sum")], True))
+    out += [
+        ("rolling-3-mean", [roll(3, "mean")], True),
+        ("rolling-3-center-mean", [roll(3, "mean", center=True)], True),
+        ("rolling-4-center-sum", [roll(4, "sum", center=True)], True),
+        ("rolling-5-min-periods-mean", [roll(5, "mean", min_periods=2)], True),
+        ("rolling-7-center-min", [roll(7, "min", center=True, min_periods=1)], True),
+        ("rolling-7-max", [roll(7, "max")], True),
+        ("rolling-30-std", [roll(30, "std", min_periods=10)], True),
+        ("rolling-3-count", [roll(3, "count", center=True)], True),
+        ("rolling-lon-3-mean", [roll(3, "mean", dim="lon", center=True)], True),
+        ("rolling-then-mean", [roll(12, "mean", center=True), _reduce("mean", ["time"], True)], True),
+        ("resample-then-rolling", [rs("MS", "mean"), roll(3, "mean", center=True)], True),
+    ]
+    return out

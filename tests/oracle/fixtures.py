@@ -73,6 +73,8 @@ class Builder:
             expect["coords"] = sorted(str(k) for k in native.coords)
             expect["labels"] = {str(d): [float(v) for v in native.indexes[d]]
                                 for d in native.dims if d in native.indexes and native.indexes[d].dtype.kind in "fiu"}
+        if "time" in native.dims and "time" in native.indexes and native["time"].dtype.kind in "MO":
+            expect["time_iso"] = C.iso(native["time"].values)
         if chunks is not UNSET:
             base["open"] = {"chunks": chunks}
             with warnings.catch_warnings():
@@ -183,6 +185,14 @@ def build(outdir: Path | str) -> Path:
                                                C._reduce("mean", ["time_counter"], True)])
 
     b.error(by_id["v2-bad-time-units"], "time", "bad-time-units", [], ["fortnights"])
+
+    for store in (s for s in stores if s.kind == "climate"):
+        for name, ops, coords in C.climate_ops():
+            b.value(store, "tas", name, ops, coords=coords)
+    climate = by_id["v2-climate-standard"]
+    b.error(climate, "tas", "groupby-bad-part", [{"op": "groupby", "key": "time.mnth", "func": "mean"}], ["time.month"])
+    b.error(climate, "tas", "resample-bad-freq", [{"op": "resample", "freq": "fortnight", "func": "mean"}], ["fortnight"])
+    b.error(climate, "tas", "rolling-bad-dim", [{"op": "rolling", "dim": "tme", "window": 3, "func": "mean"}], ["tme", "time"])
 
     big = by_id["v2-big"]
     b.value(big, "big", "mean-all", [C._reduce("mean", None, True)], atol=0.0)

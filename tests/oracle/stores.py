@@ -39,7 +39,7 @@ class Store:
     zarr_format: int
     calendar: str
     units: str
-    kind: str = "matrix"  # matrix | missing | curvilinear | descending | bad-time | big
+    kind: str = "matrix"  # matrix | missing | curvilinear | descending | bad-time | big | climate
 
 
 def _codecs(zarr_format: int) -> dict[str, dict]:
@@ -202,6 +202,8 @@ def write_all(root: Path) -> list[Store]:
     stores.append(_curvilinear(root))
     stores.append(_bad_time(root))
     stores.append(_big(root))
+    for calendar in ("standard", "noleap", "360_day"):
+        stores.append(_climate(root, calendar))
     return stores
 
 
@@ -259,6 +261,33 @@ def _big(root: Path) -> Store:
     enc = {"big": {"chunks": (10, 100, 250), "compressors": [numcodecs.Blosc("lz4", 1, numcodecs.Blosc.SHUFFLE)]}}
     ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True, encoding=enc)
     return Store("v2-big", path, 2, "", "", "big")
+
+
+def _climate(root: Path, calendar: str) -> Store:
+    """A 6-hourly (time, lat, lon) store over two years and a bit, with a seasonal cycle,
+    noise and NaN, chunked so that months, seasons and rolling windows straddle chunks."""
+    rng = np.random.default_rng(len(calendar))
+    nt = 4 * 365 * 2 + 44
+    lat = np.array([-10.0, 0.0, 10.0])
+    lon = np.array([200.0, 210.0, 220.0, 230.0])
+    days = np.arange(nt) / 4.0
+    cycle = 5.0 * np.sin(2 * np.pi * days / 365.0)[:, None, None]
+    values = 20.0 + cycle + np.cos(np.deg2rad(lat))[None, :, None] + rng.normal(0, 1.0, (nt, 3, 4))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    units = "hours since 2000-01-01"
+    ds = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), values.astype("float32"), {"units": "degC"})},
+        coords={
+            "time": ("time", 6.0 * np.arange(nt) + 3.0, {"units": units, "calendar": calendar}),
+            "lat": ("lat", lat, {"units": "degrees_north"}),
+            "lon": ("lon", lon, {"units": "degrees_east"}),
+        },
+    )
+    sid = f"v2-climate-{calendar}"
+    path = root / f"{sid}.zarr"
+    enc = {"tas": {"chunks": (97, 2, 3), "compressors": [numcodecs.Zstd(level=3)]}}
+    ds.to_zarr(path, mode="w", zarr_format=2, consolidated=True, encoding=enc)
+    return Store(sid, path, 2, calendar, units, "climate")
 
 
 def describe(stores: list[Store]) -> str:

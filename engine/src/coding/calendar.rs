@@ -323,6 +323,78 @@ impl DateTime {
     }
 }
 
+/// A date part that groupby keys name, as xarray's `.dt` accessor spells it (`time.month`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeComponent {
+    /// The year.
+    Year,
+    /// The month, 1-12.
+    Month,
+    /// The day of the month.
+    Day,
+    /// The hour, 0-23.
+    Hour,
+    /// The minute.
+    Minute,
+    /// The second.
+    Second,
+    /// The day of the year, 1-based (in the variable's calendar).
+    DayOfYear,
+    /// The meteorological season, numbered in [`SEASONS`] order.
+    Season,
+}
+
+/// Season names in the order xarray sorts them (alphabetical), which numbers
+/// [`TimeComponent::Season`].
+pub const SEASONS: [&str; 4] = ["DJF", "JJA", "MAM", "SON"];
+
+impl TimeComponent {
+    /// Every component with its name.
+    pub const ALL: [(&'static str, TimeComponent); 8] = [
+        ("year", TimeComponent::Year),
+        ("month", TimeComponent::Month),
+        ("day", TimeComponent::Day),
+        ("hour", TimeComponent::Hour),
+        ("minute", TimeComponent::Minute),
+        ("second", TimeComponent::Second),
+        ("dayofyear", TimeComponent::DayOfYear),
+        ("season", TimeComponent::Season),
+    ];
+
+    /// The component called `name`, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    }
+
+    /// The component's name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("", |(n, _)| n)
+    }
+
+    /// The component of a date in `cal`.
+    pub fn of(self, dt: &DateTime, cal: Calendar) -> i64 {
+        match self {
+            TimeComponent::Year => dt.year,
+            TimeComponent::Month => i64::from(dt.month),
+            TimeComponent::Day => i64::from(dt.day),
+            TimeComponent::Hour => i64::from(dt.hour),
+            TimeComponent::Minute => i64::from(dt.minute),
+            TimeComponent::Second => i64::from(dt.second),
+            TimeComponent::DayOfYear => i64::from(dt.day_of_year(cal)),
+            TimeComponent::Season => match dt.month {
+                12 | 1 | 2 => 0,
+                6..=8 => 1,
+                3..=5 => 2,
+                _ => 3,
+            },
+        }
+    }
+}
+
 fn format_year(y: i64) -> String {
     if y < 0 {
         format!("-{:04}", -y)
@@ -421,6 +493,28 @@ mod tests {
         assert!(DateTime::date(2001, 2, 30)
             .to_ticks(Calendar::Day360)
             .is_some());
+    }
+
+    #[test]
+    fn time_components() {
+        let t = DateTime {
+            hour: 18,
+            ..DateTime::date(2001, 12, 30)
+        };
+        let of = |c| TimeComponent::of(c, &t, Calendar::Day360);
+        assert_eq!(of(TimeComponent::Year), 2001);
+        assert_eq!(of(TimeComponent::DayOfYear), 360);
+        assert_eq!(of(TimeComponent::Hour), 18);
+        assert_eq!(
+            SEASONS[usize::try_from(of(TimeComponent::Season)).unwrap_or(9)],
+            "DJF"
+        );
+        assert_eq!(
+            TimeComponent::parse("dayofyear"),
+            Some(TimeComponent::DayOfYear)
+        );
+        assert_eq!(TimeComponent::Season.name(), "season");
+        assert_eq!(TimeComponent::parse("months"), None);
     }
 
     #[test]

@@ -73,7 +73,11 @@ pub(crate) fn prefetch(
                 prefetch(input, &s, &n, reads)?;
             }
         }
-        Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } => {}
+        Node::Rolling(r) => {
+            let (s, n) = super::window::halo(r, start, shape);
+            prefetch(&r.input, &s, &n, reads)?;
+        }
+        Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } | Node::GroupReduce(_) => {}
     }
     Ok(())
 }
@@ -114,7 +118,10 @@ pub(crate) fn eval(
         Node::Scalar(x) => Ok(ArrayD::from_elem(IxDyn(&[]), *x)),
         Node::Select { input, sel } => eval_select(input, sel, start, shape, reads),
         Node::Map { op, inputs } => eval_map(*op, inputs, start, shape, reads),
-        Node::Reduce { .. } => unreachable!("reductions are materialized before evaluation"),
+        Node::Rolling(r) => super::window::eval_rolling(r, start, shape, reads),
+        Node::Reduce { .. } | Node::GroupReduce(_) => {
+            unreachable!("reductions are materialized before evaluation")
+        }
     }
 }
 

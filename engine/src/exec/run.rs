@@ -9,7 +9,7 @@ use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
 use crate::coding::CfDecoder;
 use crate::model::{Block, ToF64};
-use crate::ops::{Expr, Node, ReduceOp, Sel};
+use crate::ops::{Expr, Node, ReduceOp, Rolling, Sel};
 use crate::with_slab;
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use rayon::prelude::*;
@@ -28,13 +28,13 @@ pub struct Context<'a> {
 
 /// A region of a plan's output.
 #[derive(Debug, Clone)]
-struct Tile {
-    start: Vec<usize>,
-    shape: Vec<usize>,
+pub(super) struct Tile {
+    pub(super) start: Vec<usize>,
+    pub(super) shape: Vec<usize>,
 }
 
 impl Tile {
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.shape.iter().product()
     }
 }
@@ -80,6 +80,8 @@ fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
             Node::Select { input, .. } | Node::Reduce { input, .. } => {
                 walk(input, nodes, read_bytes);
             }
+            Node::GroupReduce(g) => walk(&g.input, nodes, read_bytes),
+            Node::Rolling(r) => walk(&r.input, nodes, read_bytes),
             Node::Map { inputs, .. } => inputs.iter().for_each(|(i, _)| walk(i, nodes, read_bytes)),
             Node::Memory(_) | Node::Scalar(_) => {}
         }
@@ -133,7 +135,7 @@ fn strips(tile: &Tile) -> Vec<Tile> {
 }
 
 /// Reads a tile's sources once, then hands each strip's values to `each`, in order.
-fn for_each_strip(
+pub(super) fn for_each_strip(
     plan: &Expr,
     tile: &Tile,
     cancel: &CancelToken,
@@ -149,9 +151,18 @@ fn for_each_strip(
 }
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
-fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
+pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
     let rebuilt = match &expr.node {
-        Node::Reduce { .. } => return Ok(Expr::memory(Arc::new(compute(expr, ctx)?))),
+        Node::Reduce { .. } | Node::GroupReduce(_) => {
+            return Ok(Expr::memory(Arc::new(compute(expr, ctx)?)));
+        }
+        Node::Rolling(r) => {
+            let inner = materialize(&r.input, ctx)?;
+            if Arc::ptr_eq(&inner, &r.input) {
+                return Ok(Arc::clone(expr));
+            }
+            Node::Rolling(Rolling { input: inner, ..*r })
+        }
         Node::Select { input, sel } => {
             let inner = materialize(input, ctx)?;
             if Arc::ptr_eq(&inner, input) {
@@ -213,6 +224,11 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
             };
             Ok(Block::from_f64(values, expr.dtype()))
         }
+        Node::GroupReduce(g) => {
+            let input = materialize(&g.input, ctx)?;
+            let values = super::groups::reduce_groups(g, &input, expr.shape(), ctx)?;
+            Ok(Block::from_f64(values, expr.dtype()))
+        }
         _ => {
             let plan = materialize(expr, ctx)?;
             let mut out = ArrayD::<f64>::zeros(IxDyn(plan.shape()));
@@ -247,27 +263,38 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
     }
 }
 
-fn region(tile: &Tile, axis: usize) -> Slice {
+pub(super) fn region(tile: &Tile, axis: usize) -> Slice {
     Slice::from(tile.start[axis]..tile.start[axis] + tile.shape[axis])
 }
 
 /// What the caller holds besides the tiles: `fixed` bytes for the whole run (accumulators),
 /// and `per_tile` bytes for each tile's result until it is folded.
-struct Memory<F: Fn(&Tile) -> u64> {
-    fixed: u64,
-    per_tile: F,
+pub(super) struct Memory<F: Fn(&Tile) -> u64> {
+    pub(super) fixed: u64,
+    pub(super) per_tile: F,
 }
 
 /// Evaluates every tile of `plan` with `work` in parallel waves and hands results to `fold`
 /// one at a time, in tile order.
-fn run_tiles<T: Send>(
+pub(super) fn run_tiles<T: Send>(
     plan: &Expr,
+    ctx: &Context<'_>,
+    memory: &Memory<impl Fn(&Tile) -> u64>,
+    work: impl Fn(&Tile) -> Result<T, ExecError> + Sync,
+    fold: impl FnMut(&Tile, T),
+) -> Result<(), ExecError> {
+    run_tile_list(plan, &tiles(plan), ctx, memory, work, fold)
+}
+
+/// [`run_tiles`] over given tiles (largest first, for the budget), e.g. a store's chunks.
+pub(super) fn run_tile_list<T: Send>(
+    plan: &Expr,
+    all: &[Tile],
     ctx: &Context<'_>,
     memory: &Memory<impl Fn(&Tile) -> u64>,
     work: impl Fn(&Tile) -> Result<T, ExecError> + Sync,
     mut fold: impl FnMut(&Tile, T),
 ) -> Result<(), ExecError> {
-    let all = tiles(plan);
     let threads = ctx.config.threads.max(1);
     // The first tile is a full chunk: the largest.
     let (cost, held) = all.first().map_or((1, 0), |t| {

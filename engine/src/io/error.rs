@@ -121,6 +121,24 @@ pub enum IoError {
         /// The store's message.
         message: String,
     },
+    /// A file of a store being written could not be written, renamed or removed.
+    #[error("cannot write `{file}`: {source}")]
+    WriteFile {
+        /// The file.
+        file: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A chunk could not be encoded with its array's codecs.
+    #[error("array `{array}`: cannot encode chunk `{key}`: {message}")]
+    EncodeChunk {
+        /// The array.
+        array: String,
+        /// The chunk's store key.
+        key: String,
+        /// The codec's message.
+        message: String,
+    },
 }
 
 /// The closest of `names` to `name` (the shared rule in [`crate::model::names`]).

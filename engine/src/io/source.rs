@@ -1,9 +1,8 @@
 //! `ZarrSource`: one Zarr array read chunk by chunk through zarrs, as typed blocks.
 
 use super::stream::{stream_codec, ChunkReader, Decoded};
-use super::{ChunkSource, IoError, Slab};
+use super::{lend_whole, ChunkSource, IoError, Slab};
 use crate::model::{Block, DType};
-use crate::with_block;
 use ndarray::{ArrayD, ArrayView, IxDyn, SliceInfoElem};
 use std::fmt;
 use std::ops::{ControlFlow, Range};
@@ -346,11 +345,7 @@ impl ChunkSource for ZarrSource {
         let codec = match &self.stream {
             Some(codec) if one_chunk && !shape.is_empty() => Arc::clone(codec),
             _ => {
-                let block = typed!(self, start, shape);
-                let _ = with_block!(&block, a => {
-                    let a = a.as_standard_layout();
-                    a.as_slice().map(|values| each(Slab::from(values)))
-                });
+                lend_whole(&typed!(self, start, shape), each);
                 return Ok(());
             }
         };

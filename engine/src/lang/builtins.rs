@@ -212,6 +212,8 @@ pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
         Value::DataArray(_) => Some(&xarray::DATAARRAY),
         Value::Dataset(_) => Some(&xarray::DATASET),
         Value::NdArray(_) => Some(&xarray::NDARRAY),
+        Value::GroupBy(_) => Some(&xarray::GROUPBY),
+        Value::Rolling(_) => Some(&xarray::ROLLING),
         _ => None,
     }
 }

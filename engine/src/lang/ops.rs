@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::ast::{BinOp, CmpOp, UnaryOp};
 use super::error::{Exc, ExcKind, Res};
 use super::value::Value;
-use super::xarray::is_array;
+use super::xarray::{is_array, is_grouped};
 
 mod index;
 
@@ -29,7 +29,7 @@ fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
 
 /// `a op b`.
 pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
-    if is_array(a) || is_array(b) {
+    if is_array(a) || is_array(b) || is_grouped(a) || is_grouped(b) {
         return super::xarray::binary(op, a, b);
     }
     if let (Some(x), Some(y)) = (a.as_int(), b.as_int()) {

@@ -51,6 +51,10 @@ pub(crate) enum Value {
     DType(&'static str),
     /// A method bound to its receiver, from the registry.
     Method(Box<Value>, &'static Builtin),
+    /// `da.groupby(...)` or `da.resample(...)`, waiting for a reduction or arithmetic.
+    GroupBy(Arc<crate::ops::GroupBy>),
+    /// `da.rolling(...)`, waiting for a reduction.
+    Rolling(Arc<crate::ops::RollingWindow>),
 }
 
 impl Value {
@@ -81,6 +85,9 @@ impl Value {
             Self::NdArray(_) => "ndarray",
             Self::DType(_) => "dtype",
             Self::Method(..) => "method",
+            Self::GroupBy(g) if g.is_resample() => "DataArrayResample",
+            Self::GroupBy(_) => "DataArrayGroupBy",
+            Self::Rolling(_) => "DataArrayRolling",
         }
     }
 
@@ -149,6 +156,8 @@ impl Value {
                 b.name,
                 recv.type_name()
             ),
+            Self::GroupBy(g) => super::xarray::groupby_repr(g),
+            Self::Rolling(r) => super::xarray::rolling_repr(r),
         }
     }
 

@@ -5,16 +5,19 @@ mod align;
 mod convert;
 mod creation;
 mod dataset;
+mod groupby;
 mod methods;
 mod numpy;
 mod open;
 mod props;
+mod write;
 
 use super::builtins::{Builtin, Class, Constant, Ctx, Property, ANY_KEYWORD};
 use super::error::Res;
 use super::value::Value;
 
 pub(crate) use convert::is_array;
+pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
 pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
@@ -89,6 +92,13 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
         "Prints the plan that computing the values would run: sources, chunking and the stages fused into each chunk task. Reads nothing."),
     method!("DataArray", "item", "item()", &[], methods::item,
         "The single value of a one-element array as a Python number (computing it if lazy)."),
+    method!("DataArray", "groupby", "groupby(group, squeeze=False)", &["group", "squeeze"], groupby::groupby,
+        "Groups along a dimension by a coordinate's values (groupby(\"lat\")) or by a date part of a time coordinate: \"time.month\", year, day, hour, minute, second, dayofyear, season (every CF calendar). Reduce the groups (.mean(), .sum(), ...) for a climatology, or subtract one from the groups for anomalies: sst.groupby(\"time.month\") - clim. Lazy and streaming."),
+    method!("DataArray", "resample", "resample(indexer=None, **indexer_kwargs)", &["indexer", ANY_KEYWORD], groupby::resample,
+        "Groups times into bins of a pandas frequency in the coordinate's own calendar: resample(time=\"MS\") (month starts), \"ME\" (month ends), \"D\", \"6h\", \"QS-DEC\" (DJF seasons), \"YS\"; then reduce: .mean(), .sum(), .max() ... Empty bins give NaN. Lazy."),
+    method!("DataArray", "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", &["dim", "min_periods", "center", ANY_KEYWORD], groupby::rolling,
+        "A moving window along one dimension: rolling(time=3, center=True).mean(). Windows reach across chunk edges; positions with fewer than min_periods (default: the window) valid values are NaN. Reductions: mean, sum, min, max, std, var, count. Lazy."),
+    write::to_zarr_method("DataArray"),
 );
 
 static DATAARRAY_PROPS: &[Property] = &[
@@ -114,7 +124,7 @@ pub(crate) static DATAARRAY: Class = Class {
     properties: DATAARRAY_PROPS,
 };
 
-static DATASET_METHODS: &[Builtin] = &shared_methods!("Dataset");
+static DATASET_METHODS: &[Builtin] = &shared_methods!("Dataset", write::to_zarr_method("Dataset"));
 
 static DATASET_PROPS: &[Property] = &[
     prop!(
@@ -320,3 +330,96 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     };
     f(&mut ctx)
 }
+
+const GROUP_REDUCE_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
+const GROUP_MOMENT_KW: &[&str] = &["dim", "skipna", "ddof", "keep_attrs"];
+
+static GROUPBY_METHODS: &[Builtin] = &[
+    method!("DataArrayGroupBy", "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::mean,
+        "Mean of each group over the grouped dimension: sst.groupby(\"time.month\").mean() is the monthly climatology. Lazy; streams chunk by chunk."),
+    method!("DataArrayGroupBy", "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::sum,
+        "Sum of each group over the grouped dimension (NaN for empty resample bins). Lazy."),
+    method!("DataArrayGroupBy", "min", "min(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::min,
+        "Minimum of each group over the grouped dimension. Lazy."),
+    method!("DataArrayGroupBy", "max", "max(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::max,
+        "Maximum of each group over the grouped dimension. Lazy."),
+    method!("DataArrayGroupBy", "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::std,
+        "Standard deviation of each group, with `ddof` delta degrees of freedom. Lazy."),
+    method!("DataArrayGroupBy", "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::var,
+        "Variance of each group, with `ddof` delta degrees of freedom. Lazy."),
+    method!("DataArrayGroupBy", "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], groupby::count,
+        "Number of non-missing values in each group. Lazy."),
+];
+
+/// The GroupBy class (groupby and resample results).
+pub(crate) static GROUPBY: Class = Class {
+    name: "DataArrayGroupBy",
+    methods: GROUPBY_METHODS,
+    properties: &[],
+};
+
+static ROLLING_METHODS: &[Builtin] = &[
+    method!(
+        "DataArrayRolling",
+        "mean",
+        "mean(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::mean,
+        "Mean of each window (NaN with fewer than min_periods valid values). Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "sum",
+        "sum(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::sum,
+        "Sum of each window. Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "min",
+        "min(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::min,
+        "Minimum of each window. Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "max",
+        "max(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::max,
+        "Maximum of each window. Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "std",
+        "std(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::std,
+        "Standard deviation of each window (ddof 0). Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "var",
+        "var(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::var,
+        "Variance of each window (ddof 0). Lazy."
+    ),
+    method!(
+        "DataArrayRolling",
+        "count",
+        "count(keep_attrs=None)",
+        &["keep_attrs"],
+        groupby::count,
+        "Number of valid values in each window. Lazy."
+    ),
+];
+
+/// The Rolling class.
+pub(crate) static ROLLING: Class = Class {
+    name: "DataArrayRolling",
+    methods: ROLLING_METHODS,
+    properties: &[],
+};

@@ -137,6 +137,40 @@ pub enum PlanError {
         /// The dtype.
         dtype: String,
     },
+    /// A groupby key that names no coordinate or time component.
+    #[error("cannot group by {key:?}: {why}{}", suggest(.suggestion.as_ref()))]
+    BadGroupKey {
+        /// The key as given (`"time.month"`, `"lat"`).
+        key: String,
+        /// What is wrong with it.
+        why: String,
+        /// The closest valid key.
+        suggestion: Option<String>,
+    },
+    /// A resample frequency that is not understood.
+    #[error("invalid frequency {freq:?} for resample: {why}")]
+    BadFrequency {
+        /// The frequency as given.
+        freq: String,
+        /// What is expected.
+        why: String,
+    },
+    /// A window that does not fit the dimension (`rolling`, `coarsen`).
+    #[error("invalid window for dimension {dim:?}: {why}")]
+    BadWindow {
+        /// Dimension.
+        dim: String,
+        /// What is wrong, with the value given.
+        why: String,
+    },
+    /// The other operand of a GroupBy operation lacks the groups.
+    #[error("cannot combine a GroupBy over {group:?} with this operand: {why}")]
+    GroupMismatch {
+        /// The group dimension.
+        group: String,
+        /// What is missing.
+        why: String,
+    },
 }
 
 fn suggest(s: Option<&String>) -> String {

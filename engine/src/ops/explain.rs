@@ -56,12 +56,36 @@ impl Expr {
                 self.shape(),
                 op.name()
             ),
+            Node::GroupReduce(g) => format!(
+                "GroupReduce {} along axis {} into {} groups (skipna={}) -> {} {:?}; \
+                 per chunk: partial {} per group fused, partials folded in chunk order",
+                g.op.name(),
+                g.axis,
+                g.count(self.shape()),
+                g.skipna,
+                self.dtype(),
+                self.shape(),
+                g.op.name()
+            ),
+            Node::Rolling(r) => format!(
+                "Rolling {} along axis {} (window={}, center={}, min_periods={}) -> {} {:?}; \
+                 per chunk: read with a halo of the window's reach",
+                r.op.name(),
+                r.axis,
+                r.window,
+                r.center,
+                r.min_periods,
+                self.dtype(),
+                self.shape()
+            ),
         };
         let _ = writeln!(out, "{pad}{head}");
         match &self.node {
             Node::Select { input, .. } | Node::Reduce { input, .. } => {
                 input.explain_into(out, depth + 1);
             }
+            Node::GroupReduce(g) => g.input.explain_into(out, depth + 1),
+            Node::Rolling(r) => r.input.explain_into(out, depth + 1),
             Node::Map { inputs, .. } => {
                 for (input, _) in inputs {
                     input.explain_into(out, depth + 1);

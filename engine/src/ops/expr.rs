@@ -385,6 +385,10 @@ pub enum Node {
         /// Delta degrees of freedom for std and var.
         ddof: u32,
     },
+    /// A reduction by group along one axis (groupby, resample).
+    GroupReduce(super::groupby::GroupReduce),
+    /// A moving-window reduction along one axis (rolling).
+    Rolling(super::rolling::Rolling),
 }
 
 /// A plan node with its shape and dtype.
@@ -476,9 +480,10 @@ impl Expr {
                     (c..n).step_by(c).collect()
                 })
                 .collect(),
-            Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } => {
+            Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } | Node::GroupReduce(_) => {
                 vec![Vec::new(); self.shape.len()]
             }
+            Node::Rolling(r) => r.input.splits(),
             Node::Select { input, sel } => {
                 let inner = input.splits();
                 sel.iter()

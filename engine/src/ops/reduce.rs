@@ -7,7 +7,7 @@ use super::expr::{Expr, Node, ReduceOp};
 use crate::model::{DType, DataArray};
 
 /// The dtype xarray gives a reduction of `input`.
-fn result_dtype(op: ReduceOp, input: DType) -> DType {
+pub(crate) fn result_dtype(op: ReduceOp, input: DType) -> DType {
     match op {
         ReduceOp::Count => DType::I64,
         ReduceOp::Min | ReduceOp::Max => input,

@@ -107,6 +107,9 @@ pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
             ))
         }
     };
+    if let Some(grouped) = super::groupby::binary(map, a, b) {
+        return grouped;
+    }
     elementwise(map, &[a, b], op.symbol())
 }
 

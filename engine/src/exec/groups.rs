@@ -1,0 +1,111 @@
+//! Grouped reductions (groupby, resample): cells addressed by (group, kept position), filled
+//! per tile for the groups the tile touches and merged in tile order, so any thread count
+//! gives the same bits. Not the label maps: `ops::groupby` computes those.
+
+use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
+use super::error::ExecError;
+use super::run::{for_each_strip, region, run_tiles, Context, Memory, Tile};
+use crate::ops::groupby::NO_GROUP;
+use crate::ops::{Expr, GroupReduce, ReduceOp};
+use ndarray::{ArrayD, Axis, IxDyn, Zip};
+use std::sync::Arc;
+
+/// Computes a grouped reduction of `input` (element-wise, reductions already computed) to
+/// values shaped `out_shape`.
+pub(super) fn reduce_groups(
+    g: &GroupReduce,
+    input: &Arc<Expr>,
+    out_shape: &[usize],
+    ctx: &Context<'_>,
+) -> Result<ArrayD<f64>, ExecError> {
+    match g.op {
+        ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Count => {
+            run::<SumCell>(g, input, out_shape, ctx)
+        }
+        ReduceOp::Std | ReduceOp::Var => run::<MomentCell>(g, input, out_shape, ctx),
+        ReduceOp::Min => run::<ExtremeCell<false>>(g, input, out_shape, ctx),
+        ReduceOp::Max => run::<ExtremeCell<true>>(g, input, out_shape, ctx),
+    }
+}
+
+/// The input axis of output axis `a` of a view with the grouped axis removed.
+fn full_axis(a: usize, grouped: usize) -> usize {
+    if a >= grouped {
+        a + 1
+    } else {
+        a
+    }
+}
+
+fn run<C: Cell>(
+    g: &GroupReduce,
+    input: &Arc<Expr>,
+    out_shape: &[usize],
+    ctx: &Context<'_>,
+) -> Result<ArrayD<f64>, ExecError> {
+    let axis = g.axis;
+    let count = g.count(out_shape);
+    let mut acc = ArrayD::<C>::default(IxDyn(out_shape));
+    let cell = std::mem::size_of::<C>() as u64;
+    let memory = Memory {
+        fixed: acc.len() as u64 * cell,
+        // A tile holds cells for at most as many groups as it has positions.
+        per_tile: |t: &Tile| {
+            let n = t.shape[axis].max(1);
+            (t.len() / n * n.min(count.max(1))) as u64 * cell
+        },
+    };
+    run_tiles(
+        input,
+        ctx,
+        &memory,
+        |tile| {
+            let span = &g.groups[tile.start[axis]..tile.start[axis] + tile.shape[axis]];
+            // The groups this tile touches, ascending; a group's slot is its rank here.
+            let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
+            present.sort_unstable();
+            present.dedup();
+            let mut shape = tile.shape.clone();
+            shape[axis] = present.len();
+            let mut cells = ArrayD::<C>::default(IxDyn(&shape));
+            for_each_strip(input, tile, ctx.cancel, |strip, values| {
+                for k in 0..strip.shape[axis] {
+                    let group = g.groups[strip.start[axis] + k];
+                    let Ok(slot) = present.binary_search(&group) else {
+                        continue; // no group: a missing time
+                    };
+                    let row = values.index_axis(Axis(axis), k);
+                    let mut slab = cells.index_axis_mut(Axis(axis), slot);
+                    let mut target = slab.slice_each_axis_mut(|ax| {
+                        let a = full_axis(ax.axis.index(), axis);
+                        let from = strip.start[a] - tile.start[a];
+                        ndarray::Slice::from(from..from + strip.shape[a])
+                    });
+                    Zip::from(&mut target).and(&row).for_each(|c, &x| c.push(x));
+                }
+            })?;
+            Ok((present, cells))
+        },
+        |tile, (present, part)| {
+            for (slot, &group) in present.iter().enumerate() {
+                let mut slab = acc.index_axis_mut(Axis(axis), group);
+                let mut target =
+                    slab.slice_each_axis_mut(|ax| region(tile, full_axis(ax.axis.index(), axis)));
+                Zip::from(&mut target)
+                    .and(&part.index_axis(Axis(axis), slot))
+                    .for_each(Cell::merge);
+            }
+        },
+    )?;
+    let mut out = acc.mapv(|c| c.finish(g.op, g.skipna, g.ddof));
+    if g.empty_nan {
+        let mut sizes = vec![0usize; count];
+        for &group in g.groups.iter().filter(|&&x| x != NO_GROUP) {
+            sizes[group] += 1;
+        }
+        for (group, _) in sizes.iter().enumerate().filter(|(_, &n)| n == 0) {
+            out.index_axis_mut(Axis(axis), group).fill(f64::NAN);
+        }
+    }
+    Ok(out)
+}
