@@ -1,11 +1,14 @@
 //! The executor: runs plans chunk by chunk on a thread pool within a memory budget, with
 //! progress events and cancellation.
 
+mod along;
 mod cancel;
 mod cells;
+mod concat;
 mod config;
 mod error;
 mod eval;
+mod fused;
 mod groups;
 mod progress;
 mod run;

@@ -173,13 +173,35 @@ fn the_budget_limits_chunks_in_flight() {
 // ---- Peak memory, measured in a child process on a store four times the budget ----
 
 const BUDGET: u64 = 128 << 20;
-const CHUNK: [u64; 3] = [16, 500, 1000];
-const SHAPE: [u64; 3] = [384, 500, 1000]; // 768 MB of float32: 6x the budget
 
-fn write_store(dir: &Path) {
+/// A store for one peak-memory case: float32 `v(t, y, x)` of `shape` in chunks of `chunk`,
+/// with a daily noleap time coordinate `t` when `with_time`.
+struct RssStore {
+    shape: [u64; 3],
+    chunk: [u64; 3],
+    with_time: bool,
+}
+
+/// Mean over `t`: 768 MB of float32, 6x the budget.
+const MEAN_STORE: RssStore = RssStore {
+    shape: [384, 500, 1000],
+    chunk: [16, 500, 1000],
+    with_time: false,
+};
+
+/// Monthly climatology, anomalies and their std over 14 years of days: 512 MB, 4x the budget.
+/// The grid is small enough that the twelve months' accumulators (12 x 25,000 cells) are a
+/// small part of the budget: what must stay bounded is what grows with the time axis.
+const ANOMALY_STORE: RssStore = RssStore {
+    shape: [5120, 100, 250],
+    chunk: [256, 100, 250],
+    with_time: true,
+};
+
+fn write_store(dir: &Path, spec: &RssStore) {
     let meta = json!({
-        "zarr_format": 3, "node_type": "array", "shape": SHAPE, "data_type": "float32",
-        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": CHUNK}},
+        "zarr_format": 3, "node_type": "array", "shape": spec.shape, "data_type": "float32",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": spec.chunk}},
         "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
         "fill_value": "NaN",
         "codecs": [{"name": "bytes", "configuration": {"endian": "little"}},
@@ -194,9 +216,24 @@ fn write_store(dir: &Path) {
     .unwrap();
     std::fs::write(dir.join("v").join("zarr.json"), meta.to_string()).unwrap();
     let store = Arc::new(zarrs::filesystem::FilesystemStore::new(dir).unwrap());
+    if spec.with_time {
+        let t_meta = json!({
+            "zarr_format": 3, "node_type": "array", "shape": [spec.shape[0]], "data_type": "int64",
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [spec.shape[0]]}},
+            "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+            "fill_value": 0, "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}],
+            "dimension_names": ["t"],
+            "attributes": {"units": "days since 2000-01-01", "calendar": "noleap"}
+        });
+        std::fs::create_dir_all(dir.join("t")).unwrap();
+        std::fs::write(dir.join("t").join("zarr.json"), t_meta.to_string()).unwrap();
+        let t = zarrs::array::Array::open(Arc::clone(&store), "/t").unwrap();
+        let days: Vec<i64> = (0..i64::try_from(spec.shape[0]).unwrap()).collect();
+        t.store_chunk(&[0], days.as_slice()).unwrap();
+    }
     let array = zarrs::array::Array::open(store, "/v").unwrap();
-    let per_chunk = (CHUNK.iter().product::<u64>()) as usize;
-    for t in 0..SHAPE[0] / CHUNK[0] {
+    let per_chunk = (spec.chunk.iter().product::<u64>()) as usize;
+    for t in 0..spec.shape[0] / spec.chunk[0] {
         let data: Vec<f32> = (0..per_chunk)
             .map(|i| (i % 1000) as f32 * 0.5 + t as f32)
             .collect();
@@ -214,9 +251,10 @@ fn vm_hwm_kb() -> u64 {
         .unwrap()
 }
 
-/// Child half of `peak_memory_stays_within_the_budget`: run only by it, through NEREUS_RSS_STORE.
+/// Child half of the peak-memory tests: runs the case NEREUS_RSS_CASE on NEREUS_RSS_STORE and
+/// prints its VmHWM; run only by `peak_rss_kb`.
 #[test]
-#[ignore = "run as a child process by peak_memory_stays_within_the_budget"]
+#[ignore = "run as a child process by the peak-memory tests"]
 fn rss_child() {
     let store = PathBuf::from(std::env::var("NEREUS_RSS_STORE").unwrap());
     let ds = open_zarr(&store, OpenOptions::default()).unwrap();
@@ -226,22 +264,28 @@ fn rss_child() {
         progress: None,
         cancel: &cancel,
     };
-    let out = ds
-        .get("v")
-        .unwrap()
-        .reduce(ReduceOp::Mean, Some(&["t".into()]), None, 0)
-        .unwrap()
-        .compute(&ctx)
-        .unwrap();
-    assert_eq!(out.shape(), vec![500, 1000]);
+    let v = ds.get("v").unwrap();
+    let over_t = Some(&["t".to_string()][..]);
+    let plan = match std::env::var("NEREUS_RSS_CASE").unwrap().as_str() {
+        "mean" => v.reduce(ReduceOp::Mean, over_t, None, 0).unwrap(),
+        "anomaly" => {
+            let months = v.groupby("t.month").unwrap();
+            let clim = months.reduce(ReduceOp::Mean, None, 0).unwrap();
+            let anomaly = months.binary(MapOp::Sub, &clim, false).unwrap();
+            anomaly.reduce(ReduceOp::Std, over_t, None, 0).unwrap()
+        }
+        other => panic!("unknown case {other}"),
+    };
+    let out = plan.compute(&ctx).unwrap();
+    assert_eq!(out.shape().len(), 2);
     println!("VMHWM_KB={}", vm_hwm_kb());
 }
 
-#[test]
-fn peak_memory_stays_within_the_budget() {
-    let dir = std::env::temp_dir().join(format!("nereus-rss-{}.zarr", std::process::id()));
+/// Writes `spec`'s store, runs `case` over it in a child process and returns its peak RSS.
+fn peak_rss_kb(case: &str, spec: &RssStore) -> u64 {
+    let dir = std::env::temp_dir().join(format!("nereus-rss-{case}-{}.zarr", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    write_store(&dir);
+    write_store(&dir, spec);
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -252,6 +296,7 @@ fn peak_memory_stays_within_the_budget() {
             "1",
         ])
         .env("NEREUS_RSS_STORE", &dir)
+        .env("NEREUS_RSS_CASE", case)
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -269,14 +314,33 @@ fn peak_memory_stays_within_the_budget() {
         .and_then(|v| v.parse().ok())
         .unwrap();
     println!(
-        "child peak RSS: {} MB (budget {} MB)",
+        "{case}: child peak RSS {} MB (budget {} MB)",
         kb / 1024,
         BUDGET >> 20
     );
-    // A fixed overhead for the test binary, allocator and thread stacks.
-    let limit_kb = (BUDGET + (16 << 20)) / 1024;
+    kb
+}
+
+/// A fixed overhead for the test binary, allocator and thread stacks.
+const LIMIT_KB: u64 = (BUDGET + (16 << 20)) / 1024;
+
+#[test]
+fn peak_memory_stays_within_the_budget() {
+    let kb = peak_rss_kb("mean", &MEAN_STORE);
     assert!(
-        kb <= limit_kb,
+        kb <= LIMIT_KB,
+        "peak RSS {} MB over budget {} MB + 16 MB",
+        kb / 1024,
+        BUDGET >> 20
+    );
+}
+
+#[test]
+fn climatology_anomalies_stay_within_the_budget() {
+    // The classic dask failure (xarray#1832): groupby-subtract, then a reduction.
+    let kb = peak_rss_kb("anomaly", &ANOMALY_STORE);
+    assert!(
+        kb <= LIMIT_KB,
         "peak RSS {} MB over budget {} MB + 16 MB",
         kb / 1024,
         BUDGET >> 20

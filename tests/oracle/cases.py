@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from oracle import structure
+
 BINARY = {
     "add": operator.add,
     "sub": operator.sub,
@@ -30,6 +32,9 @@ UNARY = {
     "exp": np.exp,
     "log": np.log,
     "isnan": lambda da: da.isnull(),
+    "floor": np.floor,
+    "deg2rad": np.deg2rad,
+    "cos": np.cos,
 }
 
 
@@ -97,6 +102,27 @@ def apply_ops(ds: xr.Dataset, var: str, ops: list[dict], cast: bool) -> xr.DataA
             rolled = da.rolling({op.get("dim", "time"): op["window"]}, center=op.get("center", False),
                                 min_periods=op.get("min_periods"))
             da = getattr(rolled, op["func"])()
+        elif kind == "coarsen":
+            coarse = da.coarsen({op["dim"]: op["window"]}, boundary=op.get("boundary", "exact"),
+                                side=op.get("side", "left"))
+            da = getattr(coarse, op["func"])()
+        elif kind == "weighted":
+            w = apply_ops(ds, op["weights"]["var"], op["weights"].get("ops", []), cast)
+            da = getattr(da.weighted(w), op["func"])(dim=op.get("dim"), skipna=op.get("skipna"))
+        elif kind == "cumsum":
+            da = da.cumsum(op["dim"], skipna=op.get("skipna"))
+        elif kind == "arg":
+            da = getattr(da, op["func"])(op["dim"], skipna=op.get("skipna"))
+        elif kind == "median":
+            da = da.median(op.get("dim"), skipna=op.get("skipna"))
+        elif kind == "chunk":
+            chunks = op["chunks"]
+            da = da.chunk({d: tuple(v) if isinstance(v, list) else v for d, v in chunks.items()}
+                          if isinstance(chunks, dict) else chunks)
+        elif kind == "quantile":
+            da = da.quantile(op["q"], dim=op.get("dim"), method="linear", skipna=op.get("skipna"))
+        elif kind in structure.KINDS:
+            da = structure.apply(ds, da, op, cast, apply_ops)
         else:
             raise ValueError(f"unknown op {kind!r}")
     return da
@@ -290,5 +316,75 @@ def climate_ops() -> list[tuple[str, list[dict], bool]]:
         ("rolling-lon-3-mean", [roll(3, "mean", dim="lon", center=True)], True),
         ("rolling-then-mean", [roll(12, "mean", center=True), _reduce("mean", ["time"], True)], True),
         ("resample-then-rolling", [rs("MS", "mean"), roll(3, "mean", center=True)], True),
+        ("coarsen-day-mean", [{"op": "coarsen", "dim": "time", "window": 4, "func": "mean", "boundary": "trim"}], True),
+        ("cumsum-time", [{"op": "cumsum", "dim": "time"}], True),
+        ("median-time", [{"op": "median", "dim": ["time"]}], True),
+        ("quantile-list-time", [{"op": "quantile", "q": [0.1, 0.9], "dim": ["time"]}], True),
     ]
     return out
+
+
+def whole_axis_ops() -> list[tuple[str, list[dict]]]:
+    """Weighted means and sums (cos(lat) weights; time weights over all-NaN land columns),
+    coarsen, cumsum across chunk edges, argmin/argmax, median and quantiles on the main store."""
+    coslat = {"var": "lat", "ops": [{"op": "unary", "func": "deg2rad"}, {"op": "unary", "func": "cos"}]}
+    series = {"var": "sst_f64", "ops": [{"op": "isel", "indexers": {"lat": 0, "lon": 0}}]}
+    w = lambda func, weights, dim, **kw: {"op": "weighted", "weights": weights, "func": func, "dim": dim, **kw}  # noqa: E731
+    co = lambda dim, window, func, **kw: {"op": "coarsen", "dim": dim, "window": window, "func": func, **kw}  # noqa: E731
+    return [
+        ("weighted-coslat-mean-latlon", [w("mean", coslat, ["lat", "lon"])]),
+        ("weighted-coslat-mean-lat", [w("mean", coslat, ["lat"])]),
+        ("weighted-coslat-sum-lat", [w("sum", coslat, ["lat"])]),
+        ("weighted-coslat-mean-all", [w("mean", coslat, None)]),
+        ("weighted-coslat-sum-noskip", [w("sum", coslat, ["lat"], skipna=False)]),
+        ("weighted-time-mean-all-nan-columns", [w("mean", series, ["time"])]),
+        ("weighted-time-sum-all-nan-columns", [w("sum", series, ["time"])]),
+        ("coarsen-time-trim-mean", [co("time", 4, "mean", boundary="trim")]),
+        ("coarsen-time-trim-right-sum", [co("time", 3, "sum", boundary="trim", side="right")]),
+        ("coarsen-lon-exact-mean", [co("lon", 5, "mean")]),
+        ("coarsen-lon-exact-std", [co("lon", 4, "std")]),
+        ("coarsen-lat-trim-max", [co("lat", 3, "max", boundary="trim")]),
+        ("coarsen-lat-pad-count", [co("lat", 3, "count", boundary="pad")]),
+        ("coarsen-time-pad-right-min", [co("time", 5, "min", boundary="pad", side="right")]),
+        ("cumsum-time", [{"op": "cumsum", "dim": "time"}]),
+        ("cumsum-lon", [{"op": "cumsum", "dim": "lon"}]),
+        ("cumsum-time-noskip", [{"op": "cumsum", "dim": "time", "skipna": False}]),
+        ("argmax-lat", [{"op": "arg", "func": "argmax", "dim": "lat"}]),
+        ("argmin-lon-noskip", [{"op": "arg", "func": "argmin", "dim": "lon", "skipna": False}]),
+        ("median-time", [{"op": "median", "dim": ["time"]}]),
+        ("median-latlon", [{"op": "median", "dim": ["lat", "lon"]}]),
+        ("median-all", [{"op": "median", "dim": None}]),
+        ("median-time-noskip", [{"op": "median", "dim": ["time"], "skipna": False}]),
+        ("quantile-scalar-time", [{"op": "quantile", "q": 0.3, "dim": ["time"]}]),
+        ("quantile-list-time", [{"op": "quantile", "q": [0.05, 0.5, 0.95], "dim": ["time"]}]),
+        ("quantile-list-latlon", [{"op": "quantile", "q": [0.0, 0.25, 1.0], "dim": ["lat", "lon"]}]),
+        # Tiles holding whole time columns, cut from chunks that split time.
+        ("chunk-then-median", [{"op": "chunk", "chunks": {"time": 2, "lat": 3}}, {"op": "median", "dim": ["time"]}]),
+    ]
+
+
+def whole_axis_errors() -> list[tuple[str, str, list[dict], list[str]]]:
+    """(name, var, ops, substrings) that xarray refuses on the main store."""
+    return [
+        ("coarsen-exact-error", "sst", [{"op": "coarsen", "dim": "time", "window": 4, "func": "mean"}],
+         ["Could not coarsen a dimension of size 13 with window 4 and boundary='exact'"]),
+        ("argmin-all-nan", "sst", [{"op": "arg", "func": "argmin", "dim": "time"}], ["All-NaN slice encountered"]),
+        ("quantile-out-of-range", "sst", [{"op": "quantile", "q": 1.5, "dim": ["time"]}], ["Quantiles must be in the range [0, 1]"]),
+        ("weighted-missing-dim", "sst", [{"op": "weighted", "weights": {"var": "lat"}, "func": "mean", "dim": ["lattitude"]}],
+         ["does not contain the dimensions", "lattitude"]),
+    ]
+
+
+def rechunk_ops() -> list[tuple[str, list[dict]]]:
+    """`.chunk(...)` on the main store opened with its storage chunks (5 x 4 x 8 on 13 x 10 x 20):
+    the values must not change and `.chunks` must be dask's."""
+    ch = lambda chunks: {"op": "chunk", "chunks": chunks}  # noqa: E731
+    return [
+        ("chunk-time-4", [ch({"time": 4})]),
+        ("chunk-all-whole", [ch(-1)]),
+        ("chunk-lon-tuple", [ch({"lon": [5, 15], "lat": -1})]),
+        ("chunk-after-arith", [{"op": "binary", "func": "mul", "scalar": 2.0}, ch({"lat": 3})]),
+        ("chunk-after-isel", [{"op": "isel", "indexers": {"time": {"slice": [2, 11, None]}}}, ch({"time": 2, "lon": 7})]),
+        ("chunk-then-mean", [ch({"time": 3, "lon": 6}), {"op": "reduce", "func": "mean", "dim": ["time"], "skipna": True}]),
+        ("chunk-then-cumsum", [ch({"time": 2}), {"op": "cumsum", "dim": "time"}]),
+    ]

@@ -33,6 +33,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from oracle import cases as C  # noqa: E402
 from oracle import stores as S  # noqa: E402
+from oracle import structure  # noqa: E402
 
 MAIN = "v2-blosc-zstd-bitshuffle"
 UNSET = object()  # `chunks` not given (None is a value open_zarr takes)
@@ -156,7 +157,17 @@ def build(outdir: Path | str) -> Path:
     for name, chunks, ops in C.chunk_cases():
         b.value(main, "sst", name, ops, chunks=chunks)
     b.value(main, "sst", "eq-data-value", [{"op": "binary", "func": "eq", "scalar": _first_finite(b.dataset(main)["sst"])}])
-    for name, var, ops, contains in C.error_ops():
+    for name, var, ops, contains in C.error_ops() + C.whole_axis_errors():
+        b.error(main, var, name, ops, contains)
+    for name, ops in C.whole_axis_ops():
+        b.value(main, "sst", name, ops, coords=True)
+    for name, ops in C.rechunk_ops():
+        b.value(main, "sst", name, ops, chunks={})
+
+    for name, ops, coords in structure.value_ops():
+        b.value(main, "sst", name, ops, coords=coords)
+    b.value(main, "sst", "concat-chunks", structure.chunk_case(), chunks={})
+    for name, var, ops, contains in structure.error_ops():
         b.error(main, var, name, ops, contains)
 
     desc = by_id["v3-gzip"]

@@ -12,6 +12,9 @@ pub enum ExecError {
     /// The computation was interrupted.
     #[error("interrupted")]
     Cancelled,
+    /// argmin/argmax skipping NaN over values that are all NaN (numpy's nanargmin error).
+    #[error("All-NaN slice encountered")]
+    AllNanSlice,
     /// The worker pool could not be started.
     #[error("cannot start {threads} worker threads: {why}")]
     Pool {

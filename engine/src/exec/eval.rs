@@ -73,11 +73,17 @@ pub(crate) fn prefetch(
                 prefetch(input, &s, &n, reads)?;
             }
         }
+        Node::Concat(c) => super::concat::prefetch_concat(c, start, shape, reads)?,
+        Node::Rechunk(r) => prefetch(&r.input, start, shape, reads)?,
         Node::Rolling(r) => {
             let (s, n) = super::window::halo(r, start, shape);
             prefetch(&r.input, &s, &n, reads)?;
         }
-        Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } | Node::GroupReduce(_) => {}
+        Node::Memory(_)
+        | Node::Scalar(_)
+        | Node::Reduce { .. }
+        | Node::GroupReduce(_)
+        | Node::Along(_) => {}
     }
     Ok(())
 }
@@ -119,7 +125,9 @@ pub(crate) fn eval(
         Node::Select { input, sel } => eval_select(input, sel, start, shape, reads),
         Node::Map { op, inputs } => eval_map(*op, inputs, start, shape, reads),
         Node::Rolling(r) => super::window::eval_rolling(r, start, shape, reads),
-        Node::Reduce { .. } | Node::GroupReduce(_) => {
+        Node::Rechunk(r) => eval(&r.input, start, shape, reads),
+        Node::Concat(c) => super::concat::eval_concat(c, start, shape, reads),
+        Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
             unreachable!("reductions are materialized before evaluation")
         }
     }

@@ -4,6 +4,7 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
+use super::fused::fold_rows;
 use super::run::{for_each_strip, region, run_tiles, Context, Memory, Tile};
 use crate::ops::groupby::NO_GROUP;
 use crate::ops::{Expr, GroupReduce, ReduceOp};
@@ -68,6 +69,17 @@ fn run<C: Cell>(
             let mut shape = tile.shape.clone();
             shape[axis] = present.len();
             let mut cells = ArrayD::<C>::default(IxDyn(&shape));
+            // Grouped along the first axis of a source: stream the tile's rows into the cells
+            // of their groups, never holding the decoded tile.
+            if axis == 0 {
+                if let Some(flat) = cells.as_slice_mut() {
+                    let slot_of = |k: usize| present.binary_search(&span[k]).ok();
+                    let width = tile.shape[1..].iter().product();
+                    if fold_rows(input, tile, (flat, width), &slot_of, ctx.cancel)? {
+                        return Ok((present, cells));
+                    }
+                }
+            }
             for_each_strip(input, tile, ctx.cancel, |strip, values| {
                 for k in 0..strip.shape[axis] {
                     let group = g.groups[strip.start[axis] + k];

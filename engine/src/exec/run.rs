@@ -1,19 +1,16 @@
 //! Runs a plan: splits it into chunk-aligned tiles, evaluates them in parallel waves sized by
 //! the memory budget, and folds results in tile order so any thread count gives the same bits.
 
-use super::cancel::Cancelled;
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
 use super::eval::{eval, prefetch, Reads};
+use super::fused::fold_rows;
 use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
-use crate::coding::CfDecoder;
-use crate::model::{Block, ToF64};
-use crate::ops::{Expr, Node, ReduceOp, Rolling, Sel};
-use crate::with_slab;
+use crate::model::Block;
+use crate::ops::{Expr, Node, Rechunk, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use rayon::prelude::*;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 /// What a computation runs with.
@@ -72,7 +69,7 @@ const STRIP: usize = 1 << 18;
 /// Bytes one tile of `expr` may take while evaluated: its source reads in storage dtype (with
 /// the codec's compressed and decoded buffers alive during the read), plus the `f64`
 /// temporaries of one strip per plan node.
-fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
+pub(super) fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
     fn walk(e: &Expr, nodes: &mut u64, read_bytes: &mut u64) {
         *nodes += 1;
         match &e.node {
@@ -82,6 +79,9 @@ fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
             }
             Node::GroupReduce(g) => walk(&g.input, nodes, read_bytes),
             Node::Rolling(r) => walk(&r.input, nodes, read_bytes),
+            Node::Along(a) => walk(&a.input, nodes, read_bytes),
+            Node::Rechunk(r) => walk(&r.input, nodes, read_bytes),
+            Node::Concat(c) => c.inputs.iter().for_each(|i| walk(i, nodes, read_bytes)),
             Node::Map { inputs, .. } => inputs.iter().for_each(|(i, _)| walk(i, nodes, read_bytes)),
             Node::Memory(_) | Node::Scalar(_) => {}
         }
@@ -153,8 +153,23 @@ pub(super) fn for_each_strip(
 /// Computes inner reductions first, so what remains is element-wise over sources.
 pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
     let rebuilt = match &expr.node {
-        Node::Reduce { .. } | Node::GroupReduce(_) => {
+        Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
             return Ok(Expr::memory(Arc::new(compute(expr, ctx)?)));
+        }
+        Node::Concat(c) => {
+            let inputs = c
+                .inputs
+                .iter()
+                .map(|i| materialize(i, ctx))
+                .collect::<Result<Vec<_>, _>>()?;
+            if inputs.iter().zip(&c.inputs).all(|(a, b)| Arc::ptr_eq(a, b)) {
+                return Ok(Arc::clone(expr));
+            }
+            Node::Concat(crate::ops::combine::Concat {
+                inputs,
+                axis: c.axis,
+                offsets: c.offsets.clone(),
+            })
         }
         Node::Rolling(r) => {
             let inner = materialize(&r.input, ctx)?;
@@ -162,6 +177,16 @@ pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Exp
                 return Ok(Arc::clone(expr));
             }
             Node::Rolling(Rolling { input: inner, ..*r })
+        }
+        Node::Rechunk(r) => {
+            let inner = materialize(&r.input, ctx)?;
+            if Arc::ptr_eq(&inner, &r.input) {
+                return Ok(Arc::clone(expr));
+            }
+            Node::Rechunk(Rechunk {
+                input: inner,
+                splits: r.splits.clone(),
+            })
         }
         Node::Select { input, sel } => {
             let inner = materialize(input, ctx)?;
@@ -227,6 +252,11 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
         Node::GroupReduce(g) => {
             let input = materialize(&g.input, ctx)?;
             let values = super::groups::reduce_groups(g, &input, expr.shape(), ctx)?;
+            Ok(Block::from_f64(values, expr.dtype()))
+        }
+        Node::Along(a) => {
+            let input = materialize(&a.input, ctx)?;
+            let values = super::along::compute_along(a, &input, expr.shape(), ctx)?;
             Ok(Block::from_f64(values, expr.dtype()))
         }
         _ => {
@@ -403,17 +433,8 @@ fn region_of_kept(tile: &Tile, kept: &[usize], out_axis: usize) -> Slice {
     region(tile, kept[out_axis])
 }
 
-/// Cells updated together in the fused path: 2048 cells of at most 40 bytes stay in L2.
-const CELL_BLOCK: usize = 2048;
-
-/// Decoded bytes per slab in the fused path: whole blosc blocks, a few per slab, and small
-/// enough that a slab is still in cache when it is added to the cells.
-const SLAB_BYTES: u64 = 4 << 20;
-
 /// The fused fast path for the commonest plans, a reduction straight over a source (or a box
-/// of one) along its leading axes (e.g. `mean("time")`): streams the tile's chunk in slabs
-/// along axis 0 and adds each decoded value to its cell in one pass, with no `f64` copy and no
-/// whole decoded chunk.
+/// of one) along its leading axes (e.g. `mean("time")`): every row folds into the same cells.
 /// Returns false when the plan has another shape.
 fn reduce_source_directly<C: Cell>(
     input: &Expr,
@@ -422,93 +443,15 @@ fn reduce_source_directly<C: Cell>(
     cells: &mut ArrayD<C>,
     cancel: &CancelToken,
 ) -> Result<bool, ExecError> {
-    // A source, or a contiguous box of one (`sel` with slices): the tile shifted into it.
-    let (source, decoder, offset) = match &input.node {
-        Node::Source { source, decoder } => (source, decoder, vec![0; tile.start.len()]),
-        Node::Select { input, sel } => {
-            let Node::Source { source, decoder } = &input.node else {
-                return Ok(false);
-            };
-            let starts: Option<Vec<usize>> = sel
-                .iter()
-                .map(|s| match s {
-                    Sel::Range { start, step: 1, .. } => Some(*start),
-                    _ => None,
-                })
-                .collect();
-            let Some(starts) = starts else {
-                return Ok(false);
-            };
-            (source, decoder, starts)
-        }
-        _ => return Ok(false),
-    };
     let is_prefix = !axes.is_empty() && axes.iter().enumerate().all(|(i, &a)| a == i);
-    if !is_prefix || tile.len() == 0 {
+    if !is_prefix {
         return Ok(false);
     }
     let Some(slots) = cells.as_slice_mut() else {
         return Ok(false);
     };
-    let to_u64 = |v: &[usize]| v.iter().map(|&x| x as u64).collect::<Vec<u64>>();
-    let mut failed = None;
-    let start: Vec<usize> = tile.start.iter().zip(&offset).map(|(t, o)| t + o).collect();
-    source.read_region_slabs(
-        &to_u64(&start),
-        &to_u64(&tile.shape),
-        SLAB_BYTES,
-        &mut |slab| {
-            let folded = with_slab!(slab, flat => fold_slab(slots, flat, decoder, cancel));
-            match folded {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(e) => {
-                    failed = Some(e);
-                    ControlFlow::Break(())
-                }
-            }
-        },
-    )?;
-    failed.map_or(Ok(true), |e| Err(e.into()))
-}
-
-/// Adds a slab of stored values (whole rows of the reduced leading axes, C order) to `slots`.
-fn fold_slab<C: Cell, T: ToF64>(
-    slots: &mut [C],
-    flat: &[T],
-    decoder: &CfDecoder,
-    cancel: &CancelToken,
-) -> Result<(), Cancelled> {
-    let width = slots.len().max(1);
-    // Decoded values of one row of a cell block, reused: decoding a row in one tight loop
-    // vectorises, which decoding inside the accumulation loop does not.
-    let mut buffer = [0.0; CELL_BLOCK];
-    if width == 1 {
-        // Everything folds into one cell: keep it in a register.
-        let mut local = C::default();
-        for run in flat.chunks(CELL_BLOCK) {
-            let values = &mut buffer[..run.len()];
-            decoder.decode_run(run, values);
-            for &x in values.iter() {
-                local.push(x);
-            }
-        }
-        slots[0].merge(&local);
-        return Ok(());
-    }
-    let rows = flat.len() / width;
-    // Loop tiling: a block of cells stays in cache while every row adds to it, instead of
-    // streaming the whole accumulator through memory once per row.
-    for (b, block) in slots.chunks_mut(CELL_BLOCK).enumerate() {
-        cancel.check()?;
-        let first = b * CELL_BLOCK;
-        let values = &mut buffer[..block.len()];
-        for k in 0..rows {
-            let start = k * width + first;
-            decoder.decode_run(&flat[start..start + block.len()], values);
-            C::push_row(block, values);
-        }
-    }
-    Ok(())
+    let width = slots.len();
+    fold_rows(input, tile, (slots, width), &|_| Some(0), cancel)
 }
 
 /// Adds one strip's values, reduced over `axes`, into `target` (cells shaped like the kept

@@ -161,7 +161,7 @@ impl ZarrSource {
     /// of the stored chunk along axis 0, cropped to `within`, lending each to `each`.
     fn slabs<T>(
         &self,
-        codec: Arc<dyn BytesToBytesCodecTraits>,
+        codec: Option<Arc<dyn BytesToBytesCodecTraits>>,
         chunk: &[u64],
         within: &[Range<u64>],
         slab_bytes: u64,
@@ -176,8 +176,11 @@ impl ZarrSource {
         let row_len: u64 = chunk_shape[1..].iter().map(|n| n.get()).product();
         let row_bytes = row_len * self.dtype.size() as u64;
         let rows = (slab_bytes / row_bytes.max(1)).max(1);
-        let reader = ChunkReader::open(&self.array, codec, chunk)
-            .map_err(|e| fail(ArrayError::StorageError(e)))?;
+        let reader = match codec {
+            Some(codec) => ChunkReader::open(&self.array, codec, chunk)
+                .map_err(|e| fail(ArrayError::StorageError(e)))?,
+            None => ChunkReader::decoded(&self.array, chunk, &self.options).map_err(fail)?,
+        };
         let Some(reader) = reader else {
             // An absent chunk is all fill value: zarrs fills each slab, a slab at a time.
             let mut slab_within = within.to_vec();
@@ -342,13 +345,11 @@ impl ChunkSource for ZarrSource {
         self.check_region(start, shape)?;
         let ranges = self.chunk_ranges(start, shape);
         let one_chunk = ranges.iter().all(|r| r.end - r.start == 1);
-        let codec = match &self.stream {
-            Some(codec) if one_chunk && !shape.is_empty() => Arc::clone(codec),
-            _ => {
-                lend_whole(&typed!(self, start, shape), each);
-                return Ok(());
-            }
-        };
+        if !one_chunk || shape.is_empty() {
+            lend_whole(&typed!(self, start, shape), each);
+            return Ok(());
+        }
+        let codec = self.stream.clone();
         let chunk: Vec<u64> = ranges.iter().map(|r| r.start).collect();
         let within: Vec<Range<u64>> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
         let (chunk, within) = (chunk.as_slice(), within.as_slice());

@@ -15,7 +15,7 @@ use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 use zarrs::array::codec::{BloscCodec, BytesCodec};
 use zarrs::array::{
-    Array, ArrayBytesRaw, ArrayError, BytesPartialDecoderTraits, BytesRepresentation,
+    Array, ArrayBytes, ArrayBytesRaw, ArrayError, BytesPartialDecoderTraits, BytesRepresentation,
     BytesToBytesCodecTraits, CodecError, CodecMetadataOptions, CodecOptions,
 };
 use zarrs::filesystem::FilesystemStore;
@@ -133,13 +133,23 @@ const HEADER: usize = 16;
 /// Header flag: the data is stored uncompressed after the header, without a block table.
 const MEMCPYED: u8 = 0x02;
 
-/// One stored blosc chunk, opened for reading slabs of its decoded bytes.
-pub(super) struct ChunkReader {
-    codec: Arc<dyn BytesToBytesCodecTraits>,
-    source: Layout,
+/// One stored chunk, opened for reading slabs of its decoded bytes.
+pub(super) struct ChunkReader(Reader);
+
+/// How a chunk's slabs are decoded.
+enum Reader {
+    /// A blosc chunk, decoded a slab at a time.
+    Blosc {
+        /// The array's blosc codec.
+        codec: Arc<dyn BytesToBytesCodecTraits>,
+        /// Where each slab's encoded input comes from.
+        source: Layout,
+    },
+    /// Any other chunk, decoded whole by zarrs once; slabs are lent from it without a copy.
+    Decoded(Vec<u8>),
 }
 
-/// Where a slab's encoded input comes from.
+/// Where a blosc slab's encoded input comes from.
 enum Layout {
     /// Block by block from the file: only each slab's compressed blocks are read.
     Blocks(BlockTable),
@@ -188,7 +198,24 @@ impl ChunkReader {
             Ok(table) => Layout::Blocks(table),
             Err(file) => Layout::Whole(Arc::new(Encoded(read_at(&file, 0, to_usize(size))?))),
         };
-        Ok(Some(Self { codec, source }))
+        Ok(Some(Self(Reader::Blosc { codec, source })))
+    }
+
+    /// Decodes chunk `chunk` of `array` whole through its codec chain; `None` when absent.
+    pub(super) fn decoded(
+        array: &Array<FilesystemStore>,
+        chunk: &[u64],
+        options: &CodecOptions,
+    ) -> Result<Option<Self>, ArrayError> {
+        let Some(bytes) =
+            array.retrieve_chunk_if_exists_opt::<ArrayBytes<'static>>(chunk, options)?
+        else {
+            return Ok(None);
+        };
+        let bytes = bytes
+            .into_fixed()
+            .map_err(|e| ArrayError::Other(e.to_string()))?;
+        Ok(Some(Self(Reader::Decoded(bytes.into_owned()))))
     }
 
     /// Decodes bytes `bytes` of the chunk (whole rows of it, in this machine's byte order).
@@ -196,13 +223,27 @@ impl ChunkReader {
         &self,
         bytes: &Range<u64>,
         options: &CodecOptions,
-    ) -> Result<Vec<u8>, ArrayError> {
-        let input: Arc<dyn BytesPartialDecoderTraits> = match &self.source {
+    ) -> Result<Cow<'_, [u8]>, ArrayError> {
+        let (codec, source) = match &self.0 {
+            Reader::Decoded(all) => {
+                let range = to_usize(bytes.start)..to_usize(bytes.end);
+                return all.get(range).map(Cow::Borrowed).ok_or_else(|| {
+                    ArrayError::Other(format!(
+                        "bytes {}..{} outside a decoded chunk of {} bytes",
+                        bytes.start,
+                        bytes.end,
+                        all.len()
+                    ))
+                });
+            }
+            Reader::Blosc { codec, source } => (codec, source),
+        };
+        let input: Arc<dyn BytesPartialDecoderTraits> = match source {
             Layout::Whole(encoded) => Arc::clone(encoded) as _,
             Layout::Blocks(table) => Arc::new(table.compact(bytes).map_err(StorageError::from)?),
         };
         // Blosc's partial decoder ignores the representation; the decoded size is what it is.
-        let decoder = Arc::clone(&self.codec).partial_decoder(
+        let decoder = Arc::clone(codec).partial_decoder(
             input,
             &BytesRepresentation::UnboundedSize,
             options,
@@ -210,7 +251,7 @@ impl ChunkReader {
         let range = ByteRange::FromStart(bytes.start, Some(bytes.end - bytes.start));
         decoder
             .partial_decode(range, options)?
-            .map(Cow::into_owned)
+            .map(|b| Cow::Owned(b.into_owned()))
             .ok_or_else(|| ArrayError::Other("a blosc chunk vanished while read".into()))
     }
 }

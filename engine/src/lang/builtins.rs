@@ -214,6 +214,8 @@ pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
         Value::NdArray(_) => Some(&xarray::NDARRAY),
         Value::GroupBy(_) => Some(&xarray::GROUPBY),
         Value::Rolling(_) => Some(&xarray::ROLLING),
+        Value::Coarsen(_) => Some(&xarray::COARSEN),
+        Value::Weighted(_) => Some(&xarray::WEIGHTED),
         _ => None,
     }
 }

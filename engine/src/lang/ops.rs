@@ -29,7 +29,14 @@ fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
 
 /// `a op b`.
 pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
-    if is_array(a) || is_array(b) || is_grouped(a) || is_grouped(b) {
+    let is_dataset = |v: &Value| matches!(v, Value::Dataset(_));
+    if is_array(a)
+        || is_array(b)
+        || is_grouped(a)
+        || is_grouped(b)
+        || is_dataset(a)
+        || is_dataset(b)
+    {
         return super::xarray::binary(op, a, b);
     }
     if let (Some(x), Some(y)) = (a.as_int(), b.as_int()) {
@@ -244,7 +251,7 @@ fn py_round_floordiv(div: f64) -> f64 {
 
 /// `op v`.
 pub(crate) fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
-    if is_array(v) {
+    if is_array(v) || matches!((op, v), (UnaryOp::Neg, Value::Dataset(_))) {
         return super::xarray::unary(op, v);
     }
     match (op, v) {

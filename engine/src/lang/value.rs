@@ -55,6 +55,10 @@ pub(crate) enum Value {
     GroupBy(Arc<crate::ops::GroupBy>),
     /// `da.rolling(...)`, waiting for a reduction.
     Rolling(Arc<crate::ops::RollingWindow>),
+    /// `da.coarsen(...)`, waiting for a reduction.
+    Coarsen(Arc<crate::ops::Coarsen>),
+    /// `da.weighted(weights)`, waiting for a reduction.
+    Weighted(Arc<crate::ops::Weighted>),
 }
 
 impl Value {
@@ -88,6 +92,8 @@ impl Value {
             Self::GroupBy(g) if g.is_resample() => "DataArrayResample",
             Self::GroupBy(_) => "DataArrayGroupBy",
             Self::Rolling(_) => "DataArrayRolling",
+            Self::Coarsen(_) => "DataArrayCoarsen",
+            Self::Weighted(_) => "DataArrayWeighted",
         }
     }
 
@@ -158,6 +164,8 @@ impl Value {
             ),
             Self::GroupBy(g) => super::xarray::groupby_repr(g),
             Self::Rolling(r) => super::xarray::rolling_repr(r),
+            Self::Coarsen(c) => super::xarray::coarsen_repr(c),
+            Self::Weighted(w) => super::xarray::weighted_repr(w),
         }
     }
 

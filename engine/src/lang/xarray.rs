@@ -2,6 +2,10 @@
 //! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
 
 mod align;
+mod along;
+mod chunk;
+mod coarsen;
+mod combine;
 mod convert;
 mod creation;
 mod dataset;
@@ -10,12 +14,14 @@ mod methods;
 mod numpy;
 mod open;
 mod props;
+mod structure;
 mod write;
 
 use super::builtins::{Builtin, Class, Constant, Ctx, Property, ANY_KEYWORD};
 use super::error::Res;
 use super::value::Value;
 
+pub(crate) use coarsen::{coarsen_repr, weighted_repr, COARSEN, WEIGHTED};
 pub(crate) use convert::is_array;
 pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
 pub(crate) use methods::{scalar, truth};
@@ -77,6 +83,10 @@ macro_rules! shared_methods {
                 "Computes the values and returns them in memory; interruptible. In Nereus the result is returned (the original stays lazy)."),
             method!($class, "compute", "compute()", &[], methods::load_method,
                 "Computes the values and returns a new object holding them in memory; interruptible."),
+            // transpose, rename, squeeze, expand_dims, astype, round, clip, drop_vars, assign_coords
+            structure::entry($class, 0), structure::entry($class, 1), structure::entry($class, 2),
+            structure::entry($class, 3), structure::entry($class, 4), structure::entry($class, 5),
+            structure::entry($class, 6), structure::entry($class, 7), structure::entry($class, 8),
             $($extra),*
         ]
     };
@@ -99,6 +109,14 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     method!("DataArray", "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", &["dim", "min_periods", "center", ANY_KEYWORD], groupby::rolling,
         "A moving window along one dimension: rolling(time=3, center=True).mean(). Windows reach across chunk edges; positions with fewer than min_periods (default: the window) valid values are NaN. Reductions: mean, sum, min, max, std, var, count. Lazy."),
     write::to_zarr_method("DataArray"),
+    coarsen::COARSEN_METHOD,
+    coarsen::WEIGHTED_METHOD,
+    along::CUMSUM,
+    along::ARGMIN,
+    along::ARGMAX,
+    along::MEDIAN,
+    along::QUANTILE,
+    chunk::CHUNK,
 );
 
 static DATAARRAY_PROPS: &[Property] = &[
@@ -124,7 +142,13 @@ pub(crate) static DATAARRAY: Class = Class {
     properties: DATAARRAY_PROPS,
 };
 
-static DATASET_METHODS: &[Builtin] = &shared_methods!("Dataset", write::to_zarr_method("Dataset"));
+static DATASET_METHODS: &[Builtin] = &shared_methods!(
+    "Dataset",
+    write::to_zarr_method("Dataset"),
+    structure::entry("Dataset", 9),
+    structure::entry("Dataset", 10),
+    structure::entry("Dataset", 11),
+);
 
 static DATASET_PROPS: &[Property] = &[
     prop!(
@@ -208,6 +232,12 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
         "Opens a Zarr store (format 2 or 3) as a lazy Dataset: only metadata and index coordinates are read. CF conventions are decoded (fill values, scale/offset, times) unless decode_cf=False. `chunks` sets the chunks computations tile by (and `.chunks` reports): an int for every dimension, or a dict such as {\"time\": 12, \"x\": -1}, where -1 is the whole dimension and None or \"auto\" the stored chunks; None, {} or \"auto\" keep the stored chunks (values stay lazy either way; dask's ~128 MiB \"auto\" sizes are not picked)."),
     method!("xarray", "align", "align(*objects, join='inner', copy=True)", &["join", "copy"], align::align,
         "Aligns DataArrays on their index labels and returns them as a tuple: join='inner' keeps labels common to all, 'outer' the union (sorted; missing values become NaN), 'left'/'right' the first/last object's labels, 'exact' raises unless the labels are equal. Lazy: only objects whose labels change are selected."),
+    method!("xarray", "concat", "concat(objs, dim, data_vars='all', coords='different', compat='equals', positions=None, fill_value=<NA>, join='outer', combine_attrs='override')",
+        &["objs", "dim", "data_vars", "coords", "compat", "positions", "fill_value", "join", "combine_attrs"], combine::concat,
+        "Joins DataArrays (or Datasets, variable by variable) end to end along a dimension: xr.concat([a, b], \"time\") along an existing one, or a new leading one (xr.concat(members, \"member\")). Other dimensions are aligned with an outer join. Lazy: each chunk is read from the input that holds it."),
+    method!("xarray", "merge", "merge(objects, compat='no_conflicts', join='outer', fill_value=<NA>, combine_attrs='override')",
+        &["objects", "compat", "join", "fill_value", "combine_attrs"], combine::merge,
+        "Combines the variables of Datasets and named DataArrays into one Dataset, aligned on their indexes (join='outer' by default: missing values become NaN). A variable in several objects must hold the same values (else MergeError). Lazy."),
     method!("xarray", "where", "where(cond, x, y)", &[], numpy::where_,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
 ];

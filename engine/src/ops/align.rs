@@ -6,7 +6,7 @@
 
 mod merge;
 
-pub(crate) use merge::merge_coords;
+pub(crate) use merge::{merge_coords, same_values};
 
 use super::arith::{expr_of, lazy_variable, map_node};
 use super::error::PlanError;

@@ -2,7 +2,7 @@
 //! aligned on their indexes and broadcast by dimension name as xarray does, with numpy's dtype
 //! promotion.
 
-mod promote;
+pub(crate) mod promote;
 
 use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};

@@ -171,6 +171,136 @@ pub enum PlanError {
         /// What is missing.
         why: String,
     },
+    /// `weighted(weights)` with NaN among the weights.
+    #[error("`weights` cannot contain missing values. Missing values can be replaced by `weights.fillna(0)`.")]
+    MissingWeights,
+    /// A weighted reduction over a dimension of neither the array nor the weights.
+    #[error("DataArrayWeighted does not contain the dimensions: {}{}", list(.missing), suggest(.suggestion.as_ref()))]
+    WeightedDims {
+        /// The dimensions asked for that neither has.
+        missing: Vec<String>,
+        /// The closest valid dimension.
+        suggestion: Option<String>,
+    },
+    /// `coarsen(boundary="exact")` on a dimension the window does not divide.
+    #[error("Could not coarsen a dimension of size {size} with window {window} and boundary='exact'. Try a different 'boundary' option.")]
+    CoarsenNotExact {
+        /// The dimension's size.
+        size: usize,
+        /// The window.
+        window: usize,
+    },
+    /// An option given a value it does not take (`boundary`, `side`, `method`).
+    #[error("invalid {option} {value:?}: expected one of {}{}", list(.valid), suggest(.suggestion.as_ref()))]
+    BadOption {
+        /// The option's name.
+        option: String,
+        /// The value given.
+        value: String,
+        /// The values it takes.
+        valid: Vec<String>,
+        /// The closest valid value.
+        suggestion: Option<String>,
+    },
+    /// `.chunk({dim: (sizes...)})` with sizes that do not add up to the dimension.
+    #[error("chunks {chunks:?} for dimension {dim:?} do not add up to its length {size} (or hold an empty chunk)")]
+    ChunksMismatch {
+        /// Dimension.
+        dim: String,
+        /// The chunk lengths given.
+        chunks: Vec<usize>,
+        /// The dimension's length.
+        size: usize,
+    },
+    /// A quantile outside `[0, 1]`.
+    #[error("Quantiles must be in the range [0, 1]; got {q}")]
+    BadQuantile {
+        /// The quantile given.
+        q: f64,
+    },
+    /// `rename` of a name that is neither a variable nor a dimension.
+    #[error("cannot rename '{name}' because it is not a variable or dimension in this dataset{}", suggest(.suggestion.as_ref()))]
+    RenameMissing {
+        /// The name given.
+        name: String,
+        /// The closest valid name.
+        suggestion: Option<String>,
+    },
+    /// `transpose` with dims that are not a permutation of the array's.
+    #[error("{} must be a permuted list of {}, unless `...` is included", py_tuple(.given), py_tuple(.dims))]
+    NotPermutation {
+        /// The dims given.
+        given: Vec<String>,
+        /// The array's dims.
+        dims: Vec<String>,
+    },
+    /// `squeeze` of a dimension longer than one.
+    #[error("cannot select a dimension to squeeze out which has length greater than one ({dim:?} has length {size})")]
+    NotSqueezable {
+        /// Dimension.
+        dim: String,
+        /// Its length.
+        size: usize,
+    },
+    /// `expand_dims` of a dimension the array has.
+    #[error("Dimension {dim} already exists.")]
+    DimExists {
+        /// Dimension.
+        dim: String,
+    },
+    /// `drop_vars(errors="raise")` of names the dataset lacks.
+    #[error("These variables cannot be found in this dataset: [{}]{}", quoted(.names), suggest(.suggestion.as_ref()))]
+    VarsNotFound {
+        /// The missing names.
+        names: Vec<String>,
+        /// The closest valid name to the first.
+        suggestion: Option<String>,
+    },
+    /// `merge` of variables whose values differ (xarray's MergeError).
+    #[error("conflicting values for variable '{name}' on objects to be combined. You can skip this check by specifying compat='override'.")]
+    MergeConflict {
+        /// The variable.
+        name: String,
+    },
+    /// `concat` or `merge` of nothing.
+    #[error("must supply at least one object to {op}")]
+    NothingToCombine {
+        /// `concatenate` or `merge`.
+        op: &'static str,
+    },
+    /// `concat` of arrays whose dimensions differ other than along the concat dimension.
+    #[error("cannot concatenate arrays with dimensions {} and {}", py_tuple(.first), py_tuple(.other))]
+    ConcatDims {
+        /// The first array's dims.
+        first: Vec<String>,
+        /// The differing array's dims.
+        other: Vec<String>,
+    },
+    /// `concat` of datasets that do not all hold a variable.
+    #[error("variables {{'{name}'}} are present in some datasets but not others.")]
+    NotInAll {
+        /// The variable.
+        name: String,
+    },
+    /// A DataArray without a name where a dataset variable is needed (`merge`).
+    #[error("unable to convert unnamed DataArray to a Dataset without providing an explicit name")]
+    Unnamed,
+}
+
+/// Python's repr of a tuple of strings: `('x',)`, `('x', 'y')`.
+fn py_tuple(v: &[String]) -> String {
+    match v {
+        [one] => format!("('{one}',)"),
+        _ => format!("({})", quoted(v)),
+    }
+}
+
+/// `'a', 'b'`: names as Python lists show them.
+fn quoted(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn suggest(s: Option<&String>) -> String {
@@ -212,6 +342,16 @@ fn exact_dims(dims: &[String]) -> String {
 /// The closest of `candidates` to `name`, owned (the shared rule in [`crate::model::names`]).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     crate::model::names::closest(name, candidates).map(str::to_owned)
+}
+
+/// A [`PlanError::BadOption`] for `value`, which is none of `valid`.
+pub fn bad_option(option: &str, value: &str, valid: &[&str]) -> PlanError {
+    PlanError::BadOption {
+        option: option.to_owned(),
+        value: value.to_owned(),
+        valid: valid.iter().map(|&v| v.to_owned()).collect(),
+        suggestion: closest(value, valid.iter().copied()),
+    }
 }
 
 /// An [`PlanError::UnknownDim`] for `name` among `dims`.

@@ -67,6 +67,13 @@ impl Expr {
                 self.shape(),
                 g.op.name()
             ),
+            Node::Concat(c) => format!(
+                "Concat {} inputs along axis {} -> {} {:?}",
+                c.inputs.len(),
+                c.axis,
+                self.dtype(),
+                self.shape()
+            ),
             Node::Rolling(r) => format!(
                 "Rolling {} along axis {} (window={}, center={}, min_periods={}) -> {} {:?}; \
                  per chunk: read with a halo of the window's reach",
@@ -78,6 +85,25 @@ impl Expr {
                 self.dtype(),
                 self.shape()
             ),
+            Node::Along(a) => format!(
+                "Along {} over axes {:?} (skipna={}) -> {} {:?}; per tile: {}",
+                a.op.name(),
+                a.axes,
+                a.skipna,
+                self.dtype(),
+                self.shape(),
+                if a.op == super::along::AlongOp::CumSum {
+                    "running sum, carried across chunk edges in chunk order"
+                } else {
+                    "whole reduced axes for a block of cells, within the memory budget"
+                }
+            ),
+            Node::Rechunk(_) => format!(
+                "Rechunk -> {} {:?} in chunks {:?}; per tile: reads the region it covers",
+                self.dtype(),
+                self.shape(),
+                self.chunk_sizes()
+            ),
         };
         let _ = writeln!(out, "{pad}{head}");
         match &self.node {
@@ -86,6 +112,9 @@ impl Expr {
             }
             Node::GroupReduce(g) => g.input.explain_into(out, depth + 1),
             Node::Rolling(r) => r.input.explain_into(out, depth + 1),
+            Node::Concat(c) => c.inputs.iter().for_each(|i| i.explain_into(out, depth + 1)),
+            Node::Along(a) => a.input.explain_into(out, depth + 1),
+            Node::Rechunk(r) => r.input.explain_into(out, depth + 1),
             Node::Map { inputs, .. } => {
                 for (input, _) in inputs {
                     input.explain_into(out, depth + 1);

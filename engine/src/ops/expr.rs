@@ -90,6 +90,12 @@ pub enum MapOp {
     FillNa,
     /// `where(cond, x, other)`: three inputs.
     Where,
+    /// The value as the dtype holds it (`astype`; also the identity of transpose/expand_dims).
+    Cast(DType),
+    /// numpy's `round(a, decimals=b)`: half to even, `b` may be negative.
+    Round,
+    /// `clip(a, min=b, max=c)`; a NaN bound is no bound, a NaN value stays NaN.
+    Clip,
 }
 
 impl MapOp {
@@ -161,6 +167,9 @@ impl MapOp {
                     c
                 }
             }
+            MapOp::Cast(dtype) => super::structure::cast(a, dtype),
+            MapOp::Round => super::structure::round(a, b),
+            MapOp::Clip => super::structure::clip(a, b, c),
         }
     }
 
@@ -186,8 +195,9 @@ impl MapOp {
             | MapOp::Floor
             | MapOp::Ceil
             | MapOp::Sign
-            | MapOp::Not => 1,
-            MapOp::Where => 3,
+            | MapOp::Not
+            | MapOp::Cast(_) => 1,
+            MapOp::Where | MapOp::Clip => 3,
             _ => 2,
         }
     }
@@ -219,6 +229,7 @@ impl MapOp {
             }),
             MapOp::Neg | MapOp::Abs | MapOp::Floor | MapOp::Ceil => Some(input),
             MapOp::Sign if input != Bool => Some(input),
+            MapOp::Cast(dtype) => Some(dtype),
             _ => None,
         }
     }
@@ -389,6 +400,12 @@ pub enum Node {
     GroupReduce(super::groupby::GroupReduce),
     /// A moving-window reduction along one axis (rolling).
     Rolling(super::rolling::Rolling),
+    /// An operation needing whole axes: cumsum, argmin/argmax, median/quantile.
+    Along(super::along::Along),
+    /// The input's values tiled by other chunks (`.chunk(...)`).
+    Rechunk(super::rechunk::Rechunk),
+    /// Inputs laid end to end along one axis (concat).
+    Concat(super::combine::Concat),
 }
 
 /// A plan node with its shape and dtype.
@@ -484,6 +501,11 @@ impl Expr {
                 vec![Vec::new(); self.shape.len()]
             }
             Node::Rolling(r) => r.input.splits(),
+            // A running sum keeps its input's chunks; the reductions are computed whole.
+            Node::Along(a) if a.op == super::along::AlongOp::CumSum => a.input.splits(),
+            Node::Along(_) => vec![Vec::new(); self.shape.len()],
+            Node::Rechunk(r) => r.splits.clone(),
+            Node::Concat(c) => c.splits(self.shape.len()),
             Node::Select { input, sel } => {
                 let inner = input.splits();
                 sel.iter()

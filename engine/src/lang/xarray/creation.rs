@@ -21,7 +21,7 @@ use super::super::value::Value;
 use crate::model::{Block, DType};
 
 /// A `dtype=` argument: None, a numpy name (`"float32"`), `np.dtype`, or `int`/`float`/`bool`.
-fn dtype_arg(v: Option<Value>) -> Res<Option<DType>> {
+pub(crate) fn dtype_arg(v: Option<Value>) -> Res<Option<DType>> {
     const ALL: [DType; 11] = [
         DType::Bool,
         DType::I8,

@@ -35,7 +35,7 @@ fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
 
 /// The one `dim=value` pair of `resample(time="MS")` / `rolling(time=3)`, given as a keyword
 /// or as a dict.
-fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(String, Value)> {
+pub(super) fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(String, Value)> {
     let mut pairs: Vec<(String, Value)> = std::mem::take(&mut args.kw);
     if let Some(Value::Dict(d)) = args.pos.first().cloned().or(args.take_kw(dict_name)) {
         args.pos.clear();

@@ -194,6 +194,10 @@ pub(crate) fn where_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         .or_else(|| pos.next())
         .ok_or_else(|| Exc::type_error("where() missing 1 required positional argument: 'cond'"))?;
     let other = other.or_else(|| pos.next());
+    if let Value::Dataset(ds) = &recv {
+        let other = other.as_ref().and_then(operand);
+        return super::structure::dataset_where(ds, &cond, other.as_ref());
+    }
     let a = this_array(&recv, "where")?;
     let Value::DataArray(cond) = &cond else {
         return Err(Exc::type_error(format!(
@@ -230,6 +234,9 @@ pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             value.type_name()
         ))
     })?;
+    if let Value::Dataset(ds) = &recv {
+        return super::structure::map_data(ds, |a| a.fillna(&v));
+    }
     this_array(&recv, "fillna")?
         .fillna(&v)
         .map(array)

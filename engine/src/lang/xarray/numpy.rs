@@ -68,6 +68,7 @@ fn dtype_of(v: &Value) -> DType {
         Value::DataArray(a) => a.variable.dtype(),
         Value::NdArray(a) => a.block.dtype(),
         Value::Float(_) => DType::F64,
+        Value::Dataset(d) if d.data_vars.values().any(|v| v.dtype().is_float()) => DType::F64,
         _ => DType::I64,
     }
 }
@@ -110,6 +111,9 @@ pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
     if let Some(grouped) = super::groupby::binary(map, a, b) {
         return grouped;
     }
+    if let Some(r) = super::combine::dataset_binary(map, a, b) {
+        return r;
+    }
     elementwise(map, &[a, b], op.symbol())
 }
 
@@ -124,6 +128,9 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<Res<Value>> {
         CmpOp::Ne => MapOp::Ne,
         _ => return None,
     };
+    if let Some(r) = super::combine::dataset_binary(map, a, b) {
+        return Some(r);
+    }
     if !(is_array(a) || is_array(b)) {
         return None;
     }
@@ -134,6 +141,7 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<Res<Value>> {
 pub(crate) fn unary(op: UnaryOp, a: &Value) -> Res<Value> {
     match op {
         UnaryOp::Pos => Ok(a.clone()),
+        UnaryOp::Neg if matches!(a, Value::Dataset(_)) => super::combine::dataset_unary(MapOp::Neg, a),
         UnaryOp::Neg => elementwise(MapOp::Neg, &[a], "unary -"),
         UnaryOp::Invert => elementwise(MapOp::Not, &[a], "unary ~"),
         UnaryOp::Not => Err(Exc::value_error(

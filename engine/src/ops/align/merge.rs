@@ -21,9 +21,12 @@ pub(crate) fn merge_coords(arrays: &[&DataArray]) -> IndexMap<String, Variable> 
                     out.insert(k.clone(), c.clone());
                 }
                 Some(have) => {
-                    // Indexes were made equal by `align`.
-                    let is_index = c.dims.len() == 1 && &c.dims[0] == k;
-                    if !is_index && !same_values(have, c) {
+                    // Indexes were made equal by `align`, and an index wins over a scalar
+                    // coordinate of the same name (`da * w.isel(lat=0)` keeps `da.lat`).
+                    let is_index = |v: &Variable| v.dims.len() == 1 && v.dims[0] == *k;
+                    if is_index(c) && !is_index(have) {
+                        out.insert(k.clone(), c.clone());
+                    } else if !is_index(c) && !is_index(have) && !same_values(have, c) {
                         conflicts.insert(k.clone());
                     }
                 }
@@ -36,7 +39,7 @@ pub(crate) fn merge_coords(arrays: &[&DataArray]) -> IndexMap<String, Variable> 
 
 /// Whether two variables provably hold the same values, without computing anything: equal
 /// values in memory, or lazy plans that read the same positions of the same nodes.
-fn same_values(a: &Variable, b: &Variable) -> bool {
+pub(crate) fn same_values(a: &Variable, b: &Variable) -> bool {
     if a.dims != b.dims || a.calendar() != b.calendar() {
         return false;
     }

@@ -1,0 +1,238 @@
+//! Operations that need a whole axis at once, lazily: `cumsum` (a running sum carried across
+//! chunk edges), `argmin`/`argmax` (integer positions) and `median`/`quantile` (every value of
+//! the reduced dimensions for each output cell), with xarray's signatures and dtypes.
+//!
+//! Data only: `exec::along` runs them within the memory budget.
+
+use super::arith::{expr_of, lazy_variable};
+use super::error::{bad_option, unknown_dim, PlanError};
+use super::expr::{Expr, Node, ReduceOp};
+use super::reduce::result_dtype;
+use crate::model::{Block, DType, Data, DataArray, Variable};
+use indexmap::IndexMap;
+use ndarray::{ArrayD, IxDyn};
+use std::sync::Arc;
+
+/// What an [`Along`] node computes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlongOp {
+    /// The running sum along the axis; NaN counts as 0 when skipping.
+    CumSum,
+    /// The position of the smallest value (the first on ties).
+    ArgMin,
+    /// The position of the largest value (the first on ties).
+    ArgMax,
+    /// numpy's "linear" quantiles of the reduced axes' values; with `list`, the quantiles are a
+    /// new leading axis, else there is one.
+    Quantile {
+        /// The quantiles, in `[0, 1]`.
+        qs: Vec<f64>,
+        /// Whether the result has a `quantile` axis (a list of q) or not (one q).
+        list: bool,
+    },
+}
+
+impl AlongOp {
+    /// The method name, as xarray spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AlongOp::CumSum => "cumsum",
+            AlongOp::ArgMin => "argmin",
+            AlongOp::ArgMax => "argmax",
+            AlongOp::Quantile { .. } => "quantile",
+        }
+    }
+}
+
+/// A whole-axis operation: see [`AlongOp`].
+#[derive(Debug)]
+pub struct Along {
+    /// The operation.
+    pub op: AlongOp,
+    /// The input.
+    pub input: Arc<Expr>,
+    /// The input axes it runs along (one, but for quantiles), ascending.
+    pub axes: Vec<usize>,
+    /// Skip NaN.
+    pub skipna: bool,
+}
+
+/// The axis positions of `dims` (every dimension when `None`), ascending.
+fn axes_of(array: &DataArray, dims: Option<&[String]>) -> Result<Vec<usize>, PlanError> {
+    let all = array.dims();
+    let mut axes = Vec::new();
+    match dims {
+        None => axes.extend(0..all.len()),
+        Some(dims) => {
+            for d in dims {
+                let a = all
+                    .iter()
+                    .position(|x| x == d)
+                    .ok_or_else(|| unknown_dim(d, all))?;
+                if !axes.contains(&a) {
+                    axes.push(a);
+                }
+            }
+        }
+    }
+    axes.sort_unstable();
+    Ok(axes)
+}
+
+impl DataArray {
+    fn along(
+        &self,
+        op: AlongOp,
+        axes: Vec<usize>,
+        skipna: Option<bool>,
+        dtype: DType,
+    ) -> (Arc<Expr>, Vec<String>) {
+        let input = expr_of(&self.variable);
+        let skipna = skipna.unwrap_or(true) && input.dtype().is_float();
+        let (mut shape, mut dims) = (Vec::new(), Vec::new());
+        if let AlongOp::Quantile { qs, list: true } = &op {
+            shape.push(qs.len());
+            dims.push("quantile".to_owned());
+        }
+        let keep_all = op == AlongOp::CumSum;
+        for (a, (d, &n)) in self.dims().iter().zip(input.shape()).enumerate() {
+            if keep_all || !axes.contains(&a) {
+                shape.push(n);
+                dims.push(d.clone());
+            }
+        }
+        let node = Node::Along(Along {
+            op,
+            input,
+            axes,
+            skipna,
+        });
+        (Expr::new(node, shape, dtype), dims)
+    }
+
+    /// `var` with this array's attributes, which xarray keeps through these operations.
+    fn with_attrs(&self, var: Variable) -> Variable {
+        Variable {
+            attrs: self.variable.attrs.clone(),
+            ..var
+        }
+    }
+
+    /// Coordinates that survive reducing to `kept` dimensions.
+    fn coords_within(&self, kept: &[String]) -> IndexMap<String, Variable> {
+        self.coords
+            .iter()
+            .filter(|(_, c)| c.dims.iter().all(|d| kept.contains(d)))
+            .map(|(k, c)| (k.clone(), c.clone()))
+            .collect()
+    }
+
+    /// `cumsum(dim)`: the running sum along one dimension (NaN counts as 0 for floats unless
+    /// `skipna` is false); integers sum in int64 (uint64 for unsigned), as numpy does.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn cumsum(&self, dim: &str, skipna: Option<bool>) -> Result<DataArray, PlanError> {
+        let axes = axes_of(self, Some(&[dim.to_owned()]))?;
+        let dtype = result_dtype(ReduceOp::Sum, self.dtype());
+        let (expr, dims) = self.along(AlongOp::CumSum, axes, skipna, dtype);
+        Ok(DataArray {
+            name: self.name.clone(),
+            variable: self.with_attrs(lazy_variable(dims, expr)),
+            coords: self.coords.clone(),
+        })
+    }
+
+    /// `argmin(dim)` / `argmax(dim)` (`max` true): int64 positions along `dim`; with
+    /// `skipna`, an all-NaN slice fails when computed, as numpy's nanargmin does.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn arg_extreme(
+        &self,
+        max: bool,
+        dim: &str,
+        skipna: Option<bool>,
+    ) -> Result<DataArray, PlanError> {
+        let axes = axes_of(self, Some(&[dim.to_owned()]))?;
+        let op = if max {
+            AlongOp::ArgMax
+        } else {
+            AlongOp::ArgMin
+        };
+        let (expr, dims) = self.along(op, axes, skipna, DType::I64);
+        Ok(DataArray {
+            name: self.name.clone(),
+            coords: self.coords_within(&dims),
+            variable: self.with_attrs(lazy_variable(dims, expr)),
+        })
+    }
+
+    /// `median(dim)`: numpy's nanmedian over `dims` (all when `None`); float32 stays float32.
+    ///
+    /// # Errors
+    /// An unknown dimension.
+    pub fn median(
+        &self,
+        dims: Option<&[String]>,
+        skipna: Option<bool>,
+    ) -> Result<DataArray, PlanError> {
+        let axes = axes_of(self, dims)?;
+        let dtype = result_dtype(ReduceOp::Mean, self.dtype());
+        let op = AlongOp::Quantile {
+            qs: vec![0.5],
+            list: false,
+        };
+        let (expr, dims) = self.along(op, axes, skipna, dtype);
+        Ok(DataArray {
+            name: self.name.clone(),
+            coords: self.coords_within(&dims),
+            variable: self.with_attrs(lazy_variable(dims, expr)),
+        })
+    }
+
+    /// `quantile(q, dim, method="linear")`: float64 quantiles over `dims` (all when `None`);
+    /// a list of q adds a leading `quantile` dimension, one q a scalar `quantile` coordinate.
+    ///
+    /// # Errors
+    /// An unknown dimension, a q outside `[0, 1]`, or a method other than "linear".
+    pub fn quantile(
+        &self,
+        qs: &[f64],
+        list: bool,
+        dims: Option<&[String]>,
+        method: &str,
+        skipna: Option<bool>,
+    ) -> Result<DataArray, PlanError> {
+        if method != "linear" {
+            return Err(bad_option("method", method, &["linear"]));
+        }
+        if let Some(&q) = qs.iter().find(|q| !(0.0..=1.0).contains(*q)) {
+            return Err(PlanError::BadQuantile { q });
+        }
+        let axes = axes_of(self, dims)?;
+        let op = AlongOp::Quantile {
+            qs: qs.to_vec(),
+            list,
+        };
+        let (expr, dims) = self.along(op, axes, skipna, DType::F64);
+        let mut coords = self.coords_within(&dims);
+        let q_dims = if list {
+            vec!["quantile".to_owned()]
+        } else {
+            Vec::new()
+        };
+        let shape: Vec<usize> = q_dims.iter().map(|_| qs.len()).collect();
+        let values = ArrayD::from_shape_vec(IxDyn(&shape), qs.to_vec())
+            .unwrap_or_else(|_| ArrayD::from_elem(IxDyn(&[]), f64::NAN));
+        coords.insert(
+            "quantile".to_owned(),
+            Variable::new(q_dims, Data::Memory(Arc::new(Block::F64(values)))),
+        );
+        Ok(DataArray {
+            name: self.name.clone(),
+            variable: self.with_attrs(lazy_variable(dims, expr)),
+            coords,
+        })
+    }
+}

@@ -1,0 +1,286 @@
+//! Combining several arrays or datasets into one, as `xr.concat` and `xr.merge` do.
+//!
+//! `concat` plans a [`Concat`] node: each output region maps to the inputs covering it, and the
+//! chunking splits at input boundaries so no tile straddles two inputs. `merge` aligns the
+//! variables of every argument with an outer join (xarray's default) and only checks values it
+//! can compare without computing; it reads nothing.
+
+use super::align::{align, merge_coords, Join};
+use super::arith::promote::{result_type, Typed};
+use super::arith::{expr_of, lazy_variable};
+use super::error::PlanError;
+use super::expr::{Expr, Node};
+use super::structure::{expand_variable, rename_dims};
+use crate::model::{Block, DType, Data, DataArray, Dataset, Variable};
+use indexmap::IndexMap;
+use ndarray::{ArrayD, Axis};
+use std::sync::Arc;
+
+/// Inputs laid end to end along one axis; all other axes agree.
+#[derive(Debug)]
+pub struct Concat {
+    /// The inputs, in order.
+    pub inputs: Vec<Arc<Expr>>,
+    /// The axis they are laid along.
+    pub axis: usize,
+    /// Where each input starts along `axis`, then the total length.
+    pub offsets: Vec<usize>,
+}
+
+impl Concat {
+    /// The inputs covering `start .. start + len` along the axis: (input, start within it,
+    /// length), in order.
+    pub fn pieces(&self, start: usize, len: usize) -> Vec<(usize, usize, usize)> {
+        let end = start + len;
+        self.offsets
+            .windows(2)
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let (lo, hi) = (w[0].max(start), w[1].min(end));
+                (lo < hi).then(|| (i, lo - w[0], hi - lo))
+            })
+            .collect()
+    }
+
+    /// Interior split points per axis: every input boundary along the axis plus each input's
+    /// own chunk edges, shifted to where it starts.
+    pub(crate) fn splits(&self, ndim: usize) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); ndim];
+        for (input, &offset) in self.inputs.iter().zip(&self.offsets) {
+            for (axis, sizes) in input.chunk_sizes().into_iter().enumerate() {
+                let shift = if axis == self.axis { offset } else { 0 };
+                let mut at = shift;
+                for n in sizes {
+                    at += n;
+                    out[axis].push(at);
+                }
+                out[axis].push(shift);
+            }
+        }
+        let total = self.offsets.last().copied().unwrap_or_default();
+        for (axis, cuts) in out.iter_mut().enumerate() {
+            let n = if axis == self.axis {
+                total
+            } else {
+                self.inputs.first().map_or(0, |e| e.shape()[axis])
+            };
+            cuts.retain(|&c| c > 0 && c < n);
+            cuts.sort_unstable();
+            cuts.dedup();
+        }
+        out
+    }
+}
+
+/// numpy's common dtype of the variables (`np.concatenate`'s result type).
+fn common_dtype(vars: &[&Variable]) -> DType {
+    let typed: Vec<Typed> = vars.iter().map(|v| Typed::strong(v.dtype())).collect();
+    result_type(&typed)
+}
+
+/// In-memory blocks concatenated along `axis`, as `dtype`.
+fn concat_blocks(blocks: &[&Block], axis: usize, dtype: DType) -> Block {
+    let parts: Vec<ArrayD<f64>> = blocks.iter().map(|b| b.to_f64()).collect();
+    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+    let joined = ndarray::concatenate(Axis(axis), &views)
+        .unwrap_or_else(|_| unreachable!("shapes were checked to agree off the axis"));
+    Block::from_f64(joined, dtype)
+}
+
+/// Variables with equal dims laid end to end along `dim` (in memory if all are).
+fn concat_variables(vars: &[&Variable], dim: &str) -> Variable {
+    let first = vars[0];
+    let axis = first.dims.iter().position(|d| d == dim).unwrap_or_default();
+    let dtype = common_dtype(vars);
+    let blocks: Option<Vec<&Block>> = vars
+        .iter()
+        .map(|v| match &v.data {
+            Data::Memory(b) => Some(b.as_ref()),
+            Data::Lazy(_) => None,
+        })
+        .collect();
+    let mut out = if let Some(blocks) = blocks {
+        Variable::new(
+            first.dims.clone(),
+            Data::Memory(Arc::new(concat_blocks(&blocks, axis, dtype))),
+        )
+    } else {
+        let inputs: Vec<Arc<Expr>> = vars.iter().map(|v| expr_of(v)).collect();
+        let mut offsets = vec![0];
+        for e in &inputs {
+            offsets.push(offsets.last().copied().unwrap_or_default() + e.shape()[axis]);
+        }
+        let mut shape = first.shape();
+        shape[axis] = offsets.last().copied().unwrap_or_default();
+        let node = Node::Concat(Concat {
+            inputs,
+            axis,
+            offsets,
+        });
+        lazy_variable(first.dims.clone(), Expr::new(node, shape, dtype))
+    };
+    out.attrs.clone_from(&first.attrs);
+    out.encoding.clone_from(&first.encoding);
+    out
+}
+
+/// `xr.concat(arrays, dim)`: along an existing dimension, or a new leading one. Other
+/// dimensions are aligned with an outer join, as xarray's default `join="outer"` does; arrays
+/// lacking `dim` get it with length 1. Lazy.
+pub fn concat(arrays: &[DataArray], dim: &str) -> Result<DataArray, PlanError> {
+    let first = arrays
+        .first()
+        .ok_or(PlanError::NothingToCombine { op: "concatenate" })?;
+    let new_dim = arrays.iter().all(|a| !a.dims().iter().any(|d| d == dim));
+    let one = [(dim.to_owned(), 1)];
+    let mut prepared = Vec::with_capacity(arrays.len());
+    for a in arrays {
+        let a = if a.dims().iter().any(|d| d == dim) {
+            a.clone()
+        } else {
+            a.expand_dims(&one)?
+        };
+        prepared.push(a);
+    }
+    let order: Vec<String> = prepared[0].dims().to_vec();
+    for a in &mut prepared {
+        let same = a.dims().len() == order.len() && a.dims().iter().all(|d| order.contains(d));
+        if !same {
+            return Err(PlanError::ConcatDims {
+                first: order.clone(),
+                other: a.dims().to_vec(),
+            });
+        }
+        *a = a.transpose(&order, false)?;
+    }
+    // Align the other dimensions only: each array's `dim` gets a private name for the join.
+    let private = |i: usize| vec![(dim.to_owned(), format!("\u{0}concat{i}"))];
+    let hidden: Vec<DataArray> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, a)| a.rename_dim_only(&private(i)))
+        .collect();
+    let aligned: Vec<DataArray> = align(&hidden, Join::Outer)?
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let back: Vec<(String, String)> = private(i).into_iter().map(|(d, p)| (p, d)).collect();
+            a.rename_dim_only(&back)
+        })
+        .collect();
+    let variables: Vec<&Variable> = aligned.iter().map(|a| &a.variable).collect();
+    let variable = concat_variables(&variables, dim);
+    let refs: Vec<&DataArray> = aligned.iter().collect();
+    let kept = merge_coords(&refs);
+    let mut coords = IndexMap::new();
+    for (name, c) in &first_coords(&aligned) {
+        let all: Option<Vec<&Variable>> = aligned.iter().map(|a| a.coords.get(name)).collect();
+        let Some(all) = all else { continue };
+        if c.dims.iter().any(|d| d == dim) {
+            if all.iter().all(|v| v.dims == c.dims) {
+                coords.insert(name.clone(), concat_variables(&all, dim));
+            }
+        } else if let Some(k) = kept.get(name) {
+            coords.insert(name.clone(), k.clone());
+        } else if new_dim {
+            // Values that differ between the arrays become a coordinate along the new dim
+            // (xarray's `coords="different"`).
+            let expanded: Vec<Variable> = all.iter().map(|v| expand_variable(v, &one)).collect();
+            let refs: Vec<&Variable> = expanded.iter().collect();
+            coords.insert(name.clone(), concat_variables(&refs, dim));
+        }
+    }
+    let name = first
+        .name
+        .clone()
+        .filter(|n| arrays.iter().all(|a| a.name.as_deref() == Some(n.as_str())));
+    Ok(DataArray {
+        name,
+        variable,
+        coords,
+    })
+}
+
+/// The first array's coordinates, then those only later arrays have.
+fn first_coords(arrays: &[DataArray]) -> IndexMap<String, Variable> {
+    let mut out = IndexMap::new();
+    for a in arrays {
+        for (k, c) in &a.coords {
+            out.entry(k.clone()).or_insert_with(|| c.clone());
+        }
+    }
+    out
+}
+
+impl DataArray {
+    /// The array with dims renamed (coordinates keep their names).
+    fn rename_dim_only(&self, mapping: &[(String, String)]) -> DataArray {
+        DataArray {
+            name: self.name.clone(),
+            variable: rename_dims(&self.variable, mapping),
+            coords: self
+                .coords
+                .iter()
+                .map(|(k, c)| (k.clone(), rename_dims(c, mapping)))
+                .collect(),
+        }
+    }
+}
+
+/// `xr.concat(datasets, dim)`: every data variable concatenated as [`concat`] does; each must be
+/// in every dataset.
+pub fn concat_datasets(datasets: &[Dataset], dim: &str) -> Result<Dataset, PlanError> {
+    let first = datasets
+        .first()
+        .ok_or(PlanError::NothingToCombine { op: "concatenate" })?;
+    let mut out = Dataset {
+        attrs: first.attrs.clone(),
+        ..Dataset::default()
+    };
+    for name in first.data_vars.keys() {
+        let arrays: Option<Vec<DataArray>> = datasets.iter().map(|d| d.array(name)).collect();
+        let arrays = arrays.ok_or_else(|| PlanError::NotInAll { name: name.clone() })?;
+        let joined = concat(&arrays, dim)?;
+        for (k, c) in joined.coords {
+            out.coords.entry(k).or_insert(c);
+        }
+        out.data_vars.insert(name.clone(), joined.variable);
+    }
+    Ok(out)
+}
+
+/// `xr.merge(datasets)`: the variables of every dataset by name, aligned with `join` (xarray's
+/// default is outer). A name in several datasets must hold values that are provably the same
+/// without computing; otherwise it is xarray's MergeError. Lazy.
+pub fn merge(datasets: &[Dataset], join: Join) -> Result<Dataset, PlanError> {
+    let first = datasets
+        .first()
+        .ok_or(PlanError::NothingToCombine { op: "merge" })?;
+    let mut names = Vec::new();
+    let mut arrays = Vec::new();
+    for ds in datasets {
+        for name in ds.data_vars.keys() {
+            if let Some(a) = ds.array(name) {
+                names.push(name.clone());
+                arrays.push(a);
+            }
+        }
+    }
+    let aligned = align(&arrays, join)?;
+    let mut out = Dataset {
+        attrs: first.attrs.clone(),
+        ..Dataset::default()
+    };
+    for (name, a) in names.iter().zip(&aligned) {
+        match out.data_vars.get(name) {
+            None => {
+                out.data_vars.insert(name.clone(), a.variable.clone());
+            }
+            Some(have) if super::align::same_values(have, &a.variable) => {}
+            Some(_) => return Err(PlanError::MergeConflict { name: name.clone() }),
+        }
+    }
+    let refs: Vec<&DataArray> = aligned.iter().collect();
+    out.coords = merge_coords(&refs);
+    Ok(out)
+}
