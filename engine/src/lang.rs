@@ -2,6 +2,13 @@
 //!
 //! The pipeline is lexer -> parser -> AST -> evaluator; one registry ([`builtins`]) feeds
 //! dispatch, completion, inspect, help and error suggestions.
+//!
+//! Assignment to items and attributes (`ds["anom"] = ...`, `da.attrs["units"] = "K"`,
+//! `d[k] += 1`) follows Python, with one difference: values are immutable and shared, so a
+//! store copies the object and rebinds the name the target starts from. Another name bound to
+//! the same object keeps the old value (`d2 = d; d["k"] = 1` leaves `d2` unchanged, and so does
+//! `for d in dicts: d["k"] = 1` for the dicts in the list), and a target must start at a name
+//! (`f()[0] = 1` is refused).
 
 mod ast;
 mod builtins;

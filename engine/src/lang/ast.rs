@@ -166,6 +166,9 @@ pub(crate) struct CompFor {
 pub(crate) enum Target {
     Name(String),
     Tuple(Vec<Target>),
+    /// `ds["x"]`, `da.attrs["units"]`, `da.name`: an item or attribute chain rooted at a name
+    /// (an `Attr` or `Index` expression; the parser checks the root).
+    Store(Expr),
 }
 
 impl Target {
@@ -174,6 +177,8 @@ impl Target {
         match self {
             Self::Name(n) => out.push(n),
             Self::Tuple(ts) => ts.iter().for_each(|t| t.names(out)),
+            // Storing into an item or attribute rebinds its root, which is already bound.
+            Self::Store(_) => {}
         }
     }
 }
@@ -197,8 +202,9 @@ pub(crate) enum StmtKind {
         targets: Vec<Target>,
         value: Expr,
     },
+    /// `target op= value`; the target is a name or a [`Target::Store`].
     AugAssign {
-        target: String,
+        target: Target,
         op: BinOp,
         value: Expr,
     },

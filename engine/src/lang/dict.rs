@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::builtins::{Args, Ctx};
 use super::error::{Exc, ExcKind, Res};
 use super::value::{str_repr, Value};
+use serde_json::Value as Json;
 
 /// How a dict shows itself: a plain dict, or one of xarray's read-only mappings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +167,51 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
             o.iter().map(|(k, v)| (k.clone(), from_json(v))),
         ))),
     }
+}
+
+/// A Python value as JSON (encodings, attributes): numbers, strings, lists, dicts; dtypes by
+/// name. `what` names the destination in errors (`"to_zarr encoding"`).
+pub(crate) fn to_json(v: &Value, what: &str) -> Res<Json> {
+    Ok(match v {
+        Value::None => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(
+            || {
+                Json::from(if f.is_nan() {
+                    "NaN"
+                } else if *f > 0.0 {
+                    "Infinity"
+                } else {
+                    "-Infinity"
+                })
+            },
+            Json::Number,
+        ),
+        Value::Str(s) => Json::from(&**s),
+        Value::DType(name) | Value::Type(name) => Json::from(*name),
+        Value::List(items) | Value::Tuple(items) => {
+            Json::Array(items.iter().map(|x| to_json(x, what)).collect::<Res<_>>()?)
+        }
+        Value::Dict(d) => Json::Object(
+            d.items
+                .iter()
+                .map(|(k, v)| match k {
+                    Value::Str(k) => Ok((k.to_string(), to_json(v, what)?)),
+                    other => Err(Exc::type_error(format!(
+                        "{what} keys must be strings, not {}",
+                        other.type_name()
+                    ))),
+                })
+                .collect::<Res<_>>()?,
+        ),
+        other => {
+            return Err(Exc::type_error(format!(
+                "{what} values must be numbers, strings, lists or dicts, not {}",
+                other.type_name()
+            )))
+        }
+    })
 }
 
 /// Attributes as a plain dict.

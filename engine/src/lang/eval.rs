@@ -1,5 +1,6 @@
 //! Runs statements and evaluates expressions against a namespace.
 
+mod assign;
 mod comprehension;
 
 use std::collections::HashMap;
@@ -103,12 +104,7 @@ impl Machine<'_> {
                     self.assign(t, v.clone())?;
                 }
             }
-            StmtKind::AugAssign { target, op, value } => {
-                let current = lookup(&self.interp.ns, target)?;
-                let rhs = self.eval(value)?;
-                let v = ops::binary(*op, &current, &rhs)?;
-                self.interp.ns.insert(target.clone(), v);
-            }
+            StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
             StmtKind::If { branches, orelse } => {
                 for (cond, body) in branches {
                     let c = self.eval(cond)?;
@@ -250,6 +246,7 @@ impl Machine<'_> {
                     self.assign(t, v)?;
                 }
             }
+            Target::Store(e) => self.store(e, false, |_, _| Ok(v))?,
         }
         Ok(())
     }
@@ -268,10 +265,7 @@ impl Machine<'_> {
             ExprKind::Tuple(items) => Value::Tuple(Arc::new(self.eval_all(items)?)),
             ExprKind::Attr(base, name) => {
                 let b = self.eval(base)?;
-                match super::xarray::attribute(Some(&mut self.ctx), &b, name) {
-                    Some(r) => r?,
-                    None => attribute(&b, name)?,
-                }
+                self.attr_of(&b, name)?
             }
             ExprKind::Dict(pairs) => {
                 let mut items = Vec::with_capacity(pairs.len());
@@ -287,15 +281,7 @@ impl Machine<'_> {
             }
             ExprKind::Index(base, idx) => {
                 let b = self.eval(base)?;
-                let i = match &idx.kind {
-                    ExprKind::Tuple(items) => Value::Tuple(Arc::new(
-                        items
-                            .iter()
-                            .map(|e| self.subscript(e))
-                            .collect::<Res<_>>()?,
-                    )),
-                    _ => self.subscript(idx)?,
-                };
+                let i = self.index_key(idx)?;
                 ops::index(&b, &i)?
             }
             ExprKind::Slice(..) => {
@@ -366,6 +352,19 @@ impl Machine<'_> {
 
     fn eval_all(&mut self, items: &[Expr]) -> Res<Vec<Value>> {
         items.iter().map(|e| self.eval(e)).collect()
+    }
+
+    /// The key of `x[idx]`: `x[a, b:c]` gives a tuple of subscripts.
+    pub(crate) fn index_key(&mut self, idx: &Expr) -> Res<Value> {
+        match &idx.kind {
+            ExprKind::Tuple(items) => Ok(Value::Tuple(Arc::new(
+                items
+                    .iter()
+                    .map(|e| self.subscript(e))
+                    .collect::<Res<_>>()?,
+            ))),
+            _ => self.subscript(idx),
+        }
     }
 
     /// One subscript item: `a:b:c` becomes a slice value.

@@ -7,11 +7,14 @@
 //! "expected ..." messages, columns in code points and the incomplete-input answers that
 //! `is_complete` gives from this same parser.
 
-use super::ast::{BinOp, Expr, ExprKind, Stmt, StmtKind, Target};
+use super::ast::{BinOp, Expr, ExprKind, Stmt, StmtKind};
 use super::error::{Exc, ExcKind, Pos, Res};
 use super::lexer::{tokenize, Tok, Token};
 
 mod expr;
+mod target;
+
+use target::to_target;
 
 /// Deepest nesting of brackets, operators and blocks a cell may use.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -366,13 +369,7 @@ impl Parser {
             {
                 let op =
                     BinOp::from_symbol(stem).ok_or_else(|| self.unexpected("an expression"))?;
-                let ExprKind::Name(target) = first.kind else {
-                    return Err(Exc::at(
-                        ExcKind::NotImplementedError,
-                        "augmented assignment only works on names in Nereus cells",
-                        first.pos,
-                    ));
-                };
+                let target = target::aug_target(first)?;
                 self.i += 1;
                 let value = self.testlist()?;
                 return Ok(StmtKind::AugAssign { target, op, value });
@@ -503,28 +500,6 @@ fn dotted_path(e: &Expr) -> Option<Vec<String>> {
             Some(p)
         }
         _ => None,
-    }
-}
-
-fn to_target(e: Expr) -> Res<Target> {
-    match e.kind {
-        ExprKind::Name(n) => Ok(Target::Name(n)),
-        ExprKind::Tuple(items) | ExprKind::List(items) => Ok(Target::Tuple(
-            items.into_iter().map(to_target).collect::<Res<_>>()?,
-        )),
-        ExprKind::Attr(..) | ExprKind::Index(..) => Err(Exc::at(
-            ExcKind::NotImplementedError,
-            "assigning to attributes or items is not supported in Nereus cells yet",
-            e.pos,
-        )),
-        ExprKind::Call(..) => Err(Exc::syntax(
-            "cannot assign to function call here. Maybe you meant '==' instead of '='?",
-            e.pos,
-        )),
-        _ => Err(Exc::syntax(
-            "cannot assign to expression here. Maybe you meant '==' instead of '='?",
-            e.pos,
-        )),
     }
 }
 

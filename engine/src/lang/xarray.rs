@@ -14,6 +14,7 @@ mod methods;
 mod numpy;
 mod open;
 mod props;
+mod setitem;
 mod structure;
 mod write;
 
@@ -27,6 +28,7 @@ pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
 pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
+pub(crate) use setitem::{set_attr, set_coord, set_item};
 
 macro_rules! method {
     ($class:literal, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {

@@ -4,7 +4,8 @@ use super::super::ast::{Arg, BinOp, CmpOp, CompFor, Expr, ExprKind, FPart, Targe
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::fstring;
 use super::super::lexer::Tok;
-use super::{generator, is_keyword, to_target, unsupported, Parser, UNSUPPORTED};
+use super::target::to_target;
+use super::{generator, is_keyword, unsupported, Parser, UNSUPPORTED};
 
 impl Parser {
     /// A `for` target: one or more targets separated by commas, up to `in`.

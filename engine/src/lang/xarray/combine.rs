@@ -104,9 +104,7 @@ pub(crate) fn assign_coords(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         Value::Dataset(ds) => {
             let mut out = ds.as_ref().clone();
             for (name, v) in &new {
-                let (var, _) = new_variable(name, v, &out.dims())?;
-                out.data_vars.shift_remove(name);
-                out.coords.insert(name.clone(), var);
+                dataset_coord(&mut out, name, v)?;
             }
             Ok(Value::Dataset(Arc::new(out)))
         }
@@ -115,17 +113,41 @@ pub(crate) fn assign_coords(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                 .as_ref()
                 .clone();
             for (name, v) in &new {
-                let (var, _) = new_variable(name, v, &out.sizes())?;
-                if let Some(d) = var.dims.iter().find(|d| !out.dims().contains(d)) {
-                    return Err(Exc::value_error(format!(
-                        "cannot add coordinates with new dimensions to a DataArray ('{d}')"
-                    )));
-                }
-                out.coords.insert(name.clone(), var);
+                array_coord(&mut out, name, v)?;
             }
             Ok(Value::DataArray(Arc::new(out)))
         }
     }
+}
+
+/// `ds.coords[name] = v`: adds or replaces a coordinate (a data variable of that name goes).
+pub(crate) fn dataset_coord(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
+    let (var, _) = new_variable(name, v, &out.dims())?;
+    out.data_vars.shift_remove(name);
+    out.coords.insert(name.to_owned(), var);
+    Ok(())
+}
+
+/// `da.coords[name] = v`: adds or replaces a coordinate along the array's own dimensions.
+pub(crate) fn array_coord(out: &mut DataArray, name: &str, v: &Value) -> Res<()> {
+    let (var, _) = new_variable(name, v, &out.sizes())?;
+    if !var.dims.iter().all(|d| out.dims().contains(d)) {
+        return Err(Exc::value_error(format!(
+            "coordinate {name} has dimensions {}, but these are not a subset of the DataArray dimensions {}",
+            dims_repr(&var.dims),
+            dims_repr(out.dims())
+        )));
+    }
+    out.coords.insert(name.to_owned(), var);
+    Ok(())
+}
+
+/// Dimension names as Python shows a tuple of them: `('x',)`, `('time', 'lat')`.
+fn dims_repr(dims: &[String]) -> String {
+    Value::Tuple(Arc::new(
+        dims.iter().map(|d| Value::str(d.as_str())).collect(),
+    ))
+    .repr()
 }
 
 pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -136,14 +158,52 @@ pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let new = pairs(&mut args, "assign", &["variables"])?;
     let mut out = ds.as_ref().clone();
     for (name, v) in &new {
-        let (var, coords) = new_variable(name, v, &out.dims())?;
-        for (k, c) in coords {
-            out.coords.entry(k).or_insert(c);
-        }
-        out.coords.shift_remove(name);
-        out.data_vars.insert(name.clone(), var);
+        dataset_var(&mut out, name, v)?;
     }
     Ok(Value::Dataset(Arc::new(out)))
+}
+
+/// `ds[name] = v`, as `ds.assign`: adds or replaces a data variable. A DataArray is first
+/// aligned to the dataset's indexes (xarray's left join: missing labels become NaN), and its
+/// coordinates come along where the dataset has none of that name.
+pub(crate) fn dataset_var(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
+    let aligned;
+    let v = match v {
+        Value::DataArray(a) => {
+            aligned = Value::DataArray(Arc::new(align_to(out, a)?));
+            &aligned
+        }
+        other => other,
+    };
+    let (var, coords) = new_variable(name, v, &out.dims())?;
+    for (k, c) in coords {
+        out.coords.entry(k).or_insert(c);
+    }
+    out.coords.shift_remove(name);
+    out.data_vars.insert(name.to_owned(), var);
+    Ok(())
+}
+
+/// `a` reindexed onto the dataset's index along every dimension both have an index for.
+fn align_to(ds: &Dataset, a: &DataArray) -> Res<DataArray> {
+    let mut a = a.clone();
+    for d in a.dims().to_vec() {
+        let is_index = |c: &Variable| c.dims.len() == 1 && c.dims[0] == d;
+        let (Some(target), true) = (
+            ds.coords
+                .get(&d)
+                .filter(|c| is_index(c))
+                .and_then(|_| ds.array(&d)),
+            a.coords.get(&d).is_some_and(is_index),
+        ) else {
+            continue;
+        };
+        let mut both = plan(crate::ops::align(&[target, a], Join::Left))?;
+        a = both
+            .pop()
+            .ok_or_else(|| Exc::new(ExcKind::RuntimeError, "alignment lost an array"))?;
+    }
+    Ok(a)
 }
 
 pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {

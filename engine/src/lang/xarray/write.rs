@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::super::builtins::{Args, Builtin, Ctx};
+use super::super::dict::to_json;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::convert::exec_error;
@@ -38,50 +39,6 @@ pub(crate) const fn to_zarr_method(class: &'static str) -> Builtin {
         keywords: KEYWORDS,
         func: to_zarr,
     }
-}
-
-/// A Python value as JSON (for encodings): numbers, strings, lists, dicts; dtypes by name.
-fn to_json(v: &Value) -> Res<Json> {
-    Ok(match v {
-        Value::None => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(
-            || {
-                Json::from(if f.is_nan() {
-                    "NaN"
-                } else if *f > 0.0 {
-                    "Infinity"
-                } else {
-                    "-Infinity"
-                })
-            },
-            Json::Number,
-        ),
-        Value::Str(s) => Json::from(&**s),
-        Value::DType(name) | Value::Type(name) => Json::from(*name),
-        Value::List(items) | Value::Tuple(items) => {
-            Json::Array(items.iter().map(to_json).collect::<Res<_>>()?)
-        }
-        Value::Dict(d) => Json::Object(
-            d.items
-                .iter()
-                .map(|(k, v)| match k {
-                    Value::Str(k) => Ok((k.to_string(), to_json(v)?)),
-                    other => Err(Exc::type_error(format!(
-                        "encoding keys must be strings, not {}",
-                        other.type_name()
-                    ))),
-                })
-                .collect::<Res<_>>()?,
-        ),
-        other => {
-            return Err(Exc::type_error(format!(
-                "to_zarr encoding values must be numbers, strings, lists or dicts, not {}",
-                other.type_name()
-            )))
-        }
-    })
 }
 
 fn opt_str(name: &str, v: Option<Value>) -> Res<Option<String>> {
@@ -149,7 +106,7 @@ fn region_arg(v: Option<Value>) -> Res<Vec<(String, Range<usize>)>> {
 fn encoding_arg(v: Option<Value>) -> Res<indexmap::IndexMap<String, Attrs>> {
     let json = match v {
         None | Some(Value::None) => return Ok(indexmap::IndexMap::new()),
-        Some(v) => to_json(&v)?,
+        Some(v) => to_json(&v, "to_zarr encoding")?,
     };
     let Json::Object(vars) = json else {
         return Err(Exc::type_error(

@@ -1,0 +1,207 @@
+//! Assignment to items and attributes: `ds["anom"] = ...`, `d[k] += 1`,
+//! `ds["sst"].attrs["units"] = "K"`.
+//!
+//! Values are immutable and shared, so a store is copy-on-write: the chain of objects from the
+//! root name to the target is read once, the innermost one is copied with the change, each
+//! outer one is copied with its changed part, and the root name is rebound. The difference from
+//! Python: another name bound to the same object (`d2 = d`, or a loop variable taken from a
+//! list) keeps the old value.
+
+use std::sync::Arc;
+
+use super::super::ast::{BinOp, Expr, ExprKind, Target};
+use super::super::dict::DictKind;
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::value::Value;
+use super::super::{ops, xarray};
+use super::{lookup, Machine};
+
+/// One step from an object to a part of it.
+enum Step {
+    Attr(String),
+    Item(Value),
+    /// `.coords[key]` of a Dataset or DataArray, which changes the object's coordinates.
+    Coord(Value),
+}
+
+impl Machine<'_> {
+    /// `target op= value`: reads the target, applies `op`, and stores the result.
+    pub(crate) fn aug_assign(&mut self, target: &Target, op: BinOp, value: &Expr) -> Res<()> {
+        match target {
+            Target::Name(n) => {
+                let current = lookup(&self.interp.ns, n)?;
+                let rhs = self.eval(value)?;
+                let v = ops::binary(op, &current, &rhs)?;
+                self.interp.ns.insert(n.clone(), v);
+                Ok(())
+            }
+            Target::Store(e) => self.store(e, true, |m, current| {
+                let rhs = m.eval(value)?;
+                let current = current.ok_or_else(|| Exc::syntax("nothing to update", e.pos))?;
+                ops::binary(op, &current, &rhs)
+            }),
+            Target::Tuple(_) => Err(Exc::syntax(
+                "'tuple' is an illegal expression for augmented assignment",
+                super::super::error::Pos::default(),
+            )),
+        }
+    }
+
+    /// Stores into the item or attribute `target` the value `new` makes from the current one,
+    /// which is read only when `read` (for `op=`: `=` must not compute `ds.x.values` first).
+    pub(crate) fn store(
+        &mut self,
+        target: &Expr,
+        read: bool,
+        new: impl FnOnce(&mut Self, Option<Value>) -> Res<Value>,
+    ) -> Res<()> {
+        let (root, steps) = self.steps(target)?;
+        let mut chain = vec![lookup(&self.interp.ns, &root)?];
+        let mut steps = steps;
+        let mut i = 0;
+        while i < steps.len() {
+            let parent = chain.last().cloned().unwrap_or(Value::None);
+            let coords_item = matches!(&steps[i], Step::Attr(a) if a == "coords")
+                && matches!(steps.get(i + 1), Some(Step::Item(_)))
+                && matches!(parent, Value::Dataset(_) | Value::DataArray(_));
+            if coords_item {
+                if let Step::Item(k) = steps.remove(i + 1) {
+                    steps[i] = Step::Coord(k);
+                }
+            }
+            if i + 1 < steps.len() {
+                chain.push(self.part(&parent, &steps[i])?);
+            }
+            i += 1;
+        }
+        let parent = chain.last().cloned().unwrap_or(Value::None);
+        let last = steps
+            .last()
+            .ok_or_else(|| Exc::syntax("cannot assign to a bare name here", target.pos))?;
+        let current = if read {
+            Some(self.part(&parent, last)?)
+        } else {
+            None
+        };
+        let mut v = new(self, current)?;
+        for (k, (parent, step)) in chain.iter().zip(&steps).enumerate().rev() {
+            v = put(parent, step, &v, k + 1 == steps.len())?;
+        }
+        self.interp.ns.insert(root, v);
+        Ok(())
+    }
+
+    /// The root name of a target chain and its steps, keys evaluated left to right.
+    fn steps(&mut self, target: &Expr) -> Res<(String, Vec<Step>)> {
+        match &target.kind {
+            ExprKind::Name(n) => Ok((n.clone(), Vec::new())),
+            ExprKind::Attr(base, name) => {
+                let (root, mut steps) = self.steps(base)?;
+                steps.push(Step::Attr(name.clone()));
+                Ok((root, steps))
+            }
+            ExprKind::Index(base, idx) => {
+                let (root, mut steps) = self.steps(base)?;
+                steps.push(Step::Item(self.index_key(idx)?));
+                Ok((root, steps))
+            }
+            _ => Err(Exc::syntax("cannot assign to expression here", target.pos)),
+        }
+    }
+
+    /// The part of `v` a step names (`v.attr`, `v[key]`, `v.coords[key]`).
+    fn part(&mut self, v: &Value, step: &Step) -> Res<Value> {
+        match step {
+            Step::Attr(name) => self.attr_of(v, name),
+            Step::Item(k) => ops::index(v, k),
+            Step::Coord(k) => {
+                let coords = self.attr_of(v, "coords")?;
+                ops::index(&coords, k)
+            }
+        }
+    }
+
+    /// `v.name`, running a computing property if it is one.
+    pub(crate) fn attr_of(&mut self, v: &Value, name: &str) -> Res<Value> {
+        match xarray::attribute(Some(&mut self.ctx), v, name) {
+            Some(r) => r,
+            None => super::attribute(v, name),
+        }
+    }
+}
+
+/// `parent` with the part `step` names replaced by `v`; `last` when `step` is the target itself.
+fn put(parent: &Value, step: &Step, v: &Value, last: bool) -> Res<Value> {
+    match step {
+        Step::Attr(name) => {
+            xarray::set_attr(parent, name, v, last).unwrap_or_else(|| Err(no_setattr(parent, name)))
+        }
+        Step::Coord(k) => {
+            xarray::set_coord(parent, k, v).unwrap_or_else(|| Err(no_setitem(parent)))
+        }
+        Step::Item(k) => match parent {
+            Value::Dict(d) if d.kind == DictKind::Plain => {
+                let mut out = d.as_ref().clone();
+                out.insert(k.clone(), v.clone())?;
+                Ok(Value::Dict(Arc::new(out)))
+            }
+            Value::List(items) => {
+                let at = list_index(k, items.len())?;
+                let mut out = items.as_ref().clone();
+                out[at] = v.clone();
+                Ok(Value::List(Arc::new(out)))
+            }
+            other => xarray::set_item(other, k, v).unwrap_or_else(|| Err(no_setitem(other))),
+        },
+    }
+}
+
+/// The position `lst[key] = ...` replaces: negative counts from the end, as in Python.
+fn list_index(key: &Value, len: usize) -> Res<usize> {
+    if let Value::Slice(_) = key {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            "slice assignment (lst[a:b] = ...) is not supported in Nereus cells; build a new list",
+        ));
+    }
+    let i = key.as_int().ok_or_else(|| {
+        Exc::type_error(format!(
+            "list indices must be integers or slices, not {}",
+            key.type_name()
+        ))
+    })?;
+    let n = i64::try_from(len).unwrap_or(i64::MAX);
+    let at = if i < 0 { i.saturating_add(n) } else { i };
+    usize::try_from(at)
+        .ok()
+        .filter(|&at| at < len)
+        .ok_or_else(|| Exc::new(ExcKind::IndexError, "list assignment index out of range"))
+}
+
+fn no_setitem(v: &Value) -> Exc {
+    Exc::type_error(format!(
+        "'{}' object does not support item assignment",
+        v.type_name()
+    ))
+}
+
+/// Python's errors for setting an attribute of a value that has no settable attributes.
+fn no_setattr(v: &Value, name: &str) -> Exc {
+    let msg = match v {
+        Value::Module(m) => {
+            return Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "setting attributes of module '{}' is not supported in Nereus cells",
+                    m.name
+                ),
+            )
+        }
+        other if super::attribute(other, name).is_ok() => format!(
+            "'{}' object attribute '{name}' is read-only",
+            other.type_name()
+        ),
+        other => format!("'{}' object has no attribute '{name}'", other.type_name()),
+    };
+    Exc::new(ExcKind::AttributeError, msg)
+}
