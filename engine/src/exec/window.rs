@@ -30,6 +30,9 @@ pub(super) fn eval_rolling(
 ) -> Result<ArrayD<f64>, ExecError> {
     let (in_start, in_shape) = halo(r, start, shape);
     let values = eval(&r.input, &in_start, &in_shape, reads)?;
+    if matches!(r.op, ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Count) {
+        return Ok(running(r, start, shape, in_start[r.axis], &values));
+    }
     let (before, after) = r.reach();
     let n = r.input.shape()[r.axis];
     let lo = in_start[r.axis];
@@ -45,6 +48,78 @@ pub(super) fn eval_rolling(
             }
         });
     Ok(out)
+}
+
+/// Sum, mean or count of every window by running sums: each input row is added once when it
+/// enters the window and taken away once when it leaves, a whole row (every other axis) at a
+/// time, so the cost does not grow with the window and rows stream through the cache.
+fn running(
+    r: &Rolling,
+    start: &[usize],
+    shape: &[usize],
+    lo: usize,
+    values: &ArrayD<f64>,
+) -> ArrayD<f64> {
+    let (before, after) = r.reach();
+    let n = r.input.shape()[r.axis];
+    let axis = Axis(r.axis);
+    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+    let mut sum = values.index_axis(axis, 0).mapv(|_| 0.0);
+    let mut count = sum.clone();
+    let first = start[r.axis].saturating_sub(before);
+    let (mut wlo, mut whi) = (first, first);
+    for (j, mut row) in out.axis_iter_mut(axis).enumerate() {
+        let i = start[r.axis] + j;
+        let (from, to) = (i.saturating_sub(before), (i + after + 1).min(n));
+        while whi < to {
+            Zip::from(&mut sum)
+                .and(&mut count)
+                .and(values.index_axis(axis, whi - lo))
+                .for_each(|s, c, &x| {
+                    if !x.is_nan() {
+                        *s += x;
+                        *c += 1.0;
+                    }
+                });
+            whi += 1;
+        }
+        while wlo < from {
+            Zip::from(&mut sum)
+                .and(&mut count)
+                .and(values.index_axis(axis, wlo - lo))
+                .for_each(|s, c, &x| {
+                    if !x.is_nan() {
+                        *s -= x;
+                        *c -= 1.0;
+                        if *c == 0.0 {
+                            *s = 0.0; // an empty window holds exactly nothing: drop any drift
+                        }
+                    }
+                });
+            wlo += 1;
+        }
+        #[allow(clippy::cast_precision_loss, reason = "window lengths are small")]
+        let min_periods = r.min_periods as f64;
+        Zip::from(&mut row)
+            .and(&sum)
+            .and(&count)
+            .for_each(|o, &s, &c| {
+                *o = if c < min_periods || c == 0.0 {
+                    if r.op == ReduceOp::Count && c >= min_periods {
+                        0.0
+                    } else {
+                        f64::NAN
+                    }
+                } else {
+                    match r.op {
+                        ReduceOp::Count => c,
+                        ReduceOp::Mean => s / c,
+                        _ => s,
+                    }
+                };
+            });
+    }
+    out
 }
 
 /// One window's reduction of its valid values; NaN with fewer than `min_periods` of them.
