@@ -38,6 +38,14 @@ fn full_axis(a: usize, grouped: usize) -> usize {
     }
 }
 
+/// What a tile hands to the in-order fold.
+enum Part<C> {
+    /// Partial cells of the groups present (ascending), stacked along the grouped axis.
+    Cells(Vec<usize>, ArrayD<C>),
+    /// The tile's values, for tiles with about one row per group.
+    Rows(ArrayD<f64>),
+}
+
 fn run<C: Cell>(
     g: &GroupReduce,
     input: &Arc<Expr>,
@@ -50,10 +58,10 @@ fn run<C: Cell>(
     let cell = std::mem::size_of::<C>() as u64;
     let memory = Memory {
         fixed: acc.len() as u64 * cell,
-        // A tile holds cells for at most as many groups as it has positions.
+        // A tile holds cells for at most as many groups as it has positions, or its values.
         per_tile: |t: &Tile| {
             let n = t.shape[axis].max(1);
-            (t.len() / n * n.min(count.max(1))) as u64 * cell
+            ((t.len() / n * n.min(count.max(1))) as u64 * cell).max(t.len() as u64 * 8)
         },
     };
     run_tiles(
@@ -66,6 +74,21 @@ fn run<C: Cell>(
             let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
             present.sort_unstable();
             present.dedup();
+            if span.len() < 2 * present.len() {
+                // Barely more rows than groups (monthly data grouped by month): partial cells
+                // would outweigh the values, so hand the values over and add them in order.
+                let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
+                for_each_strip(input, tile, ctx.cancel, |strip, part| {
+                    values
+                        .slice_each_axis_mut(|ax| {
+                            let a = ax.axis.index();
+                            let from = strip.start[a] - tile.start[a];
+                            ndarray::Slice::from(from..from + strip.shape[a])
+                        })
+                        .assign(&part);
+                })?;
+                return Ok(Part::Rows(values));
+            }
             let mut shape = tile.shape.clone();
             shape[axis] = present.len();
             let mut cells = ArrayD::<C>::default(IxDyn(&shape));
@@ -76,7 +99,7 @@ fn run<C: Cell>(
                     let slot_of = |k: usize| present.binary_search(&span[k]).ok();
                     let width = tile.shape[1..].iter().product();
                     if fold_rows(input, tile, (flat, width), &slot_of, ctx.cancel)? {
-                        return Ok((present, cells));
+                        return Ok(Part::Cells(present, cells));
                     }
                 }
             }
@@ -96,16 +119,30 @@ fn run<C: Cell>(
                     Zip::from(&mut target).and(&row).for_each(|c, &x| c.push(x));
                 }
             })?;
-            Ok((present, cells))
+            Ok(Part::Cells(present, cells))
         },
-        |tile, (present, part)| {
-            for (slot, &group) in present.iter().enumerate() {
-                let mut slab = acc.index_axis_mut(Axis(axis), group);
-                let mut target =
-                    slab.slice_each_axis_mut(|ax| region(tile, full_axis(ax.axis.index(), axis)));
-                Zip::from(&mut target)
-                    .and(&part.index_axis(Axis(axis), slot))
-                    .for_each(Cell::merge);
+        |tile, part| match part {
+            Part::Cells(present, part) => {
+                for (slot, &group) in present.iter().enumerate() {
+                    let mut slab = acc.index_axis_mut(Axis(axis), group);
+                    let mut target = slab
+                        .slice_each_axis_mut(|ax| region(tile, full_axis(ax.axis.index(), axis)));
+                    Zip::from(&mut target)
+                        .and(&part.index_axis(Axis(axis), slot))
+                        .for_each(Cell::merge);
+                }
+            }
+            Part::Rows(values) => {
+                for (k, row) in values.axis_iter(Axis(axis)).enumerate() {
+                    let group = g.groups[tile.start[axis] + k];
+                    if group == NO_GROUP {
+                        continue;
+                    }
+                    let mut slab = acc.index_axis_mut(Axis(axis), group);
+                    let mut target = slab
+                        .slice_each_axis_mut(|ax| region(tile, full_axis(ax.axis.index(), axis)));
+                    Zip::from(&mut target).and(&row).for_each(|c, &x| c.push(x));
+                }
             }
         },
     )?;

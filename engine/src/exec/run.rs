@@ -92,26 +92,29 @@ pub(super) fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
     len * read_bytes * 3 + len.min(STRIP as u64) * 8 * (nodes + 1)
 }
 
-/// Splits a tile into strips of at most [`STRIP`] elements, in C order.
-fn strips(tile: &Tile) -> Vec<Tile> {
-    let ndim = tile.shape.len();
-    // The first axis whose trailing block fits in a strip; axes before it go one index at a time.
-    let mut axis = 0;
-    while axis < ndim && tile.shape[axis + 1..].iter().product::<usize>() > STRIP {
-        axis += 1;
+/// Splits a tile into strips of at most [`STRIP`] elements. `order` lists the axes from the
+/// outermost split to the innermost: the axes before the first one whose trailing block (the
+/// later axes of `order`) fits in a strip go one index at a time, that one in steps, the rest
+/// whole. Strips come in that nested order.
+fn strips(tile: &Tile, order: &[usize]) -> Vec<Tile> {
+    let trailing = |p: usize| {
+        order[p + 1..]
+            .iter()
+            .map(|&a| tile.shape[a])
+            .product::<usize>()
+    };
+    let mut p = 0;
+    while p < order.len() && trailing(p) > STRIP {
+        p += 1;
     }
-    if axis == ndim {
+    if p == order.len() {
         return vec![tile.clone()];
     }
-    let trailing: usize = tile.shape[axis + 1..].iter().product::<usize>().max(1);
-    let step = (STRIP / trailing).max(1);
-    let mut out = vec![Tile {
-        start: Vec::new(),
-        shape: Vec::new(),
-    }];
-    for a in 0..ndim {
+    let step = (STRIP / trailing(p).max(1)).max(1);
+    let mut out = vec![tile.clone()];
+    for (q, &a) in order.iter().enumerate() {
         let (s, n) = (tile.start[a], tile.shape[a]);
-        let pieces: Vec<(usize, usize)> = match a.cmp(&axis) {
+        let pieces: Vec<(usize, usize)> = match q.cmp(&p) {
             std::cmp::Ordering::Less => (0..n).map(|i| (s + i, 1)).collect(),
             std::cmp::Ordering::Equal => (0..n)
                 .step_by(step)
@@ -124,14 +127,28 @@ fn strips(tile: &Tile) -> Vec<Tile> {
             .flat_map(|t| {
                 pieces.iter().map(move |&(ps, pn)| {
                     let mut t = t.clone();
-                    t.start.push(ps);
-                    t.shape.push(pn);
+                    t.start[a] = ps;
+                    t.shape[a] = pn;
                     t
                 })
             })
             .collect();
     }
     out
+}
+
+/// The order `strips` splits a plan's tiles in: C order, except that a rolling window's axis
+/// is kept whole (innermost), so each window's rows are read once per strip rather than
+/// once per output row.
+fn strip_order(plan: &Expr) -> Vec<usize> {
+    let ndim = plan.shape().len();
+    match &plan.node {
+        Node::Rolling(r) => (0..ndim)
+            .filter(|&a| a != r.axis)
+            .chain(std::iter::once(r.axis))
+            .collect(),
+        _ => (0..ndim).collect(),
+    }
 }
 
 /// Reads a tile's sources once, then hands each strip's values to `each`, in order.
@@ -143,7 +160,7 @@ pub(super) fn for_each_strip(
 ) -> Result<(), ExecError> {
     let mut reads = Reads::default();
     prefetch(plan, &tile.start, &tile.shape, &mut reads)?;
-    for strip in strips(tile) {
+    for strip in strips(tile, &strip_order(plan)) {
         cancel.check()?;
         each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
     }
