@@ -6,8 +6,9 @@
 #   make lab     JupyterLab on notebooks/ (installs it into the venv if needed)
 #   make bench   kernel start and execute round trip, Nereus vs ipykernel; repr time for 1, 50
 #                and 5,000 variables, Nereus vs xarray; then mean and std over
-#                time on the large sample data, Nereus vs xarray + dask vs the decode floor
-#                (bench-engine alone: the second part; generates data/large/ if missing)
+#                time on the large sample data, Nereus vs xarray + dask vs the decode floor, and
+#                climate pipelines (climatology, NINO3.4, rolling, median) vs xarray + dask
+#                (bench-engine alone: the engine parts; generates data/large/ if missing)
 #
 # The venv lives in ~/.cache/nereus/venv-<sha256[:12] of tests/requirements.txt> and is rebuilt
 # only when the pins change.
@@ -117,6 +118,7 @@ BENCH_DATA ?= $(ROOT)/data/large
 bench-engine: build venv
 	$(NEREUS) sample-data --size large --out $(BENCH_DATA)
 	CARGO=$(CARGO) $(VPY) $(ROOT)/tests/bench_engine.py --store $(BENCH_DATA)/ssh.zarr $(BENCH_ENGINE_ARGS)
+	CARGO=$(CARGO) $(VPY) $(ROOT)/tests/bench_climate.py --data $(BENCH_DATA) $(BENCH_CLIMATE_ARGS)
 
 clean:
 	$(CARGO) clean
