@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from benchlib import bench_binary, run_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,30 +93,6 @@ print(json.dumps({"wall_s": wall, "peak_rss_mb": vmhwm_mb(),
 """
 
 
-def bench_binary() -> Path:
-    """Builds engine/benches/pipeline.rs (bench profile) and returns the executable's path."""
-    cargo = os.environ.get("CARGO", "cargo")
-    proc = subprocess.run(
-        [cargo, "bench", "-p", "nereus-engine", "--bench", "pipeline", "--no-run",
-         "--message-format=json"],
-        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "pipeline" \
-                and msg.get("executable"):
-            return Path(msg["executable"])
-    raise SystemExit("cargo did not report the pipeline bench executable")
-
-
-def run_json(cmd: list[str]) -> dict:
-    """Runs one measurement process and returns the JSON object it prints last."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stderr}{proc.stdout}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def snippet(case: str, data: Path, out: Path) -> str:
     """The case's code with STORE and OUT bound, identical for both tools."""
     store, _, code = CASES[case]
@@ -155,7 +132,7 @@ def main() -> None:
                    help="seconds the timed runs may take before falling back to one run")
     p.add_argument("--bin", type=Path, help="a built pipeline bench (default: cargo bench)")
     args = p.parse_args()
-    binary = args.bin or bench_binary()
+    binary = args.bin or bench_binary("pipeline")
     results: dict[tuple[str, str], list[dict]] = {(c, t): [] for c in CASES for t in ("n", "d")}
 
     with tempfile.TemporaryDirectory(prefix="nereus-climate-") as tmp:

@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from benchlib import bench_binary, run_json
 
 ROOT = Path(__file__).resolve().parent.parent
 LARGE_SHAPE = (480, 1000, 2000)
@@ -72,30 +73,6 @@ print(json.dumps({
                  "numpy": np.__version__},
 }))
 """
-
-
-def bench_binary() -> Path:
-    """Builds engine/benches/reduce.rs (bench profile) and returns the executable's path."""
-    cargo = os.environ.get("CARGO", "cargo")
-    proc = subprocess.run(
-        [cargo, "bench", "-p", "nereus-engine", "--bench", "reduce", "--no-run",
-         "--message-format=json"],
-        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "reduce" \
-                and msg.get("executable"):
-            return Path(msg["executable"])
-    raise SystemExit("cargo did not report the reduce bench executable")
-
-
-def run_json(cmd: list[str]) -> dict:
-    """Runs one measurement process and returns the JSON object it prints last."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stderr}{proc.stdout}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 class Runner:
@@ -208,7 +185,7 @@ def main() -> None:
         raise SystemExit(f"{args.store}: {args.var} is {shape}, not the large sample "
                          f"{LARGE_SHAPE}; run `nereus sample-data --size large` into another "
                          "directory, or pass --any-size")
-    binary = args.bin or bench_binary()
+    binary = args.bin or bench_binary("reduce")
     runner = Runner(args, binary)
     tools = ("nereus", "dask", "floor")
     results: dict[tuple[str, str], list[dict]] = {(op, t): [] for op in OPS for t in tools}

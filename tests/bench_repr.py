@@ -30,28 +30,13 @@ from pathlib import Path
 
 import dask.array as da
 import numpy as np
+from benchlib import bench_binary
 import pandas as pd
 import xarray as xr
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = (1, 50, 5000)
 TARGET_MS = 2.0  # DESIGN.md: HTML repr of a 50-variable dataset under 2 ms
-
-
-def bench_binary() -> Path:
-    """Builds engine/benches/repr.rs (bench profile) and returns the executable's path."""
-    cargo = os.environ.get("CARGO", "cargo")
-    proc = subprocess.run(
-        [cargo, "bench", "-p", "nereus-engine", "--bench", "repr", "--no-run",
-         "--message-format=json"],
-        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
-    )
-    for line in proc.stdout.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "repr" \
-                and msg.get("executable"):
-            return Path(msg["executable"])
-    raise SystemExit("cargo did not report the repr bench executable")
 
 
 def write_store(path: Path, n_vars: int) -> None:
@@ -103,7 +88,7 @@ def main() -> None:
                         help="timed Nereus reprs per case (default 500: a median of many "
                              "sub-millisecond runs is steadier on a shared machine)")
     args = parser.parse_args()
-    binary = bench_binary()
+    binary = bench_binary("repr")
     rows = []
     with tempfile.TemporaryDirectory(prefix="nereus-bench-repr-") as tmp:
         for n in CASES:

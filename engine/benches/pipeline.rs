@@ -9,6 +9,9 @@
 //! set, and prints one JSON line: `{"wall_s", "peak_rss_mb"}` (peak RSS is this process's
 //! VmHWM). A cell error is printed to stderr and the process exits with status 1.
 
+mod common;
+
+use common::peak_rss_mb;
 use nereus_engine::exec::ExecConfig;
 use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
 use nereus_engine::CancelToken;
@@ -31,19 +34,6 @@ impl Output for Quiet {
     fn clear_output(&mut self, _: bool) {}
     fn page(&mut self, _: MimeBundle) {}
 }
-
-fn peak_rss_mb() -> Res<f64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .ok_or("no VmHWM in /proc/self/status")?
-        .parse()?;
-    #[allow(clippy::cast_precision_loss)]
-    Ok(kb as f64 / 1024.0)
-}
-
 fn main() -> Res<()> {
     let (mut code, mut threads, mut budget) = (None::<PathBuf>, None::<usize>, None::<u64>);
     let mut args = std::env::args().skip(1);

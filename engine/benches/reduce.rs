@@ -14,6 +14,9 @@
 //! `--out`, the result's values are written as raw little-endian f64 (C order).
 //! tests/bench_engine.py drives it; `make bench` runs that.
 
+mod common;
+
+use common::peak_rss_mb;
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::io::open_store;
 use nereus_engine::model::Data;
@@ -165,19 +168,6 @@ fn floor(args: &Args) -> Res<u64> {
             })
             .sum::<Res<u64>>()
     })
-}
-
-/// This process's peak resident set (VmHWM), in MiB.
-fn peak_rss_mb() -> Res<f64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .ok_or("no VmHWM in /proc/self/status")?
-        .parse()?;
-    #[allow(clippy::cast_precision_loss)]
-    Ok(kb as f64 / 1024.0)
 }
 
 /// Decoded bytes of the array.

@@ -321,30 +321,28 @@ fn peak_rss_kb(case: &str, spec: &RssStore) -> u64 {
     kb
 }
 
-/// A fixed overhead for the test binary, allocator and thread stacks.
-const LIMIT_KB: u64 = (BUDGET + (16 << 20)) / 1024;
-
-#[test]
-fn peak_memory_stays_within_the_budget() {
-    let kb = peak_rss_kb("mean", &MEAN_STORE);
+/// Runs `case` in a child process and checks its peak RSS stays within the budget plus a fixed
+/// overhead for the test binary, allocator and thread stacks.
+fn assert_within_budget(case: &str, spec: &RssStore) {
+    let kb = peak_rss_kb(case, spec);
+    let limit_kb = (BUDGET + (16 << 20)) / 1024;
     assert!(
-        kb <= LIMIT_KB,
-        "peak RSS {} MB over budget {} MB + 16 MB",
+        kb <= limit_kb,
+        "{case}: peak RSS {} MB over budget {} MB + 16 MB",
         kb / 1024,
         BUDGET >> 20
     );
 }
 
 #[test]
+fn peak_memory_stays_within_the_budget() {
+    assert_within_budget("mean", &MEAN_STORE);
+}
+
+#[test]
 fn climatology_anomalies_stay_within_the_budget() {
     // The classic dask failure (xarray#1832): groupby-subtract, then a reduction.
-    let kb = peak_rss_kb("anomaly", &ANOMALY_STORE);
-    assert!(
-        kb <= LIMIT_KB,
-        "peak RSS {} MB over budget {} MB + 16 MB",
-        kb / 1024,
-        BUDGET >> 20
-    );
+    assert_within_budget("anomaly", &ANOMALY_STORE);
 }
 
 #[test]

@@ -3,31 +3,13 @@
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 mod common;
-use common::samples::data_dir;
-use common::{plain, Recorder};
+use common::show;
 
 use nereus_engine::lang::Interpreter;
-use nereus_engine::CancelToken;
 
 /// An interpreter with `xr`, `np`, `DATA` (the sample directory) and `sst` defined.
 fn session() -> Interpreter {
-    let mut it = Interpreter::new();
-    let dir = data_dir().display().to_string();
-    let setup = format!(
-        "import xarray as xr\nimport numpy as np\nDATA = \"{dir}\"\nsst = xr.open_zarr(DATA + \"/sst.zarr\").sst"
-    );
-    let r = it.execute(&setup, &mut Recorder::default(), &CancelToken::new());
-    assert!(r.is_ok(), "{r:?}");
-    it
-}
-
-/// Runs a cell: the shown value or "ename: evalue".
-fn show(it: &mut Interpreter, code: &str) -> String {
-    match it.execute(code, &mut Recorder::default(), &CancelToken::new()) {
-        Ok(Some(b)) => plain(&b),
-        Ok(None) => String::new(),
-        Err(e) => format!("{}: {}", e.ename, e.evalue),
-    }
+    common::session("import xarray as xr\nimport numpy as np\nDATA = \"{DATA}\"\nsst = xr.open_zarr(DATA + \"/sst.zarr\").sst")
 }
 
 fn twelves(n: usize) -> String {

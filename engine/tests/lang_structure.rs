@@ -3,31 +3,13 @@
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 mod common;
-use common::samples::data_dir;
-use common::{plain, Recorder};
+use common::show;
 
 use nereus_engine::lang::Interpreter;
-use nereus_engine::CancelToken;
 
 /// An interpreter with `xr`, `ds` (the SST sample) and `sst` defined.
 fn session() -> Interpreter {
-    let mut it = Interpreter::new();
-    let dir = data_dir().display().to_string();
-    let setup = format!(
-        "import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{dir}/sst.zarr\")\nsst = ds.sst"
-    );
-    let r = it.execute(&setup, &mut Recorder::default(), &CancelToken::new());
-    assert!(r.is_ok(), "{r:?}");
-    it
-}
-
-/// Runs a cell: the shown value or "ename: evalue".
-fn show(it: &mut Interpreter, code: &str) -> String {
-    match it.execute(code, &mut Recorder::default(), &CancelToken::new()) {
-        Ok(Some(b)) => plain(&b),
-        Ok(None) => String::new(),
-        Err(e) => format!("{}: {}", e.ename, e.evalue),
-    }
+    common::session("import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{DATA}/sst.zarr\")\nsst = ds.sst")
 }
 
 /// A cell's number, checked against xarray's to a float32-sized tolerance.

@@ -16,14 +16,7 @@ use nereus_engine::CancelToken;
 
 /// An interpreter with `xr`, `np`, `ds`, `ssh` and `sst` defined.
 fn session() -> Interpreter {
-    let mut it = Interpreter::new();
-    let dir = data_dir().display().to_string();
-    let setup = format!(
-        "import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{dir}/ssh.zarr\")\nssh = ds[\"sossheig\"]\nsst = xr.open_zarr(\"{dir}/sst.zarr\").sst"
-    );
-    let r = it.execute(&setup, &mut Recorder::default(), &CancelToken::new());
-    assert!(r.is_ok(), "{r:?}");
-    it
+    common::session("import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{DATA}/ssh.zarr\")\nssh = ds[\"sossheig\"]\nsst = xr.open_zarr(\"{DATA}/sst.zarr\").sst")
 }
 
 /// Runs a cell: the shown value or "ename: evalue", and stdout.

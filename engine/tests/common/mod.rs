@@ -5,7 +5,8 @@
 pub mod samples;
 pub mod zarr;
 
-use nereus_engine::lang::{MimeBundle, Output, Stream};
+use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
+use nereus_engine::CancelToken;
 
 /// Records what a cell printed to stdout and paged; serves `history` for `%history`.
 #[derive(Default)]
@@ -36,5 +37,23 @@ impl Output for Recorder {
     }
     fn history(&self) -> Vec<(usize, String)> {
         self.history.clone()
+    }
+}
+
+/// An interpreter that has run `setup`, with `{DATA}` in it replaced by the sample directory.
+pub fn session(setup: &str) -> Interpreter {
+    let mut it = Interpreter::new();
+    let setup = setup.replace("{DATA}", &samples::data_dir().display().to_string());
+    let r = it.execute(&setup, &mut Recorder::default(), &CancelToken::new());
+    assert!(r.is_ok(), "{r:?}");
+    it
+}
+
+/// Runs a cell: the shown value's text, nothing, or "ename: evalue".
+pub fn show(it: &mut Interpreter, code: &str) -> String {
+    match it.execute(code, &mut Recorder::default(), &CancelToken::new()) {
+        Ok(Some(b)) => plain(&b),
+        Ok(None) => String::new(),
+        Err(e) => format!("{}: {}", e.ename, e.evalue),
     }
 }
