@@ -307,3 +307,18 @@ fn one_input_ops_and_integer_division_keep_numpys_dtypes() {
         assert_eq!(value(code), want, "cell: {code}");
     }
 }
+
+#[test]
+fn arrays_iterate_like_numpy() {
+    // numpy 2.4: iterating a 1-D array gives its elements.
+    assert_eq!(
+        value("[float(v) * 2 for v in np.arange(3)]"),
+        "[0.0, 2.0, 4.0]"
+    );
+    let mut it = Interpreter::new();
+    let (shown, _) = run(
+        &mut it,
+        "total = 0.0\nfor v in np.linspace(0, 1, 5):\n    total += float(v)\ntotal",
+    );
+    assert_eq!(shown, "2.5");
+}

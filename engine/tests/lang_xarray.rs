@@ -582,3 +582,13 @@ fn truth_ufuncs_and_floor_division_on_lazy_arrays() {
     let w = float_of(&mut it, "float(np.cos(np.deg2rad(sst.lat)).max())");
     assert!(close(w, 0.5_f64.to_radians().cos()), "{w}");
 }
+
+#[test]
+fn loaded_values_iterate_by_rows() {
+    // numpy: a 2-D array iterates over its rows, each a 1-D array.
+    let mut it = session();
+    assert_eq!(
+        show(&mut it, "[r.shape for r in sst.isel(time=0).values][:2]"),
+        "[(360,), (360,)]"
+    );
+}

@@ -33,6 +33,7 @@ pub(crate) fn items(v: &Value) -> Res<Vec<Value>> {
             .map(|k| Value::str(k.as_str()))
             .collect()),
         Value::Str(s) => Ok(s.chars().map(|c| Value::str(c.to_string())).collect()),
+        Value::NdArray(a) => a.rows(),
         &Value::Range(start, _, step) => {
             let n = v.len().unwrap_or(0);
             if n > MAX_ITEMS {

@@ -3,10 +3,13 @@
 
 use std::sync::Arc;
 
+use super::error::{Exc, ExcKind, Res};
+use super::functions::MAX_ITEMS;
 use super::value::Value;
 use crate::coding::{format_numpy, Calendar};
 use crate::model::Block;
-use crate::with_block;
+use crate::{map_block, with_block};
+use ndarray::Axis;
 
 /// numpy prints at most this many elements before eliding with `...`.
 const THRESHOLD: usize = 1000;
@@ -45,6 +48,36 @@ impl NdArray {
                 .map_or(Value::None, Value::Int),
             other => Value::Int(with_block!(other, a => a.iter().nth(i).map_or(0, |&x| int_of(x)))),
         }
+    }
+
+    /// What iterating gives, as numpy does: the elements of a 1-D array, the sub-arrays along
+    /// the first axis otherwise.
+    pub(crate) fn rows(&self) -> Res<Vec<Value>> {
+        let shape = self.block.shape();
+        let Some(&n) = shape.first() else {
+            return Err(Exc::type_error("iteration over a 0-d array"));
+        };
+        if n > MAX_ITEMS {
+            return Err(Exc::new(
+                ExcKind::MemoryError,
+                format!("array of {n} rows is too large to iterate in a cell"),
+            ));
+        }
+        Ok((0..n)
+            .map(|i| {
+                let row = NdArray {
+                    block: Arc::new(map_block!(self.block.as_ref(), a => a
+                        .index_axis(Axis(0), i)
+                        .to_owned())),
+                    calendar: self.calendar,
+                };
+                if shape.len() == 1 {
+                    row.item(0)
+                } else {
+                    Value::NdArray(Arc::new(row))
+                }
+            })
+            .collect())
     }
 
     /// numpy's `repr()`.
