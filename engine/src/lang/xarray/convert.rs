@@ -53,6 +53,14 @@ pub(crate) fn run<T>(
     ctx: &Ctx<'_>,
     compute: impl FnOnce(&Context<'_>) -> Result<T, ExecError>,
 ) -> Res<T> {
+    run_reporting(ctx, compute).map_err(|e| exec_error(&e))
+}
+
+/// [`run`] for computations with their own error type (a write reports what it left).
+pub(crate) fn run_reporting<T, E>(
+    ctx: &Ctx<'_>,
+    compute: impl FnOnce(&Context<'_>) -> Result<T, E>,
+) -> Result<T, E> {
     let sink = ctx.out.progress();
     let report = |p: Progress| {
         if let Some(sink) = sink {
@@ -71,7 +79,7 @@ pub(crate) fn run<T>(
     if let Some(sink) = sink {
         sink.end(result.is_ok());
     }
-    result.map_err(|e| exec_error(&e))
+    result
 }
 
 /// `.load()`: the array with its values and coordinates in memory.

@@ -12,9 +12,9 @@ use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::dict::to_json;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
-use super::convert::exec_error;
+use super::convert::{exec_error, run_reporting};
 use super::methods::truth;
-use crate::exec::{Context, Progress, ProgressFn, ToZarr, WriteError, WriteMode};
+use crate::exec::{ToZarr, WriteError, WriteMode};
 use crate::model::Attrs;
 use serde_json::Value as Json;
 
@@ -220,23 +220,7 @@ pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             )))
         }
     };
-    let sink = ctx.out.progress();
-    let report = |p: Progress| {
-        if let Some(sink) = sink {
-            sink.update(p);
-        }
-    };
-    let context = Context {
-        config: ctx.config,
-        progress: sink.map(|_| &report as ProgressFn<'_>),
-        cancel: ctx.cancel,
-    };
-    if let Some(sink) = sink {
-        sink.begin(ctx.progress);
-    }
-    let result = ds.to_zarr(&path, &options, &context);
-    if let Some(sink) = sink {
-        sink.end(result.is_ok());
-    }
-    result.map(|_| Value::None).map_err(write_error)
+    run_reporting(ctx, |c| ds.to_zarr(&path, &options, c))
+        .map(|_| Value::None)
+        .map_err(write_error)
 }
