@@ -13,7 +13,8 @@
 mod common;
 
 use common::samples::data_dir;
-use ndarray::{ArrayD, IxDyn, SliceInfoElem};
+use common::source::FnSource;
+use ndarray::{ArrayD, IxDyn};
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::io::{ChunkSource, IoError, Rechunked};
 use nereus_engine::model::{Block, DType, Data, DataArray, Variable};
@@ -23,58 +24,6 @@ use nereus_engine::ops::{
     OpenOptions, Operand, PlanError,
 };
 use std::sync::Arc;
-
-/// An in-memory array served as a chunked source (what a Zarr array is to the plan).
-#[derive(Debug)]
-struct MemSource {
-    data: ArrayD<f64>,
-    shape: Vec<u64>,
-    chunks: Vec<u64>,
-}
-
-impl MemSource {
-    fn arc(data: ArrayD<f64>, chunks: &[u64]) -> Arc<dyn ChunkSource> {
-        let shape = data.shape().iter().map(|&n| n as u64).collect();
-        Arc::new(Self {
-            data,
-            shape,
-            chunks: chunks.to_vec(),
-        })
-    }
-}
-
-impl ChunkSource for MemSource {
-    fn name(&self) -> &str {
-        "mem"
-    }
-    fn shape(&self) -> &[u64] {
-        &self.shape
-    }
-    fn chunks(&self) -> &[u64] {
-        &self.chunks
-    }
-    fn dtype(&self) -> DType {
-        DType::F64
-    }
-    fn read_chunk(&self, index: &[u64]) -> Result<Block, IoError> {
-        let start: Vec<u64> = index.iter().zip(&self.chunks).map(|(i, c)| i * c).collect();
-        let shape: Vec<u64> = start
-            .iter()
-            .zip(&self.chunks)
-            .zip(&self.shape)
-            .map(|((s, c), n)| (*c).min(n - s))
-            .collect();
-        self.read_region(&start, &shape)
-    }
-    fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError> {
-        let info: Vec<SliceInfoElem> = start
-            .iter()
-            .zip(shape)
-            .map(|(&s, &n)| SliceInfoElem::from(s as usize..(s + n) as usize))
-            .collect();
-        Ok(Block::F64(self.data.slice(info.as_slice()).to_owned()))
-    }
-}
 
 fn f64s(shape: &[usize], values: Vec<f64>) -> Arc<Block> {
     Arc::new(Block::F64(
@@ -98,7 +47,7 @@ fn lazy(name: &str, nt: usize, x: &[f64], offset: f64) -> DataArray {
         (0..n).map(|i| i as f64 + offset).collect(),
     )
     .unwrap();
-    let source = MemSource::arc(data, &[2, 3]);
+    let source = Arc::new(FnSource::memory(data, &[2, 3]));
     let expr = Expr::source(
         source,
         nereus_engine::coding::CfDecoder::identity(DType::F64),
@@ -300,7 +249,7 @@ fn align_exact_inner_and_nan_filling_joins() {
 #[test]
 fn rechunked_source_reports_and_serves_new_chunks() {
     let data = ArrayD::from_shape_vec(IxDyn(&[5, 7]), (0..35).map(f64::from).collect()).unwrap();
-    let inner = MemSource::arc(data, &[2, 3]);
+    let inner: Arc<dyn ChunkSource> = Arc::new(FnSource::memory(data, &[2, 3]));
     let same = Rechunked::wrap(Arc::clone(&inner), &[2, 3]);
     assert!(Arc::ptr_eq(&same, &inner));
     let src = Rechunked::wrap(inner, &[5, 4]);

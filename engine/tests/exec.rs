@@ -8,69 +8,24 @@
     clippy::unnecessary_literal_bound
 )]
 
-use ndarray::{ArrayD, Dimension, IxDyn};
+mod common;
+
+use common::source::FnSource;
 use nereus_engine::exec::{CancelToken, Context, ExecConfig, ExecError, Progress};
-use nereus_engine::io::{ChunkSource, IoError};
-use nereus_engine::model::{Block, DType, Data, DataArray, Dataset, Variable};
+use nereus_engine::model::{DType, Data, DataArray, Dataset, Variable};
 use nereus_engine::ops::{open_zarr, Expr, MapOp, OpenOptions, Operand, ReduceOp};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A source whose chunks take `delay` to read and which counts reads in flight.
-#[derive(Debug)]
-struct SlowSource {
-    shape: Vec<u64>,
-    chunks: Vec<u64>,
-    delay: Duration,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
+/// A source whose chunks take `delay` to read and whose values sum their indices.
+fn slow_source(shape: &[u64], chunks: &[u64], delay: Duration) -> Arc<FnSource> {
+    Arc::new(FnSource::new("slow", shape, chunks, |ix| ix.iter().sum::<usize>() as f64).slow(delay))
 }
 
-impl SlowSource {
-    fn new(shape: &[u64], chunks: &[u64], delay: Duration) -> Arc<Self> {
-        Arc::new(Self {
-            shape: shape.to_vec(),
-            chunks: chunks.to_vec(),
-            delay,
-            in_flight: AtomicUsize::new(0),
-            max_in_flight: AtomicUsize::new(0),
-        })
-    }
-}
-
-impl ChunkSource for SlowSource {
-    fn name(&self) -> &str {
-        "slow"
-    }
-    fn shape(&self) -> &[u64] {
-        &self.shape
-    }
-    fn chunks(&self) -> &[u64] {
-        &self.chunks
-    }
-    fn dtype(&self) -> DType {
-        DType::F64
-    }
-    fn read_chunk(&self, _index: &[u64]) -> Result<Block, IoError> {
-        unreachable!("the executor reads regions")
-    }
-    fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError> {
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        std::thread::sleep(self.delay);
-        let dims: Vec<usize> = shape.iter().map(|&n| n as usize).collect();
-        let offset = start.iter().sum::<u64>() as f64;
-        let block =
-            ArrayD::from_shape_fn(IxDyn(&dims), |ix| offset + ix.as_array_view().sum() as f64);
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        Ok(Block::F64(block))
-    }
-}
-
-fn array_over(source: Arc<SlowSource>) -> DataArray {
+fn array_over(source: Arc<FnSource>) -> DataArray {
     let expr = Expr::source(
         source,
         nereus_engine::coding::CfDecoder::identity(DType::F64),
@@ -92,7 +47,7 @@ fn config(threads: usize, budget: u64) -> ExecConfig {
 
 #[test]
 fn cancel_from_another_thread_stops_between_chunks() {
-    let source = SlowSource::new(&[400, 10], &[1, 10], Duration::from_millis(20));
+    let source = slow_source(&[400, 10], &[1, 10], Duration::from_millis(20));
     let mean = array_over(source)
         .reduce(ReduceOp::Mean, None, None, 0)
         .unwrap();
@@ -121,7 +76,7 @@ fn cancel_from_another_thread_stops_between_chunks() {
 
 #[test]
 fn progress_counts_every_chunk_in_order() {
-    let source = SlowSource::new(&[30, 4], &[4, 4], Duration::ZERO);
+    let source = slow_source(&[30, 4], &[4, 4], Duration::ZERO);
     let events = Mutex::new(Vec::<Progress>::new());
     let record = |p: Progress| events.lock().unwrap().push(p);
     let cancel = CancelToken::new();
@@ -149,7 +104,7 @@ fn progress_counts_every_chunk_in_order() {
 #[test]
 fn the_budget_limits_chunks_in_flight() {
     for (budget, most) in [(1 << 30, 4), (10_000, 1)] {
-        let source = SlowSource::new(&[64, 100], &[4, 100], Duration::from_millis(5));
+        let source = slow_source(&[64, 100], &[4, 100], Duration::from_millis(5));
         let probe = Arc::clone(&source);
         let cancel = CancelToken::new();
         let ctx = Context {
@@ -347,7 +302,7 @@ fn climatology_anomalies_stay_within_the_budget() {
 
 #[test]
 fn explain_shows_the_fused_stages_without_reading() {
-    let source = SlowSource::new(&[30, 4], &[4, 4], Duration::ZERO);
+    let source = slow_source(&[30, 4], &[4, 4], Duration::ZERO);
     let probe = Arc::clone(&source);
     let da = array_over(source);
     let plan = da

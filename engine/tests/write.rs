@@ -12,18 +12,19 @@
 
 mod common;
 
+use common::source::FnSource;
 use common::zarr::temp_store;
 use ndarray::{ArrayD, Dimension, IxDyn};
 use nereus_engine::coding::{Calendar, DateTime, NS_PER_DAY};
 use nereus_engine::exec::{
     CancelToken, Context, ExecConfig, Progress, ToZarr, WriteError, WriteMode,
 };
-use nereus_engine::io::{ChunkSource, IoError, TEMP_PREFIX};
+use nereus_engine::io::{ChunkSource, TEMP_PREFIX};
 use nereus_engine::model::{Attrs, Block, DType, Data, Dataset, Variable, TIME_CALENDAR_KEY};
 use nereus_engine::ops::{open_zarr, Expr, OpenOptions};
 use serde_json::json;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -398,51 +399,16 @@ fn packs_with_encoding_and_reports_progress() {
         .all(|w| w[0].chunks_done < w[1].chunks_done));
 }
 
-/// A lazy source whose chunks each take `delay`, for cancelling mid-write.
-#[derive(Debug)]
-struct Slow {
-    shape: Vec<u64>,
-    chunks: Vec<u64>,
-    delay: Duration,
-    reads: AtomicUsize,
-}
-
-impl ChunkSource for Slow {
-    fn name(&self) -> &str {
-        "slow"
-    }
-    fn shape(&self) -> &[u64] {
-        &self.shape
-    }
-    fn chunks(&self) -> &[u64] {
-        &self.chunks
-    }
-    fn dtype(&self) -> DType {
-        DType::F64
-    }
-    fn read_chunk(&self, _index: &[u64]) -> Result<Block, IoError> {
-        unreachable!("the executor reads regions")
-    }
-    fn read_region(&self, start: &[u64], shape: &[u64]) -> Result<Block, IoError> {
-        self.reads.fetch_add(1, Ordering::SeqCst);
-        std::thread::sleep(self.delay);
-        let dims: Vec<usize> = shape.iter().map(|&n| n as usize).collect();
-        let s0 = start[0] as usize;
-        Ok(Block::F64(f64s(&dims, |i| {
-            ((s0 + i[0]) * 100 + i[1]) as f64
-        })))
-    }
-}
-
 #[test]
 fn a_cancelled_write_leaves_whole_chunks_and_an_openable_store() {
     for format in [2, 3] {
-        let source = Arc::new(Slow {
-            shape: vec![40, 50],
-            chunks: vec![2, 50],
-            delay: Duration::from_millis(30),
-            reads: AtomicUsize::new(0),
-        });
+        // Each chunk takes 30 ms, so the write is cancelled mid-way.
+        let source = Arc::new(
+            FnSource::new("slow", &[40, 50], &[2, 50], |ix| {
+                (ix[0] * 100 + ix[1]) as f64
+            })
+            .slow(Duration::from_millis(30)),
+        );
         let expr = Expr::source(
             Arc::clone(&source) as Arc<dyn ChunkSource>,
             nereus_engine::coding::CfDecoder::identity(DType::F64),

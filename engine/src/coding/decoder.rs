@@ -170,6 +170,13 @@ impl CfDecoder {
         self.identity
     }
 
+    /// Whether each decoded value is the stored one (or NaN where masked): no `_Unsigned`,
+    /// scale, offset or time units.
+    #[allow(clippy::float_cmp)] // the exact defaults 1 and 0 mean "no scaling"
+    pub fn keeps_values(&self) -> bool {
+        self.unsigned.is_none() && self.scale == 1.0 && self.offset == 0.0 && self.time.is_none()
+    }
+
     /// What decoding does, in one line for plan explanations (e.g. `mask [1e20] -> float32`).
     #[allow(clippy::float_cmp)] // the exact defaults 1 and 0 mean "no scaling"
     pub fn describe(&self) -> String {

@@ -6,13 +6,18 @@
 //!
 //! Not the plan nodes: `ops::along` builds those.
 
+mod gather;
+mod select;
+
+use self::gather::{Gather, Layout};
+use self::select::{select_cells, Value};
 use super::error::ExecError;
 use super::run::{
-    for_each_strip, region, run_tile_list, run_tiles, tile_cost, Context, Memory, Tile,
+    read_tile, region, run_tile_list, run_tiles, tile_cost, tile_grid, Context, Memory, Tile,
 };
 use crate::ops::{Along, AlongOp, Expr};
 use ndarray::{ArrayD, Axis, IxDyn, Slice, Zip};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Computes `a` over its (materialized) `input` to values shaped `out_shape`.
 pub(super) fn compute_along(
@@ -24,24 +29,14 @@ pub(super) fn compute_along(
     match &a.op {
         AlongOp::CumSum => cumsum(a, input, out_shape, ctx),
         AlongOp::ArgMin | AlongOp::ArgMax | AlongOp::Quantile { .. } => {
-            columns(a, input, out_shape, ctx)
+            let gather = Gather::new(input, &a.axes);
+            if gather.exact_f32() {
+                columns::<f32>(a, input, out_shape, ctx, &gather)
+            } else {
+                columns::<f64>(a, input, out_shape, ctx, &gather)
+            }
         }
     }
-}
-
-/// A tile's values, evaluated strip by strip.
-fn read_tile(plan: &Expr, tile: &Tile, ctx: &Context<'_>) -> Result<ArrayD<f64>, ExecError> {
-    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-    for_each_strip(plan, tile, ctx.cancel, |strip, part| {
-        values
-            .slice_each_axis_mut(|ax| {
-                let i = ax.axis.index();
-                let from = strip.start[i] - tile.start[i];
-                Slice::from(from..from + strip.shape[i])
-            })
-            .assign(&part);
-    })?;
-    Ok(values)
 }
 
 fn cumsum(
@@ -97,18 +92,18 @@ fn cumsum(
 }
 
 /// Tiles holding the whole `axes` for blocks of the other axes: the chunk grid of the kept
-/// axes, halved along their longest axis until a tile (plus its `f64` copy) fits `room`.
-fn column_tiles(input: &Expr, axes: &[usize], room: u64) -> Vec<Tile> {
+/// axes, halved along their longest axis until a tile (plus its buffer of `item` bytes per
+/// value, in blocks of `lanes` cells) fits `room`.
+fn column_tiles(input: &Expr, axes: &[usize], room: u64, (item, lanes): (u64, usize)) -> Vec<Tile> {
     let shape = input.shape();
-    let chunks = input.chunk_sizes();
-    let mut out = vec![Tile {
-        start: Vec::new(),
-        shape: Vec::new(),
-    }];
-    for (a, sizes) in chunks.iter().enumerate() {
-        let pieces: Vec<(usize, usize)> = if axes.contains(&a) {
-            vec![(0, shape[a])]
-        } else {
+    let pieces: Vec<Vec<(usize, usize)>> = input
+        .chunk_sizes()
+        .iter()
+        .enumerate()
+        .map(|(a, sizes)| {
+            if axes.contains(&a) {
+                return vec![(0, shape[a])];
+            }
             let mut at = 0;
             sizes
                 .iter()
@@ -117,20 +112,10 @@ fn column_tiles(input: &Expr, axes: &[usize], room: u64) -> Vec<Tile> {
                     (at - n, n)
                 })
                 .collect()
-        };
-        out = out
-            .iter()
-            .flat_map(|t| {
-                pieces.iter().map(move |&(s, n)| {
-                    let mut t = t.clone();
-                    t.start.push(s);
-                    t.shape.push(n);
-                    t
-                })
-            })
-            .collect();
-    }
-    let cost = |t: &Tile| tile_cost(input, t) + t.len() as u64 * 8;
+        })
+        .collect();
+    let out = tile_grid(&pieces);
+    let cost = |t: &Tile| tile_cost(input, t) + layout(t, axes, lanes).len() as u64 * item;
     let mut fitted = Vec::with_capacity(out.len());
     let mut todo: Vec<Tile> = out.into_iter().rev().collect();
     while let Some(t) = todo.pop() {
@@ -154,11 +139,27 @@ fn column_tiles(input: &Expr, axes: &[usize], room: u64) -> Vec<Tile> {
     fitted
 }
 
-fn columns(
+/// The layout of a column tile's buffer: one cell per position of the axes other than `axes`.
+fn layout(tile: &Tile, axes: &[usize], lanes: usize) -> Layout {
+    let (mut cells, mut n) = (1, 1);
+    for (a, &len) in tile.shape.iter().enumerate() {
+        if axes.contains(&a) {
+            n *= len;
+        } else {
+            cells *= len;
+        }
+    }
+    Layout { cells, n, lanes }
+}
+
+/// Quantiles or argmin/argmax over column tiles: each tile is gathered into a reused buffer of
+/// `T` (see [`Layout`]), and each cell is selected from a run of its own values.
+fn columns<T: Value>(
     a: &Along,
     input: &Arc<Expr>,
     out_shape: &[usize],
     ctx: &Context<'_>,
+    gather: &Gather<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {
     let ndim = input.shape().len();
     let kept: Vec<usize> = (0..ndim).filter(|x| !a.axes.contains(x)).collect();
@@ -166,33 +167,42 @@ fn columns(
     let fixed = out.len() as u64 * 8;
     let threads = ctx.config.threads.max(1) as u64;
     let room = ctx.config.memory_budget.saturating_sub(fixed) / threads;
-    let tiles = column_tiles(input, &a.axes, room);
+    let item = std::mem::size_of::<T>() as u64;
+    let lanes = gather.lanes();
+    let tiles = column_tiles(input, &a.axes, room, (item, lanes));
     let qs = match &a.op {
         AlongOp::Quantile { qs, .. } => qs.len(),
         _ => 1,
     };
     let leading_q = matches!(a.op, AlongOp::Quantile { list: true, .. });
-    let cells = |t: &Tile| kept.iter().map(|&x| t.shape[x]).product::<usize>();
     let memory = Memory {
         fixed,
-        per_tile: |t: &Tile| (cells(t) * qs) as u64 * 8,
+        // A tile's buffer while it computes (counted while it waits too), and its results.
+        per_tile: |t: &Tile| {
+            let layout = layout(t, &a.axes, lanes);
+            (layout.cells * qs) as u64 * 8 + layout.len() as u64 * item
+        },
     };
+    // Column buffers outlive their tiles, at most one per tile in flight, so the big
+    // allocation is made (and its pages touched) once per thread rather than once per tile.
+    let buffers: Mutex<Vec<Vec<T>>> = Mutex::new(Vec::new());
     run_tile_list(
         input,
         &tiles,
         ctx,
         &memory,
         |tile| {
-            let values = read_tile(input, tile, ctx)?;
-            // Reduced axes last, so each cell's values are one contiguous run.
-            let order: Vec<usize> = kept.iter().chain(&a.axes).copied().collect();
-            let values = values.permuted_axes(IxDyn(&order));
-            let values = values.as_standard_layout();
-            let n: usize = a.axes.iter().map(|&x| tile.shape[x]).product();
-            let mut results = Vec::with_capacity(cells(tile) * qs);
-            let mut scratch = Vec::with_capacity(n);
-            for run in values.as_slice().unwrap_or_default().chunks(n.max(1)) {
-                cell(a, run, &mut scratch, &mut results)?;
+            let reused = buffers.lock().ok().and_then(|mut b| b.pop());
+            let mut buffer = reused.unwrap_or_default();
+            let layout = layout(tile, &a.axes, lanes);
+            if buffer.len() < layout.len() {
+                buffer.resize(layout.len(), T::default());
+            }
+            let cols = &mut buffer[..layout.len()];
+            gather.fill(input, (tile, layout), cols, ctx.cancel)?;
+            let results = select_cells(a, cols, layout, gather.decoder())?;
+            if let Ok(mut b) = buffers.lock() {
+                b.push(buffer);
             }
             Ok(results)
         },
@@ -216,82 +226,6 @@ fn columns(
         },
     )?;
     Ok(out)
-}
-
-/// One output cell from all its values: pushes one result per quantile (one for argmin/max).
-#[allow(clippy::cast_precision_loss, reason = "positions are far below 2^53")]
-fn cell(
-    a: &Along,
-    run: &[f64],
-    scratch: &mut Vec<f64>,
-    out: &mut Vec<f64>,
-) -> Result<(), ExecError> {
-    match &a.op {
-        AlongOp::ArgMin | AlongOp::ArgMax => {
-            let max = a.op == AlongOp::ArgMax;
-            let mut best: Option<(usize, f64)> = None;
-            for (i, &x) in run.iter().enumerate() {
-                if x.is_nan() {
-                    if a.skipna {
-                        continue;
-                    }
-                    // numpy's argmin/argmax stop at the first NaN.
-                    best = Some((i, x));
-                    break;
-                }
-                let better = best.is_none_or(|(_, b)| if max { x > b } else { x < b });
-                if better {
-                    best = Some((i, x));
-                }
-            }
-            let (i, _) = best.ok_or(ExecError::AllNanSlice)?;
-            out.push(i as f64);
-        }
-        AlongOp::Quantile { qs, .. } => {
-            scratch.clear();
-            if a.skipna {
-                scratch.extend(run.iter().copied().filter(|x| !x.is_nan()));
-            } else if run.iter().all(|x| !x.is_nan()) {
-                scratch.extend_from_slice(run);
-            }
-            for &q in qs {
-                out.push(linear_quantile(scratch, q));
-            }
-        }
-        AlongOp::CumSum => {}
-    }
-    Ok(())
-}
-
-/// numpy's "linear" quantile (method 7) of NaN-free values, by selection rather than sorting;
-/// NaN for no values. The interpolation is numpy's `_lerp`, bit for bit.
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "q * (n - 1) is a non-negative position below n"
-)]
-fn linear_quantile(values: &mut [f64], q: f64) -> f64 {
-    let n = values.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let virtual_index = q * (n - 1) as f64;
-    let below = (virtual_index.floor() as usize).min(n - 1);
-    let above = (below + 1).min(n - 1);
-    let t = virtual_index - below as f64;
-    let (_, &mut lo, rest) = values.select_nth_unstable_by(below, f64::total_cmp);
-    let hi = if above == below {
-        lo
-    } else {
-        rest.iter().copied().fold(f64::INFINITY, f64::min)
-    };
-    let diff = hi - lo;
-    if t >= 0.5 {
-        hi - diff * (1.0 - t)
-    } else {
-        lo + diff * t
-    }
 }
 
 #[cfg(test)]
@@ -345,7 +279,7 @@ mod tests {
             .zip(tight.iter())
             .all(|(a, b)| a.to_bits() == b.to_bits()));
         let input = Expr::memory(Arc::new(Block::F64(ArrayD::zeros(IxDyn(&[40, 6, 10])))));
-        let tiles = column_tiles(&input, &[0], 4 << 10);
+        let tiles = column_tiles(&input, &[0], 4 << 10, (8, 1));
         assert!(tiles.len() > 1);
         assert!(tiles.iter().all(|t| t.start[0] == 0 && t.shape[0] == 40));
         assert_eq!(tiles.iter().map(Tile::len).sum::<usize>(), 40 * 6 * 10);
@@ -354,17 +288,5 @@ mod tests {
             median(1 << 30, &cancel),
             Err(ExecError::Cancelled)
         ));
-    }
-
-    #[test]
-    #[allow(clippy::float_cmp, reason = "exact results are the point")]
-    fn quantiles_follow_numpy_linear() {
-        let q = |v: &[f64], q: f64| linear_quantile(&mut v.to_vec(), q);
-        assert_eq!(q(&[3.0, 1.0, 2.0, 4.0], 0.5), 2.5);
-        assert_eq!(q(&[3.0, 1.0, 2.0], 0.5), 2.0);
-        assert_eq!(q(&[5.0, 1.0, 3.0], 0.25), 2.0);
-        assert_eq!(q(&[5.0, 1.0, 3.0], 1.0), 5.0);
-        assert_eq!(q(&[5.0], 0.3), 5.0);
-        assert!(q(&[], 0.5).is_nan());
     }
 }

@@ -24,7 +24,9 @@ const SLAB_BYTES: u64 = 4 << 20;
 
 /// The source under `input` and where `input`'s origin lies in it, when `input` is a source or
 /// a contiguous box of one (`sel` with slices).
-fn fused_source(input: &Expr) -> Option<(&Arc<dyn ChunkSource>, &CfDecoder, Vec<usize>)> {
+pub(super) fn fused_source(
+    input: &Expr,
+) -> Option<(&Arc<dyn ChunkSource>, &CfDecoder, Vec<usize>)> {
     match &input.node {
         Node::Source { source, decoder } => {
             Some((source, decoder.as_ref(), vec![0; input.shape().len()]))

@@ -5,11 +5,20 @@
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
 use super::fused::fold_rows;
-use super::run::{for_each_strip, region, run_tiles, Context, Memory, Tile};
+use super::run::{for_each_strip, read_tile, region, run_tile_list, tiles, Context, Memory, Tile};
 use crate::ops::groupby::NO_GROUP;
 use crate::ops::{Expr, GroupReduce, ReduceOp};
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Rows per group a tile should hold: below this, folding partial cells costs more than the
+/// reading they summarise (monthly chunks of a year grouped by month give one row per group).
+const ROWS_PER_GROUP: usize = 4;
+
+/// Fewest tiles joining may leave, so the pool stays busy. A constant, not the thread count:
+/// the tiles decide the fold order and so the bits of the result.
+const MIN_TILES: usize = 8;
 
 /// Computes a grouped reduction of `input` (element-wise, reductions already computed) to
 /// values shaped `out_shape`.
@@ -38,6 +47,51 @@ fn full_axis(a: usize, grouped: usize) -> usize {
     }
 }
 
+/// The input's chunk tiles, runs of consecutive ones along the grouped axis joined so each
+/// holds about [`ROWS_PER_GROUP`] rows per group it touches.
+fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
+    let base = tiles(input);
+    let axis = g.axis;
+    let Some(first) = base.first() else {
+        return base;
+    };
+    let rows = first.shape[axis].max(1);
+    let along = input.shape()[axis].div_ceil(rows);
+    let most = (base.len() / MIN_TILES).clamp(1, along.max(1));
+    let rows_per_group = |joined: usize| {
+        let span = &g.groups[..(rows * joined).min(g.groups.len())];
+        let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
+        present.sort_unstable();
+        present.dedup();
+        span.len() / present.len().max(1)
+    };
+    let factor = (1..=most)
+        .find(|&f| rows_per_group(f) >= ROWS_PER_GROUP)
+        .unwrap_or(most);
+    if factor == 1 {
+        return base;
+    }
+    // Tiles sharing their other starts and the same run along the axis become one, kept in
+    // the order their first member came.
+    let mut joined: Vec<Tile> = Vec::new();
+    let mut slot: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+    for t in base {
+        let run = t.start[axis] / (rows * factor);
+        let mut others = t.start.clone();
+        others[axis] = 0;
+        if let Some(&i) = slot.get(&(run, others.clone())) {
+            let j = &mut joined[i];
+            let end = (j.start[axis] + j.shape[axis]).max(t.start[axis] + t.shape[axis]);
+            j.start[axis] = j.start[axis].min(t.start[axis]);
+            j.shape[axis] = end - j.start[axis];
+        } else {
+            slot.insert((run, others), joined.len());
+            joined.push(t);
+        }
+    }
+    joined
+}
+
 /// What a tile hands to the in-order fold.
 enum Part<C> {
     /// Partial cells of the groups present (ascending), stacked along the grouped axis.
@@ -64,8 +118,9 @@ fn run<C: Cell>(
             ((t.len() / n * n.min(count.max(1))) as u64 * cell).max(t.len() as u64 * 8)
         },
     };
-    run_tiles(
+    run_tile_list(
         input,
+        &grouped_tiles(input, g),
         ctx,
         &memory,
         |tile| {
@@ -77,17 +132,7 @@ fn run<C: Cell>(
             if span.len() < 2 * present.len() {
                 // Barely more rows than groups (monthly data grouped by month): partial cells
                 // would outweigh the values, so hand the values over and add them in order.
-                let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-                for_each_strip(input, tile, ctx.cancel, |strip, part| {
-                    values
-                        .slice_each_axis_mut(|ax| {
-                            let a = ax.axis.index();
-                            let from = strip.start[a] - tile.start[a];
-                            ndarray::Slice::from(from..from + strip.shape[a])
-                        })
-                        .assign(&part);
-                })?;
-                return Ok(Part::Rows(values));
+                return Ok(Part::Rows(read_tile(input, tile, ctx)?));
             }
             let mut shape = tile.shape.clone();
             shape[axis] = present.len();
@@ -96,9 +141,10 @@ fn run<C: Cell>(
             // of their groups, never holding the decoded tile.
             if axis == 0 {
                 if let Some(flat) = cells.as_slice_mut() {
-                    let slot_of = |k: usize| present.binary_search(&span[k]).ok();
                     let width = tile.shape[1..].iter().product();
-                    if fold_rows(input, tile, (flat, width), &slot_of, ctx.cancel)? {
+                    let slot_of = |k: usize| present.binary_search(&span[k]).ok();
+                    let streamed = fold_rows(input, tile, (flat, width), &slot_of, ctx.cancel)?;
+                    if streamed {
                         return Ok(Part::Cells(present, cells));
                     }
                 }

@@ -10,8 +10,10 @@ use super::{CancelToken, ExecConfig};
 use crate::model::Block;
 use crate::ops::{Expr, Node, Rechunk, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
-use rayon::prelude::*;
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 
 /// What a computation runs with.
 pub struct Context<'a> {
@@ -37,7 +39,7 @@ impl Tile {
 }
 
 /// The chunk-aligned tiles of `expr`, in C order.
-fn tiles(expr: &Expr) -> Vec<Tile> {
+pub(super) fn tiles(expr: &Expr) -> Vec<Tile> {
     let chunks = expr.chunk_sizes();
     let mut out = vec![Tile {
         start: Vec::new(),
@@ -60,8 +62,9 @@ fn tiles(expr: &Expr) -> Vec<Tile> {
     out
 }
 
-/// How many tiles per computing thread a wave holds at most (results wait to be folded).
-const WAVE_AHEAD: usize = 4;
+/// How many tiles per computing thread may be computing or waiting to be folded at once: one
+/// computing and one waiting keeps every thread busy while the fold catches up.
+const WAVE_AHEAD: usize = 2;
 
 /// Largest strip evaluated in `f64` at once, in elements.
 const STRIP: usize = 1 << 18;
@@ -165,6 +168,47 @@ pub(super) fn for_each_strip(
         each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
     }
     Ok(())
+}
+
+/// A tile's values, evaluated strip by strip.
+pub(super) fn read_tile(
+    plan: &Expr,
+    tile: &Tile,
+    ctx: &Context<'_>,
+) -> Result<ArrayD<f64>, ExecError> {
+    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
+    for_each_strip(plan, tile, ctx.cancel, |strip, part| {
+        values
+            .slice_each_axis_mut(|ax| {
+                let i = ax.axis.index();
+                let from = strip.start[i] - tile.start[i];
+                Slice::from(from..from + strip.shape[i])
+            })
+            .assign(&part);
+    })?;
+    Ok(values)
+}
+
+/// The tiles of the grid that cuts axis `a` into `pieces[a]` (start, length), in C order.
+pub(super) fn tile_grid(pieces: &[Vec<(usize, usize)>]) -> Vec<Tile> {
+    let mut out = vec![Tile {
+        start: Vec::new(),
+        shape: Vec::new(),
+    }];
+    for axis in pieces {
+        out = out
+            .iter()
+            .flat_map(|t| {
+                axis.iter().map(move |&(s, n)| {
+                    let mut t = t.clone();
+                    t.start.push(s);
+                    t.shape.push(n);
+                    t
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
@@ -287,19 +331,7 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
                 &plan,
                 ctx,
                 &memory,
-                |tile| {
-                    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-                    for_each_strip(&plan, tile, ctx.cancel, |strip, part| {
-                        values
-                            .slice_each_axis_mut(|ax| {
-                                let i = ax.axis.index();
-                                let from = strip.start[i] - tile.start[i];
-                                Slice::from(from..from + strip.shape[i])
-                            })
-                            .assign(&part);
-                    })?;
-                    Ok(values)
-                },
+                |tile| read_tile(&plan, tile, ctx),
                 |tile, values| {
                     out.slice_each_axis_mut(|ax| region(tile, ax.axis.index()))
                         .assign(&values);
@@ -332,6 +364,9 @@ pub(super) fn run_tiles<T: Send>(
 ) -> Result<(), ExecError> {
     run_tile_list(plan, &tiles(plan), ctx, memory, work, fold)
 }
+
+/// A tile's result, or the payload of a panic while computing it.
+type Computed<T> = std::thread::Result<Result<T, ExecError>>;
 
 /// [`run_tiles`] over given tiles (largest first, for the budget), e.g. a store's chunks.
 pub(super) fn run_tile_list<T: Send>(
@@ -373,27 +408,74 @@ pub(super) fn run_tile_list<T: Send>(
         bytes_total: all.iter().map(|t| t.len() as u64 * item).sum(),
         ..Progress::default()
     };
-    for batch in all.chunks(wave_len) {
-        ctx.cancel.check()?;
-        let results: Vec<Result<T, ExecError>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|t| {
-                    ctx.cancel.check()?;
-                    work(t)
-                })
-                .collect()
-        });
-        for (tile, result) in batch.iter().zip(results) {
-            fold(tile, result?);
+    // Tiles are computed by the pool while this thread folds finished ones in order; at most
+    // `wave_len` are computing or waiting at once, so memory stays what the budget allowed.
+    let failed = AtomicBool::new(false);
+    let mut outcome = Ok(());
+    pool.in_place_scope(|scope| {
+        let (done, finished) = mpsc::channel::<(usize, Computed<T>)>();
+        let (work, failed) = (&work, &failed);
+        let mut spawned = 0;
+        let mut waiting: BTreeMap<usize, Computed<T>> = BTreeMap::new();
+        for next in 0..all.len() {
+            while spawned < all.len() && spawned < next + wave_len {
+                let (tile, done) = (&all[spawned], done.clone());
+                let index = spawned;
+                scope.spawn(move |_| {
+                    let result = if failed.load(Ordering::Relaxed) {
+                        Ok(Err(ExecError::Cancelled))
+                    } else {
+                        // A panic travels to the folding thread, which re-raises it there.
+                        panic::catch_unwind(AssertUnwindSafe(|| {
+                            ctx.cancel
+                                .check()
+                                .map_err(ExecError::from)
+                                .and_then(|()| work(tile))
+                        }))
+                    };
+                    // The receiver is gone only once the run has already failed.
+                    let _ = done.send((index, result));
+                });
+                spawned += 1;
+            }
+            // Every spawned tile sends exactly once and this thread holds a sender, so `recv`
+            // cannot fail; `Err(Cancelled)` covers it anyway.
+            let computed = loop {
+                if let Some(computed) = waiting.remove(&next) {
+                    break computed;
+                }
+                match finished.recv() {
+                    Ok((index, computed)) => {
+                        waiting.insert(index, computed);
+                    }
+                    Err(_) => break Ok(Err(ExecError::Cancelled)),
+                }
+            };
+            let result = match computed {
+                Ok(result) => result,
+                Err(payload) => {
+                    failed.store(true, Ordering::Relaxed);
+                    panic::resume_unwind(payload);
+                }
+            };
+            let folded = result.and_then(|value| {
+                ctx.cancel.check()?;
+                fold(&all[next], value);
+                Ok(())
+            });
+            if let Err(e) = folded {
+                failed.store(true, Ordering::Relaxed);
+                outcome = Err(e);
+                return;
+            }
             progress.chunks_done += 1;
-            progress.bytes_done += tile.len() as u64 * item;
+            progress.bytes_done += all[next].len() as u64 * item;
             if let Some(report) = ctx.progress {
                 report(progress);
             }
         }
-    }
-    Ok(())
+    });
+    outcome
 }
 
 /// A reduction's parameters.

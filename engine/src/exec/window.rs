@@ -1,11 +1,17 @@
 //! Rolling windows over one region: reads the input with a halo of the window's reach along
-//! the rolled axis (rows of the neighbouring chunks), then reduces each window. Not the
-//! window's parameters: `ops::rolling` holds those.
+//! the rolled axis (rows of the neighbouring chunks), then reduces each window: sum, mean and
+//! count by running sums here, min, max, std and var by blocks (`blocks`). Not the window's
+//! parameters: `ops::rolling` holds those.
+
+mod blocks;
+#[cfg(test)]
+mod tests;
 
 use super::error::ExecError;
 use super::eval::{eval, Reads};
 use crate::ops::{ReduceOp, Rolling};
-use ndarray::{ArrayD, ArrayView1, Axis, IxDyn, Zip};
+use blocks::{Extreme, Moments};
+use ndarray::{ArrayD, Axis, IxDyn, Zip};
 
 /// The input region a rolling region needs: `start .. start + shape` widened by the reach
 /// along the rolled axis, clipped to the array.
@@ -30,24 +36,23 @@ pub(super) fn eval_rolling(
 ) -> Result<ArrayD<f64>, ExecError> {
     let (in_start, in_shape) = halo(r, start, shape);
     let values = eval(&r.input, &in_start, &in_shape, reads)?;
-    if matches!(r.op, ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Count) {
-        return Ok(running(r, start, shape, in_start[r.axis], &values));
-    }
+    let lo = in_start[r.axis];
+    let spans: Vec<(usize, usize)> = (start[r.axis]..start[r.axis] + shape[r.axis])
+        .map(|i| span(r, i, lo))
+        .collect();
+    Ok(match r.op {
+        ReduceOp::Sum | ReduceOp::Mean | ReduceOp::Count => running(r, &spans, shape, &values),
+        ReduceOp::Min => blocks::reduce::<Extreme<false>>(r, &spans, shape, &values),
+        ReduceOp::Max => blocks::reduce::<Extreme<true>>(r, &spans, shape, &values),
+        ReduceOp::Std | ReduceOp::Var => blocks::reduce::<Moments>(r, &spans, shape, &values),
+    })
+}
+
+/// The input rows `from .. to` of the window at position `i`, counted from input row `lo`.
+fn span(r: &Rolling, i: usize, lo: usize) -> (usize, usize) {
     let (before, after) = r.reach();
     let n = r.input.shape()[r.axis];
-    let lo = in_start[r.axis];
-    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
-    Zip::from(out.lanes_mut(Axis(r.axis)))
-        .and(values.lanes(Axis(r.axis)))
-        .for_each(|mut lane, input| {
-            for (j, o) in lane.iter_mut().enumerate() {
-                let i = start[r.axis] + j;
-                let from = i.saturating_sub(before) - lo;
-                let to = (i + after + 1).min(n) - lo;
-                *o = window_value(r.op, &input.slice(ndarray::s![from..to]), r.min_periods);
-            }
-        });
-    Ok(out)
+    (i.saturating_sub(before) - lo, (i + after + 1).min(n) - lo)
 }
 
 /// Sum, mean or count of every window by running sums: each input row is added once when it
@@ -55,26 +60,20 @@ pub(super) fn eval_rolling(
 /// time, so the cost does not grow with the window and rows stream through the cache.
 fn running(
     r: &Rolling,
-    start: &[usize],
+    spans: &[(usize, usize)],
     shape: &[usize],
-    lo: usize,
     values: &ArrayD<f64>,
 ) -> ArrayD<f64> {
-    let (before, after) = r.reach();
-    let n = r.input.shape()[r.axis];
     let axis = Axis(r.axis);
     let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
     let mut sum = values.index_axis(axis, 0).mapv(|_| 0.0);
     let mut count = sum.clone();
-    let first = start[r.axis].saturating_sub(before);
-    let (mut wlo, mut whi) = (first, first);
-    for (j, mut row) in out.axis_iter_mut(axis).enumerate() {
-        let i = start[r.axis] + j;
-        let (from, to) = (i.saturating_sub(before), (i + after + 1).min(n));
+    let (mut wlo, mut whi) = (0, 0);
+    for (mut row, &(from, to)) in out.axis_iter_mut(axis).zip(spans) {
         while whi < to {
             Zip::from(&mut sum)
                 .and(&mut count)
-                .and(values.index_axis(axis, whi - lo))
+                .and(values.index_axis(axis, whi))
                 .for_each(|s, c, &x| {
                     if !x.is_nan() {
                         *s += x;
@@ -86,7 +85,7 @@ fn running(
         while wlo < from {
             Zip::from(&mut sum)
                 .and(&mut count)
-                .and(values.index_axis(axis, wlo - lo))
+                .and(values.index_axis(axis, wlo))
                 .for_each(|s, c, &x| {
                     if !x.is_nan() {
                         *s -= x;
@@ -120,35 +119,4 @@ fn running(
             });
     }
     out
-}
-
-/// One window's reduction of its valid values; NaN with fewer than `min_periods` of them.
-fn window_value(op: ReduceOp, w: &ArrayView1<'_, f64>, min_periods: usize) -> f64 {
-    let valid = || w.iter().copied().filter(|x| !x.is_nan());
-    let count = valid().count();
-    if count < min_periods || count == 0 {
-        return if op == ReduceOp::Count && count >= min_periods {
-            0.0
-        } else {
-            f64::NAN
-        };
-    }
-    #[allow(clippy::cast_precision_loss, reason = "window lengths are small")]
-    let n = count as f64;
-    match op {
-        ReduceOp::Count => n,
-        ReduceOp::Sum => valid().sum(),
-        ReduceOp::Mean => valid().sum::<f64>() / n,
-        ReduceOp::Min => valid().fold(f64::INFINITY, f64::min),
-        ReduceOp::Max => valid().fold(f64::NEG_INFINITY, f64::max),
-        ReduceOp::Std | ReduceOp::Var => {
-            let mean = valid().sum::<f64>() / n;
-            let var = valid().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-            if op == ReduceOp::Std {
-                var.sqrt()
-            } else {
-                var
-            }
-        }
-    }
 }

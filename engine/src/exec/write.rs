@@ -13,12 +13,11 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
-use super::run::{for_each_strip, materialize, run_tile_list, Memory, Tile};
+use super::run::{materialize, read_tile, run_tile_list, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, DataArray, Dataset, Variable};
 use indexmap::IndexMap;
-use ndarray::{ArrayD, IxDyn, Slice};
 use serde_json::Value;
 use std::ops::Range;
 use std::path::Path;
@@ -344,32 +343,24 @@ fn check_options(options: &ToZarr, dims: &[String]) -> Result<(), WriteError> {
 
 /// The output chunks a variable's values cover, as tiles of the values (largest first).
 fn chunk_tiles(shape: &[usize], offset: &[u64], chunks: &[u64]) -> Vec<Tile> {
-    let mut tiles = vec![Tile {
-        start: Vec::new(),
-        shape: Vec::new(),
-    }];
-    for ((&n, &off), &c) in shape.iter().zip(offset).zip(chunks) {
-        let (off, c) = (to_usize(off), to_usize(c).max(1));
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        while at < n {
-            // The next chunk boundary after array position `off + at`.
-            let end = ((off + at) / c + 1) * c - off;
-            pieces.push((at, end.min(n) - at));
-            at = end.min(n);
-        }
-        tiles = tiles
-            .into_iter()
-            .flat_map(|t| {
-                pieces.iter().map(move |&(s, len)| {
-                    let mut t = t.clone();
-                    t.start.push(s);
-                    t.shape.push(len);
-                    t
-                })
-            })
-            .collect();
-    }
+    let pieces: Vec<Vec<(usize, usize)>> = shape
+        .iter()
+        .zip(offset)
+        .zip(chunks)
+        .map(|((&n, &off), &c)| {
+            let (off, c) = (to_usize(off), to_usize(c).max(1));
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            while at < n {
+                // The next chunk boundary after array position `off + at`.
+                let end = ((off + at) / c + 1) * c - off;
+                pieces.push((at, end.min(n) - at));
+                at = end.min(n);
+            }
+            pieces
+        })
+        .collect();
+    let mut tiles = tile_grid(&pieces);
     // The executor sizes its waves by the first tile.
     if let Some(largest) = (0..tiles.len()).max_by_key(|&i| tiles[i].len()) {
         tiles.swap(0, largest);
@@ -476,16 +467,7 @@ fn write_var(
         ctx,
         &memory,
         |tile| {
-            let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-            for_each_strip(&plan, tile, ctx.cancel, |strip, part| {
-                values
-                    .slice_each_axis_mut(|ax| {
-                        let i = ax.axis.index();
-                        let from = strip.start[i] - tile.start[i];
-                        Slice::from(from..from + strip.shape[i])
-                    })
-                    .assign(&part);
-            })?;
+            let values = read_tile(&plan, tile, ctx)?;
             let block = w.encoder.encode_values(&values);
             let within: Vec<Range<u64>> = tile
                 .start

@@ -1,8 +1,10 @@
 //! Shared by the tests: an `Output` that records stdout, pager pages and history for the
-//! language tests, and Zarr store writers for the storage tests.
+//! language tests, Zarr store writers for the storage tests, and a chunked source computed from
+//! its indices for the executor tests.
 #![allow(dead_code, unreachable_pub)] // each test binary uses part of it
 
 pub mod samples;
+pub mod source;
 pub mod zarr;
 
 use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
@@ -51,9 +53,28 @@ pub fn session(setup: &str) -> Interpreter {
 
 /// Runs a cell: the shown value's text, nothing, or "ename: evalue".
 pub fn show(it: &mut Interpreter, code: &str) -> String {
-    match it.execute(code, &mut Recorder::default(), &CancelToken::new()) {
-        Ok(Some(b)) => plain(&b),
-        Ok(None) => String::new(),
-        Err(e) => format!("{}: {}", e.ename, e.evalue),
+    run_in(it, code, &mut Recorder::default()).unwrap_or_else(|e| e)
+}
+
+/// Runs `cells` in one session after `setup` (as [`session`] takes it): the last cell's shown
+/// value, or the first error as "ename: evalue", and what the cells printed.
+pub fn run_cells(setup: &str, cells: &[&str]) -> (String, String) {
+    let mut it = session(setup);
+    let mut out = Recorder::default();
+    let mut shown = String::new();
+    for cell in cells {
+        match run_in(&mut it, cell, &mut out) {
+            Ok(text) => shown = text,
+            Err(e) => return (e, out.stdout),
+        }
+    }
+    (shown, out.stdout)
+}
+
+/// Runs a cell into `out`: the shown value's text (empty for none), or "ename: evalue".
+fn run_in(it: &mut Interpreter, code: &str, out: &mut Recorder) -> Result<String, String> {
+    match it.execute(code, out, &CancelToken::new()) {
+        Ok(shown) => Ok(shown.as_ref().map(plain).unwrap_or_default()),
+        Err(e) => Err(format!("{}: {}", e.ename, e.evalue)),
     }
 }
