@@ -33,9 +33,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from benchlib import bench_binary, run_json
+from benchlib import (DASK_WORKER_PRELUDE, ROOT, bench_binary, check_agreement,
+                      run_json)
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # name -> (store file name, target speed-up over dask from DESIGN.md, snippet). STORE and OUT
 # are bound before the snippet runs. Results of the format-2 SSH store are written as format 2:
@@ -70,26 +70,14 @@ ssh.median("time_counter").rename("result").to_zarr(OUT, mode="w", zarr_format=2
 }
 
 # Runs in a fresh interpreter: argv = code file, threads.
-DASK_WORKER = r"""
-import json, sys, time
+DASK_WORKER = DASK_WORKER_PRELUDE + r"""
 code_file, threads = sys.argv[1:3]
-import dask, numpy as np, xarray as xr, zarr
-
-def vmhwm_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
-
 code = open(code_file).read()
 with dask.config.set(scheduler="threads", num_workers=int(threads)):
     t0 = time.perf_counter()
     exec(code, {})
     wall = time.perf_counter() - t0
-print(json.dumps({"wall_s": wall, "peak_rss_mb": vmhwm_mb(),
-                  "versions": {"xarray": xr.__version__, "dask": dask.__version__,
-                               "zarr": zarr.__version__, "numpy": np.__version__}}))
+print(json.dumps({"wall_s": wall, "peak_rss_mb": vmhwm_mb(), "versions": VERSIONS}))
 """
 
 
@@ -99,27 +87,11 @@ def snippet(case: str, data: Path, out: Path) -> str:
     return f"STORE = {str(data / store)!r}\nOUT = {str(out)!r}\n" + code.lstrip("\n")
 
 
-def check_agreement(case: str, ours: Path, theirs: Path) -> str:
-    """Fails loudly unless both written results agree and have NaN at the same positions."""
+def agreement(case: str, ours: Path, theirs: Path) -> str:
+    """Reads both written results back with xarray and checks that they agree."""
     import xarray as xr
-    a = xr.open_zarr(ours)["result"].values.astype("f8").ravel()
-    b = xr.open_zarr(theirs)["result"].values.astype("f8").ravel()
-    if a.shape != b.shape:
-        raise SystemExit(f"{case}: Nereus gave {a.size} values, xarray {b.size}")
-    nan_a, nan_b = np.isnan(a), np.isnan(b)
-    if not np.array_equal(nan_a, nan_b):
-        raise SystemExit(f"{case}: NaN positions differ ({np.sum(nan_a != nan_b)} positions)")
-    ok = ~nan_a
-    if not ok.any():
-        raise SystemExit(f"{case}: every value is NaN")
-    a, b = a[ok], b[ok]
-    rtol = 1e-5
-    atol = rtol * float(np.abs(b).max())
-    diff = np.abs(a - b)
-    if np.any(diff > atol + rtol * np.abs(b)):
-        worst = int(np.argmax(diff - rtol * np.abs(b)))
-        raise SystemExit(f"{case}: results differ: Nereus {a[worst]!r}, xarray {b[worst]!r}")
-    return f"{case}: {ok.sum()} values agree (max |diff| {diff.max():.2g}), {nan_a.sum()} NaN in both"
+    a, b = (xr.open_zarr(p)["result"].values.astype("f8").ravel() for p in (ours, theirs))
+    return check_agreement(case, a, b)
 
 
 def main() -> None:
@@ -150,8 +122,8 @@ def main() -> None:
         for i, case in enumerate(CASES):
             measure(case, "n", f"check{i}")
             versions = measure(case, "d", f"check{i}")["versions"]
-            print("  " + check_agreement(case, Path(tmp, f"n-check{i}.zarr"),
-                                         Path(tmp, f"d-check{i}.zarr")), file=sys.stderr)
+            print("  " + agreement(case, Path(tmp, f"n-check{i}.zarr"),
+                                   Path(tmp, f"d-check{i}.zarr")), file=sys.stderr)
         warm = time.perf_counter() - t0
         runs = args.runs if warm * args.runs <= args.time_limit else 1
         print(f"  warm-up took {warm:.0f} s; timing {runs} run(s) per case", file=sys.stderr)

@@ -40,25 +40,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-from benchlib import bench_binary, run_json
+from benchlib import (DASK_WORKER_PRELUDE, ROOT, bench_binary, check_agreement,
+                      run_json)
 
-ROOT = Path(__file__).resolve().parent.parent
 LARGE_SHAPE = (480, 1000, 2000)
 OPS = ("mean", "std")
 
 # Runs in a fresh interpreter: argv = store, var, op, dim, threads, out.
-DASK_WORKER = r"""
-import json, sys, time
+DASK_WORKER = DASK_WORKER_PRELUDE + r"""
 store, var, op, dim, threads, out = sys.argv[1:7]
-import dask, numpy as np, xarray as xr, zarr
-
-def vmhwm_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
-
 with dask.config.set(scheduler="threads", num_workers=int(threads)):
     t0 = time.perf_counter()
     da = xr.open_zarr(store)[var]
@@ -69,8 +59,7 @@ if out:
     np.ascontiguousarray(result.values, dtype="<f8").tofile(out)
 print(json.dumps({
     "op": op, "wall_s": wall, "bytes": da.size * da.dtype.itemsize, "peak_rss_mb": peak,
-    "versions": {"xarray": xr.__version__, "dask": dask.__version__, "zarr": zarr.__version__,
-                 "numpy": np.__version__},
+    "versions": VERSIONS,
 }))
 """
 
@@ -101,35 +90,6 @@ class Runner:
         if tool == "floor":
             return self.nereus("floor", out)
         return getattr(self, tool)(op, out)
-
-
-def check_agreement(op: str, ours: Path, theirs: Path) -> str:
-    """Fails loudly unless the two raw f64 results agree and have NaN at the same positions.
-
-    Tolerance: rtol 1e-5 plus an atol of 1e-5 times the largest |value| of xarray's result.
-    The atol matters for means near zero: dask accumulates float32 in float32, so where an SSH
-    mean cancels to ~1e-6 its answer is off by a few 1e-7 (Nereus accumulates in float64).
-    """
-    a, b = np.fromfile(ours, dtype="<f8"), np.fromfile(theirs, dtype="<f8")
-    if a.shape != b.shape:
-        raise SystemExit(f"{op}: Nereus gave {a.size} values, xarray {b.size}")
-    nan_a, nan_b = np.isnan(a), np.isnan(b)
-    if not np.array_equal(nan_a, nan_b):
-        raise SystemExit(f"{op}: NaN positions differ: Nereus {nan_a.sum()} NaN, "
-                         f"xarray {nan_b.sum()} NaN, {np.sum(nan_a != nan_b)} positions differ")
-    ok = ~nan_a
-    if not ok.any():
-        raise SystemExit(f"{op}: every value is NaN")
-    a, b = a[ok], b[ok]
-    rtol = 1e-5
-    atol = rtol * float(np.abs(b).max())
-    diff = np.abs(a - b)
-    if np.any(diff > atol + rtol * np.abs(b)):
-        worst = int(np.argmax(diff - rtol * np.abs(b)))
-        raise SystemExit(f"{op}: results differ beyond rtol {rtol:g}, atol {atol:.2g}: "
-                         f"Nereus {a[worst]!r}, xarray {b[worst]!r} (|diff| {diff[worst]:.3g})")
-    return (f"{op}: {ok.sum()} values agree (max |diff| {diff.max():.2g}, "
-            f"atol {atol:.2g}), {nan_a.sum()} NaN in both")
 
 
 def store_shape(store: Path, var: str) -> tuple[int, ...]:
@@ -200,7 +160,8 @@ def main() -> None:
             ours, theirs = Path(tmp, f"nereus-{op}.f64"), Path(tmp, f"dask-{op}.f64")
             runner.measure("nereus", op, ours)
             versions = runner.measure("dask", op, theirs)["versions"]
-            print("  " + check_agreement(op, ours, theirs), file=sys.stderr)
+            print("  " + check_agreement(op, np.fromfile(ours, dtype="<f8"),
+                                         np.fromfile(theirs, dtype="<f8")), file=sys.stderr)
     warm = time.perf_counter() - t0
     runs = args.runs if warm * args.runs <= args.time_limit else 1
     print(f"  warm-up took {warm:.0f} s; timing {runs} run(s) per case", file=sys.stderr)

@@ -12,7 +12,7 @@ mod lazy;
 pub mod names;
 mod variable;
 
-pub use attrs::Attrs;
+pub use attrs::{drop_conflicts, Attrs};
 pub use block::{Block, ToF64};
 pub use dataarray::DataArray;
 pub use dataset::Dataset;

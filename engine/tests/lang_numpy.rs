@@ -1,5 +1,6 @@
-//! numpy in cells: truth of arrays, `//` and `%`, ufuncs, `np.arange` and `np.linspace`,
-//! checked against the reprs numpy 2.4 prints.
+//! numpy in cells: truth of arrays, `//` and `%`, ufuncs (on numbers, arrays and Datasets),
+//! iteration of numpy arrays and DataArrays, `np.arange` and `np.linspace`, checked against
+//! what numpy 2.4 and xarray 2026.9 print.
 
 mod common;
 use common::{plain, Recorder};
@@ -321,4 +322,81 @@ fn arrays_iterate_like_numpy() {
         "total = 0.0\nfor v in np.linspace(0, 1, 5):\n    total += float(v)\ntotal",
     );
     assert_eq!(shown, "2.5");
+}
+
+#[test]
+fn dataarrays_iterate_along_their_first_dimension() {
+    // xarray 2026.9: each item is the array at one position of the first dim, coords kept;
+    // a Dataset iterates over its data variable names, as a dict does.
+    let mut it = common::session(
+        "import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{DATA}/sst.zarr\")\n\
+         a = ds.sst.isel(time=slice(0, 3), lat=slice(60, 63), lon=slice(154, 158))",
+    );
+    for (code, want) in [
+        ("len(a), len(a[0]), len(a[0, 0]), len(ds)", "(3, 3, 4, 1)"),
+        ("[t.dims for t in a]", "[('lat', 'lon'), ('lat', 'lon'), ('lat', 'lon')]"),
+        ("[str(t.time.values)[:10] for t in a]", "['1950-01-01', '1950-02-01', '1950-03-01']"),
+        ("[round(float(t.mean()), 4) for t in a]", "[22.0376, 22.251, 22.3746]"),
+        ("rows = list(a[0])\n(len(rows), rows[1].dims, float(rows[1].lat), sorted(rows[1].coords))", "(3, ('lon',), -28.5, ['lat', 'lon', 'time'])"),
+        ("total = 0.0\nfor t in a:\n    for r in t:\n        total += float(r.sum())\nround(total, 3)", "799.959"),
+        ("[[round(float(v), 2) for v in r] for r in a[0]]", "[[21.65, 21.65, 21.65, 21.65], [22.03, 22.04, 22.04, 22.05], [22.41, 22.42, 22.42, 22.43]]"),
+        ("list(a[0, 0, 0])", "TypeError: iteration over a 0-d array"),
+        ("for v in a[0, 0, 0]:\n    pass\n0", "TypeError: iteration over a 0-d array"),
+        ("len(a[0, 0, 0])", "TypeError: len() of unsized object"),
+        ("list(ds), [k for k in ds], tuple(ds)", "(['sst'], ['sst'], ('sst',))"),
+        ("names = []\nfor k in ds:\n    names += [k]\nnames", "['sst']"),
+        ("x, y, z = a.time\n(x.dims, str(y.values))", "((), '1950-02-01T00:00:00.000000000')"),
+        ("[t.attrs['units'] for t in a]", "['degC', 'degC', 'degC']"),
+        ("[float(t) for t in a.lat]", "[-29.5, -28.5, -27.5]"),
+    ] {
+        assert_eq!(common::show(&mut it, code), want, "cell: {code}");
+    }
+}
+
+#[test]
+fn ufuncs_apply_to_each_data_variable_of_a_dataset() {
+    // xarray 2026.9: coordinates and attributes are left as they are.
+    let mut it = common::session(
+        "import xarray as xr\nimport numpy as np\nds = xr.open_zarr(\"{DATA}/sst.zarr\")\n\
+         d = ds.isel(time=slice(0, 3), lat=slice(60, 63), lon=slice(150, 158))",
+    );
+    for (code, want) in [
+        ("r = np.sqrt(d)\n(list(r.data_vars), sorted(r.coords), round(float(r.sst.mean()), 5), float(r.lat[0]))", "(['sst'], ['lat', 'lon', 'time'], 4.71019, -29.5)"),
+        ("[round(float(f(d).sst.mean()), 5) for f in [np.abs, np.exp, np.log, np.sin, np.cos, np.floor, np.ceil, np.sign, np.log10, np.deg2rad]]", "[22.18711, 4550436864.0, 3.09941, -0.18492, -0.93064, 21.69565, 22.69565, 1.0, 1.34605, 0.38724]"),
+        ("round(float(abs(d - 22).sst.max()), 5), round(float(np.abs(d - 22).sst.min()), 5)", "(0.74132, 1e-05)"),
+        ("str(np.isnan(d).sst.dtype), int(np.isnan(d.where(d.sst > 22)).sst.sum()), str(np.isfinite(d).sst.dtype)", "('bool', 24, 'bool')"),
+        ("np.sqrt(d).sst.dims, np.sqrt(d).attrs == d.attrs, np.sqrt(d).sst.attrs == d.sst.attrs, np.sqrt(d).lat.attrs == d.lat.attrs", "(('time', 'lat', 'lon'), True, True, True)"),
+        ("(np.sqrt(d) ** 2 - d).sst.dims", "('time', 'lat', 'lon')"),
+        ("np.sqrt(d.sst.isel(time=0, lat=0, lon=0)).dims", "()"),
+    ] {
+        assert_eq!(common::show(&mut it, code), want, "cell: {code}");
+    }
+}
+
+#[test]
+fn np_array_types_its_items_as_numpy_does() {
+    // Expected texts: numpy 2.4's repr of the same calls.
+    for (code, want) in [
+        (
+            "np.array([[1, 2], [3, 4]])",
+            "array([[1, 2],\n       [3, 4]])",
+        ),
+        (
+            "np.array([1.5, 2], dtype='float32')",
+            "array([1.5, 2. ], dtype=float32)",
+        ),
+        ("np.asarray([True, False])", "array([ True, False])"),
+        ("np.array(3)", "array(3)"),
+        (
+            "np.array(np.arange(3), dtype='float64')",
+            "array([0., 1., 2.])",
+        ),
+        (
+            "np.array([[1, 2], [3]])",
+            "ValueError: setting an array element with a sequence.",
+        ),
+    ] {
+        assert_eq!(value(code), want, "{code}");
+    }
+    assert!(value("np.array(['a'])").starts_with("TypeError: np.array of str"));
 }

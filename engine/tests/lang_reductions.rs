@@ -5,32 +5,14 @@
 
 mod common;
 
-use common::samples::data_dir;
-use common::{plain, Recorder};
-
-use nereus_engine::lang::Interpreter;
-use nereus_engine::CancelToken;
-
-/// Runs cells in one session: the last cell's shown value (or the first "ename: evalue") and
-/// stdout.
+/// Runs cells in one session over a small window of the sample `sst`: the last cell's shown
+/// value (or the first "ename: evalue") and stdout.
 fn run(cells: &[&str]) -> (String, String) {
-    let mut it = Interpreter::new();
-    let mut out = Recorder::default();
-    let setup = format!(
-        "import xarray as xr\nimport numpy as np\nDATA = {:?}\n\
+    common::run_cells(
+        "import xarray as xr\nimport numpy as np\nDATA = \"{DATA}\"\n\
          sst = xr.open_zarr(DATA + \"/sst.zarr\").sst.isel(time=slice(0, 14), lat=slice(80, 92), lon=slice(0, 30))",
-        data_dir().display().to_string()
-    );
-    it.execute(&setup, &mut out, &CancelToken::new()).unwrap();
-    let mut shown = String::new();
-    for cell in cells {
-        shown = match it.execute(cell, &mut out, &CancelToken::new()) {
-            Ok(Some(b)) => plain(&b),
-            Ok(None) => String::new(),
-            Err(e) => return (format!("{}: {}", e.ename, e.evalue), out.stdout),
-        };
-    }
-    (shown, out.stdout)
+        cells,
+    )
 }
 
 /// The last printed line as a float.

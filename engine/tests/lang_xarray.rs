@@ -80,11 +80,11 @@ fn open_and_show_without_computing() {
     }
     let a = show(&mut it, "ssh");
     assert!(
-        a.starts_with("<xarray.DataArray 'sossheig' (time_counter: 96, y: 200, x: 200)> Size: 15MB\ndask.array<chunksize=("),
+        a.starts_with("<xarray.DataArray 'sossheig' (time_counter: 96, y: 200, x: 200)> Size: 15MB\ndask.array<open_dataset-sossheig, shape=(96, 200, 200), dtype=float32, chunksize=("),
         "{a}"
     );
     assert!(
-        a.contains("Attributes:\n    standard_name: sea_surface_height_above_geoid"),
+        a.contains("Attributes:\n    standard_name:     sea_surface_height_above_geoid"),
         "{a}"
     );
     assert!(a.contains("Dimensions without coordinates: y, x"), "{a}");
@@ -364,6 +364,14 @@ fn errors_suggest_the_closest_name() {
     );
     let e = show(&mut it, "xr.open_zarr(\"/nonexistent/x.zarr\")");
     assert!(e.starts_with("FileNotFoundError: "), "{e}");
+    assert_eq!(
+        show(&mut it, "xr.open_zarr()"),
+        "TypeError: open_zarr() missing 1 required positional argument: 'store'"
+    );
+    assert_eq!(
+        show(&mut it, "ds.to_zarr(1)"),
+        "TypeError: store must be a path string, not int"
+    );
     let e = show(&mut it, "ssh << 2");
     assert!(e.starts_with("NotImplementedError: operator '<<'"), "{e}");
 }
@@ -590,5 +598,42 @@ fn loaded_values_iterate_by_rows() {
     assert_eq!(
         show(&mut it, "[r.shape for r in sst.isel(time=0).values][:2]"),
         "[(360,), (360,)]"
+    );
+}
+
+#[test]
+fn boolean_lists_and_numpy_arrays_index_as_numpy_does() {
+    let mut it = session();
+    let lat = |it: &mut Interpreter, key: &str| {
+        show(it, &format!("sst.isel(lat={key}).lat.values.tolist()"))
+    };
+    // A mask as long as the dimension picks where it is true; a mix with ints is positions.
+    assert_eq!(lat(&mut it, "np.array([2, 0])"), lat(&mut it, "[2, 0]"));
+    assert_eq!(lat(&mut it, "[True, 1]"), lat(&mut it, "[1, 1]"));
+    let n: usize = show(&mut it, "sst.sizes['lat']").parse().unwrap();
+    let mask = (0..n)
+        .map(|i| if i % 2 == 0 { "True" } else { "False" })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let evens = (0..n)
+        .step_by(2)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        lat(&mut it, &format!("[{mask}]")),
+        lat(&mut it, &format!("[{evens}]"))
+    );
+    assert_eq!(
+        lat(&mut it, &format!("np.array([{mask}])")),
+        lat(&mut it, &format!("[{evens}]"))
+    );
+    assert_eq!(
+        show(&mut it, "sst[:, [True, False]]"),
+        format!("IndexError: Boolean array size 2 is used to index array with shape ({n},).")
+    );
+    assert_eq!(
+        show(&mut it, "sst.isel(lat=np.array([0.5]))"),
+        "IndexError: arrays used as indices must be of integer (or boolean) type"
     );
 }

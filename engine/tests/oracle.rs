@@ -43,6 +43,24 @@ fn indexer(v: &Value) -> Res<Indexer> {
     })
 }
 
+/// A coarsen op's windows: `"windows": [[dim, window], ...]`, or one `"dim"` and `"window"`.
+fn coarsen_windows(op: &Value) -> Res<Vec<(String, i64)>> {
+    let Some(pairs) = op["windows"].as_array() else {
+        let dim = op["dim"].as_str().ok_or("dim")?;
+        return Ok(vec![(
+            dim.to_owned(),
+            op["window"].as_i64().ok_or("window")?,
+        )]);
+    };
+    pairs
+        .iter()
+        .map(|p| {
+            let dim = p[0].as_str().ok_or("window dim")?;
+            Ok((dim.to_owned(), p[1].as_i64().ok_or("window size")?))
+        })
+        .collect()
+}
+
 fn label(v: &Value) -> Res<Label> {
     Ok(match v {
         Value::Number(n) => Label::Num(n.as_f64().ok_or("number")?),
@@ -255,8 +273,7 @@ fn apply_ops(ds: &Dataset, mut da: DataArray, ops: &Value) -> Res<DataArray> {
                 .reduce(reduce_op(op["func"].as_str().ok_or("func")?)?)?,
             "coarsen" => da
                 .coarsen(
-                    op["dim"].as_str().ok_or("dim")?,
-                    op["window"].as_i64().ok_or("window")?,
+                    &coarsen_windows(op)?,
                     Boundary::parse(op["boundary"].as_str().unwrap_or("exact"))?,
                     op["side"].as_str().unwrap_or("left"),
                 )?

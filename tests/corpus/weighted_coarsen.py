@@ -1,5 +1,6 @@
-# Area-weighted global means with cos(latitude) weights, a coarsened grid, and the median and
-# quantiles of the NINO3.4 box over time: the reductions of a typical ocean notebook.
+# Area-weighted global means with cos(latitude) weights, coarsened grids (along latitude, then
+# 4x4 cells and yearly 2x2 cells), and the median and quantiles of the NINO3.4 box over time:
+# the reductions of a typical ocean notebook.
 import numpy as np
 import xarray as xr
 sst = xr.open_zarr(DATA + "/sst.zarr").sst
@@ -12,6 +13,9 @@ print(f"unweighted, for comparison: {float(sst.isel(time=0).mean()):.5f}")
 coarse = sst.coarsen(lat=4, boundary="trim").mean()
 print(coarse.dims, coarse.shape)
 print(f"coarsened mean: {float(coarse.mean()):.5f}")
+grid = sst.coarsen(lat=4, lon=4).mean()
+print(grid.dims, grid.shape, float(grid.lat[0]), float(grid.lon[0]), grid.attrs == sst.attrs)
+print(f"4x4 cells: mean {float(grid.mean()):.5f}, yearly std {float(sst.coarsen(time=12, lat=2, lon=2).std().mean()):.5f}")
 region = sst.sel(lat=slice(-5, 5), lon=slice(190, 240))
 print(f"median over time, box mean: {float(region.median('time').mean()):.5f}")
 q = region.quantile([0.1, 0.5, 0.9], dim="time").mean(("lat", "lon"))

@@ -103,7 +103,8 @@ def apply_ops(ds: xr.Dataset, var: str, ops: list[dict], cast: bool) -> xr.DataA
                                 min_periods=op.get("min_periods"))
             da = getattr(rolled, op["func"])()
         elif kind == "coarsen":
-            coarse = da.coarsen({op["dim"]: op["window"]}, boundary=op.get("boundary", "exact"),
+            windows = dict(op["windows"]) if "windows" in op else {op["dim"]: op["window"]}
+            coarse = da.coarsen(windows, boundary=op.get("boundary", "exact"),
                                 side=op.get("side", "left"))
             da = getattr(coarse, op["func"])()
         elif kind == "weighted":
@@ -313,10 +314,25 @@ def climate_ops() -> list[tuple[str, list[dict], bool]]:
         ("rolling-7-max", [roll(7, "max")], True),
         ("rolling-30-std", [roll(30, "std", min_periods=10)], True),
         ("rolling-3-count", [roll(3, "count", center=True)], True),
+        ("rolling-4-center-max", [roll(4, "max", center=True)], True),
+        ("rolling-30-min", [roll(30, "min")], True),
+        ("rolling-6-center-std-min-periods-1", [roll(6, "std", center=True, min_periods=1)], True),
+        ("rolling-5-var-min-periods-2", [roll(5, "var", min_periods=2)], True),
+        # Sparse values: windows with one valid value (std 0) and with none.
+        ("rolling-3-std-sparse", [{"op": "where", "cond": {"func": "gt", "scalar": 23.0}, "other": None},
+                                  roll(3, "std", min_periods=1)], True),
+        ("rolling-8-center-max-sparse", [{"op": "where", "cond": {"func": "gt", "scalar": 23.0}, "other": None},
+                                         roll(8, "max", center=True, min_periods=1)], True),
+        # Far from zero with a small spread: a running sum of squares would lose the digits.
+        ("rolling-24-center-var-offset", [{"op": "binary", "func": "add", "scalar": 1e7},
+                                          roll(24, "var", center=True, min_periods=1)], True),
         ("rolling-lon-3-mean", [roll(3, "mean", dim="lon", center=True)], True),
         ("rolling-then-mean", [roll(12, "mean", center=True), _reduce("mean", ["time"], True)], True),
         ("resample-then-rolling", [rs("MS", "mean"), roll(3, "mean", center=True)], True),
         ("coarsen-day-mean", [{"op": "coarsen", "dim": "time", "window": 4, "func": "mean", "boundary": "trim"}], True),
+        ("coarsen-day-lon-mean", [{"op": "coarsen", "windows": [["time", 4], ["lon", 2]], "func": "mean", "boundary": "trim"}], True),
+        ("coarsen-time-lat-trim-right-std", [{"op": "coarsen", "windows": [["lat", 2], ["time", 7]], "func": "std",
+                                              "boundary": "trim", "side": "right"}], True),
         ("cumsum-time", [{"op": "cumsum", "dim": "time"}], True),
         ("median-time", [{"op": "median", "dim": ["time"]}], True),
         ("quantile-list-time", [{"op": "quantile", "q": [0.1, 0.9], "dim": ["time"]}], True),
@@ -331,6 +347,7 @@ def whole_axis_ops() -> list[tuple[str, list[dict]]]:
     series = {"var": "sst_f64", "ops": [{"op": "isel", "indexers": {"lat": 0, "lon": 0}}]}
     w = lambda func, weights, dim, **kw: {"op": "weighted", "weights": weights, "func": func, "dim": dim, **kw}  # noqa: E731
     co = lambda dim, window, func, **kw: {"op": "coarsen", "dim": dim, "window": window, "func": func, **kw}  # noqa: E731
+    co2 = lambda windows, func, **kw: {"op": "coarsen", "windows": windows, "func": func, **kw}  # noqa: E731
     return [
         ("weighted-coslat-mean-latlon", [w("mean", coslat, ["lat", "lon"])]),
         ("weighted-coslat-mean-lat", [w("mean", coslat, ["lat"])]),
@@ -346,6 +363,16 @@ def whole_axis_ops() -> list[tuple[str, list[dict]]]:
         ("coarsen-lat-trim-max", [co("lat", 3, "max", boundary="trim")]),
         ("coarsen-lat-pad-count", [co("lat", 3, "count", boundary="pad")]),
         ("coarsen-time-pad-right-min", [co("time", 5, "min", boundary="pad", side="right")]),
+        # Several dimensions at once ("windows": [[dim, window], ...] in the order given), across
+        # chunk edges, padded and trimmed on either side, over land (all-NaN windows).
+        ("coarsen-latlon-exact-mean", [co2([["lat", 2], ["lon", 4]], "mean")]),
+        ("coarsen-latlon-trim-std", [co2([["lat", 3], ["lon", 3]], "std", boundary="trim")]),
+        ("coarsen-time-lat-pad-sum", [co2([["time", 4], ["lat", 3]], "sum", boundary="pad")]),
+        ("coarsen-lonlat-pad-right-max", [co2([["lon", 6], ["lat", 3]], "max", boundary="pad", side="right")]),
+        ("coarsen-all-trim-right-var", [co2([["time", 2], ["lat", 4], ["lon", 3]], "var", boundary="trim", side="right")]),
+        ("coarsen-latlon-pad-count", [co2([["lat", 4], ["lon", 6]], "count", boundary="pad")]),
+        ("coarsen-latlon-min", [co2([["lat", 5], ["lon", 5]], "min")]),
+        ("coarsen-latlon-then-mean", [co2([["lat", 2], ["lon", 2]], "mean"), _reduce("mean", ["time"], True)]),
         ("cumsum-time", [{"op": "cumsum", "dim": "time"}]),
         ("cumsum-lon", [{"op": "cumsum", "dim": "lon"}]),
         ("cumsum-time-noskip", [{"op": "cumsum", "dim": "time", "skipna": False}]),
@@ -358,6 +385,13 @@ def whole_axis_ops() -> list[tuple[str, list[dict]]]:
         ("quantile-scalar-time", [{"op": "quantile", "q": 0.3, "dim": ["time"]}]),
         ("quantile-list-time", [{"op": "quantile", "q": [0.05, 0.5, 0.95], "dim": ["time"]}]),
         ("quantile-list-latlon", [{"op": "quantile", "q": [0.0, 0.25, 1.0], "dim": ["lat", "lon"]}]),
+        # Rolling over land (all-NaN windows), and along inner axes.
+        ("rolling-time-4-center-var", [{"op": "rolling", "window": 4, "func": "var", "center": True, "min_periods": 1}]),
+        ("rolling-time-5-std", [{"op": "rolling", "window": 5, "func": "std", "min_periods": 3}]),
+        ("rolling-lat-3-center-std", [{"op": "rolling", "dim": "lat", "window": 3, "func": "std", "center": True}]),
+        ("rolling-lon-5-max", [{"op": "rolling", "dim": "lon", "window": 5, "func": "max", "min_periods": 2}]),
+        ("rolling-lon-6-center-min", [{"op": "rolling", "dim": "lon", "window": 6, "func": "min", "center": True,
+                                       "min_periods": 1}]),
         # Tiles holding whole time columns, cut from chunks that split time.
         ("chunk-then-median", [{"op": "chunk", "chunks": {"time": 2, "lat": 3}}, {"op": "median", "dim": ["time"]}]),
     ]
@@ -368,6 +402,9 @@ def whole_axis_errors() -> list[tuple[str, str, list[dict], list[str]]]:
     return [
         ("coarsen-exact-error", "sst", [{"op": "coarsen", "dim": "time", "window": 4, "func": "mean"}],
          ["Could not coarsen a dimension of size 13 with window 4 and boundary='exact'"]),
+        # The first window in the order given that does not divide its dimension is reported.
+        ("coarsen-2d-exact-error", "sst", [{"op": "coarsen", "windows": [["lat", 3], ["lon", 3]], "func": "mean"}],
+         ["Could not coarsen a dimension of size 10 with window 3 and boundary='exact'"]),
         ("argmin-all-nan", "sst", [{"op": "arg", "func": "argmin", "dim": "time"}], ["All-NaN slice encountered"]),
         ("quantile-out-of-range", "sst", [{"op": "quantile", "q": 1.5, "dim": ["time"]}], ["Quantiles must be in the range [0, 1]"]),
         ("weighted-missing-dim", "sst", [{"op": "weighted", "weights": {"var": "lat"}, "func": "mean", "dim": ["lattitude"]}],

@@ -49,7 +49,8 @@ struct Ctx {
     fs: Arc<FilesystemStore>,
 }
 
-fn read_json(file: &Path) -> Result<Option<Value>, IoError> {
+/// Reads a JSON file (`None` if absent); zarr-python's bare `NaN` and `Infinity` are accepted.
+pub(super) fn read_json(file: &Path) -> Result<Option<Value>, IoError> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -89,7 +90,7 @@ fn as_attrs(v: Option<Value>) -> Attrs {
 }
 
 /// Direct children of `path` that are directories holding `marker`, sorted.
-fn child_dirs(path: &Path, marker: &str) -> Result<Vec<String>, IoError> {
+pub(super) fn child_dirs(path: &Path, marker: &str) -> Result<Vec<String>, IoError> {
     let entries = std::fs::read_dir(path).map_err(|source| IoError::ReadFile {
         file: path.display().to_string(),
         source,
@@ -260,7 +261,12 @@ fn array_v3(ctx: &Ctx, name: String, json: &Value) -> Result<ArrayMeta, IoError>
         .get("dimension_names")
         .and_then(Value::as_array)
         .and_then(|d| d.iter().map(|v| v.as_str().map(str::to_owned)).collect());
-    let Some(dims) = dims else {
+    // zarr-python writes no `dimension_names` for a 0-d array: it has none to name.
+    let scalar = json
+        .get("shape")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty);
+    let Some(dims) = dims.or_else(|| scalar.then(Vec::new)) else {
         return Err(IoError::MissingDims {
             store: ctx.store.clone(),
             array: name,

@@ -11,6 +11,7 @@ mod array;
 
 pub use array::{ArraySpec, ArrayWriter, Compression};
 
+use super::store::{child_dirs, read_json};
 use super::IoError;
 use crate::model::Attrs;
 use serde_json::{json, Map, Value};
@@ -162,15 +163,7 @@ impl StoreWriter {
         } else {
             ".zarray"
         };
-        let entries = std::fs::read_dir(&self.root).map_err(|source| IoError::ReadFile {
-            file: self.root.display().to_string(),
-            source,
-        })?;
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().join(marker).is_file())
-            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-            .collect();
+        let mut names = child_dirs(&self.root, marker)?;
         if self.format == 3 {
             // Nested groups also have a `zarr.json`.
             names.retain(|n| {
@@ -178,7 +171,6 @@ impl StoreWriter {
                     Ok(Some(v)) if v.get("node_type").and_then(Value::as_str) == Some("array"))
             });
         }
-        names.sort();
         Ok(names)
     }
 
@@ -211,30 +203,6 @@ impl StoreWriter {
         }
         Ok(())
     }
-}
-
-/// Reads a JSON file (`None` if absent); zarr-python's bare `NaN` is accepted.
-pub(crate) fn read_json(file: &Path) -> Result<Option<Value>, IoError> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(IoError::ReadFile {
-                file: file.display().to_string(),
-                source,
-            })
-        }
-    };
-    let text = text
-        .replace(": NaN", ": \"NaN\"")
-        .replace(": -Infinity", ": \"-Infinity\"")
-        .replace(": Infinity", ": \"Infinity\"");
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| IoError::BadJson {
-            file: file.display().to_string(),
-            message: e.to_string(),
-        })
 }
 
 /// Writes pretty JSON atomically.

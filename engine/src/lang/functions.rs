@@ -34,6 +34,11 @@ pub(crate) fn items(v: &Value) -> Res<Vec<Value>> {
             .collect()),
         Value::Str(s) => Ok(s.chars().map(|c| Value::str(c.to_string())).collect()),
         Value::NdArray(a) => a.rows(),
+        Value::DataArray(a) => {
+            super::ndarray::row_count(&a.shape())?;
+            let rows = a.rows().unwrap_or_default().into_iter();
+            Ok(rows.map(|r| Value::DataArray(Arc::new(r))).collect())
+        }
         &Value::Range(start, _, step) => {
             let n = v.len().unwrap_or(0);
             if n > MAX_ITEMS {
@@ -143,8 +148,9 @@ pub(crate) fn help(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 pub(crate) fn len(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("len", 1, 1)?;
     let v = first(args);
-    let n = v.len().ok_or_else(|| {
-        Exc::type_error(format!("object of type '{}' has no len()", v.type_name()))
+    let n = v.len().ok_or_else(|| match v {
+        Value::DataArray(_) | Value::NdArray(_) => Exc::type_error("len() of unsized object"),
+        _ => Exc::type_error(format!("object of type '{}' has no len()", v.type_name())),
     })?;
     Ok(Value::Int(i64::try_from(n).map_err(|_| Exc::overflow())?))
 }
@@ -309,10 +315,41 @@ pub(crate) fn tuple(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     Ok(Value::Tuple(Arc::new(v)))
 }
 
+/// `dict(mapping_or_pairs=(), /, **kwargs)`: a plain dict, keywords last.
+pub(crate) fn dict_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    args.arity("dict", 0, 1)?;
+    let mut pairs = Vec::new();
+    match args.pos.first() {
+        None => {}
+        Some(Value::Dict(d)) => pairs.extend(d.items.iter().cloned()),
+        Some(v) => {
+            for (i, item) in items(v)?.into_iter().enumerate() {
+                let kv = items(&item).map_err(|_| {
+                    Exc::type_error(format!(
+                        "cannot convert dictionary update sequence element #{i} to a sequence"
+                    ))
+                })?;
+                let [k, v] = <[Value; 2]>::try_from(kv).map_err(|kv| {
+                    Exc::value_error(format!(
+                        "dictionary update sequence element #{i} has length {}; 2 is required",
+                        kv.len()
+                    ))
+                })?;
+                pairs.push((k, v));
+            }
+        }
+    }
+    pairs.extend(args.kw.into_iter().map(|(k, v)| (Value::str(k), v)));
+    let d = super::dict::Dict::from_pairs(super::dict::DictKind::Plain, pairs)?;
+    Ok(Value::Dict(Arc::new(d)))
+}
+
 pub(crate) fn abs(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("abs", 1, 1)?;
     match first(args) {
-        v @ (Value::DataArray(_) | Value::NdArray(_)) => super::xarray::abs_array(&v),
+        v @ (Value::DataArray(_) | Value::NdArray(_) | Value::Dataset(_)) => {
+            super::xarray::abs_array(&v)
+        }
         Value::Float(f) => Ok(Value::Float(f.abs())),
         v if v.as_int().is_some() => v
             .as_int()

@@ -11,12 +11,28 @@ use crate::model::Block;
 use crate::{map_block, with_block};
 use ndarray::Axis;
 
-/// numpy prints at most this many elements before eliding with `...`.
-const THRESHOLD: usize = 1000;
-/// Items kept at each end of an elided axis.
-const EDGE: usize = 3;
-/// numpy's default line width.
-const LINE_WIDTH: usize = 75;
+/// The numpy print options (`np.set_printoptions`) that reprs set.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrintOptions {
+    /// At most this many digits after the point (`precision`).
+    pub(crate) precision: usize,
+    /// Characters per line (`linewidth`).
+    pub(crate) linewidth: usize,
+    /// Arrays of more elements are elided with `...` (`threshold`).
+    pub(crate) threshold: usize,
+    /// Items kept at each end of an elided axis (`edgeitems`).
+    pub(crate) edgeitems: usize,
+}
+
+impl PrintOptions {
+    /// numpy's defaults.
+    pub(crate) const NUMPY: Self = Self {
+        precision: 8,
+        linewidth: 75,
+        threshold: 1000,
+        edgeitems: 3,
+    };
+}
 
 /// A computed numpy array; datetimes are int64 nanosecond ticks in `calendar`.
 #[derive(Debug, Clone)]
@@ -50,19 +66,16 @@ impl NdArray {
         }
     }
 
+    /// The elements as integers, in C order (an integer array used as positions).
+    pub(crate) fn ints(&self) -> Vec<i64> {
+        with_block!(self.block.as_ref(), a => a.iter().map(|&x| int_of(x)).collect())
+    }
+
     /// What iterating gives, as numpy does: the elements of a 1-D array, the sub-arrays along
     /// the first axis otherwise.
     pub(crate) fn rows(&self) -> Res<Vec<Value>> {
         let shape = self.block.shape();
-        let Some(&n) = shape.first() else {
-            return Err(Exc::type_error("iteration over a 0-d array"));
-        };
-        if n > MAX_ITEMS {
-            return Err(Exc::new(
-                ExcKind::MemoryError,
-                format!("array of {n} rows is too large to iterate in a cell"),
-            ));
-        }
+        let n = row_count(shape)?;
         Ok((0..n)
             .map(|i| {
                 let row = NdArray {
@@ -82,51 +95,91 @@ impl NdArray {
 
     /// numpy's `repr()`.
     pub(crate) fn repr(&self) -> String {
-        let dtype = self.dtype_name();
-        let suffix = match dtype {
-            "float64" | "int64" | "bool" => String::new(),
-            "datetime64[ns]" => ", dtype='datetime64[ns]'".to_owned(),
-            other => format!(", dtype={other}"),
-        };
-        if self.block.is_empty() {
-            // numpy always names the dtype of an empty array.
-            let suffix = if suffix.is_empty() {
-                format!(", dtype={dtype}")
-            } else {
-                suffix
-            };
-            let shape = self.block.shape();
-            if shape.len() == 1 {
-                return format!("array([]{suffix})");
-            }
-            return format!("array([], shape={}{suffix})", shape_text(shape));
+        self.repr_with(PrintOptions::NUMPY)
+    }
+
+    /// numpy's `repr()` under `opts`: shape and dtype follow the values when they cannot be
+    /// told from them, on a line of their own if the last line has no room.
+    pub(crate) fn repr_with(&self, opts: PrintOptions) -> String {
+        let shape = self.block.shape();
+        let empty = self.block.is_empty();
+        let mut extras = Vec::new();
+        if (empty && shape != [0]) || self.block.len() > opts.threshold {
+            extras.push(format!("shape={}", shape_text(shape)));
         }
-        format!("array({}{suffix})", self.render(", ", "array("))
+        match self.dtype_name() {
+            "float64" | "int64" | "bool" if !empty => {}
+            "datetime64[ns]" => extras.push("dtype='datetime64[ns]'".to_owned()),
+            other => extras.push(format!("dtype={other}")),
+        }
+        let body = if empty {
+            "[]".to_owned()
+        } else {
+            self.render(", ", "array(", 1, opts)
+        };
+        if extras.is_empty() {
+            return format!("array({body})");
+        }
+        let head = format!("array({body},");
+        let extra = format!("{})", extras.join(", "));
+        let last_line = head.rsplit('\n').next().unwrap_or_default().len();
+        let spacer = if last_line + extra.len() + 1 > opts.linewidth {
+            "\n      "
+        } else {
+            " "
+        };
+        format!("{head}{spacer}{extra}")
     }
 
-    /// numpy's `str()`: `[1. 2. 3.]`.
+    /// numpy's `str()`: `[1. 2. 3.]`; a 0-d datetime prints as its scalar, without quotes.
     pub(crate) fn to_str(&self) -> String {
-        self.render(" ", "")
+        let text = self.render(" ", "", 0, PrintOptions::NUMPY);
+        if self.block.shape().is_empty() && self.calendar.is_some() {
+            return text.trim_matches('\'').to_owned();
+        }
+        text
     }
 
-    fn render(&self, sep: &str, prefix: &str) -> String {
+    /// numpy's `array2string` with `prefix` before and `suffix` characters after.
+    fn render(&self, sep: &str, prefix: &str, suffix: usize, opts: PrintOptions) -> String {
         let shape = self.block.shape().to_vec();
-        let summarize = self.block.len() > THRESHOLD;
+        let summarize = self.block.len() > opts.threshold;
+        let edge = if summarize {
+            opts.edgeitems
+        } else {
+            usize::MAX
+        };
         let values = self.block.to_f64();
         let flat: Vec<f64> = values.iter().copied().collect();
-        let shown = shown_indices(&shape, summarize);
-        let fmt = Formatter::new(self, &shown.iter().map(|&i| flat[i]).collect::<Vec<_>>());
+        let shown = shown_indices(&shape, edge);
+        let shown_values: Vec<f64> = shown.iter().map(|&i| flat[i]).collect();
+        let fmt = Formatter::new(self, &shown_values, opts.precision);
         let strides = c_strides(&shape);
-        let mut ctx = Render {
+        let ctx = Render {
             shape: &shape,
             strides: &strides,
-            summarize,
+            edge,
             sep,
             cell: &|i| fmt.format(flat[i]),
         };
-        let indent = " ".repeat(prefix.len());
-        ctx.array(0, 0, &indent)
+        let hanging = " ".repeat(prefix.len() + 1);
+        ctx.array(0, 0, &hanging, opts.linewidth.saturating_sub(suffix))
     }
+}
+
+/// How many items iterating an array of `shape` (numpy or xarray) gives: numpy's error for a
+/// 0-d array, and a refusal past what a cell may hold.
+pub(crate) fn row_count(shape: &[usize]) -> Res<usize> {
+    let &n = shape
+        .first()
+        .ok_or_else(|| Exc::type_error("iteration over a 0-d array"))?;
+    if n > MAX_ITEMS {
+        return Err(Exc::new(
+            ExcKind::MemoryError,
+            format!("array of {n} rows is too large to iterate in a cell"),
+        ));
+    }
+    Ok(n)
 }
 
 fn int_of<T: super::super::model::ToF64>(x: T) -> i64 {
@@ -158,13 +211,13 @@ fn c_strides(shape: &[usize]) -> Vec<usize> {
     strides
 }
 
-/// Positions shown along an axis of `n` items.
-fn axis_positions(n: usize, summarize: bool) -> Vec<Option<usize>> {
-    if summarize && n > 2 * EDGE {
-        (0..EDGE)
+/// Positions shown along an axis of `n` items, `edge` kept at each end of an elided one.
+fn axis_positions(n: usize, edge: usize) -> Vec<Option<usize>> {
+    if n > edge.saturating_mul(2) {
+        (0..edge)
             .map(Some)
             .chain(std::iter::once(None))
-            .chain((n - EDGE..n).map(Some))
+            .chain((n - edge..n).map(Some))
             .collect()
     } else {
         (0..n).map(Some).collect()
@@ -172,11 +225,11 @@ fn axis_positions(n: usize, summarize: bool) -> Vec<Option<usize>> {
 }
 
 /// Flat indices of every element that will be printed.
-fn shown_indices(shape: &[usize], summarize: bool) -> Vec<usize> {
+fn shown_indices(shape: &[usize], edge: usize) -> Vec<usize> {
     let strides = c_strides(shape);
     let mut out = vec![0usize];
     for (axis, &n) in shape.iter().enumerate() {
-        let pos: Vec<usize> = axis_positions(n, summarize).into_iter().flatten().collect();
+        let pos: Vec<usize> = axis_positions(n, edge).into_iter().flatten().collect();
         let stride = strides[axis];
         out = out
             .iter()
@@ -189,60 +242,60 @@ fn shown_indices(shape: &[usize], summarize: bool) -> Vec<usize> {
 struct Render<'a> {
     shape: &'a [usize],
     strides: &'a [usize],
-    summarize: bool,
+    edge: usize,
     sep: &'a str,
     cell: &'a dyn Fn(usize) -> String,
 }
 
 impl Render<'_> {
-    /// The bracketed text of the sub-array at `axis` starting at flat `offset`.
-    fn array(&mut self, axis: usize, offset: usize, indent: &str) -> String {
+    /// numpy's `_formatArray` recursion: the bracketed text of the sub-array at `axis` from
+    /// flat `offset`, its lines after the first indented by `hanging`, within `width`.
+    fn array(&self, axis: usize, offset: usize, hanging: &str, width: usize) -> String {
         if axis == self.shape.len() {
             return (self.cell)(offset);
         }
-        let positions = axis_positions(self.shape[axis], self.summarize);
-        let inner = format!("{indent} ");
-        let mut out = String::from("[");
+        let positions = axis_positions(self.shape[axis], self.edge);
+        let stride = self.strides[axis];
+        let mut s = String::new();
         if axis + 1 == self.shape.len() {
-            let mut line_len = indent.len() + 1;
+            let elem_width = width.saturating_sub(self.sep.trim_end().len().max(1));
+            let mut line = hanging.to_owned();
             for (k, p) in positions.iter().enumerate() {
-                let word = p.map_or_else(
-                    || "...".to_owned(),
-                    |p| (self.cell)(offset + p * self.strides[axis]),
-                );
-                let last = k + 1 == positions.len();
-                let sep = if last { "" } else { self.sep.trim_end() };
-                if k > 0 && line_len + word.len() + sep.len() + 1 > LINE_WIDTH {
-                    out.push('\n');
-                    out.push_str(&inner);
-                    line_len = inner.len();
-                } else if k > 0 {
-                    out.push(' ');
-                    line_len += 1;
+                let word = p.map_or_else(|| "...".to_owned(), |p| (self.cell)(offset + p * stride));
+                // numpy wraps before a word that overflows, unless the line holds nothing yet.
+                if line.len() + word.len() > elem_width && line.len() > hanging.len() {
+                    s.push_str(line.trim_end());
+                    s.push('\n');
+                    hanging.clone_into(&mut line);
                 }
-                out.push_str(&word);
-                out.push_str(sep);
-                line_len += word.len() + sep.len();
+                line.push_str(&word);
+                if k + 1 < positions.len() {
+                    line.push_str(self.sep);
+                }
             }
+            s.push_str(&line);
         } else {
-            let blank = "\n".repeat(self.shape.len() - axis - 1);
+            let inner = format!("{hanging} ");
+            let line_sep = format!(
+                "{}{}",
+                self.sep.trim_end(),
+                "\n".repeat(self.shape.len() - axis - 1)
+            );
             for (k, p) in positions.iter().enumerate() {
                 if k > 0 {
-                    out.push_str(self.sep.trim_end());
-                    out.push_str(&blank);
-                    out.push_str(&inner);
+                    s.push_str(&line_sep);
                 }
+                s.push_str(hanging);
                 match p {
                     Some(p) => {
-                        let sub = self.array(axis + 1, offset + p * self.strides[axis], &inner);
-                        out.push_str(&sub);
+                        let sub = self.array(axis + 1, offset + p * stride, &inner, width - 1);
+                        s.push_str(&sub);
                     }
-                    None => out.push_str("..."),
+                    None => s.push_str("..."),
                 }
             }
         }
-        out.push(']');
-        out
+        format!("[{}]", s.get(hanging.len()..).unwrap_or_default())
     }
 }
 
@@ -255,6 +308,7 @@ enum Formatter {
         left: usize,
         right: usize,
         f32: bool,
+        precision: usize,
     },
     Sci {
         digits: usize,
@@ -265,20 +319,29 @@ enum Formatter {
 /// numpy's `maxprec` digits: the shortest text that reads back as the same value (of the
 /// array's own precision), unless that needs more than 8 digits, then rounded to 8 with
 /// trailing zeros dropped. `sci` picks the scientific form.
-fn maxprec(x: f64, f32: bool, sci: bool) -> String {
+fn maxprec(x: f64, f32: bool, sci: bool, p: usize) -> String {
     #[allow(clippy::cast_possible_truncation)]
     let (shortest, rounded) = match (f32, sci) {
-        (true, false) => (format!("{}", x as f32), format!("{:.8}", x as f32)),
-        (true, true) => (format!("{:e}", x as f32), format!("{:.8e}", x as f32)),
-        (false, false) => (format!("{x}"), format!("{x:.8}")),
-        (false, true) => (format!("{x:e}"), format!("{x:.8e}")),
+        (true, false) => (format!("{}", x as f32), format!("{:.p$}", x as f32)),
+        (true, true) => (format!("{:e}", x as f32), format!("{:.p$e}", x as f32)),
+        (false, false) => (format!("{x}"), format!("{x:.p$}")),
+        (false, true) => (format!("{x:e}"), format!("{x:.p$e}")),
     };
     let frac_len = |s: &str| {
         let body = s.split_once('e').map_or(s, |(m, _)| m);
         body.split_once('.').map_or(0, |(_, f)| f.len())
     };
-    if frac_len(&shortest) <= 8 {
-        return shortest;
+    let digits = frac_len(&shortest);
+    if digits <= p {
+        // As many digits as the shortest form, rounded half to even as numpy's Dragon4 does
+        // where two shortest forms are equally near (16.7265625f32 is `16.726562`).
+        #[allow(clippy::cast_possible_truncation)]
+        return match (f32, sci) {
+            (true, false) => format!("{:.digits$}", x as f32),
+            (true, true) => format!("{:.digits$e}", x as f32),
+            (false, false) => format!("{x:.digits$}"),
+            (false, true) => format!("{x:.digits$e}"),
+        };
     }
     match rounded.split_once('e') {
         Some((m, e)) => format!("{}e{e}", trim_zeros(m)),
@@ -296,15 +359,15 @@ fn trim_zeros(s: &str) -> &str {
 }
 
 /// Integer part and fractional digits of `x` in fixed notation ([`maxprec`]).
-fn fixed_parts(x: f64, f32: bool) -> (String, String) {
-    let s = maxprec(x, f32, false);
+fn fixed_parts(x: f64, f32: bool, p: usize) -> (String, String) {
+    let s = maxprec(x, f32, false, p);
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     (int.to_owned(), frac.trim_end_matches('0').to_owned())
 }
 
 /// Mantissa digits after the point in scientific notation ([`maxprec`]).
-fn sci_digits(x: f64, f32: bool) -> usize {
-    let s = maxprec(x, f32, true);
+fn sci_digits(x: f64, f32: bool, p: usize) -> usize {
+    let s = maxprec(x, f32, true, p);
     let mantissa = s.split_once('e').map_or(s.as_str(), |(m, _)| m);
     mantissa
         .split_once('.')
@@ -312,7 +375,7 @@ fn sci_digits(x: f64, f32: bool) -> usize {
 }
 
 impl Formatter {
-    fn new(a: &NdArray, shown: &[f64]) -> Self {
+    fn new(a: &NdArray, shown: &[f64], precision: usize) -> Self {
         if let Some(cal) = a.calendar {
             return Self::Time(cal);
         }
@@ -355,7 +418,7 @@ impl Formatter {
         if sci {
             let digits = finite
                 .iter()
-                .map(|&x| sci_digits(x, f32))
+                .map(|&x| sci_digits(x, f32, precision))
                 .max()
                 .unwrap_or(0);
             let width = finite
@@ -366,11 +429,19 @@ impl Formatter {
                 .max(special);
             return Self::Sci { digits, width };
         }
-        let parts: Vec<(String, String)> = finite.iter().map(|&x| fixed_parts(x, f32)).collect();
+        let parts: Vec<(String, String)> = finite
+            .iter()
+            .map(|&x| fixed_parts(x, f32, precision))
+            .collect();
         let left = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
         let right = parts.iter().map(|p| p.1.len()).max().unwrap_or(0);
         let left = left.max(special.saturating_sub(right + 1));
-        Self::Fixed { left, right, f32 }
+        Self::Fixed {
+            left,
+            right,
+            f32,
+            precision,
+        }
     }
 
     fn format(&self, x: f64) -> String {
@@ -383,11 +454,16 @@ impl Formatter {
             Self::Int(w) => format!("{:>w$}", x as i64),
             #[allow(clippy::cast_possible_truncation)]
             Self::Time(cal) => format!("'{}'", format_numpy(x as i64, *cal)),
-            Self::Fixed { left, right, f32 } => {
+            Self::Fixed {
+                left,
+                right,
+                f32,
+                precision,
+            } => {
                 if !x.is_finite() {
                     return format!("{:>w$}", special_text(x), w = left + right + 1);
                 }
-                let (int, frac) = fixed_parts(x, *f32);
+                let (int, frac) = fixed_parts(x, *f32, *precision);
                 format!("{int:>left$}.{frac:<right$}")
             }
             Self::Sci { digits, width } => {
@@ -479,11 +555,11 @@ mod tests {
         let a = arr(&[2000], (1000..3000).map(f64::from).collect(), false);
         assert_eq!(
             a.repr(),
-            "array([1000., 1001., 1002., ..., 2997., 2998., 2999.])"
+            "array([1000., 1001., 1002., ..., 2997., 2998., 2999.], shape=(2000,))"
         );
         #[allow(clippy::cast_precision_loss)]
         let a = arr(&[2000], (0..2000).map(f64::from).collect(), false);
-        assert_eq!(a.repr(), "array([0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03,\n       1.999e+03])");
+        assert_eq!(a.repr(), "array([0.000e+00, 1.000e+00, 2.000e+00, ..., 1.997e+03, 1.998e+03,\n       1.999e+03], shape=(2000,))");
         #[allow(clippy::cast_precision_loss)]
         let b = arr(
             &[100, 100],

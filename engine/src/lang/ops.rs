@@ -14,7 +14,7 @@ use super::xarray::{is_array, is_grouped};
 
 mod index;
 
-pub(crate) use index::index;
+pub(crate) use index::{index, slice_positions, splice_range};
 
 /// Largest string or list a repetition may build (in items).
 const MAX_REPEAT: usize = 1 << 28;

@@ -1,44 +1,27 @@
-//! Text reprs of DataArrays, Datasets and their mappings, modelled on xarray's; they never
-//! compute: lazy values show as `dask.array<chunksize=...>`, loaded ones as numpy would.
+//! Text reprs of DataArrays, Datasets and their mappings, line for line as xarray's
+//! `formatting.py` writes them; they never compute: lazy values show as dask prints them.
 //! Also the display hook's HTML: [`html`] hands these texts and the language's value printing
 //! to `crate::repr::html`.
 
-use std::fmt::Write as _;
+mod dask;
+mod inline;
+mod layout;
+
 use std::sync::Arc;
 
-use super::dict::{attr_text, Dict, DictKind};
-use super::format::format_value;
-use super::ndarray::NdArray;
+use super::dict::{attr_text, quoted, Dict, DictKind};
+use super::ndarray::{NdArray, PrintOptions};
 use super::value::{str_repr, Value};
-use crate::coding::format_compact;
 use crate::model::{Attrs, Data, DataArray, Dataset, Variable};
-use crate::repr::{dask_inline as lazy_text, html as repr_html, DisplayOptions, ValueFormat};
+use crate::repr::{calendar_of, html as repr_html, DisplayOptions, ValueFormat};
+use layout::{attr_row, col_width, mapping_section, pad, wrapped, MAX_ROWS, WIDTH};
 
-use crate::repr::{calendar_of, is_index};
+use crate::repr::is_index;
 
 pub(crate) use crate::repr::{dataset_dims, dtype_name, human_bytes};
 
-/// xarray's display width.
-const WIDTH: usize = 80;
-
-fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_owned();
-    }
-    let mut t: String = s.chars().take(width - 3).collect();
-    t.push_str("...");
-    t
-}
-
-/// `(time_counter: 96, y: 200, x: 200)`.
-fn sizes_text(dims: &[String], shape: &[usize]) -> String {
-    let parts: Vec<String> = dims
-        .iter()
-        .zip(shape)
-        .map(|(d, n)| format!("{d}: {n}"))
-        .collect();
-    format!("({})", parts.join(", "))
-}
+/// xarray cuts the printed values of an array to this many lines (`limit_lines`).
+const MAX_DATA_LINES: usize = 40;
 
 /// The values of a loaded variable as a numpy array.
 pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
@@ -51,182 +34,206 @@ pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
     }
 }
 
-/// First and last values fitting `width`, like xarray's `format_array_flat`.
-fn inline_values(var: &Variable, width: usize) -> String {
-    if let Some(t) = lazy_text(var) {
-        return t;
-    }
-    let Some(a) = ndarray_of(var) else {
-        return String::new();
-    };
-    let n = a.block.len();
-    // Element by element: only the first and last few are read, whatever the array's size.
-    let text = |i: usize| -> String {
-        match (a.calendar, a.item(i)) {
-            (Some(c), Value::Int(ticks)) => format_compact(ticks, c),
-            (_, Value::Float(f)) => format_value(&Value::Float(f), ".4").unwrap_or_default(),
-            (_, v) => v.repr(),
-        }
-    };
-    let (mut front, mut back) = (Vec::new(), Vec::new());
-    let mut used = 0;
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let s = text(lo);
-        if used + s.len() + 1 > width && lo > 0 {
-            break;
-        }
-        used += s.len() + 1;
-        front.push(s);
-        lo += 1;
-        if lo >= hi {
-            break;
-        }
-        let s = text(hi - 1);
-        if used + s.len() + 5 > width {
-            break;
-        }
-        used += s.len() + 1;
-        back.push(s);
-        hi -= 1;
-    }
-    back.reverse();
-    let mut parts = front;
-    if lo < hi {
-        parts.push("...".to_owned());
-    }
-    parts.extend(back);
-    parts.join(" ")
-}
-
-/// One variable line: `  * name  (dims) dtype size values`.
+/// `summarize_variable`: `  * name  (dims) dtype size preview`, the preview fitting the
+/// display width (the line as a whole is not cut).
 fn var_line(name: &str, var: &Variable, index: bool, col: usize) -> String {
     let marker = if index { '*' } else { ' ' };
-    let first = format!("  {marker} {name} ");
-    let head = format!(
-        "{first:<col$}({}) {} {} ",
-        var.dims.join(", "),
+    let dims = if var.dims.is_empty() {
+        String::new()
+    } else {
+        format!("({}) ", var.dims.join(", "))
+    };
+    let front = format!(
+        "{}{dims}{} {} ",
+        pad(&format!("  {marker} {name} "), col),
         dtype_name(var),
         human_bytes(var.nbytes())
     );
-    let room = WIDTH.saturating_sub(head.chars().count());
-    truncate(&format!("{head}{}", inline_values(var, room)), WIDTH)
+    let used = isize::try_from(front.chars().count()).unwrap_or(isize::MAX);
+    let room = isize::try_from(WIDTH).unwrap_or(isize::MAX) - used;
+    format!("{front}{}", inline::preview(var, room))
 }
 
-fn section<'a>(
-    out: &mut String,
-    title: &str,
-    vars: impl Iterator<Item = (&'a str, &'a Variable, bool)>,
-    col: usize,
-) {
-    let _ = write!(out, "\n{title}:");
-    for (name, var, index) in vars {
-        let _ = write!(out, "\n{}", var_line(name, var, index, col));
-    }
-}
-
-fn attrs_section(out: &mut String, attrs: &Attrs) {
-    if attrs.is_empty() {
-        return;
-    }
-    out.push_str("\nAttributes:");
-    for (k, v) in attrs {
-        let text = attr_text(v).replace('\t', "\\t").replace('\n', "\\n");
-        let _ = write!(out, "\n{}", truncate(&format!("    {k}: {text}"), WIDTH));
-    }
-}
-
-fn col_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
-    names.map(|n| n.chars().count()).max().unwrap_or(0).max(1) + 6
-}
-
-fn without_coords(
-    out: &mut String,
+/// `coords_repr`: in `dims` order, each dimension's coordinate followed by the others whose
+/// last known dimension it is (`_coord_sort_key`); those with none come last.
+fn coords_section(
+    coords: &[(&str, &Variable)],
     dims: &[String],
-    coords: &indexmap::IndexMap<String, Variable>,
-) {
-    let bare: Vec<&str> = dims
+    col: usize,
+    max_rows: Option<usize>,
+) -> String {
+    let position = |d: &str| dims.iter().position(|x| x == d);
+    let mut sorted = coords.to_vec();
+    sorted.sort_by_key(|(k, v)| match position(k) {
+        Some(i) => (i, 0),
+        None => (
+            v.dims
+                .iter()
+                .rev()
+                .find_map(|d| position(d))
+                .unwrap_or(dims.len()),
+            1,
+        ),
+    });
+    mapping_section("Coordinates", &sorted, col, max_rows, |(k, v)| {
+        var_line(k, v, is_index(k, v), col)
+    })
+}
+
+/// `attrs_repr`, if there are attributes.
+fn attrs_section(attrs: &Attrs) -> Option<String> {
+    if attrs.is_empty() {
+        return None;
+    }
+    let col = col_width(attrs.keys().map(String::as_str));
+    let entries: Vec<(&String, String)> = attrs.iter().map(|(k, v)| (k, attr_text(v))).collect();
+    Some(mapping_section(
+        "Attributes",
+        &entries,
+        col,
+        Some(MAX_ROWS),
+        |(k, v)| attr_row(k, v, col),
+    ))
+}
+
+/// `unindexed_dims_repr`, if some dimensions have no coordinate of their name.
+fn without_coords(dims: &[String], coords: &[(&str, &Variable)]) -> Option<String> {
+    let bare: Vec<String> = dims
         .iter()
-        .filter(|d| !coords.contains_key(*d))
-        .map(String::as_str)
+        .filter(|d| !coords.iter().any(|(k, _)| k == d))
+        .cloned()
         .collect();
-    if !bare.is_empty() {
-        let _ = write!(out, "\nDimensions without coordinates: {}", bare.join(", "));
+    let start = "Dimensions without coordinates: ";
+    (!bare.is_empty()).then(|| format!("{start}{}", wrapped(&bare, start.len())))
+}
+
+/// `name: size` for each dimension.
+fn dim_items(dims: &[String], shape: &[usize]) -> Vec<String> {
+    dims.iter()
+        .zip(shape)
+        .map(|(d, n)| format!("{d}: {n}"))
+        .collect()
+}
+
+/// Whether `a` is its own index coordinate (`ds.time`): xarray holds those as pandas indexes
+/// and prints them with its short array options.
+fn is_index_view(a: &DataArray) -> bool {
+    let own = a.name.as_ref().and_then(|n| a.coords.get(n));
+    match (own, &a.variable.data) {
+        (Some(c), Data::Memory(b)) => {
+            matches!(&c.data, Data::Memory(cb) if Arc::ptr_eq(b, cb))
+                && a.name.as_deref().is_some_and(|n| is_index(n, c))
+        }
+        _ => false,
     }
 }
 
-/// `<xarray.DataArray 'name' (dims)> Size: ...` with values, coordinates and attributes.
+/// `short_data_repr`: the values of a DataArray as its data prints them.
+fn data_text(a: &DataArray) -> String {
+    let var = &a.variable;
+    if dask::is_unchunked(var) {
+        return format!("[{} values with dtype={}]", var.size(), dtype_name(var));
+    }
+    if let Some(text) = dask::array_repr(var) {
+        return text;
+    }
+    let Some(arr) = ndarray_of(var) else {
+        return String::new();
+    };
+    if is_index_view(a) {
+        // `short_array_repr`: fewer digits and edge items, so it fits the display width.
+        let edgeitems = match var.dims.len() {
+            0..=2 => 3,
+            3 => 2,
+            _ => 1,
+        };
+        return arr.repr_with(PrintOptions {
+            precision: 6,
+            linewidth: WIDTH,
+            threshold: 200,
+            edgeitems,
+        });
+    }
+    limit_lines(&arr.repr(), MAX_DATA_LINES)
+}
+
+/// `limit_lines`: the first and last halves of `limit` lines around a `...` line.
+fn limit_lines(text: &str, limit: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= limit {
+        return text.to_owned();
+    }
+    let mut kept = lines[..limit / 2].to_vec();
+    kept.push("...");
+    kept.extend_from_slice(&lines[lines.len() - limit / 2..]);
+    kept.join("\n")
+}
+
+/// `array_repr`: `<xarray.DataArray 'name' (dims)> Size: ...`, values, coordinates, attributes.
 pub(crate) fn dataarray(a: &DataArray) -> String {
     let name = a
         .name
         .as_ref()
-        .map(|n| format!(" {}", super::dict::quoted(n)))
+        .map(|n| format!("{} ", quoted(n)))
         .unwrap_or_default();
-    let var = &a.variable;
-    let mut out = format!(
-        "<xarray.DataArray{name} {}> Size: {}\n",
-        sizes_text(a.dims(), &a.shape()),
-        human_bytes(var.nbytes())
-    );
-    match (lazy_text(var), ndarray_of(var)) {
-        (Some(t), _) => out.push_str(&t),
-        (None, Some(arr)) => out.push_str(&arr.repr()),
-        (None, None) => {}
-    }
-    if !a.coords.is_empty() {
+    let start = format!("<xarray.DataArray {name}");
+    let dims = wrapped(&dim_items(a.dims(), &a.shape()), start.chars().count() + 1);
+    let mut lines = vec![
+        format!(
+            "{start}({dims})> Size: {}",
+            human_bytes(a.variable.nbytes())
+        ),
+        data_text(a),
+    ];
+    let coords: Vec<(&str, &Variable)> = a.coords.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    if !coords.is_empty() {
         let col = col_width(a.coords.keys().map(String::as_str));
-        section(
-            &mut out,
-            "Coordinates",
-            a.coords
-                .iter()
-                .map(|(k, v)| (k.as_str(), v, is_index(k, v))),
-            col,
-        );
+        lines.push(coords_section(&coords, a.dims(), col, Some(MAX_ROWS)));
     }
-    without_coords(&mut out, a.dims(), &a.coords);
-    attrs_section(&mut out, a.attrs());
-    out
+    lines.extend(without_coords(a.dims(), &coords));
+    lines.extend(attrs_section(a.attrs()));
+    lines.join("\n")
 }
 
-/// `<xarray.Dataset> Size: ...` with Dimensions, Coordinates, Data variables and Attributes.
+/// `dataset_repr`: `<xarray.Dataset> Size: ...` with Dimensions, Coordinates, Data variables
+/// and Attributes.
 pub(crate) fn dataset(ds: &Dataset) -> String {
-    let dims = dataset_dims(ds);
+    let sizes = dataset_dims(ds);
     let size: usize = ds
         .coords
         .values()
         .chain(ds.data_vars.values())
         .map(Variable::nbytes)
         .sum();
-    let names: Vec<String> = dims.keys().cloned().collect();
-    let shape: Vec<usize> = dims.values().copied().collect();
+    let names: Vec<String> = sizes.keys().cloned().collect();
+    let shape: Vec<usize> = sizes.values().copied().collect();
     let col = col_width(ds.names());
-    let mut out = format!(
-        "<xarray.Dataset> Size: {}\n{:<col$}{}",
-        human_bytes(size),
-        "Dimensions:",
-        sizes_text(&names, &shape)
-    );
-    section(
-        &mut out,
-        "Coordinates",
-        ds.coords
-            .iter()
-            .map(|(k, v)| (k.as_str(), v, is_index(k, v))),
-        col,
-    );
-    without_coords(&mut out, &names, &ds.coords);
-    section(
-        &mut out,
+    let mut lines = vec![
+        format!("<xarray.Dataset> Size: {}", human_bytes(size)),
+        format!(
+            "{}({})",
+            pad("Dimensions:", col),
+            wrapped(&dim_items(&names, &shape), col + 1)
+        ),
+    ];
+    let coords: Vec<(&str, &Variable)> = ds.coords.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    if !coords.is_empty() {
+        lines.push(coords_section(&coords, &names, col, Some(MAX_ROWS)));
+    }
+    lines.extend(without_coords(&names, &coords));
+    let vars: Vec<(&String, &Variable)> = ds.data_vars.iter().collect();
+    lines.push(mapping_section(
         "Data variables",
-        ds.data_vars.iter().map(|(k, v)| (k.as_str(), v, false)),
+        &vars,
         col,
-    );
-    attrs_section(&mut out, &ds.attrs);
-    out
+        Some(MAX_ROWS),
+        |(k, v)| var_line(k, v, false, col),
+    ));
+    lines.extend(attrs_section(&ds.attrs));
+    lines.join("\n")
 }
 
-/// `ds.data_vars` / `.coords`: the one section, from a dict of DataArrays.
+/// `ds.data_vars` / `.coords`: the one section, from a dict of DataArrays, never elided.
 pub(crate) fn mapping(d: &Dict) -> String {
     let entries: Vec<(String, &Variable)> = d
         .items
@@ -236,22 +243,23 @@ pub(crate) fn mapping(d: &Dict) -> String {
             _ => None,
         })
         .collect();
-    let col = col_width(entries.iter().map(|(k, _)| k.as_str()));
-    let title = if d.kind == DictKind::DataVars {
-        "Data variables"
-    } else {
-        "Coordinates"
-    };
-    let mut out = String::new();
-    section(
-        &mut out,
-        title,
-        entries
-            .iter()
-            .map(|(k, v)| (k.as_str(), *v, is_index(k, v))),
-        col,
-    );
-    out.trim_start_matches('\n').to_owned()
+    let refs: Vec<(&str, &Variable)> = entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let col = col_width(refs.iter().map(|(k, _)| *k));
+    if d.kind == DictKind::DataVars {
+        return mapping_section("Data variables", &refs, col, None, |(k, v)| {
+            var_line(k, v, false, col)
+        });
+    }
+    // The dimensions of the coordinates' owner, in order of first appearance.
+    let mut dims: Vec<String> = Vec::new();
+    for (_, v) in &refs {
+        for dim in &v.dims {
+            if !dims.contains(dim) {
+                dims.push(dim.clone());
+            }
+        }
+    }
+    coords_section(&refs, &dims, col, None)
 }
 
 /// The language's printing, as the HTML reprs embed it.
@@ -259,7 +267,7 @@ struct LangFormat;
 
 impl ValueFormat for LangFormat {
     fn inline(&self, var: &Variable, width: usize) -> String {
-        inline_values(var, width)
+        inline::preview(var, isize::try_from(width).unwrap_or(isize::MAX))
     }
 
     fn values(&self, var: &Variable) -> String {

@@ -59,6 +59,9 @@ pub(crate) enum Value {
     Coarsen(Arc<crate::ops::Coarsen>),
     /// `da.weighted(weights)`, waiting for a reduction.
     Weighted(Arc<crate::ops::Weighted>),
+    /// `ds.groupby(...)`, `ds.resample(...)`, `ds.rolling(...)`, `ds.coarsen(...)` or
+    /// `ds.weighted(...)`, waiting for a reduction (or arithmetic, when grouped).
+    DatasetOp(Arc<super::xarray::DatasetOp>),
 }
 
 impl Value {
@@ -94,6 +97,7 @@ impl Value {
             Self::Rolling(_) => "DataArrayRolling",
             Self::Coarsen(_) => "DataArrayCoarsen",
             Self::Weighted(_) => "DataArrayWeighted",
+            Self::DatasetOp(d) => d.type_name(),
         }
     }
 
@@ -166,6 +170,7 @@ impl Value {
             Self::Rolling(r) => super::xarray::rolling_repr(r),
             Self::Coarsen(c) => super::xarray::coarsen_repr(c),
             Self::Weighted(w) => super::xarray::weighted_repr(w),
+            Self::DatasetOp(d) => d.repr(),
         }
     }
 

@@ -1,6 +1,36 @@
 //! The xarray and numpy surface of the language: the registry tables of DataArray, Dataset
 //! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
 
+// The macros come first: the modules below use them.
+macro_rules! method {
+    ($class:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
+        Builtin {
+            name: $name,
+            module: $class,
+            signature: $sig,
+            doc: $doc,
+            keywords: $kw,
+            func: $func,
+        }
+    };
+}
+
+/// Defines a module's seven reduction methods (`mean`, `sum`, `min`, `max`, `std`, `var`,
+/// `count`) over its `$reduce(op, ctx, args)`: arrays, groups and windows spell them once.
+macro_rules! reductions {
+    ($reduce:path) => {
+        reductions!(@each $reduce; mean Mean, sum Sum, min Min, max Max, std Std, var Var, count Count);
+    };
+    (@each $reduce:path; $($name:ident $op:ident),*) => {
+        $(
+            #[doc = concat!("`.", stringify!($name), "(...)`.")]
+            pub(crate) fn $name(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+                $reduce(ReduceOp::$op, ctx, args)
+            }
+        )*
+    };
+}
+
 mod align;
 mod along;
 mod chunk;
@@ -9,6 +39,7 @@ mod combine;
 mod convert;
 mod creation;
 mod dataset;
+mod dataset_climate;
 mod groupby;
 mod methods;
 mod numpy;
@@ -24,24 +55,12 @@ use super::value::Value;
 
 pub(crate) use coarsen::{coarsen_repr, weighted_repr, COARSEN, WEIGHTED};
 pub(crate) use convert::is_array;
+pub(crate) use dataset_climate::DatasetOp;
 pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
 pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
 pub(crate) use setitem::{set_attr, set_coord, set_item};
-
-macro_rules! method {
-    ($class:literal, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
-        Builtin {
-            name: $name,
-            module: $class,
-            signature: $sig,
-            doc: $doc,
-            keywords: $kw,
-            func: $func,
-        }
-    };
-}
 
 macro_rules! prop {
     ($name:literal, $computes:literal, $get:path, $doc:literal) => {
@@ -85,6 +104,17 @@ macro_rules! shared_methods {
                 "Computes the values and returns them in memory; interruptible. In Nereus the result is returned (the original stays lazy)."),
             method!($class, "compute", "compute()", &[], methods::load_method,
                 "Computes the values and returns a new object holding them in memory; interruptible."),
+            method!($class, "groupby", "groupby(group, squeeze=False)", &["group", "squeeze"], groupby::groupby,
+                "Groups along a dimension by a coordinate's values (groupby(\"lat\")) or by a date part of a time coordinate: \"time.month\", year, day, hour, minute, second, dayofyear, season (every CF calendar). Reduce the groups (.mean(), .sum(), ...) for a climatology, or subtract one from the groups for anomalies: sst.groupby(\"time.month\") - clim. A Dataset groups every data variable. Lazy and streaming."),
+            method!($class, "resample", "resample(indexer=None, **indexer_kwargs)", &["indexer", ANY_KEYWORD], groupby::resample,
+                "Groups times into bins of a pandas frequency in the coordinate's own calendar: resample(time=\"MS\") (month starts), \"ME\" (month ends), \"D\", \"6h\", \"QS-DEC\" (DJF seasons), \"YS\"; then reduce: .mean(), .sum(), .max() ... Empty bins give NaN. Lazy."),
+            method!($class, "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", &["dim", "min_periods", "center", ANY_KEYWORD], groupby::rolling,
+                "A moving window along one dimension: rolling(time=3, center=True).mean(). Windows reach across chunk edges; positions with fewer than min_periods (default: the window) valid values are NaN. Reductions: mean, sum, min, max, std, var, count. A Dataset's variables without the dimension stay as they are. Lazy."),
+            method!($class, "coarsen", "coarsen(dim=None, boundary='exact', side='left', coord_func='mean', **window_kwargs)",
+                &["dim", "boundary", "side", "coord_func", ANY_KEYWORD], coarsen::coarsen,
+                "Non-overlapping windows along one or more dimensions: coarsen(time=4, boundary=\"trim\").mean(), coarsen(lat=4, lon=4).mean(). boundary: 'exact' (the window must divide the dimension), 'trim' (drop the leftovers), 'pad' (a partial last window); side='right' aligns windows on the end. Coordinates become the mean of each window. Reductions: mean, sum, min, max, std, var, count. Lazy; streams chunk by chunk (over several dimensions each chunk is read once per cell of the narrower windows: 4 times for lat=4, lon=4)."),
+            method!($class, "weighted", "weighted(weights)", &["weights"], coarsen::weighted,
+                "Weighted reductions: ssh.weighted(np.cos(np.deg2rad(ssh.lat))).mean((\"lat\", \"lon\")). The weights broadcast by dimension name and must not hold NaN; NaN in the data drop their weights (an all-NaN column has a NaN mean and a 0 sum). Then .mean(dim) or .sum(dim). Lazy."),
             // transpose, rename, squeeze, expand_dims, astype, round, clip, drop_vars, assign_coords
             structure::entry($class, 0), structure::entry($class, 1), structure::entry($class, 2),
             structure::entry($class, 3), structure::entry($class, 4), structure::entry($class, 5),
@@ -104,15 +134,7 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
         "Prints the plan that computing the values would run: sources, chunking and the stages fused into each chunk task. Reads nothing."),
     method!("DataArray", "item", "item()", &[], methods::item,
         "The single value of a one-element array as a Python number (computing it if lazy)."),
-    method!("DataArray", "groupby", "groupby(group, squeeze=False)", &["group", "squeeze"], groupby::groupby,
-        "Groups along a dimension by a coordinate's values (groupby(\"lat\")) or by a date part of a time coordinate: \"time.month\", year, day, hour, minute, second, dayofyear, season (every CF calendar). Reduce the groups (.mean(), .sum(), ...) for a climatology, or subtract one from the groups for anomalies: sst.groupby(\"time.month\") - clim. Lazy and streaming."),
-    method!("DataArray", "resample", "resample(indexer=None, **indexer_kwargs)", &["indexer", ANY_KEYWORD], groupby::resample,
-        "Groups times into bins of a pandas frequency in the coordinate's own calendar: resample(time=\"MS\") (month starts), \"ME\" (month ends), \"D\", \"6h\", \"QS-DEC\" (DJF seasons), \"YS\"; then reduce: .mean(), .sum(), .max() ... Empty bins give NaN. Lazy."),
-    method!("DataArray", "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", &["dim", "min_periods", "center", ANY_KEYWORD], groupby::rolling,
-        "A moving window along one dimension: rolling(time=3, center=True).mean(). Windows reach across chunk edges; positions with fewer than min_periods (default: the window) valid values are NaN. Reductions: mean, sum, min, max, std, var, count. Lazy."),
     write::to_zarr_method("DataArray"),
-    coarsen::COARSEN_METHOD,
-    coarsen::WEIGHTED_METHOD,
     along::CUMSUM,
     along::ARGMIN,
     along::ARGMAX,
@@ -247,45 +269,49 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
 /// `numpy` module functions.
 pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
     method!("numpy", "sqrt", "sqrt(x, /)", &[], numpy::sqrt,
-        "Element-wise square root of a number or an array (lazy for DataArrays)."),
+        "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "abs", "abs(x, /)", &[], numpy::abs,
-        "Element-wise absolute value of a number or an array (lazy for DataArrays)."),
+        "Element-wise absolute value of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "absolute", "absolute(x, /)", &[], numpy::abs,
         "Element-wise absolute value (same as np.abs)."),
     method!("numpy", "exp", "exp(x, /)", &[], numpy::exp,
-        "Element-wise exponential of a number or an array (lazy for DataArrays)."),
+        "Element-wise exponential of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "log", "log(x, /)", &[], numpy::log,
-        "Element-wise natural logarithm of a number or an array (lazy for DataArrays)."),
+        "Element-wise natural logarithm of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "log10", "log10(x, /)", &[], numpy::log10,
-        "Element-wise base-10 logarithm of a number or an array (lazy for DataArrays)."),
+        "Element-wise base-10 logarithm of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "isnan", "isnan(x, /)", &[], numpy::isnan,
-        "Element-wise test for NaN: a boolean array (lazy for DataArrays), or a bool for a number."),
+        "Element-wise test for NaN: a boolean array (lazy for DataArrays; per data variable of a Dataset), or a bool for a number."),
     method!("numpy", "isfinite", "isfinite(x, /)", &[], numpy::isfinite,
-        "Element-wise test for finite values (not NaN, not infinite): a boolean array (lazy for DataArrays), or a bool for a number."),
+        "Element-wise test for finite values (not NaN, not infinite): a boolean array (lazy for DataArrays; per data variable of a Dataset), or a bool for a number."),
     method!("numpy", "sin", "sin(x, /)", &[], numpy::sin,
-        "Element-wise sine of angles in radians: np.sin(np.deg2rad(lat)). Lazy for DataArrays."),
+        "Element-wise sine of angles in radians: np.sin(np.deg2rad(lat)). Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "cos", "cos(x, /)", &[], numpy::cos,
-        "Element-wise cosine of angles in radians: area weights np.cos(np.deg2rad(ds.lat)). Lazy for DataArrays."),
+        "Element-wise cosine of angles in radians: area weights np.cos(np.deg2rad(ds.lat)). Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "tan", "tan(x, /)", &[], numpy::tan,
-        "Element-wise tangent of angles in radians. Lazy for DataArrays."),
+        "Element-wise tangent of angles in radians. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "arcsin", "arcsin(x, /)", &[], numpy::arcsin,
-        "Element-wise inverse sine, in radians in [-pi/2, pi/2]; NaN outside [-1, 1]. Lazy for DataArrays."),
+        "Element-wise inverse sine, in radians in [-pi/2, pi/2]; NaN outside [-1, 1]. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "arccos", "arccos(x, /)", &[], numpy::arccos,
-        "Element-wise inverse cosine, in radians in [0, pi]; NaN outside [-1, 1]. Lazy for DataArrays."),
+        "Element-wise inverse cosine, in radians in [0, pi]; NaN outside [-1, 1]. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "arctan", "arctan(x, /)", &[], numpy::arctan,
-        "Element-wise inverse tangent, in radians in [-pi/2, pi/2]. Lazy for DataArrays."),
+        "Element-wise inverse tangent, in radians in [-pi/2, pi/2]. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "deg2rad", "deg2rad(x, /)", &[], numpy::deg2rad,
-        "Converts angles from degrees to radians, element-wise. Lazy for DataArrays."),
+        "Converts angles from degrees to radians, element-wise. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "rad2deg", "rad2deg(x, /)", &[], numpy::rad2deg,
-        "Converts angles from radians to degrees, element-wise. Lazy for DataArrays."),
+        "Converts angles from radians to degrees, element-wise. Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "floor", "floor(x, /)", &[], numpy::floor,
-        "Element-wise floor: the largest integer not above x (integers stay integers). Lazy for DataArrays."),
+        "Element-wise floor: the largest integer not above x (integers stay integers). Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "ceil", "ceil(x, /)", &[], numpy::ceil,
-        "Element-wise ceiling: the smallest integer not below x (integers stay integers). Lazy for DataArrays."),
+        "Element-wise ceiling: the smallest integer not below x (integers stay integers). Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "sign", "sign(x, /)", &[], numpy::sign,
-        "Element-wise sign: -1, 0 or 1 (NaN stays NaN). Lazy for DataArrays."),
+        "Element-wise sign: -1, 0 or 1 (NaN stays NaN). Lazy for DataArrays; applied to each data variable of a Dataset."),
     method!("numpy", "where", "where(condition, x, y, /)", &[], numpy::where_,
         "Element-wise choice of `x` where `condition` holds, else `y`."),
+    method!("numpy", "array", "array(object, dtype=None)", &["object", "dtype"], creation::array_of,
+        "A numpy array of a number, a (nested) list of numbers or another array: bool if every item is, int64 if every item is an integer, else float64, unless dtype is given."),
+    method!("numpy", "asarray", "asarray(a, dtype=None)", &["a", "dtype"], creation::array_of,
+        "The input as a numpy array, as np.array makes it."),
     method!("numpy", "arange", "arange([start,] stop[, step], dtype=None)", &["start", "stop", "step", "dtype"], creation::arange,
         "Evenly spaced values in the half-open interval [start, stop), by step (default 1): a 1-D numpy array, int64 when all arguments are integers, else float64. For non-integer steps np.linspace is usually better."),
     method!("numpy", "linspace", "linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None)", &["start", "stop", "num", "endpoint", "retstep", "dtype"], creation::linspace,
@@ -366,92 +392,118 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
 const GROUP_REDUCE_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
 const GROUP_MOMENT_KW: &[&str] = &["dim", "skipna", "ddof", "keep_attrs"];
 
-static GROUPBY_METHODS: &[Builtin] = &[
-    method!("DataArrayGroupBy", "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::mean,
-        "Mean of each group over the grouped dimension: sst.groupby(\"time.month\").mean() is the monthly climatology. Lazy; streams chunk by chunk."),
-    method!("DataArrayGroupBy", "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::sum,
-        "Sum of each group over the grouped dimension (NaN for empty resample bins). Lazy."),
-    method!("DataArrayGroupBy", "min", "min(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::min,
-        "Minimum of each group over the grouped dimension. Lazy."),
-    method!("DataArrayGroupBy", "max", "max(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::max,
-        "Maximum of each group over the grouped dimension. Lazy."),
-    method!("DataArrayGroupBy", "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::std,
-        "Standard deviation of each group, with `ddof` delta degrees of freedom. Lazy."),
-    method!("DataArrayGroupBy", "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::var,
-        "Variance of each group, with `ddof` delta degrees of freedom. Lazy."),
-    method!("DataArrayGroupBy", "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], groupby::count,
-        "Number of non-missing values in each group. Lazy."),
-];
+/// The reductions of a GroupBy class (`DataArrayGroupBy` or `DatasetGroupBy`).
+const fn group_methods(class: &'static str) -> [Builtin; 7] {
+    [
+        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::mean,
+            "Mean of each group over the grouped dimension: sst.groupby(\"time.month\").mean() is the monthly climatology. Lazy; streams chunk by chunk."),
+        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::sum,
+            "Sum of each group over the grouped dimension (NaN for empty resample bins). Lazy."),
+        method!(class, "min", "min(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::min,
+            "Minimum of each group over the grouped dimension. Lazy."),
+        method!(class, "max", "max(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::max,
+            "Maximum of each group over the grouped dimension. Lazy."),
+        method!(class, "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::std,
+            "Standard deviation of each group, with `ddof` delta degrees of freedom. Lazy."),
+        method!(class, "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::var,
+            "Variance of each group, with `ddof` delta degrees of freedom. Lazy."),
+        method!(class, "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], groupby::count,
+            "Number of non-missing values in each group. Lazy."),
+    ]
+}
+
+/// The reductions of a Rolling class (`DataArrayRolling` or `DatasetRolling`).
+const fn rolling_methods(class: &'static str) -> [Builtin; 7] {
+    const KW: &[&str] = &["keep_attrs"];
+    [
+        method!(
+            class,
+            "mean",
+            "mean(keep_attrs=None)",
+            KW,
+            groupby::mean,
+            "Mean of each window (NaN with fewer than min_periods valid values). Lazy."
+        ),
+        method!(
+            class,
+            "sum",
+            "sum(keep_attrs=None)",
+            KW,
+            groupby::sum,
+            "Sum of each window. Lazy."
+        ),
+        method!(
+            class,
+            "min",
+            "min(keep_attrs=None)",
+            KW,
+            groupby::min,
+            "Minimum of each window. Lazy."
+        ),
+        method!(
+            class,
+            "max",
+            "max(keep_attrs=None)",
+            KW,
+            groupby::max,
+            "Maximum of each window. Lazy."
+        ),
+        method!(
+            class,
+            "std",
+            "std(keep_attrs=None)",
+            KW,
+            groupby::std,
+            "Standard deviation of each window (ddof 0). Lazy."
+        ),
+        method!(
+            class,
+            "var",
+            "var(keep_attrs=None)",
+            KW,
+            groupby::var,
+            "Variance of each window (ddof 0). Lazy."
+        ),
+        method!(
+            class,
+            "count",
+            "count(keep_attrs=None)",
+            KW,
+            groupby::count,
+            "Number of valid values in each window. Lazy."
+        ),
+    ]
+}
+
+static GROUPBY_METHODS: [Builtin; 7] = group_methods("DataArrayGroupBy");
+static DATASET_GROUPBY_METHODS: [Builtin; 7] = group_methods("DatasetGroupBy");
+static ROLLING_METHODS: [Builtin; 7] = rolling_methods("DataArrayRolling");
+static DATASET_ROLLING_METHODS: [Builtin; 7] = rolling_methods("DatasetRolling");
 
 /// The GroupBy class (groupby and resample results).
 pub(crate) static GROUPBY: Class = Class {
     name: "DataArrayGroupBy",
-    methods: GROUPBY_METHODS,
+    methods: &GROUPBY_METHODS,
     properties: &[],
 };
 
-static ROLLING_METHODS: &[Builtin] = &[
-    method!(
-        "DataArrayRolling",
-        "mean",
-        "mean(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::mean,
-        "Mean of each window (NaN with fewer than min_periods valid values). Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "sum",
-        "sum(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::sum,
-        "Sum of each window. Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "min",
-        "min(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::min,
-        "Minimum of each window. Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "max",
-        "max(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::max,
-        "Maximum of each window. Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "std",
-        "std(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::std,
-        "Standard deviation of each window (ddof 0). Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "var",
-        "var(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::var,
-        "Variance of each window (ddof 0). Lazy."
-    ),
-    method!(
-        "DataArrayRolling",
-        "count",
-        "count(keep_attrs=None)",
-        &["keep_attrs"],
-        groupby::count,
-        "Number of valid values in each window. Lazy."
-    ),
-];
+/// The GroupBy class of a Dataset (groupby and resample results).
+pub(crate) static DATASET_GROUPBY: Class = Class {
+    name: "DatasetGroupBy",
+    methods: &DATASET_GROUPBY_METHODS,
+    properties: &[],
+};
 
 /// The Rolling class.
 pub(crate) static ROLLING: Class = Class {
     name: "DataArrayRolling",
-    methods: ROLLING_METHODS,
+    methods: &ROLLING_METHODS,
+    properties: &[],
+};
+
+/// The Rolling class of a Dataset.
+pub(crate) static DATASET_ROLLING: Class = Class {
+    name: "DatasetRolling",
+    methods: &DATASET_ROLLING_METHODS,
     properties: &[],
 };

@@ -444,22 +444,8 @@ fn reindex_variable(var: &Variable, dim: &str, positions: &[Option<usize>]) -> V
             let values = if input.shape()[axis] == 0 {
                 nan()
             } else {
-                let sel = input
-                    .shape()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &n)| {
-                        if i == axis {
-                            Sel::List(positions.iter().map(|p| p.unwrap_or(0)).collect())
-                        } else {
-                            Sel::Range {
-                                start: 0,
-                                step: 1,
-                                len: n,
-                            }
-                        }
-                    })
-                    .collect();
+                let picks = positions.iter().map(|p| p.unwrap_or(0)).collect();
+                let sel = Sel::take(input.shape(), axis, picks);
                 let dtype = input.dtype();
                 let picked = Expr::new(Node::Select { input, sel }, shape.clone(), dtype);
                 (picked, (0..shape.len()).collect())

@@ -8,7 +8,7 @@ use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::expr::{Expr, MapOp, Node};
-use crate::model::{Block, DType, Data, DataArray, Variable};
+use crate::model::{drop_conflicts, Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
@@ -78,18 +78,7 @@ pub(crate) fn map_node(
 /// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
 /// `where`, whose values numpy casts without the check.
 fn check_ints(op: MapOp, inputs: &[(Arc<Expr>, Vec<usize>)]) -> Result<(), PlanError> {
-    if matches!(
-        op,
-        MapOp::Gt
-            | MapOp::Ge
-            | MapOp::Lt
-            | MapOp::Le
-            | MapOp::Eq
-            | MapOp::Ne
-            | MapOp::And
-            | MapOp::Or
-            | MapOp::Where
-    ) {
+    if op.is_predicate() || op == MapOp::Where {
         return Ok(());
     }
     let dtypes: Vec<Typed> = inputs.iter().map(|(e, _)| typed(e)).collect();
@@ -135,7 +124,8 @@ fn broadcast_dims(arrays: &[&DataArray]) -> Result<IndexMap<String, usize>, Plan
 }
 
 /// Applies `op` to arrays and scalars: aligns the arrays on their indexes (xarray's
-/// `arithmetic_join="inner"`), then broadcasts by dimension name.
+/// `arithmetic_join="inner"`), then broadcasts by dimension name. The result keeps the arrays'
+/// attributes that do not conflict, as xarray's default `keep_attrs` does.
 pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
     let given: Vec<DataArray> = operands
         .iter()
@@ -192,9 +182,11 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
         Some((first, rest)) if rest.iter().all(|n| n == first) => (*first).clone(),
         _ => None,
     };
+    let mut variable = lazy_variable(dims, expr);
+    variable.attrs = drop_conflicts(arrays.iter().map(|a| a.attrs()));
     Ok(DataArray {
         name,
-        variable: lazy_variable(dims, expr),
+        variable,
         coords,
     })
 }
@@ -232,8 +224,9 @@ impl DataArray {
                 other,
             ],
         )?;
-        // xarray keeps the array's own dimension order first.
+        // xarray keeps the array's own dimension order first, and its attributes.
         out.name.clone_from(&self.name);
+        out.variable.attrs.clone_from(self.attrs());
         Ok(out)
     }
 
@@ -241,6 +234,7 @@ impl DataArray {
     pub fn fillna(&self, value: &Operand) -> Result<DataArray, PlanError> {
         let mut out = self.binary(MapOp::FillNa, value)?;
         out.name.clone_from(&self.name);
+        out.variable.attrs.clone_from(self.attrs());
         Ok(out)
     }
 }

@@ -25,6 +25,14 @@ pub enum PlanError {
         /// Every valid name.
         valid: Vec<String>,
     },
+    /// A boolean mask whose length is not the dimension's (numpy's IndexError).
+    #[error("Boolean array size {len} is used to index array with shape ({size},).")]
+    MaskLength {
+        /// The mask's length.
+        len: usize,
+        /// The dimension's size.
+        size: usize,
+    },
     /// An integer position outside the dimension.
     #[error("index {index} is out of bounds for dimension {dim:?} of size {size}")]
     OutOfBounds {
@@ -35,8 +43,8 @@ pub enum PlanError {
         /// The dimension's size.
         size: usize,
     },
-    /// A slice step that is not supported.
-    #[error("slice step {step} on dimension {dim:?}: only positive steps are supported")]
+    /// A slice step of zero.
+    #[error("slice step cannot be zero")]
     BadStep {
         /// Dimension.
         dim: String,

@@ -117,6 +117,25 @@ impl GroupBy {
         self.labels.as_ref()
     }
 
+    /// The same groups over another array along the same dimension (the variables of a
+    /// dataset share one grouping).
+    #[must_use]
+    pub fn over(&self, array: DataArray) -> GroupBy {
+        GroupBy {
+            array,
+            ..self.clone()
+        }
+    }
+
+    /// Whether each group holds no position (an empty resample bin).
+    pub fn empty_groups(&self) -> Vec<bool> {
+        let mut empty = vec![true; self.count];
+        for &g in self.groups.iter().filter(|&&g| g != NO_GROUP) {
+            empty[g] = false;
+        }
+        empty
+    }
+
     fn axis(&self) -> usize {
         self.array
             .dims()
@@ -171,9 +190,12 @@ impl GroupBy {
                 coords.insert(k.clone(), c.clone());
             }
         }
+        // xarray keeps the array's attributes.
+        let mut variable = lazy_variable(dims, expr);
+        variable.attrs.clone_from(&self.array.variable.attrs);
         Ok(DataArray {
             name: self.array.name.clone(),
-            variable: lazy_variable(dims, expr),
+            variable,
             coords,
         })
     }
@@ -211,24 +233,9 @@ impl GroupBy {
         }
         // `other` indexed by each position's group, along the grouped dimension.
         let input = expr_of(&other.variable);
-        let sel: Vec<Sel> = input
-            .shape()
-            .iter()
-            .enumerate()
-            .map(|(a, &n)| {
-                if a == other_axis {
-                    Sel::List(positions.clone())
-                } else {
-                    Sel::Range {
-                        start: 0,
-                        step: 1,
-                        len: n,
-                    }
-                }
-            })
-            .collect();
         let mut shape = input.shape().to_vec();
         shape[other_axis] = positions.len();
+        let sel = Sel::take(input.shape(), other_axis, positions);
         let dtype = input.dtype();
         let picked = Expr::new(Node::Select { input, sel }, shape, dtype);
         let mut dims = other.dims().to_vec();
@@ -249,6 +256,7 @@ impl GroupBy {
         } else {
             apply(op, &operands)?
         };
+        out.variable.attrs.clone_from(&self.array.variable.attrs);
         // xarray keeps the group of each position as a coordinate along the dimension.
         if let Some(labels) = &self.labels {
             if self.name != self.dim {

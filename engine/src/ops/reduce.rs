@@ -82,9 +82,12 @@ impl DataArray {
             .filter(|(_, c)| c.dims.iter().all(|d| kept.contains(d)))
             .map(|(k, c)| (k.clone(), c.clone()))
             .collect();
+        let mut variable = lazy_variable(kept, expr);
+        // xarray keeps attributes through reductions by default.
+        variable.attrs.clone_from(self.attrs());
         Ok(DataArray {
             name: self.name.clone(),
-            variable: lazy_variable(kept, expr),
+            variable,
             coords,
         })
     }

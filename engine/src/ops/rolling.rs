@@ -63,6 +63,16 @@ impl RollingWindow {
         self.center
     }
 
+    /// The same window over another array having the dimension (the variables of a dataset
+    /// share one window).
+    #[must_use]
+    pub fn over(&self, array: DataArray) -> RollingWindow {
+        RollingWindow {
+            array,
+            ..self.clone()
+        }
+    }
+
     /// `.mean()`, `.sum()`, `.min()`, `.max()`, `.std()`, `.var()`, `.count()` of each window
     /// (std and var with ddof 0, as xarray's rolling gives).
     pub fn reduce(&self, op: ReduceOp) -> Result<DataArray, PlanError> {
@@ -91,9 +101,11 @@ impl RollingWindow {
             shape,
             dtype,
         );
+        let mut variable = lazy_variable(self.array.dims().to_vec(), expr);
+        variable.attrs.clone_from(&self.array.variable.attrs);
         Ok(DataArray {
             name: self.array.name.clone(),
-            variable: lazy_variable(self.array.dims().to_vec(), expr),
+            variable,
             coords: self.array.coords.clone(),
         })
     }

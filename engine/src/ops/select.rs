@@ -1,11 +1,11 @@
 //! Indexing: `isel` by position and `sel` by coordinate label (exact, inclusive slices, lists,
 //! nearest), applied lazily to an array and to the coordinates that share its dimensions.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{expr_of, lazy_variable, map_node};
 use super::error::{unknown_dim, PlanError};
-use super::expr::{Expr, Node, Sel};
+use super::expr::{Expr, MapOp, Node, Sel};
 use crate::map_block;
-use crate::model::{Data, DataArray, Variable};
+use crate::model::{Block, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis};
 use std::sync::Arc;
@@ -26,6 +26,8 @@ pub enum Indexer {
     },
     /// Positions, in order.
     List(Vec<i64>),
+    /// A boolean mask as long as the dimension: the positions where it is true.
+    Mask(Vec<bool>),
 }
 
 /// A coordinate label: a number, or a date string for time coordinates.
@@ -74,23 +76,34 @@ fn resolve(dim: &str, n: usize, idx: &Indexer) -> Result<Sel, PlanError> {
     Ok(match idx {
         Indexer::Int(i) => Sel::Index(position(*i)?),
         Indexer::List(v) => Sel::List(v.iter().map(|&i| position(i)).collect::<Result<_, _>>()?),
+        Indexer::Mask(m) if m.len() != n => {
+            return Err(PlanError::MaskLength {
+                len: m.len(),
+                size: n,
+            })
+        }
+        Indexer::Mask(m) => Sel::List(
+            m.iter()
+                .enumerate()
+                .filter(|(_, &b)| b)
+                .map(|(i, _)| i)
+                .collect(),
+        ),
         Indexer::Slice { start, stop, step } => {
             let step = step.unwrap_or(1);
-            if step < 1 {
+            if step == 0 {
                 return Err(PlanError::BadStep {
                     dim: dim.to_owned(),
                     step,
                 });
             }
-            // Python's slice clamping.
-            let clamp = |v: Option<i64>, default: i64| -> i64 {
-                match v {
-                    None => default,
-                    Some(v) if v < 0 => (v + size).max(0),
-                    Some(v) => v.min(size),
-                }
-            };
-            let (a, b) = (clamp(*start, 0), clamp(*stop, size));
+            let (a, b) = slice_bounds(*start, *stop, step, size);
+            if step < 0 {
+                // Backwards: the positions, in the order they are taken.
+                let len = if a > b { (a - b - 1) / -step + 1 } else { 0 };
+                let at = |j: i64| usize::try_from(a + j * step).unwrap_or(0);
+                return Ok(Sel::List((0..len).map(at).collect()));
+            }
             let len = if b > a { (b - a + step - 1) / step } else { 0 };
             Sel::Range {
                 start: usize::try_from(a).unwrap_or(0),
@@ -99,6 +112,21 @@ fn resolve(dim: &str, n: usize, idx: &Indexer) -> Result<Sel, PlanError> {
             }
         }
     })
+}
+
+/// Python's slice clamping: the first position and the exclusive end for a non-zero `step`.
+fn slice_bounds(lo: Option<i64>, hi: Option<i64>, step: i64, size: i64) -> (i64, i64) {
+    let (least, most) = if step > 0 { (0, size) } else { (-1, size - 1) };
+    let clamp = |v: Option<i64>, default: i64| match v {
+        None => default,
+        Some(v) if v < 0 => (v + size).max(least),
+        Some(v) => v.min(most),
+    };
+    if step > 0 {
+        (clamp(lo, 0), clamp(hi, size))
+    } else {
+        (clamp(lo, size - 1), clamp(hi, -1))
+    }
 }
 
 /// Picks positions along each axis of an in-memory array; `Index` axes are dropped.
@@ -180,9 +208,71 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
     }
 }
 
+/// Whether a selection takes a whole axis of size `n` as it is.
+fn is_whole(sel: &Sel, n: usize) -> bool {
+    *sel == Sel::Range {
+        start: 0,
+        step: 1,
+        len: n,
+    }
+}
+
+/// For each of the `n` positions of an axis, the position of a value of length `len` that an
+/// assignment through `sel` puts there (0 where it puts none; the last one wins, as numpy's).
+fn spread(sel: &Sel, n: usize, len: usize) -> Sel {
+    if len == n && is_whole(sel, n) {
+        return sel.clone();
+    }
+    let mut at = vec![0; n];
+    if len > 1 {
+        for j in 0..sel.out_len().unwrap_or(0) {
+            at[sel.position(j)] = j;
+        }
+    }
+    Sel::List(at)
+}
+
+/// The positions an assignment writes, as a boolean plan with the array axes it spans
+/// (None: every position).
+fn written(per_axis: &[Sel], shape: &[usize]) -> Option<(Arc<Expr>, Vec<usize>)> {
+    let mut mask: Option<(Arc<Expr>, Vec<usize>)> = None;
+    for (axis, (sel, &n)) in per_axis.iter().zip(shape).enumerate() {
+        if is_whole(sel, n) {
+            continue;
+        }
+        let mut hit = ndarray::Array1::from_elem(n, false);
+        for j in 0..sel.out_len().unwrap_or(1) {
+            hit[sel.position(j)] = true;
+        }
+        let axis_mask = (
+            Expr::memory(Arc::new(Block::Bool(hit.into_dyn()))),
+            vec![axis],
+        );
+        mask = Some(match mask {
+            None => axis_mask,
+            Some(m) => {
+                let all = (0..shape.len()).collect();
+                (
+                    map_node(MapOp::And, vec![m, axis_mask], shape.to_vec()),
+                    all,
+                )
+            }
+        });
+    }
+    mask
+}
+
 impl DataArray {
     /// `isel(dim=indexer, ...)`: selects by position, lazily.
     pub fn isel(&self, indexers: &[(String, Indexer)]) -> Result<DataArray, PlanError> {
+        Ok(self.select(&self.selections(indexers)?))
+    }
+
+    /// The resolved selection of each dimension `indexers` names.
+    fn selections(
+        &self,
+        indexers: &[(String, Indexer)],
+    ) -> Result<IndexMap<String, Sel>, PlanError> {
         let sizes = self.sizes();
         let mut selections = IndexMap::new();
         for (dim, idx) in indexers {
@@ -191,7 +281,99 @@ impl DataArray {
                 .ok_or_else(|| unknown_dim(dim, self.dims()))?;
             selections.insert(dim.clone(), resolve(dim, n, idx)?);
         }
-        Ok(self.select(&selections))
+        Ok(selections)
+    }
+
+    /// `self[indexers] = value` (xarray's positional `__setitem__`), lazily: the positions
+    /// `isel(indexers)` selects take `value`'s values, cast to this array's dtype, and the
+    /// rest keep theirs. `value`'s dims must be among those `isel(indexers)` keeps, each of
+    /// the selected length or 1 (broadcast); the caller checks, with xarray's messages.
+    ///
+    /// # Errors
+    /// An unknown dimension or a position out of bounds, as `isel` gives them; a value
+    /// dimension the selection does not keep, or of another length.
+    pub fn isel_assign(
+        &self,
+        indexers: &[(String, Indexer)],
+        value: &Variable,
+    ) -> Result<DataArray, PlanError> {
+        let selections = self.selections(indexers)?;
+        let target = expr_of(&self.variable);
+        let shape = target.shape().to_vec();
+        let per_axis = per_axis(self.dims(), &shape, &selections);
+        let dtype = target.dtype();
+        let mut source = expr_of(value);
+        // For each value dim, the array axis it lands on, and which value position goes where.
+        let mut onto = Vec::new();
+        let mut spreads = Vec::new();
+        for (d, &len) in value.dims.iter().zip(source.shape()) {
+            let found = self.dims().iter().position(|x| x == d);
+            let fits = |a: &usize| {
+                let kept = per_axis[*a].out_len();
+                kept.is_some() && (len == 1 || kept == Some(len))
+            };
+            let at = found.filter(fits).ok_or_else(|| {
+                let kept = found.and_then(|a| per_axis[a].out_len()).unwrap_or(0);
+                let mut sizes = vec![len.min(kept), len.max(kept)];
+                sizes.dedup();
+                PlanError::SizeMismatch {
+                    dim: d.clone(),
+                    sizes,
+                    index_size: None,
+                }
+            })?;
+            onto.push(at);
+            spreads.push(spread(&per_axis[at], shape[at], len));
+        }
+        let spread_shape: Vec<usize> = onto.iter().map(|&a| shape[a]).collect();
+        if spread_shape != source.shape() || spreads.iter().any(|s| matches!(s, Sel::List(_))) {
+            source = Expr::new(
+                Node::Select {
+                    input: source,
+                    sel: spreads,
+                },
+                spread_shape,
+                value.dtype(),
+            );
+        }
+        // numpy casts what it stores to the array's dtype.
+        let own: Vec<usize> = (0..onto.len()).collect();
+        let source_shape = source.shape().to_vec();
+        if source.dtype() != dtype {
+            source = map_node(MapOp::Cast(dtype), vec![(source, own)], source_shape);
+        }
+        let expr = match written(&per_axis, &shape) {
+            None => map_node(MapOp::Cast(dtype), vec![(source, onto)], shape),
+            Some(mask) => {
+                let all = (0..shape.len()).collect();
+                map_node(
+                    MapOp::Where,
+                    vec![mask, (source, onto), (target, all)],
+                    shape,
+                )
+            }
+        };
+        let mut out = self.clone();
+        out.variable = Variable {
+            attrs: self.variable.attrs.clone(),
+            encoding: self.variable.encoding.clone(),
+            ..lazy_variable(self.dims().to_vec(), expr)
+        };
+        Ok(out)
+    }
+
+    /// What iterating gives, as xarray's `__iter__`: the positions along the first dimension,
+    /// each a lazy selection keeping the coordinates; None for a 0-d array.
+    pub fn rows(&self) -> Option<Vec<DataArray>> {
+        let (dim, &n) = self.dims().first().zip(self.shape().first())?;
+        Some(
+            (0..n)
+                .map(|i| {
+                    let sel = IndexMap::from([(dim.clone(), Sel::Index(i))]);
+                    self.select(&sel)
+                })
+                .collect(),
+        )
     }
 
     /// Applies resolved selections to the values and every coordinate.
@@ -267,7 +449,41 @@ mod tests {
         );
         assert_eq!(resolve("x", 10, &Indexer::Int(-1))?, Sel::Index(9));
         assert!(resolve("x", 10, &Indexer::Int(10)).is_err());
-        assert!(resolve("x", 10, &s(None, None, Some(-1))).is_err());
+        assert_eq!(
+            resolve("x", 5, &s(None, None, Some(-2)))?,
+            Sel::List(vec![4, 2, 0])
+        );
+        assert_eq!(
+            resolve("x", 5, &s(Some(-2), Some(0), Some(-1)))?,
+            Sel::List(vec![3, 2, 1])
+        );
+        assert_eq!(
+            resolve("x", 5, &s(Some(1), Some(3), Some(-1)))?,
+            Sel::List(vec![])
+        );
+        assert_eq!(
+            resolve("x", 5, &s(Some(100), Some(-100), Some(-3)))?,
+            Sel::List(vec![4, 1])
+        );
+        assert!(resolve("x", 10, &s(None, None, Some(0))).is_err());
         Ok(())
+    }
+
+    #[test]
+    fn assigned_values_spread_over_their_positions() {
+        // Positions 3, 1, 3 of 5 take values 0, 1, 2: the last write wins, as in numpy.
+        let picks = Sel::List(vec![3, 1, 3]);
+        assert_eq!(spread(&picks, 5, 3), Sel::List(vec![0, 1, 0, 2, 0]));
+        // A length-1 value broadcasts; a whole axis of the same length is taken as it is.
+        assert_eq!(spread(&picks, 5, 1), Sel::List(vec![0; 5]));
+        let whole = Sel::Range {
+            start: 0,
+            step: 1,
+            len: 4,
+        };
+        assert_eq!(spread(&whole, 4, 4), whole);
+        assert!(written(std::slice::from_ref(&whole), &[4]).is_none());
+        let (_, axes) = written(&[whole, picks], &[4, 5]).expect("a mask");
+        assert_eq!(axes, vec![1]);
     }
 }

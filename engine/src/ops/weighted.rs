@@ -23,16 +23,25 @@ impl DataArray {
     /// # Errors
     /// [`PlanError::MissingWeights`] when in-memory weights hold NaN (xarray refuses them).
     pub fn weighted(&self, weights: &DataArray) -> Result<Weighted, PlanError> {
-        if let Data::Memory(block) = &weights.variable.data {
-            if block.dtype().is_float() && block.to_f64().iter().any(|x| x.is_nan()) {
-                return Err(PlanError::MissingWeights);
-            }
-        }
+        check_weights(weights)?;
         Ok(Weighted {
             array: self.clone(),
             weights: weights.clone(),
         })
     }
+}
+
+/// Refuses in-memory weights holding NaN, as xarray does.
+///
+/// # Errors
+/// [`PlanError::MissingWeights`] when they do.
+pub fn check_weights(weights: &DataArray) -> Result<(), PlanError> {
+    if let Data::Memory(block) = &weights.variable.data {
+        if block.dtype().is_float() && block.to_f64().iter().any(|x| x.is_nan()) {
+            return Err(PlanError::MissingWeights);
+        }
+    }
+    Ok(())
 }
 
 impl Weighted {

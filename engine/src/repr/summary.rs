@@ -78,7 +78,8 @@ pub(crate) fn tuple_text(shape: &[usize]) -> String {
     format!("({})", parts.join(", "))
 }
 
-/// `dask.array<chunksize=(48, 100, 100), meta=np.ndarray>` for a lazy variable.
+/// `dask.array<chunksize=(48, 100, 100), meta=np.ndarray>` for a lazy variable: xarray's
+/// `inline_dask_repr` names the first chunk along each axis.
 pub fn dask_inline(var: &Variable) -> Option<String> {
     let Data::Lazy(l) = &var.data else {
         return None;
@@ -86,7 +87,7 @@ pub fn dask_inline(var: &Variable) -> Option<String> {
     let chunk: Vec<usize> = l
         .chunks()
         .iter()
-        .map(|c| c.iter().copied().max().unwrap_or(0))
+        .map(|c| c.first().copied().unwrap_or(0))
         .collect();
     Some(format!(
         "dask.array<chunksize={}, meta=np.ndarray>",

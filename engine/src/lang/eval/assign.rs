@@ -14,7 +14,7 @@ use super::super::dict::DictKind;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::super::{ops, xarray};
-use super::{lookup, Machine};
+use super::{items, lookup, Machine};
 
 /// One step from an object to a part of it.
 enum Step {
@@ -146,9 +146,12 @@ fn put(parent: &Value, step: &Step, v: &Value, last: bool) -> Res<Value> {
                 Ok(Value::Dict(Arc::new(out)))
             }
             Value::List(items) => {
-                let at = list_index(k, items.len())?;
                 let mut out = items.as_ref().clone();
-                out[at] = v.clone();
+                if let Value::Slice(p) = k {
+                    assign_slice(&mut out, p, v)?;
+                } else {
+                    out[list_index(k, items.len())?] = v.clone();
+                }
                 Ok(Value::List(Arc::new(out)))
             }
             other => xarray::set_item(other, k, v).unwrap_or_else(|| Err(no_setitem(other))),
@@ -156,14 +159,37 @@ fn put(parent: &Value, step: &Step, v: &Value, last: bool) -> Res<Value> {
     }
 }
 
+/// `lst[lo:hi:step] = v` as Python does it: a step of 1 splices in any number of items, other
+/// steps replace exactly the items they select.
+fn assign_slice(list: &mut Vec<Value>, p: &[Value; 3], v: &Value) -> Res<()> {
+    let (picks, step) = ops::slice_positions(p, list.len())?;
+    let Ok(new) = items(v) else {
+        return Err(Exc::type_error(if step == 1 {
+            "can only assign an iterable"
+        } else {
+            "must assign iterable to extended slice"
+        }));
+    };
+    if step == 1 {
+        let (start, end) = ops::splice_range(p, list.len())?;
+        list.splice(start..end, new);
+        return Ok(());
+    }
+    if picks.len() != new.len() {
+        return Err(Exc::value_error(format!(
+            "attempt to assign sequence of size {} to extended slice of size {}",
+            new.len(),
+            picks.len()
+        )));
+    }
+    for (at, x) in picks.into_iter().zip(new) {
+        list[at] = x;
+    }
+    Ok(())
+}
+
 /// The position `lst[key] = ...` replaces: negative counts from the end, as in Python.
 fn list_index(key: &Value, len: usize) -> Res<usize> {
-    if let Value::Slice(_) = key {
-        return Err(Exc::new(
-            ExcKind::NotImplementedError,
-            "slice assignment (lst[a:b] = ...) is not supported in Nereus cells; build a new list",
-        ));
-    }
     let i = key.as_int().ok_or_else(|| {
         Exc::type_error(format!(
             "list indices must be integers or slices, not {}",

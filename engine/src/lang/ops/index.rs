@@ -43,6 +43,21 @@ fn adjust_slice(
     Ok((start, stop, step))
 }
 
+/// The positions a slice value (`[lo, hi, step]`) takes from a sequence of `len` items, with
+/// its step, as CPython's `slice.indices` gives them.
+pub(crate) fn slice_positions(p: &[Value; 3], len: usize) -> Res<(Vec<usize>, i64)> {
+    let step = slice_bound(&p[2])?;
+    let picks = slice_indices(slice_bound(&p[0])?, slice_bound(&p[1])?, step, len)?;
+    Ok((picks, step.unwrap_or(1)))
+}
+
+/// Where `seq[lo:hi] = ...` (step 1) splices: the first position and the end, never before it.
+pub(crate) fn splice_range(p: &[Value; 3], len: usize) -> Res<(usize, usize)> {
+    let (start, stop, _) = adjust_slice(slice_bound(&p[0])?, slice_bound(&p[1])?, Some(1), len)?;
+    let start = usize::try_from(start).unwrap_or(0);
+    Ok((start, usize::try_from(stop).unwrap_or(0).max(start)))
+}
+
 fn slice_indices(
     lo: Option<i64>,
     hi: Option<i64>,

@@ -1,5 +1,6 @@
-//! `coarsen` and `weighted` on a DataArray in the cell language: the Coarsen and Weighted values
-//! they return, those values' reductions, registry tables and reprs. Argument parsing only.
+//! `coarsen` and `weighted` on a DataArray or Dataset in the cell language: the Coarsen and
+//! Weighted values they return, those values' reductions, registry tables and reprs. Argument
+//! parsing only (a Dataset's variables are handled in `dataset_climate`).
 #![allow(
     clippy::needless_pass_by_value,
     reason = "all methods share the registry's `Func` signature"
@@ -7,10 +8,11 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Builtin, Class, Ctx, ANY_KEYWORD};
+use super::super::builtins::{Args, Builtin, Class, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
-use super::super::value::Value;
+use super::super::value::{str_repr, Value};
 use super::convert::{dims_arg, load, plan_error};
+use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
 use crate::model::{Data, DataArray};
 use crate::ops::{Boundary, Coarsen, ReduceOp, Weighted};
@@ -19,7 +21,8 @@ fn array(a: DataArray) -> Value {
     Value::DataArray(Arc::new(a))
 }
 
-/// `da.coarsen(time=4, boundary="trim", side="left")` or `da.coarsen({"time": 4})`.
+/// `da.coarsen(time=4, boundary="trim", side="left")`, `da.coarsen(lat=2, lon=2)` or
+/// `da.coarsen({"lat": 2, "lon": 2})`.
 pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, mut args) = args.receiver();
     let text = |args: &mut Args, name: &str, default: &str| -> Res<String> {
@@ -45,65 +48,64 @@ pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             ));
         }
     }
-    let (dim, window) = super::groupby::one_dim(&mut args, "coarsen", "dim")?;
-    let window = window
-        .as_int()
-        .ok_or_else(|| Exc::type_error("coarsen() window must be an integer"))?;
+    let windows = super::groupby::dim_pairs(&mut args, "coarsen", "dim")?
+        .into_iter()
+        .map(|(dim, window)| {
+            let window = window
+                .as_int()
+                .ok_or_else(|| Exc::type_error("coarsen() window must be an integer"))?;
+            Ok((dim, window))
+        })
+        .collect::<Res<Vec<_>>>()?;
+    if windows.is_empty() {
+        return Err(Exc::type_error(
+            "coarsen() needs a dimension, e.g. coarsen(time=4) or coarsen(lat=2, lon=2)",
+        ));
+    }
     let boundary = Boundary::parse(&boundary).map_err(|e| plan_error(&e))?;
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::coarsen(Arc::clone(ds), &windows, boundary, &side)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
     let c = this_array(&recv, "coarsen")?
-        .coarsen(&dim, window, boundary, &side)
+        .coarsen(&windows, boundary, &side)
         .map_err(|e| plan_error(&e))?;
     Ok(Value::Coarsen(Arc::new(c)))
 }
 
-fn this_coarsen<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<Coarsen>> {
-    match recv {
-        Value::Coarsen(c) => Ok(c),
+/// A Coarsen reduction: of a DataArray or of every variable of a Dataset.
+fn coarsen_reduce(op: ReduceOp, _: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let _keep_attrs = args.take_kw("keep_attrs");
+    args.arity(op.name(), 0, 0)?;
+    match &recv {
+        Value::Coarsen(c) => c.reduce(op).map(array).map_err(|e| plan_error(&e)),
+        Value::DatasetOp(d) => d.reduce_windows(op),
         other => Err(Exc::type_error(format!(
-            "DataArrayCoarsen.{method}() needs a DataArrayCoarsen, not {}",
+            "DataArrayCoarsen.{}() needs a DataArrayCoarsen, not {}",
+            op.name(),
             other.type_name()
         ))),
     }
 }
 
-fn coarsen_reduce(op: ReduceOp, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _keep_attrs = args.take_kw("keep_attrs");
-    args.arity(op.name(), 0, 0)?;
-    this_coarsen(&recv, op.name())?
-        .reduce(op)
-        .map(array)
-        .map_err(|e| plan_error(&e))
-}
+reductions!(coarsen_reduce);
 
-fn coarsen_mean(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Mean, args)
-}
-fn coarsen_sum(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Sum, args)
-}
-fn coarsen_min(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Min, args)
-}
-fn coarsen_max(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Max, args)
-}
-fn coarsen_std(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Std, args)
-}
-fn coarsen_var(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Var, args)
-}
-fn coarsen_count(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    coarsen_reduce(ReduceOp::Count, args)
-}
-
-/// xarray's repr of a Coarsen.
+/// xarray's repr of a DataArray's Coarsen.
 pub(crate) fn coarsen_repr(c: &Coarsen) -> String {
+    coarsen_text("DataArray", c)
+}
+
+/// xarray's repr of the Coarsen of a DataArray or Dataset (`owner`).
+pub(super) fn coarsen_text(owner: &str, c: &Coarsen) -> String {
+    let windows: Vec<String> = c
+        .windows()
+        .iter()
+        .map(|(dim, size)| format!("{}: {size}", str_repr(dim)))
+        .collect();
     format!(
-        "DataArrayCoarsen [windows->{{'{}': {}}},side->{}]",
-        c.dim(),
-        c.window(),
+        "{owner}Coarsen [windows->{{{}}},side->{}]",
+        windows.join(", "),
         c.side()
     )
 }
@@ -134,6 +136,10 @@ pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         Data::Memory(_) => weights.as_ref().clone(),
         Data::Lazy(_) => load(ctx, &weights)?,
     };
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::weighted(Arc::clone(ds), weights)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
     let w = this_array(&recv, "weighted")?
         .weighted(&weights)
         .map_err(|e| plan_error(&e))?;
@@ -143,12 +149,6 @@ pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = if mean { "mean" } else { "sum" };
     let (recv, mut args) = args.receiver();
-    let Value::Weighted(w) = &recv else {
-        return Err(Exc::type_error(format!(
-            "DataArrayWeighted.{name}() needs a DataArrayWeighted, not {}",
-            recv.type_name()
-        )));
-    };
     let _keep_attrs = args.take_kw("keep_attrs");
     let skipna = match args.take_kw("skipna") {
         None | Some(Value::None) => None,
@@ -157,6 +157,16 @@ fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let dim = args.take_kw("dim");
     args.arity(name, 0, 1)?;
     let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let w = match &recv {
+        Value::Weighted(w) => w,
+        Value::DatasetOp(d) => return d.reduce_weighted(mean, dims.as_deref(), skipna),
+        other => {
+            return Err(Exc::type_error(format!(
+                "DataArrayWeighted.{name}() needs a DataArrayWeighted, not {}",
+                other.type_name()
+            )))
+        }
+    };
     let out = if mean {
         w.mean(dims.as_deref(), skipna)
     } else {
@@ -172,118 +182,125 @@ fn weighted_sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     weighted_reduce(false, ctx, args)
 }
 
-/// xarray's repr of a Weighted.
+/// xarray's repr of a DataArray's Weighted.
 pub(crate) fn weighted_repr(w: &Weighted) -> String {
+    weighted_text("DataArray", w.weight_dims())
+}
+
+/// xarray's repr of the Weighted of a DataArray or Dataset (`owner`).
+pub(super) fn weighted_text(owner: &str, weight_dims: &[String]) -> String {
     format!(
-        "DataArrayWeighted with weights along dimensions: {}",
-        w.weight_dims().join(", ")
+        "{owner}Weighted with weights along dimensions: {}",
+        weight_dims.join(", ")
     )
 }
 
-macro_rules! method {
-    ($class:literal, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
-        Builtin {
-            name: $name,
-            module: $class,
-            signature: $sig,
-            doc: $doc,
-            keywords: $kw,
-            func: $func,
-        }
-    };
-}
-
-/// `DataArray.coarsen` and `DataArray.weighted`, for the DataArray registry.
-pub(crate) const COARSEN_METHOD: Builtin = method!("DataArray", "coarsen",
-    "coarsen(dim=None, boundary='exact', side='left', coord_func='mean', **window_kwargs)",
-    &["dim", "boundary", "side", "coord_func", ANY_KEYWORD], coarsen,
-    "Non-overlapping windows along one dimension: coarsen(time=4, boundary=\"trim\").mean(). boundary: 'exact' (the window must divide the dimension), 'trim' (drop the leftovers), 'pad' (a partial last window); side='right' aligns windows on the end. Coordinates become the mean of each window. Reductions: mean, sum, min, max, std, var, count. Lazy; streams chunk by chunk.");
-
-/// `DataArray.weighted`.
-pub(crate) const WEIGHTED_METHOD: Builtin = method!("DataArray", "weighted", "weighted(weights)",
-    &["weights"], weighted,
-    "Weighted reductions: ssh.weighted(np.cos(np.deg2rad(ssh.lat))).mean((\"lat\", \"lon\")). The weights broadcast by dimension name and must not hold NaN; NaN in the data drop their weights (an all-NaN column has a NaN mean and a 0 sum). Then .mean(dim) or .sum(dim). Lazy.");
-
 const COARSEN_KW: &[&str] = &["keep_attrs"];
 
-static COARSEN_METHODS: &[Builtin] = &[
-    method!(
-        "DataArrayCoarsen",
-        "mean",
-        "mean(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_mean,
-        "Mean of each window (NaN skipped). Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "sum",
-        "sum(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_sum,
-        "Sum of each window (NaN skipped). Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "min",
-        "min(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_min,
-        "Minimum of each window. Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "max",
-        "max(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_max,
-        "Maximum of each window. Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "std",
-        "std(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_std,
-        "Standard deviation of each window (ddof 0). Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "var",
-        "var(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_var,
-        "Variance of each window (ddof 0). Lazy."
-    ),
-    method!(
-        "DataArrayCoarsen",
-        "count",
-        "count(keep_attrs=None)",
-        COARSEN_KW,
-        coarsen_count,
-        "Number of valid values in each window. Lazy."
-    ),
-];
+/// The reductions of a Coarsen class (`DataArrayCoarsen` or `DatasetCoarsen`).
+const fn coarsen_methods(class: &'static str) -> [Builtin; 7] {
+    [
+        method!(
+            class,
+            "mean",
+            "mean(keep_attrs=None)",
+            COARSEN_KW,
+            mean,
+            "Mean of each window (NaN skipped). Lazy."
+        ),
+        method!(
+            class,
+            "sum",
+            "sum(keep_attrs=None)",
+            COARSEN_KW,
+            sum,
+            "Sum of each window (NaN skipped). Lazy."
+        ),
+        method!(
+            class,
+            "min",
+            "min(keep_attrs=None)",
+            COARSEN_KW,
+            min,
+            "Minimum of each window. Lazy."
+        ),
+        method!(
+            class,
+            "max",
+            "max(keep_attrs=None)",
+            COARSEN_KW,
+            max,
+            "Maximum of each window. Lazy."
+        ),
+        method!(
+            class,
+            "std",
+            "std(keep_attrs=None)",
+            COARSEN_KW,
+            std,
+            "Standard deviation of each window (ddof 0). Lazy."
+        ),
+        method!(
+            class,
+            "var",
+            "var(keep_attrs=None)",
+            COARSEN_KW,
+            var,
+            "Variance of each window (ddof 0). Lazy."
+        ),
+        method!(
+            class,
+            "count",
+            "count(keep_attrs=None)",
+            COARSEN_KW,
+            count,
+            "Number of valid values in each window. Lazy."
+        ),
+    ]
+}
+
+static COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DataArrayCoarsen");
+static DATASET_COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DatasetCoarsen");
 
 /// The Coarsen class.
 pub(crate) static COARSEN: Class = Class {
     name: "DataArrayCoarsen",
-    methods: COARSEN_METHODS,
+    methods: &COARSEN_METHODS,
+    properties: &[],
+};
+
+/// The Coarsen class of a Dataset.
+pub(crate) static DATASET_COARSEN: Class = Class {
+    name: "DatasetCoarsen",
+    methods: &DATASET_COARSEN_METHODS,
     properties: &[],
 };
 
 const WEIGHTED_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
 
-static WEIGHTED_METHODS: &[Builtin] = &[
-    method!("DataArrayWeighted", "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_mean,
-        "Weighted mean over the named dimension(s) (all when None): the sum of weights times values over the sum of the weights of the non-missing values. Lazy."),
-    method!("DataArrayWeighted", "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_sum,
-        "Weighted sum over the named dimension(s) (all when None); missing values count as 0. Lazy."),
-];
+/// The reductions of a Weighted class (`DataArrayWeighted` or `DatasetWeighted`).
+const fn weighted_methods(class: &'static str) -> [Builtin; 2] {
+    [
+        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_mean,
+            "Weighted mean over the named dimension(s) (all when None): the sum of weights times values over the sum of the weights of the non-missing values. Lazy."),
+        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_sum,
+            "Weighted sum over the named dimension(s) (all when None); missing values count as 0. Lazy."),
+    ]
+}
+
+static WEIGHTED_METHODS: [Builtin; 2] = weighted_methods("DataArrayWeighted");
+static DATASET_WEIGHTED_METHODS: [Builtin; 2] = weighted_methods("DatasetWeighted");
 
 /// The Weighted class.
 pub(crate) static WEIGHTED: Class = Class {
     name: "DataArrayWeighted",
-    methods: WEIGHTED_METHODS,
+    methods: &WEIGHTED_METHODS,
+    properties: &[],
+};
+
+/// The Weighted class of a Dataset.
+pub(crate) static DATASET_WEIGHTED: Class = Class {
+    name: "DatasetWeighted",
+    methods: &DATASET_WEIGHTED_METHODS,
     properties: &[],
 };

@@ -442,7 +442,15 @@ pub(crate) fn dataset_binary(op: MapOp, left: &Value, right: &Value) -> Option<R
             result.name = Some(name.clone());
             results.push((name.clone(), result));
         }
-        Ok(Value::Dataset(Arc::new(rebuild(ds, results))))
+        let mut out = rebuild(ds, results);
+        // xarray merges both operands' attributes, the Dataset's first, dropping conflicts.
+        let theirs = match other {
+            Value::Dataset(o) => Some(&o.attrs),
+            Value::DataArray(a) => Some(a.attrs()),
+            _ => None,
+        };
+        out.attrs = crate::model::drop_conflicts(std::iter::once(&ds.attrs).chain(theirs));
+        Ok(Value::Dataset(Arc::new(out)))
     };
     Some(run())
 }

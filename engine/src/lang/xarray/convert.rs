@@ -17,7 +17,7 @@ pub(crate) fn plan_error(e: &PlanError) -> Exc {
         PlanError::UnknownVariable { .. }
         | PlanError::LabelNotFound { .. }
         | PlanError::NoIndex { .. } => ExcKind::KeyError,
-        PlanError::OutOfBounds { .. } => ExcKind::IndexError,
+        PlanError::OutOfBounds { .. } | PlanError::MaskLength { .. } => ExcKind::IndexError,
         PlanError::BadDtype { .. } => ExcKind::TypeError,
         PlanError::IntOutOfBounds { .. } => ExcKind::OverflowError,
         _ => ExcKind::ValueError,
@@ -135,6 +135,17 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
             stop: opt_int(&p[1], "slice stop")?,
             step: opt_int(&p[2], "slice step")?,
         }),
+        // All booleans is a mask, as numpy reads it; a mix with integers is positions.
+        Value::List(items) | Value::Tuple(items)
+            if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Bool(_))) =>
+        {
+            Ok(Indexer::Mask(
+                items
+                    .iter()
+                    .map(|i| matches!(i, Value::Bool(true)))
+                    .collect(),
+            ))
+        }
         Value::List(items) | Value::Tuple(items) => items
             .iter()
             .map(|i| {
@@ -143,6 +154,16 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
             })
             .collect::<Res<Vec<_>>>()
             .map(Indexer::List),
+        Value::NdArray(a) if a.block.shape().len() == 1 && a.calendar.is_none() => {
+            match a.block.as_ref() {
+                Block::Bool(m) => Ok(Indexer::Mask(m.iter().copied().collect())),
+                Block::F32(_) | Block::F64(_) => Err(Exc::new(
+                    ExcKind::IndexError,
+                    "arrays used as indices must be of integer (or boolean) type",
+                )),
+                _ => Ok(Indexer::List(a.ints())),
+            }
+        }
         other => other.as_int().map(Indexer::Int).ok_or_else(|| {
             Exc::type_error(format!(
                 "isel indexers must be integers, slices or lists of integers, not {}",

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ndarray::{Array1, ArrayD};
+use ndarray::{Array1, ArrayD, IxDyn};
 
 use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
@@ -94,6 +94,90 @@ fn number(v: &Value, name: &str) -> Res<f64> {
             v.type_name()
         ))
     })
+}
+
+/// `np.array(object, dtype=None)` and `np.asarray`: a numpy array of a number, a (nested) list
+/// of numbers or another array, as numpy types it unless `dtype` is given.
+pub(crate) fn array_of(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    let kw_object = args.take_kw("object").or_else(|| args.take_kw("a"));
+    let kw_dtype = args.take_kw("dtype");
+    args.arity("array", 0, 2)?;
+    let mut pos = args.pos.into_iter();
+    let object = pos
+        .next()
+        .or(kw_object)
+        .ok_or_else(|| Exc::type_error("array() missing required argument 'object' (pos 0)"))?;
+    let dtype = dtype_arg(pos.next().or(kw_dtype))?;
+    let (block, calendar) = match &object {
+        Value::NdArray(a) => (a.block.as_ref().clone(), a.calendar),
+        other => (
+            list_block(other, &|kind| {
+                Exc::type_error(format!(
+                    "np.array of {kind} is not supported in Nereus cells: only numbers and \
+                     (nested) lists of numbers"
+                ))
+            })?,
+            None,
+        ),
+    };
+    let block = match dtype {
+        Some(d) if d != block.dtype() && calendar.is_none() => Block::from_f64(block.to_f64(), d),
+        _ => block,
+    };
+    Ok(Value::NdArray(Arc::new(NdArray {
+        block: Arc::new(block),
+        calendar,
+    })))
+}
+
+/// A (nested) list of numbers as numpy's `np.asarray` makes it: bool if all items are, int64
+/// if all are ints, else float64 (also when empty). `unsupported` words the error for an item
+/// of another type (named by its Python type).
+pub(crate) fn list_block(v: &Value, unsupported: &dyn Fn(&str) -> Exc) -> Res<Block> {
+    fn walk(
+        v: &Value,
+        depth: usize,
+        shape: &mut Vec<usize>,
+        out: &mut Vec<Value>,
+        unsupported: &dyn Fn(&str) -> Exc,
+    ) -> Res<()> {
+        let ragged = || Exc::value_error("setting an array element with a sequence.");
+        match v {
+            Value::List(items) | Value::Tuple(items) => {
+                match shape.get(depth) {
+                    // The first list at this depth sets its length.
+                    None if out.is_empty() && depth == shape.len() => shape.push(items.len()),
+                    Some(&n) if n == items.len() => {}
+                    _ => return Err(ragged()),
+                }
+                items
+                    .iter()
+                    .try_for_each(|x| walk(x, depth + 1, shape, out, unsupported))
+            }
+            x if depth == shape.len() && x.as_f64().is_some() => {
+                out.push(x.clone());
+                Ok(())
+            }
+            x if x.as_f64().is_some() => Err(ragged()),
+            other => Err(unsupported(other.type_name())),
+        }
+    }
+    let (mut shape, mut items) = (Vec::new(), Vec::new());
+    walk(v, 0, &mut shape, &mut items, unsupported)?;
+    let bad_shape = |_| Exc::value_error("setting an array element with a sequence.");
+    let shape = IxDyn(&shape);
+    Ok(
+        if !items.is_empty() && items.iter().all(|x| matches!(x, Value::Bool(_))) {
+            let vals = items.iter().map(|x| x.truthy() == Some(true)).collect();
+            Block::Bool(ArrayD::from_shape_vec(shape, vals).map_err(bad_shape)?)
+        } else if !items.is_empty() && items.iter().all(|x| x.as_int().is_some()) {
+            let vals = items.iter().filter_map(Value::as_int).collect();
+            Block::I64(ArrayD::from_shape_vec(shape, vals).map_err(bad_shape)?)
+        } else {
+            let vals = items.iter().filter_map(Value::as_f64).collect();
+            Block::F64(ArrayD::from_shape_vec(shape, vals).map_err(bad_shape)?)
+        },
+    )
 }
 
 /// `np.arange([start,] stop[, step], dtype=None)`.

@@ -10,6 +10,7 @@ use super::convert::{plan_error, run};
 use crate::exec::{load_variable, ExecError};
 use crate::model::{DataArray, Dataset, Variable};
 use crate::ops::error::unknown_dim;
+use crate::ops::reduce::result_dtype;
 use crate::ops::{Indexer, LabelIndexer, PlanError, ReduceOp};
 
 /// Checks every named dimension exists in the dataset.
@@ -92,11 +93,40 @@ pub(crate) fn reduce(
             // A coordinate survives only if no reduced dimension runs along it.
             return Ok(mine.is_empty().then(|| a.variable.clone()));
         }
-        if mine.is_empty() {
-            return Ok(Some(a.variable.clone()));
-        }
-        Ok(Some(a.reduce(op, Some(&mine), skipna, ddof)?.variable))
+        let mut out = if mine.is_empty() {
+            reduce_absent(&a, op, skipna, ddof)?.variable
+        } else {
+            a.reduce(op, Some(&mine), skipna, ddof)?.variable
+        };
+        out.attrs.clone_from(&a.variable.attrs);
+        Ok(Some(out))
     })
+}
+
+/// A data variable lacking every reduced dimension, reduced as xarray's Dataset reductions
+/// reduce it: over none of its dimensions (each value alone), or over all when it has none.
+/// A value alone keeps itself, and its dtype, under mean, min and max (sum may widen it).
+pub(super) fn reduce_absent(
+    a: &DataArray,
+    op: ReduceOp,
+    skipna: Option<bool>,
+    ddof: u32,
+) -> Result<DataArray, PlanError> {
+    if a.dims().is_empty() {
+        return a.reduce(op, None, skipna, ddof);
+    }
+    match op {
+        ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max => Ok(a.clone()),
+        ReduceOp::Sum => {
+            let dtype = result_dtype(op, a.dtype());
+            Ok(if dtype == a.dtype() {
+                a.clone()
+            } else {
+                a.astype(dtype)
+            })
+        }
+        ReduceOp::Count | ReduceOp::Std | ReduceOp::Var => a.reduce(op, Some(&[]), skipna, ddof),
+    }
 }
 
 /// `ds.load()`: every variable in memory, as one computation for progress.

@@ -1,6 +1,7 @@
 //! The climate operations of the cell language: `groupby`, `resample` and `rolling` on a
-//! DataArray, the reductions of the GroupBy and Rolling values they return, and arithmetic
-//! between a GroupBy and an array (anomalies). Argument parsing only: the engine computes.
+//! DataArray or Dataset, the reductions of the GroupBy and Rolling values they return, and
+//! arithmetic between a GroupBy and an array or dataset (anomalies). Argument parsing and
+//! reprs only: the engine computes, `dataset_climate` maps a Dataset's variables.
 #![allow(
     clippy::needless_pass_by_value,
     reason = "all methods share the registry's `Func` signature"
@@ -10,11 +11,15 @@ use std::sync::Arc;
 
 use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, Res};
+use super::super::format::format_value;
 use super::super::value::Value;
 use super::convert::plan_error;
+use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
-use crate::model::DataArray;
+use crate::coding::{format_compact, NAT};
+use crate::model::{Block, Data, DataArray, Variable};
 use crate::ops::{GroupBy, MapOp, ReduceOp, RollingWindow};
+use crate::repr::calendar_of;
 
 fn array(a: DataArray) -> Value {
     Value::DataArray(Arc::new(a))
@@ -36,18 +41,7 @@ fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
 /// The one `dim=value` pair of `resample(time="MS")` / `rolling(time=3)`, given as a keyword
 /// or as a dict.
 pub(super) fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(String, Value)> {
-    let mut pairs: Vec<(String, Value)> = std::mem::take(&mut args.kw);
-    if let Some(Value::Dict(d)) = args.pos.first().cloned().or(args.take_kw(dict_name)) {
-        args.pos.clear();
-        for (k, v) in &d.items {
-            let Value::Str(k) = k else {
-                return Err(Exc::type_error(format!(
-                    "{method}() dimension names must be strings"
-                )));
-            };
-            pairs.push((k.to_string(), v.clone()));
-        }
-    }
+    let mut pairs = dim_pairs(args, method, dict_name)?;
     match pairs.len() {
         1 => Ok(pairs.remove(0)),
         0 => Err(Exc::type_error(format!(
@@ -60,12 +54,39 @@ pub(super) fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(St
     }
 }
 
+/// The (dimension, value) pairs of `method(dim=value, ...)` or `method({dim: value, ...})`
+/// (the dict also as keyword `dict_name`), every other keyword already taken.
+pub(super) fn dim_pairs(
+    args: &mut Args,
+    method: &str,
+    dict_name: &str,
+) -> Res<Vec<(String, Value)>> {
+    let dict = args.take_kw(dict_name);
+    let mut pairs: Vec<(String, Value)> = std::mem::take(&mut args.kw);
+    if let Some(Value::Dict(d)) = args.pos.first().cloned().or(dict) {
+        args.pos.clear();
+        for (k, v) in &d.items {
+            let Value::Str(k) = k else {
+                return Err(Exc::type_error(format!(
+                    "{method}() dimension names must be strings"
+                )));
+            };
+            pairs.push((k.to_string(), v.clone()));
+        }
+    }
+    Ok(pairs)
+}
+
 /// `da.groupby(group)`.
 pub(crate) fn groupby(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, mut args) = args.receiver();
     let _squeeze = args.take_kw("squeeze");
     let group = args.take_kw("group").or_else(|| args.pos.first().cloned());
     let key = string_arg(group, "groupby", "group")?;
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::groupby(Arc::clone(ds), &key)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
     let gb = this_array(&recv, "groupby")?
         .groupby(&key)
         .map_err(|e| plan_error(&e))?;
@@ -77,6 +98,10 @@ pub(crate) fn resample(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, mut args) = args.receiver();
     let (dim, freq) = one_dim(&mut args, "resample", "indexer")?;
     let freq = string_arg(Some(freq), "resample", "frequency")?;
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::resample(Arc::clone(ds), &dim, &freq)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
     let gb = this_array(&recv, "resample")?
         .resample(&dim, &freq)
         .map_err(|e| plan_error(&e))?;
@@ -101,45 +126,41 @@ pub(crate) fn rolling(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let window = window
         .as_int()
         .ok_or_else(|| Exc::type_error("rolling() window must be an integer"))?;
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::rolling(Arc::clone(ds), &dim, window, center, min_periods)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
     let rolled = this_array(&recv, "rolling")?
         .rolling(&dim, window, center, min_periods)
         .map_err(|e| plan_error(&e))?;
     Ok(Value::Rolling(Arc::new(rolled)))
 }
 
-fn this_groupby<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<GroupBy>> {
-    match recv {
-        Value::GroupBy(g) => Ok(g),
-        other => Err(Exc::type_error(format!(
-            "GroupBy.{method}() needs a GroupBy, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
-fn this_rolling<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<RollingWindow>> {
-    match recv {
-        Value::Rolling(r) => Ok(r),
-        other => Err(Exc::type_error(format!(
-            "Rolling.{method}() needs a Rolling, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
-/// A GroupBy or Rolling reduction.
+/// A GroupBy or Rolling reduction, of a DataArray or of every variable of a Dataset.
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = op.name();
     let (recv, mut args) = args.receiver();
     let _keep_attrs = args.take_kw("keep_attrs");
-    if let Value::Rolling(_) = recv {
-        args.arity(name, 0, 0)?;
-        return this_rolling(&recv, name)?
-            .reduce(op)
-            .map(array)
-            .map_err(|e| plan_error(&e));
-    }
-    let gb = this_groupby(&recv, name)?;
+    let grouped = match &recv {
+        Value::Rolling(r) => {
+            args.arity(name, 0, 0)?;
+            return r.reduce(op).map(array).map_err(|e| plan_error(&e));
+        }
+        Value::DatasetOp(d) => {
+            let Some(gb) = d.grouping() else {
+                args.arity(name, 0, 0)?;
+                return d.reduce_windows(op);
+            };
+            gb
+        }
+        Value::GroupBy(gb) => gb.as_ref(),
+        other => {
+            return Err(Exc::type_error(format!(
+                "GroupBy.{name}() needs a GroupBy, not {}",
+                other.type_name()
+            )))
+        }
+    };
     let skipna = match args.take_kw("skipna") {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),
@@ -153,103 +174,149 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     match args.take_kw("dim").or_else(|| args.pos.first().cloned()) {
         None | Some(Value::None) => {}
-        Some(Value::Str(d)) if *d == *gb.dim() => {}
+        Some(Value::Str(d)) if *d == *grouped.dim() => {}
         Some(other) => {
             return Err(Exc::new(
                 super::super::error::ExcKind::NotImplementedError,
                 format!(
                     "{name}() of a GroupBy reduces over {:?} only; got dim={}",
-                    gb.dim(),
+                    grouped.dim(),
                     other.repr()
                 ),
             ))
         }
     }
-    gb.reduce(op, skipna, ddof)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+    match &recv {
+        Value::DatasetOp(d) => d.reduce_groups(op, skipna, ddof),
+        _ => grouped
+            .reduce(op, skipna, ddof)
+            .map(array)
+            .map_err(|e| plan_error(&e)),
+    }
 }
 
-pub(crate) fn mean(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Mean, ctx, args)
-}
-pub(crate) fn sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Sum, ctx, args)
-}
-pub(crate) fn min(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Min, ctx, args)
-}
-pub(crate) fn max(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Max, ctx, args)
-}
-pub(crate) fn std(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Std, ctx, args)
-}
-pub(crate) fn var(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Var, ctx, args)
-}
-pub(crate) fn count(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Count, ctx, args)
-}
+reductions!(reduce);
 
-/// Whether a value is a GroupBy (so operators combine by group).
+/// Whether a value is a GroupBy of a DataArray or Dataset (so operators combine by group).
 pub(crate) fn is_grouped(v: &Value) -> bool {
-    matches!(v, Value::GroupBy(_))
+    match v {
+        Value::GroupBy(_) => true,
+        Value::DatasetOp(d) => d.grouping().is_some(),
+        _ => false,
+    }
 }
 
 /// `gb <op> array` or `array <op> gb`: each position combined with the array at its group.
 /// `None` when neither side is a GroupBy.
 pub(crate) fn binary(op: MapOp, a: &Value, b: &Value) -> Option<Res<Value>> {
-    let (gb, other, reflected) = match (a, b) {
-        (Value::GroupBy(g), other) => (g, other, false),
-        (other, Value::GroupBy(g)) => (g, other, true),
+    let (grouped, other, reflected) = match (a, b) {
+        (g, other) if is_grouped(g) => (g, other, false),
+        (other, g) if is_grouped(g) => (g, other, true),
         _ => return None,
     };
-    let Value::DataArray(other) = other else {
-        return Some(Err(Exc::type_error(format!(
-            "unsupported operand type(s) for GroupBy arithmetic: '{}' (use the reduced result, e.g. gb - gb.mean())",
-            other.type_name()
-        ))));
-    };
-    Some(
-        gb.binary(op, other, reflected)
+    if !matches!(other, Value::DataArray(_) | Value::Dataset(_)) {
+        return Some(Err(Exc::type_error(
+            "GroupBy objects only support binary ops when the other argument is a Dataset or DataArray",
+        )));
+    }
+    Some(match (grouped, other) {
+        (Value::DatasetOp(d), other) => d.group_binary(op, other, reflected),
+        (Value::GroupBy(gb), Value::DataArray(other)) => gb
+            .binary(op, other, reflected)
             .map(array)
             .map_err(|e| plan_error(&e)),
+        _ => Err(Exc::new(
+            super::super::error::ExcKind::NotImplementedError,
+            "arithmetic between a DataArrayGroupBy and a Dataset is not supported yet: combine each variable, e.g. gb - clim[\"sst\"]",
+        )),
+    })
+}
+
+/// xarray's repr of a DataArray's GroupBy.
+pub(crate) fn groupby_repr(gb: &GroupBy) -> String {
+    groupby_text("DataArray", gb)
+}
+
+/// xarray's repr of the GroupBy of a DataArray or Dataset (`owner`): its grouper, the number
+/// of groups and the labels that fit 30 characters.
+pub(super) fn groupby_text(owner: &str, gb: &GroupBy) -> String {
+    let n = gb.len();
+    let (kind, grouper, name) = if gb.is_resample() {
+        ("Resample", "TimeResampler", "__resample_dim__")
+    } else {
+        ("GroupBy", "UniqueGrouper", gb.name())
+    };
+    let labels = gb
+        .labels()
+        .map(|l| format!(" with labels {}", flat_labels(l, l.size())))
+        .unwrap_or_default();
+    format!(
+        "<{owner}{kind}, grouped over 1 grouper(s), {n} groups in total:\n    '{name}': {grouper}('{name}'), {n}/{n} groups{labels}>"
     )
 }
 
-/// xarray's repr of a GroupBy: what it is grouped over and how many groups.
-pub(crate) fn groupby_repr(gb: &GroupBy) -> String {
-    let kind = if gb.is_resample() {
-        "DataArrayResample"
-    } else {
-        "DataArrayGroupBy"
+/// xarray's `format_array_flat(labels, 30)` with its spaces turned to ", ": as many first and
+/// last labels as fit, "..." between.
+fn flat_labels(labels: &Variable, n: usize) -> String {
+    const WIDTH: usize = 30;
+    let Data::Memory(block) = &labels.data else {
+        return String::new();
     };
-    let labels = gb.labels().and_then(|l| match &l.data {
-        crate::model::Data::Memory(b) if l.calendar().is_none() => {
-            let v = b.to_f64();
-            let show = |x: &f64| format!("{x}");
-            Some(match v.len() {
-                0 => String::new(),
-                n if n <= 6 => v.iter().map(show).collect::<Vec<_>>().join(", "),
-                n => format!("{}, {}, ..., {}", show(&v[0]), show(&v[1]), show(&v[n - 1])),
-            })
+    let calendar = calendar_of(labels);
+    let values = block.to_f64();
+    let item = |i: usize| -> String {
+        let x = values.iter().nth(i).copied().unwrap_or(f64::NAN);
+        match (block.as_ref(), calendar) {
+            (Block::I64(t), Some(c)) => format_compact(t.iter().nth(i).copied().unwrap_or(NAT), c),
+            (b, _) if b.dtype().is_float() => {
+                format_value(&Value::Float(x), ".4").unwrap_or_default()
+            }
+            _ => x.to_string(),
         }
-        _ => None,
-    });
-    let n = gb.len();
-    let plural = if n == 1 { "" } else { "s" };
-    match labels {
-        Some(l) => format!(
-            "<{kind}, grouped over '{}'\n{n} group{plural} with labels {l}.>",
-            gb.name()
-        ),
-        None => format!("<{kind}, grouped over '{}'\n{n} group{plural}.>", gb.name()),
+    };
+    // Only these can show: every label takes at least two characters.
+    let relevant = n.min(WIDTH.div_ceil(2).max(2));
+    let front: Vec<String> = (0..relevant.div_ceil(2)).map(item).collect();
+    let back: Vec<String> = (n - relevant / 2..n).map(item).collect();
+    // Widths of the first and last labels interleaved, as xarray weighs them.
+    let mut cum = Vec::with_capacity(relevant);
+    let mut total = 0;
+    for i in 0..relevant {
+        total += if i % 2 == 0 {
+            &front[i / 2]
+        } else {
+            &back[back.len() - 1 - i / 2]
+        }
+        .len()
+            + 1;
+        cum.push(total - 1);
     }
+    let (count, padding) = if n > 2 && (relevant < n || cum.iter().any(|&c| c > WIDTH)) {
+        let fit = cum.iter().position(|&c| c + 4 > WIDTH).unwrap_or(0);
+        (fit.max(2).min(n), " ... ")
+    } else {
+        (n, " ")
+    };
+    let num_front = count.div_ceil(2);
+    let mut text = front[..num_front].join(" ");
+    if count > 1 {
+        text.push_str(padding);
+        text.push_str(&back[back.len() - (count - num_front)..].join(" "));
+    }
+    if text.len() > WIDTH {
+        text.truncate(WIDTH - 3);
+        text.push_str("...");
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(", ")
 }
 
-/// xarray's repr of a Rolling.
+/// xarray's repr of a DataArray's Rolling.
 pub(crate) fn rolling_repr(r: &RollingWindow) -> String {
+    rolling_text("DataArray", r)
+}
+
+/// xarray's repr of the Rolling of a DataArray or Dataset (`owner`).
+pub(super) fn rolling_text(owner: &str, r: &RollingWindow) -> String {
     let center = if r.center() { "(center)" } else { "" };
-    format!("DataArrayRolling [{}->{}{center}]", r.dim(), r.window())
+    format!("{owner}Rolling [{}->{}{center}]", r.dim(), r.window())
 }

@@ -63,27 +63,7 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
 }
 
-pub(crate) fn mean(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Mean, ctx, args)
-}
-pub(crate) fn sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Sum, ctx, args)
-}
-pub(crate) fn min(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Min, ctx, args)
-}
-pub(crate) fn max(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Max, ctx, args)
-}
-pub(crate) fn std(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Std, ctx, args)
-}
-pub(crate) fn var(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Var, ctx, args)
-}
-pub(crate) fn count(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    reduce(ReduceOp::Count, ctx, args)
-}
+reductions!(reduce);
 
 /// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
 /// keyword arguments, in order.

@@ -25,7 +25,17 @@ fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) ->
     if !numpy_only {
         return Ok(Value::DataArray(Arc::new(a)));
     }
-    // In-memory inputs only: nothing to read, nothing worth interrupting.
+    match compute_now(&a)?.variable.data {
+        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray {
+            block,
+            calendar: None,
+        }))),
+        Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
+    }
+}
+
+/// Computes a plan over in-memory values at once: nothing to read, nothing worth interrupting.
+pub(crate) fn compute_now(a: &DataArray) -> Res<DataArray> {
     let cancel = CancelToken::new();
     let ctx = Context {
         config: ExecConfig {
@@ -35,14 +45,7 @@ fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) ->
         progress: None,
         cancel: &cancel,
     };
-    let loaded = a.compute(&ctx).map_err(|e| exec_error(&e))?;
-    match loaded.variable.data {
-        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray {
-            block,
-            calendar: None,
-        }))),
-        Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
-    }
+    a.compute(&ctx).map_err(|e| exec_error(&e))
 }
 
 fn has_dataarray(vals: &[&Value]) -> bool {
@@ -150,11 +153,15 @@ pub(crate) fn unary(op: UnaryOp, a: &Value) -> Res<Value> {
     }
 }
 
-/// A one-input numpy ufunc: element-wise (and lazy) on arrays; on a Python number the same
-/// operation, giving an int, float or bool as numpy's scalar result would be.
+/// A one-input numpy ufunc: element-wise (and lazy) on arrays, on each data variable of a
+/// Dataset (coordinates untouched); on a Python number the same operation, giving an int,
+/// float or bool as numpy's scalar result would be.
 fn ufunc(name: &str, op: MapOp, args: &Args) -> Res<Value> {
     args.arity(name, 1, 1)?;
     let x = &args.pos[0];
+    if matches!(x, Value::Dataset(_)) {
+        return super::combine::dataset_unary(op, x);
+    }
     if is_array(x) {
         return elementwise(op, &[x], name);
     }
@@ -206,8 +213,11 @@ ufuncs! {
     sign => "sign", Sign;
 }
 
-/// `abs(x)` for an array (the builtin delegates here).
+/// `abs(x)` for an array or a Dataset (the builtin delegates here).
 pub(crate) fn abs_array(x: &Value) -> Res<Value> {
+    if matches!(x, Value::Dataset(_)) {
+        return super::combine::dataset_unary(MapOp::Abs, x);
+    }
     elementwise(MapOp::Abs, &[x], "abs()")
 }
 
@@ -223,7 +233,16 @@ pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             args.pos[2].clone()
         });
     }
-    elementwise(MapOp::Where, &vals, "where()")
+    let mut out = elementwise(MapOp::Where, &vals, "where()")?;
+    // xarray's default `keep_attrs` for `where` copies the attributes of `x` (none for a number).
+    if let Value::DataArray(a) = &mut out {
+        let attrs = match &args.pos[1] {
+            Value::DataArray(x) => x.attrs().clone(),
+            _ => crate::model::Attrs::new(),
+        };
+        Arc::make_mut(a).variable.attrs = attrs;
+    }
+    Ok(out)
 }
 
 /// `slice(stop)` / `slice(start, stop[, step])`.

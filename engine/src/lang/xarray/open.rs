@@ -70,20 +70,7 @@ pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     let decode_times = flag(ctx, args.take_kw("decode_times"), decode_cf)?;
     let chunks = chunks_arg(args.take_kw("chunks"))?;
     args.arity("open_zarr", 0, 1)?;
-    let path = match store.or_else(|| args.pos.into_iter().next()) {
-        Some(Value::Str(s)) => PathBuf::from(&*s),
-        Some(other) => {
-            return Err(Exc::type_error(format!(
-                "store must be a path string, not {}",
-                other.type_name()
-            )))
-        }
-        None => {
-            return Err(Exc::type_error(
-                "open_zarr() missing 1 required positional argument: 'store'",
-            ))
-        }
-    };
+    let path = store_path("open_zarr", store.or_else(|| args.pos.into_iter().next()))?;
     let consolidated = match consolidated {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),
@@ -95,4 +82,19 @@ pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     };
     let ds = open_zarr_chunked(&path, options, &chunks).map_err(|e| open_error(&e, &path))?;
     Ok(Value::Dataset(Arc::new(ds)))
+}
+
+/// The `store` argument of `func` (`open_zarr`, `to_zarr`) as a path, with Python's errors for a
+/// missing or non-string store.
+pub(super) fn store_path(func: &str, store: Option<Value>) -> Res<PathBuf> {
+    match store {
+        Some(Value::Str(s)) => Ok(PathBuf::from(&*s)),
+        Some(other) => Err(Exc::type_error(format!(
+            "store must be a path string, not {}",
+            other.type_name()
+        ))),
+        None => Err(Exc::type_error(format!(
+            "{func}() missing 1 required positional argument: 'store'"
+        ))),
+    }
 }

@@ -252,7 +252,7 @@ pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
     }
 }
 
-/// `da[key]`: a coordinate by name, or positions along the dims in order.
+/// `da[key]`: a coordinate by name, or positions (a dict of dims, or along the dims in order).
 pub(crate) fn dataarray_item(a: &DataArray, key: &Value) -> Res<Value> {
     if let Value::Str(s) = key {
         return coord_attr(a, s).ok_or_else(|| {
@@ -263,27 +263,37 @@ pub(crate) fn dataarray_item(a: &DataArray, key: &Value) -> Res<Value> {
             )
         });
     }
+    a.isel(&item_indexers(a, key)?)
+        .map(|r| Value::DataArray(Arc::new(r)))
+        .map_err(|e| plan_error(&e))
+}
+
+/// The positional indexers of `da[key]` (and `da[key] = ...`): a dict of dims to indexers,
+/// or indexers along the dims in order.
+pub(crate) fn item_indexers(a: &DataArray, key: &Value) -> Res<Vec<(String, Indexer)>> {
+    if let Value::Dict(d) = key {
+        return d
+            .items
+            .iter()
+            .map(|(k, v)| match k {
+                Value::Str(k) => Ok((k.to_string(), indexer(v)?)),
+                other => Err(Exc::type_error(format!(
+                    "dimension names must be strings, not {}",
+                    other.type_name()
+                ))),
+            })
+            .collect();
+    }
     let keys: Vec<Value> = match key {
         Value::Tuple(items) => items.to_vec(),
         other => vec![other.clone()],
     };
     if keys.len() > a.dims().len() {
-        return Err(Exc::new(
-            ExcKind::IndexError,
-            format!(
-                "too many indices for array: array is {}-dimensional, but {} were indexed",
-                a.dims().len(),
-                keys.len()
-            ),
-        ));
+        return Err(Exc::new(ExcKind::IndexError, "too many indices"));
     }
-    let indexers: Vec<(String, Indexer)> = a
-        .dims()
+    a.dims()
         .iter()
         .zip(&keys)
         .map(|(d, k)| Ok((d.clone(), indexer(k)?)))
-        .collect::<Res<_>>()?;
-    a.isel(&indexers)
-        .map(|r| Value::DataArray(Arc::new(r)))
-        .map_err(|e| plan_error(&e))
+        .collect()
 }

@@ -6,7 +6,6 @@
 )]
 
 use std::ops::Range;
-use std::path::PathBuf;
 
 use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::dict::to_json;
@@ -14,6 +13,7 @@ use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::convert::{exec_error, run_reporting};
 use super::methods::truth;
+use super::open::store_path;
 use crate::exec::{ToZarr, WriteError, WriteMode};
 use crate::model::Attrs;
 use serde_json::Value as Json;
@@ -171,20 +171,7 @@ pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     let (recv, args) = args.receiver();
     args.arity("to_zarr", 0, 2)?;
     let mut pos = args.pos.into_iter();
-    let path = match store.or_else(|| pos.next()) {
-        Some(Value::Str(s)) => PathBuf::from(&*s),
-        Some(other) => {
-            return Err(Exc::type_error(format!(
-                "store must be a path string, not {}",
-                other.type_name()
-            )))
-        }
-        None => {
-            return Err(Exc::type_error(
-                "to_zarr() missing 1 required positional argument: 'store'",
-            ))
-        }
-    };
+    let path = store_path("to_zarr", store.or_else(|| pos.next()))?;
     let mode = match mode.or(opt_str("mode", pos.next())?).as_deref() {
         None if append_dim.is_some() => WriteMode::Append,
         None if !region.is_empty() => WriteMode::Modify,

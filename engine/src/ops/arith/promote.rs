@@ -110,14 +110,7 @@ pub(crate) fn promote(op: MapOp, operands: &[Typed]) -> DType {
         return op.unary_dtype(input).unwrap_or(input);
     }
     match op {
-        MapOp::Gt
-        | MapOp::Ge
-        | MapOp::Lt
-        | MapOp::Le
-        | MapOp::Eq
-        | MapOp::Ne
-        | MapOp::And
-        | MapOp::Or => Bool,
+        _ if op.is_predicate() => Bool,
         // The condition only picks; the values decide the dtype.
         MapOp::Where => result_type(operands.get(1..).unwrap_or_default()),
         // True division has only floating loops: integers divide as float64.
