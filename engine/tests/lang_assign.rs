@@ -343,3 +343,49 @@ fn completeness_and_completion_see_assignments() {
     let c = it.complete("ds['anom'] = ds.ss", 18);
     assert!(c.matches.iter().any(|m| m == "sst"), "{:?}", c.matches);
 }
+
+#[test]
+fn del_removes_items_as_python_and_xarray_do() {
+    let mut it = session();
+    // Expected: what Python 3.11 with xarray 2026.9 prints for the same statements.
+    assert_eq!(
+        show(
+            &mut it,
+            "xs = [0, 1, 2, 3, 4, 5]\ndel xs[1:5:2]\ndel xs[-1]\nxs"
+        ),
+        "[0, 2, 4]"
+    );
+    assert_eq!(
+        show(&mut it, "d = {'a': 1, 'b': 2}\ndel d['a'], xs[0]\n(d, xs)"),
+        "({'b': 2}, [2, 4])"
+    );
+    assert_eq!(show(&mut it, "del d['z']"), "KeyError: 'z'");
+    assert_eq!(
+        show(&mut it, "del xs[10]"),
+        "IndexError: list assignment index out of range"
+    );
+    assert_eq!(
+        show(&mut it, "t = (1, 2)\ndel t[0]"),
+        "TypeError: 'tuple' object doesn't support item deletion"
+    );
+    assert_eq!(
+        show(
+            &mut it,
+            "ds['twice'] = ds.sst * 2\nds.attrs['note'] = 'x'\ndel ds['twice']\ndel ds.attrs['note']\n(list(ds.data_vars), 'note' in ds.attrs)"
+        ),
+        "(['sst'], False)"
+    );
+    assert_eq!(show(&mut it, "del ds['zz']"), "KeyError: 'zz'");
+    assert_eq!(
+        show(
+            &mut it,
+            "s = ds.sst\ndel s['lat']\n('lat' in s.coords, 'lat' in ds.sst.coords)"
+        ),
+        "(False, True)"
+    );
+    assert!(show(&mut it, "del ds.sst").starts_with("NotImplementedError: deleting attributes"));
+    assert_eq!(
+        show(&mut it, "del f(x)"),
+        "SyntaxError: cannot delete function call"
+    );
+}

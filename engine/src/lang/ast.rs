@@ -224,7 +224,8 @@ pub(crate) enum StmtKind {
         module: String,
         names: Vec<(String, Option<String>)>,
     },
-    Del(Vec<String>),
+    /// `del a, d[k], lst[1:3]`: names or item chains rooted at a name.
+    Del(Vec<Target>),
     Pass,
     Break,
     Continue,

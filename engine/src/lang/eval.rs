@@ -139,14 +139,20 @@ impl Machine<'_> {
                         .insert(alias.clone().unwrap_or_else(|| name.clone()), v);
                 }
             }
-            StmtKind::Del(names) => {
-                for n in names {
-                    if self.interp.ns.remove(n).is_none() {
-                        lookup(&self.interp.ns, n)?;
-                        return Err(Exc::new(
-                            ExcKind::NameError,
-                            format!("name '{n}' is not defined"),
-                        ));
+            StmtKind::Del(targets) => {
+                for t in targets {
+                    match t {
+                        Target::Store(e) => self.delete(e)?,
+                        Target::Name(n) => {
+                            if self.interp.ns.remove(n).is_none() {
+                                lookup(&self.interp.ns, n)?;
+                                return Err(Exc::new(
+                                    ExcKind::NameError,
+                                    format!("name '{n}' is not defined"),
+                                ));
+                            }
+                        }
+                        Target::Tuple(_) => {} // flattened by the parser
                     }
                 }
             }

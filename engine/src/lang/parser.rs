@@ -339,11 +339,8 @@ impl Parser {
             return Ok(StmtKind::FromImport { module, names });
         }
         if self.eat_kw("del") {
-            let mut names = vec![self.name()?];
-            while self.eat_op(",") {
-                names.push(self.name()?);
-            }
-            return Ok(StmtKind::Del(names));
+            let targets = self.testlist()?;
+            return Ok(StmtKind::Del(target::del_targets(targets)?));
         }
         let first = self.testlist()?;
         if self.is_op("?") {

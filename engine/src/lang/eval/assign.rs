@@ -55,6 +55,27 @@ impl Machine<'_> {
         read: bool,
         new: impl FnOnce(&mut Self, Option<Value>) -> Res<Value>,
     ) -> Res<()> {
+        let (root, chain, steps) = self.chain(target)?;
+        let parent = chain.last().cloned().unwrap_or(Value::None);
+        let last = steps
+            .last()
+            .ok_or_else(|| Exc::syntax("cannot assign to a bare name here", target.pos))?;
+        let current = if read {
+            Some(self.part(&parent, last)?)
+        } else {
+            None
+        };
+        let mut v = new(self, current)?;
+        for (k, (parent, step)) in chain.iter().zip(&steps).enumerate().rev() {
+            v = put(parent, step, &v, k + 1 == steps.len())?;
+        }
+        self.interp.ns.insert(root, v);
+        Ok(())
+    }
+
+    /// The root name of `target`, the objects along its chain (the root's value, then each part
+    /// but the last) and the steps between them.
+    fn chain(&mut self, target: &Expr) -> Res<(String, Vec<Value>, Vec<Step>)> {
         let (root, steps) = self.steps(target)?;
         let mut chain = vec![lookup(&self.interp.ns, &root)?];
         let mut steps = steps;
@@ -74,18 +95,28 @@ impl Machine<'_> {
             }
             i += 1;
         }
-        let parent = chain.last().cloned().unwrap_or(Value::None);
-        let last = steps
-            .last()
-            .ok_or_else(|| Exc::syntax("cannot assign to a bare name here", target.pos))?;
-        let current = if read {
-            Some(self.part(&parent, last)?)
-        } else {
-            None
+        Ok((root, chain, steps))
+    }
+
+    /// `del target` for an item chain: the innermost object is copied without the item and
+    /// the chain is stored back, as for assignment.
+    pub(crate) fn delete(&mut self, target: &Expr) -> Res<()> {
+        let (root, chain, steps) = self.chain(target)?;
+        let (Some(parent), Some(last)) = (chain.last(), steps.last()) else {
+            return Err(Exc::syntax("cannot delete a bare name here", target.pos));
         };
-        let mut v = new(self, current)?;
-        for (k, (parent, step)) in chain.iter().zip(&steps).enumerate().rev() {
-            v = put(parent, step, &v, k + 1 == steps.len())?;
+        let mut v = match last {
+            // `del ds.coords[k]` names its object and key as `del ds[k]` does.
+            Step::Item(k) | Step::Coord(k) => del_item(parent, k)?,
+            Step::Attr(name) => {
+                return Err(Exc::new(
+                    ExcKind::NotImplementedError,
+                    format!("deleting the attribute '{name}' is not supported in Nereus cells"),
+                ))
+            }
+        };
+        for (parent, step) in chain.iter().zip(&steps).rev().skip(1) {
+            v = put(parent, step, &v, false)?;
         }
         self.interp.ns.insert(root, v);
         Ok(())
@@ -156,6 +187,69 @@ fn put(parent: &Value, step: &Step, v: &Value, last: bool) -> Res<Value> {
             }
             other => xarray::set_item(other, k, v).unwrap_or_else(|| Err(no_setitem(other))),
         },
+    }
+}
+
+/// `del base[key]` as Python and xarray do it: a copy of `base` without the item.
+fn del_item(base: &Value, key: &Value) -> Res<Value> {
+    let missing = || Exc::new(ExcKind::KeyError, key.repr());
+    match base {
+        Value::Dict(d) if d.kind == DictKind::Plain => {
+            let mut out = d.as_ref().clone();
+            let before = out.items.len();
+            out.items.retain(|(k, _)| !k.py_eq(key));
+            if out.items.len() == before {
+                return Err(missing());
+            }
+            Ok(Value::Dict(Arc::new(out)))
+        }
+        Value::List(items) => {
+            let mut out = items.as_ref().clone();
+            if let Value::Slice(p) = key {
+                let (picks, _) = ops::slice_positions(p, out.len())?;
+                let mut drop = vec![false; out.len()];
+                for i in picks {
+                    drop[i] = true;
+                }
+                let mut i = 0;
+                out.retain(|_| {
+                    i += 1;
+                    !drop[i - 1]
+                });
+            } else {
+                out.remove(list_index(key, items.len())?);
+            }
+            Ok(Value::List(Arc::new(out)))
+        }
+        Value::Dataset(ds) => {
+            let Value::Str(name) = key else {
+                return Err(missing());
+            };
+            if !ds.data_vars.contains_key(&**name) && !ds.coords.contains_key(&**name) {
+                return Err(missing());
+            }
+            let mut out = ds.as_ref().clone();
+            out.data_vars.shift_remove(&**name);
+            out.coords.shift_remove(&**name);
+            Ok(Value::Dataset(Arc::new(out)))
+        }
+        Value::DataArray(a) => {
+            let Value::Str(name) = key else {
+                return Err(Exc::type_error(
+                    "DataArray items can be deleted only by coordinate name",
+                ));
+            };
+            if !a.coords.contains_key(&**name) {
+                return Err(missing());
+            }
+            let mut out = a.as_ref().clone();
+            out.coords.shift_remove(&**name);
+            Ok(Value::DataArray(Arc::new(out)))
+        }
+        other => Err(Exc::type_error(format!(
+            "'{}' object doesn't support item deletion",
+            other.type_name()
+        ))),
     }
 }
 

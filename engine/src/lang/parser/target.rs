@@ -39,6 +39,30 @@ pub(super) fn aug_target(e: Expr) -> Res<Target> {
     ))
 }
 
+/// The targets of `del`: names and item chains (a tuple or list of them too), with Python's
+/// errors for what cannot be deleted.
+pub(super) fn del_targets(e: Expr) -> Res<Vec<Target>> {
+    match e.kind {
+        ExprKind::Name(n) => Ok(vec![Target::Name(n)]),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                out.extend(del_targets(item)?);
+            }
+            Ok(out)
+        }
+        ExprKind::Index(..) => Ok(vec![store(e)?]),
+        ExprKind::Attr(..) => Err(Exc::at(
+            ExcKind::NotImplementedError,
+            "deleting attributes is not supported in Nereus cells; delete items \
+             (del ds[\"x\"], del da.attrs[\"units\"]) or names",
+            e.pos,
+        )),
+        ExprKind::Call(..) => Err(Exc::syntax("cannot delete function call", e.pos)),
+        _ => Err(Exc::syntax("cannot delete expression", e.pos)),
+    }
+}
+
 /// An item or attribute target, whose chain must start at a name: values are shared and
 /// never changed in place, so assigning into `f()[0]` could not be seen by anything, and
 /// Nereus says so instead of silently dropping the value.
