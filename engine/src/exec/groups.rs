@@ -10,7 +10,7 @@ use crate::ops::groupby::NO_GROUP;
 use crate::ops::{Expr, GroupReduce, ReduceOp};
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Rows per group a tile should hold: below this, folding partial cells costs more than the
 /// reading they summarise (monthly chunks of a year grouped by month give one row per group).
@@ -92,6 +92,57 @@ fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
     joined
 }
 
+/// `tile` cut along `axis` where the input's chunks (of sizes `sizes` along it) end.
+fn chunk_parts(tile: &Tile, axis: usize, sizes: &[usize]) -> Vec<Tile> {
+    let (from, to) = (tile.start[axis], tile.start[axis] + tile.shape[axis]);
+    let mut parts = Vec::new();
+    let mut edge = 0;
+    for &n in sizes {
+        let (lo, hi) = (edge.max(from), (edge + n).min(to));
+        if lo < hi {
+            let mut part = tile.clone();
+            part.start[axis] = lo;
+            part.shape[axis] = hi - lo;
+            parts.push(part);
+        }
+        edge += n;
+    }
+    parts
+}
+
+/// Folded tiles' cell buffers, handed to the next tiles: a fresh buffer of tens of MB per tile
+/// cost more in page faults than filling its cells. Holds at most as many as were in flight.
+struct Spare<C>(Mutex<Vec<Vec<C>>>);
+
+impl<C> Default for Spare<C> {
+    fn default() -> Self {
+        Self(Mutex::new(Vec::new()))
+    }
+}
+
+impl<C: Cell> Spare<C> {
+    /// Empty cells shaped `shape`, in a spare buffer if there is one.
+    fn take(&self, shape: &[usize]) -> ArrayD<C> {
+        let mut buffer = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default();
+        buffer.clear();
+        buffer.resize(shape.iter().product(), C::default());
+        ArrayD::from_shape_vec(IxDyn(shape), buffer)
+            .unwrap_or_else(|_| ArrayD::default(IxDyn(shape)))
+    }
+
+    /// Keeps a folded tile's cells for reuse.
+    fn put(&self, cells: ArrayD<C>) {
+        if let Ok(mut spare) = self.0.lock() {
+            spare.push(cells.into_raw_vec_and_offset().0);
+        }
+    }
+}
+
 /// What a tile hands to the in-order fold.
 enum Part<C> {
     /// Partial cells of the groups present (ascending), stacked along the grouped axis.
@@ -108,6 +159,8 @@ fn run<C: Cell>(
 ) -> Result<ArrayD<f64>, ExecError> {
     let axis = g.axis;
     let count = g.count(out_shape);
+    let cuts = input.chunk_sizes().swap_remove(axis);
+    let spare = Spare::<C>::default();
     let mut acc = ArrayD::<C>::default(IxDyn(out_shape));
     let cell = std::mem::size_of::<C>() as u64;
     let memory = Memory {
@@ -136,14 +189,23 @@ fn run<C: Cell>(
             }
             let mut shape = tile.shape.clone();
             shape[axis] = present.len();
-            let mut cells = ArrayD::<C>::default(IxDyn(&shape));
+            let mut cells = spare.take(&shape);
             // Grouped along the first axis of a source: stream the tile's rows into the cells
             // of their groups, never holding the decoded tile.
             if axis == 0 {
                 if let Some(flat) = cells.as_slice_mut() {
                     let width = tile.shape[1..].iter().product();
-                    let slot_of = |k: usize| present.binary_search(&span[k]).ok();
-                    let streamed = fold_rows(input, tile, (flat, width), &slot_of, ctx.cancel)?;
+                    // Chunk by chunk, so each is streamed in slabs rather than read whole.
+                    let mut streamed = true;
+                    for part in chunk_parts(tile, axis, &cuts) {
+                        let skip = part.start[axis] - tile.start[axis];
+                        let slot_of = |k: usize| present.binary_search(&span[skip + k]).ok();
+                        let folded = (&mut *flat, width);
+                        streamed = fold_rows(input, &part, folded, &slot_of, ctx.cancel)?;
+                        if !streamed {
+                            break;
+                        }
+                    }
                     if streamed {
                         return Ok(Part::Cells(present, cells));
                     }
@@ -177,6 +239,7 @@ fn run<C: Cell>(
                         .and(&part.index_axis(Axis(axis), slot))
                         .for_each(Cell::merge);
                 }
+                spare.put(part);
             }
             Part::Rows(values) => {
                 for (k, row) in values.axis_iter(Axis(axis)).enumerate() {
