@@ -22,15 +22,19 @@ pub(crate) trait Cell: Copy + Default + Send + Sync {
 
 /// Count and sum: for sum, mean and count. Values add plainly within a tile (short runs);
 /// tiles merge with Neumaier compensation, so long reductions keep their small terms.
+/// 24 bytes: grouped folds are bound by streaming these through memory.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SumCell {
-    n: f64,
     sum: f64,
     comp: f64,
-    nan: bool,
+    /// Values added, with [`SumCell::NAN`] set once a NaN was seen.
+    n: u64,
 }
 
 impl SumCell {
+    /// The bit of `n` that records a NaN.
+    const NAN: u64 = 1 << 63;
+
     #[inline]
     fn add_compensated(&mut self, x: f64) {
         let t = self.sum + x;
@@ -41,6 +45,12 @@ impl SumCell {
         };
         self.sum = t;
     }
+
+    /// How many values were added.
+    #[allow(clippy::cast_precision_loss)]
+    fn count(&self) -> f64 {
+        (self.n & !Self::NAN) as f64
+    }
 }
 
 impl Cell for SumCell {
@@ -48,25 +58,25 @@ impl Cell for SumCell {
     #[inline]
     fn push(&mut self, x: f64) {
         let valid = !x.is_nan();
-        self.n += if valid { 1.0 } else { 0.0 };
+        self.n += u64::from(valid);
+        self.n |= u64::from(!valid) << 63;
         self.sum += if valid { x } else { 0.0 };
-        self.nan |= !valid;
     }
 
     fn merge(&mut self, o: &Self) {
-        self.n += o.n;
+        self.n = ((self.n & !Self::NAN) + (o.n & !Self::NAN)) | ((self.n | o.n) & Self::NAN);
         self.add_compensated(o.sum);
         self.comp += o.comp;
-        self.nan |= o.nan;
     }
 
     fn finish(&self, op: ReduceOp, skipna: bool, _ddof: u32) -> f64 {
         let total = self.sum + self.comp;
+        let n = self.count();
         match op {
-            ReduceOp::Count => self.n,
-            _ if self.nan && !skipna => f64::NAN,
-            ReduceOp::Mean if self.n == 0.0 => f64::NAN,
-            ReduceOp::Mean => total / self.n,
+            ReduceOp::Count => n,
+            _ if self.n & Self::NAN != 0 && !skipna => f64::NAN,
+            ReduceOp::Mean if n == 0.0 => f64::NAN,
+            ReduceOp::Mean => total / n,
             _ => total,
         }
     }
