@@ -47,6 +47,14 @@ fn full_axis(a: usize, grouped: usize) -> usize {
     }
 }
 
+/// The groups positions `span` belong to, ascending (positions in no group left out).
+fn present_groups(span: &[usize]) -> Vec<usize> {
+    let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
+    present.sort_unstable();
+    present.dedup();
+    present
+}
+
 /// The input's chunk tiles, runs of consecutive ones along the grouped axis joined so each
 /// holds about [`ROWS_PER_GROUP`] rows per group it touches.
 fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
@@ -60,10 +68,7 @@ fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
     let most = (base.len() / MIN_TILES).clamp(1, along.max(1));
     let rows_per_group = |joined: usize| {
         let span = &g.groups[..(rows * joined).min(g.groups.len())];
-        let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
-        present.sort_unstable();
-        present.dedup();
-        span.len() / present.len().max(1)
+        span.len() / present_groups(span).len().max(1)
     };
     let factor = (1..=most)
         .find(|&f| rows_per_group(f) >= ROWS_PER_GROUP)
@@ -178,10 +183,8 @@ fn run<C: Cell>(
         &memory,
         |tile| {
             let span = &g.groups[tile.start[axis]..tile.start[axis] + tile.shape[axis]];
-            // The groups this tile touches, ascending; a group's slot is its rank here.
-            let mut present: Vec<usize> = span.iter().copied().filter(|&x| x != NO_GROUP).collect();
-            present.sort_unstable();
-            present.dedup();
+            // A group's slot in this tile is its rank among the groups the tile touches.
+            let present = present_groups(span);
             if span.len() < 2 * present.len() {
                 // Barely more rows than groups (monthly data grouped by month): partial cells
                 // would outweigh the values, so hand the values over and add them in order.

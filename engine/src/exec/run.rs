@@ -40,26 +40,21 @@ impl Tile {
 
 /// The chunk-aligned tiles of `expr`, in C order.
 pub(super) fn tiles(expr: &Expr) -> Vec<Tile> {
-    let chunks = expr.chunk_sizes();
-    let mut out = vec![Tile {
-        start: Vec::new(),
-        shape: Vec::new(),
-    }];
-    for sizes in chunks {
-        let mut next = Vec::with_capacity(out.len() * sizes.len());
-        for t in &out {
+    let pieces: Vec<Vec<(usize, usize)>> = expr
+        .chunk_sizes()
+        .into_iter()
+        .map(|sizes| {
             let mut offset = 0;
-            for &n in &sizes {
-                let mut tile = t.clone();
-                tile.start.push(offset);
-                tile.shape.push(n);
-                next.push(tile);
-                offset += n;
-            }
-        }
-        out = next;
-    }
-    out
+            sizes
+                .into_iter()
+                .map(|n| {
+                    offset += n;
+                    (offset - n, n)
+                })
+                .collect()
+        })
+        .collect();
+    tile_grid(&pieces)
 }
 
 /// How many tiles per computing thread may be computing or waiting to be folded at once: one
