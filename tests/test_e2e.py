@@ -6,6 +6,7 @@ back quickly), never speed. Speed lives in `make bench`.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -464,6 +465,35 @@ def test_stop_on_error_aborts_queued(kc) -> None:
     # The queue is running again, and the aborted cells really did not run.
     reply, _ = execute(kc, "y")
     assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "NameError"
+
+
+def _execute_stamped(kc, code: str, date) -> str:
+    """Sends an execute_request whose header carries the given client send time."""
+    msg = kc.session.msg("execute_request", {"code": code, "silent": False, "stop_on_error": True})
+    msg["header"]["date"] = date
+    kc.shell_channel.send(msg)
+    return msg["header"]["msg_id"]
+
+
+def test_stop_on_error_aborts_late_delivery(kc) -> None:
+    """A request stamped before the error's reply could reach the client is aborted even when a
+    busy machine delivers it after the reply; one stamped later runs."""
+    failing = kc.session.msg("execute_request", {"code": "undefined_name", "stop_on_error": True})
+    kc.shell_channel.send(failing)
+    sent = failing["header"]["date"]
+    assert shell_reply(kc, failing["header"]["msg_id"])["content"]["status"] == "error"
+    iopub_for(kc, failing["header"]["msg_id"])
+    # Delivered now, but stamped a microsecond after the failing request: it left the client
+    # before the client could have seen the error.
+    late = _execute_stamped(kc, "w = 1", sent + datetime.timedelta(microseconds=1))
+    assert shell_reply(kc, late)["content"]["status"] == "aborted"
+    iopub_for(kc, late)
+    # Stamped now: the client saw the error first, so it runs.
+    fresh = _execute_stamped(kc, "w = 2", datetime.datetime.now(datetime.timezone.utc))
+    assert shell_reply(kc, fresh)["content"]["status"] == "ok"
+    iopub_for(kc, fresh)
+    _, msgs = execute(kc, "print(w)")
+    assert stream_text(msgs) == "2\n"
 
 
 def test_stop_on_error_false_keeps_going(kc) -> None:

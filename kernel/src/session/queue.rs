@@ -75,32 +75,66 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("nereus-exec".to_owned())
         .spawn(move || {
-            let mut next: Option<Request> = None;
-            loop {
-                let Some(req) = next.take().or_else(|| jobs.recv().ok()) else {
-                    return;
-                };
+            let mut abort: Option<AbortWindow> = None;
+            while let Ok(req) = jobs.recv() {
+                if abort.as_ref().is_some_and(|w| w.covers(&req)) {
+                    log::info!("aborting {} after an error", req.msg_id());
+                    outlets.publish(Status::busy(), &req.parent);
+                    outlets.reply(session.aborted(), &req.parent);
+                    outlets.publish(Status::idle(), &req.parent);
+                    continue;
+                }
                 let args = ExecuteArgs::from_content(&req.content);
-                let Some(reply_sent) = run(&mut session, &args, &req, &outlets) else {
-                    continue;
-                };
-                if !args.stop_on_error {
-                    continue;
-                }
-                // Abort what was queued behind the error, as ipykernel does: every request read
-                // before its reply went out. Later ones were sent after the client saw it.
-                while let Ok(queued) = jobs.try_recv() {
-                    if queued.received > reply_sent {
-                        next = Some(queued);
-                        break;
-                    }
-                    log::info!("aborting {} after an error", queued.msg_id());
-                    outlets.publish(Status::busy(), &queued.parent);
-                    outlets.reply(session.aborted(), &queued.parent);
-                    outlets.publish(Status::idle(), &queued.parent);
-                }
+                abort = run(&mut session, &args, &req, &outlets)
+                    .filter(|_| args.stop_on_error)
+                    .map(|reply_sent| AbortWindow::after(&req, reply_sent));
             }
         })
+}
+
+/// Which requests an error aborts: those the client sent before it could have seen the error's
+/// reply, as ipykernel does for "Run all" after a failing cell.
+///
+/// A request the kernel read before the reply went out is aborted. One read later is aborted too
+/// when its client stamped it (header `date`, same session, so the same clock) less than the
+/// failing request's handling time after the failing request: it left before the reply could
+/// arrive, and only a busy machine delayed it. Anything else was sent after the client saw the
+/// error and runs.
+struct AbortWindow {
+    /// When the error's reply was handed to the shell.
+    reply_sent: Instant,
+    /// The failing request's session and client-side send time.
+    session: String,
+    sent: chrono::DateTime<chrono::Utc>,
+    /// How long the kernel took from reading the failing request to replying.
+    handling: Duration,
+}
+
+impl AbortWindow {
+    fn after(failed: &Request, reply_sent: Instant) -> Self {
+        let header = &failed.parent.header;
+        Self {
+            reply_sent,
+            session: header.session.clone(),
+            sent: header.date,
+            handling: reply_sent.saturating_duration_since(failed.received),
+        }
+    }
+
+    fn covers(&self, req: &Request) -> bool {
+        if req.received <= self.reply_sent {
+            return true;
+        }
+        let header = &req.parent.header;
+        // A missing date deserialises to the epoch: no client clock to go by.
+        let stamped = header.date.timestamp() > 0 && self.sent.timestamp() > 0;
+        if !stamped || header.session != self.session {
+            return false;
+        }
+        (header.date - self.sent)
+            .to_std()
+            .map_or(true, |gap| gap < self.handling)
+    }
 }
 
 /// Runs one request; if it ended in an error, when its reply was handed to the shell.
