@@ -11,6 +11,7 @@ pub mod explain;
 pub mod expr;
 pub mod groupby;
 pub mod index;
+pub mod narrow;
 pub mod open;
 pub mod rechunk;
 pub mod reduce;

@@ -337,6 +337,22 @@ def climate_ops() -> list[tuple[str, list[dict], bool]]:
         ("median-time", [{"op": "median", "dim": ["time"]}], True),
         ("quantile-list-time", [{"op": "quantile", "q": [0.1, 0.9], "dim": ["time"]}], True),
     ]
+    # Selections after an operation: the engine computes the operation only where they keep
+    # it, which must not change a value (ints drop axes, lists reorder, steps cross chunks).
+    isel = lambda **ix: {"op": "isel", "indexers": ix}  # noqa: E731
+    out += [
+        ("anomaly-month-box-mean", [anomaly("time.month"), isel(lat={"slice": [1, 3, None]}, lon={"slice": [1, 4, None]}),
+                                    _reduce("mean", ["lat", "lon"], True)], False),
+        ("anomaly-month-point-list", [anomaly("time.month"), isel(lat=1, lon=[3, 0, 2])], False),
+        ("anomaly-month-isel-twice", [anomaly("time.month"), isel(lon={"slice": [1, None, None]}),
+                                      isel(lon={"slice": [0, None, 2]}, lat=2, time={"slice": [5, 900, 7]})], False),
+        ("groupby-month-mean-isel", [gb("time.month", "mean"), isel(month=[11, 0, 5], lon={"slice": [0, None, 3]})], True),
+        ("rolling-5-std-isel", [roll(5, "std", min_periods=2), isel(lat=2, time={"slice": [3, 400, 3]})], True),
+        ("mean-time-isel-list", [_reduce("mean", ["time"], True), isel(lat=[2, 0], lon=3)], True),
+        ("resample-MS-max-isel", [rs("MS", "max"), isel(lon=1, lat={"slice": [1, None, None]})], True),
+        ("minus-time-mean-isel", [{"op": "binary", "func": "sub", "other": {"var": "tas", "ops": [_reduce("mean", ["time"], True)]}},
+                                  isel(lat={"slice": [0, 2, None]}, lon=[1, 2])], True),
+    ]
     return out
 
 

@@ -8,6 +8,7 @@ use super::fused::fold_rows;
 use super::progress::{Progress, ProgressFn};
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
+use crate::ops::narrow::push_selections;
 use crate::ops::{Expr, Node, Rechunk, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use std::collections::BTreeMap;
@@ -210,7 +211,7 @@ pub(super) fn tile_grid(pieces: &[Vec<(usize, usize)>]) -> Vec<Tile> {
 pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
     let rebuilt = match &expr.node {
         Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
-            return Ok(Expr::memory(Arc::new(compute(expr, ctx)?)));
+            return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
         }
         Node::Concat(c) => {
             let inputs = c
@@ -277,6 +278,11 @@ pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Exp
 
 /// Computes a plan to an in-memory block of its dtype.
 pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
+    compute_plan(&push_selections(expr), ctx)
+}
+
+/// Computes a plan whose selections have been pushed down.
+fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     ctx.cancel.check()?;
     match &expr.node {
         Node::Memory(block) => Ok(block.as_ref().clone()),

@@ -17,6 +17,7 @@ use super::run::{materialize, read_tile, run_tile_list, tile_grid, Memory, Tile}
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, DataArray, Dataset, Variable};
+use crate::ops::narrow::push_selections;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::ops::Range;
@@ -454,7 +455,7 @@ fn write_var(
     written: &AtomicUsize,
     ctx: &Context<'_>,
 ) -> Result<(), ExecError> {
-    let plan = materialize(&w.values, ctx)?;
+    let plan = materialize(&push_selections(&w.values), ctx)?;
     let chunk_bytes = writer.chunks().iter().product::<u64>() * writer.dtype().size() as u64;
     let memory = Memory {
         fixed: 0,
