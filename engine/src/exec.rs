@@ -12,6 +12,7 @@ mod fused;
 mod groups;
 mod progress;
 mod run;
+mod shared;
 mod window;
 mod write;
 

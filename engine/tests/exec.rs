@@ -327,3 +327,53 @@ fn explain_shows_the_fused_stages_without_reading() {
         "explain read data"
     );
 }
+
+/// `(v - v.mean("t")).isel(x=columns).max("t")` over values `t + x` (rows 0..30, chunks of
+/// 10 rows by 40 columns): the regions read, and the result.
+fn anomaly_max_reads(columns: std::ops::Range<i64>) -> (usize, Vec<f64>) {
+    let source = slow_source(&[30, 40], &[10, 40], Duration::ZERO);
+    let probe = Arc::clone(&source);
+    let da = array_over(source);
+    let mean = da
+        .reduce(ReduceOp::Mean, Some(&["t".into()]), None, 0)
+        .unwrap();
+    let picked = da
+        .binary(MapOp::Sub, &Operand::Array(Box::new(mean)))
+        .unwrap()
+        .isel(&[(
+            "x".into(),
+            nereus_engine::ops::Indexer::Slice {
+                start: Some(columns.start),
+                stop: Some(columns.end),
+                step: None,
+            },
+        )])
+        .unwrap()
+        .reduce(ReduceOp::Max, Some(&["t".into()]), None, 0)
+        .unwrap();
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: config(2, 1 << 20),
+        progress: None,
+        cancel: &cancel,
+    };
+    let out = picked.compute(&ctx).unwrap();
+    let Data::Memory(block) = &out.variable.data else {
+        panic!("computed values are in memory");
+    };
+    let values = block.to_f64().iter().copied().collect();
+    (probe.reads.load(Ordering::SeqCst), values)
+}
+
+#[test]
+fn a_small_region_two_passes_read_is_read_once() {
+    // The mean's pass and the max's pass both read columns 0..4 of each 10-row chunk: a tenth
+    // of the chunks, so it is read once (3 regions) and held.
+    let (reads, values) = anomaly_max_reads(0..4);
+    assert_eq!(reads, 3);
+    assert_eq!(values, vec![14.5; 4]);
+    // Most of each chunk: both passes stream it (3 regions each), nothing is held.
+    let (reads, values) = anomaly_max_reads(0..30);
+    assert_eq!(reads, 6);
+    assert_eq!(values, vec![14.5; 30]);
+}

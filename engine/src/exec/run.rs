@@ -6,10 +6,11 @@ use super::error::ExecError;
 use super::eval::{eval, prefetch, Reads};
 use super::fused::fold_rows;
 use super::progress::{Progress, ProgressFn};
+use super::shared::hold_repeated_reads;
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
 use crate::ops::narrow::push_selections;
-use crate::ops::{Expr, Node, Rechunk, ReduceOp, Rolling};
+use crate::ops::{Expr, Node, ReduceOp};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -24,6 +25,17 @@ pub struct Context<'a> {
     pub progress: Option<ProgressFn<'a>>,
     /// Checked before every tile.
     pub cancel: &'a CancelToken,
+}
+
+impl<'a> Context<'a> {
+    /// The same progress and cancellation under other settings.
+    pub(super) fn with_config(&self, config: ExecConfig) -> Context<'a> {
+        Context {
+            config,
+            progress: self.progress,
+            cancel: self.cancel,
+        }
+    }
 }
 
 /// A region of a plan's output.
@@ -209,80 +221,41 @@ pub(super) fn tile_grid(pieces: &[Vec<(usize, usize)>]) -> Vec<Tile> {
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
 pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
-    let rebuilt = match &expr.node {
-        Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
-            return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
-        }
-        Node::Concat(c) => {
-            let inputs = c
-                .inputs
-                .iter()
-                .map(|i| materialize(i, ctx))
-                .collect::<Result<Vec<_>, _>>()?;
-            if inputs.iter().zip(&c.inputs).all(|(a, b)| Arc::ptr_eq(a, b)) {
-                return Ok(Arc::clone(expr));
-            }
-            Node::Concat(crate::ops::combine::Concat {
-                inputs,
-                axis: c.axis,
-                offsets: c.offsets.clone(),
-            })
-        }
-        Node::Rolling(r) => {
-            let inner = materialize(&r.input, ctx)?;
-            if Arc::ptr_eq(&inner, &r.input) {
-                return Ok(Arc::clone(expr));
-            }
-            Node::Rolling(Rolling { input: inner, ..*r })
-        }
-        Node::Rechunk(r) => {
-            let inner = materialize(&r.input, ctx)?;
-            if Arc::ptr_eq(&inner, &r.input) {
-                return Ok(Arc::clone(expr));
-            }
-            Node::Rechunk(Rechunk {
-                input: inner,
-                splits: r.splits.clone(),
-            })
-        }
-        Node::Select { input, sel } => {
-            let inner = materialize(input, ctx)?;
-            if Arc::ptr_eq(&inner, input) {
-                return Ok(Arc::clone(expr));
-            }
-            Node::Select {
-                input: inner,
-                sel: sel.clone(),
-            }
-        }
-        Node::Map { op, inputs } => {
-            let mut changed = false;
-            let mut new_inputs = Vec::with_capacity(inputs.len());
-            for (input, axes) in inputs {
-                let inner = materialize(input, ctx)?;
-                changed |= !Arc::ptr_eq(&inner, input);
-                new_inputs.push((inner, axes.clone()));
-            }
-            if !changed {
-                return Ok(Arc::clone(expr));
-            }
-            Node::Map {
-                op: *op,
-                inputs: new_inputs,
-            }
-        }
-        _ => return Ok(Arc::clone(expr)),
-    };
-    Ok(Expr::new(rebuilt, expr.shape().to_vec(), expr.dtype()))
+    if let Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) = &expr.node {
+        return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
+    }
+    let inputs = expr
+        .inputs()
+        .into_iter()
+        .map(|i| materialize(i, ctx))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(expr.with_inputs(inputs))
 }
 
 /// Computes a plan to an in-memory block of its dtype.
 pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
-    compute_plan(&push_selections(expr), ctx)
+    let (plan, config) = prepare(expr, ctx)?;
+    compute_plan(&plan, &ctx.with_config(config))
 }
 
-/// Computes a plan whose selections have been pushed down.
-fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
+/// The plan to run for `expr`: selections pushed down, small repeated reads held in memory;
+/// and the settings for the rest (the budget less what is held).
+pub(super) fn prepare(
+    expr: &Arc<Expr>,
+    ctx: &Context<'_>,
+) -> Result<(Arc<Expr>, ExecConfig), ExecError> {
+    let (plan, memory_budget) = hold_repeated_reads(&push_selections(expr), ctx)?;
+    Ok((
+        plan,
+        ExecConfig {
+            memory_budget,
+            ..ctx.config
+        },
+    ))
+}
+
+/// Computes a plan as [`prepare`] leaves it.
+pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     ctx.cancel.check()?;
     match &expr.node {
         Node::Memory(block) => Ok(block.as_ref().clone()),

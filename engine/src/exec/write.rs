@@ -13,11 +13,10 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
-use super::run::{materialize, read_tile, run_tile_list, tile_grid, Memory, Tile};
+use super::run::{materialize, prepare, read_tile, run_tile_list, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, DataArray, Dataset, Variable};
-use crate::ops::narrow::push_selections;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::ops::Range;
@@ -455,7 +454,9 @@ fn write_var(
     written: &AtomicUsize,
     ctx: &Context<'_>,
 ) -> Result<(), ExecError> {
-    let plan = materialize(&push_selections(&w.values), ctx)?;
+    let (plan, config) = prepare(&w.values, ctx)?;
+    let ctx = &ctx.with_config(config);
+    let plan = materialize(&plan, ctx)?;
     let chunk_bytes = writer.chunks().iter().product::<u64>() * writer.dtype().size() as u64;
     let memory = Memory {
         fixed: 0,

@@ -106,21 +106,8 @@ impl Expr {
             ),
         };
         let _ = writeln!(out, "{pad}{head}");
-        match &self.node {
-            Node::Select { input, .. } | Node::Reduce { input, .. } => {
-                input.explain_into(out, depth + 1);
-            }
-            Node::GroupReduce(g) => g.input.explain_into(out, depth + 1),
-            Node::Rolling(r) => r.input.explain_into(out, depth + 1),
-            Node::Concat(c) => c.inputs.iter().for_each(|i| i.explain_into(out, depth + 1)),
-            Node::Along(a) => a.input.explain_into(out, depth + 1),
-            Node::Rechunk(r) => r.input.explain_into(out, depth + 1),
-            Node::Map { inputs, .. } => {
-                for (input, _) in inputs {
-                    input.explain_into(out, depth + 1);
-                }
-            }
-            Node::Source { .. } | Node::Memory(_) | Node::Scalar(_) => {}
+        for input in self.inputs() {
+            input.explain_into(out, depth + 1);
         }
     }
 }

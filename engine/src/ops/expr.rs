@@ -213,6 +213,90 @@ impl Expr {
         matches!(self.node, Node::Scalar(_))
     }
 
+    /// The node's inputs, in a fixed order ([`Expr::with_inputs`] takes them back in it).
+    pub fn inputs(&self) -> Vec<&Arc<Expr>> {
+        match &self.node {
+            Node::Source { .. } | Node::Memory(_) | Node::Scalar(_) => Vec::new(),
+            Node::Select { input, .. } | Node::Reduce { input, .. } => vec![input],
+            Node::Map { inputs, .. } => inputs.iter().map(|(i, _)| i).collect(),
+            Node::GroupReduce(g) => vec![&g.input],
+            Node::Rolling(r) => vec![&r.input],
+            Node::Along(a) => vec![&a.input],
+            Node::Rechunk(r) => vec![&r.input],
+            Node::Concat(c) => c.inputs.iter().collect(),
+        }
+    }
+
+    /// The same node over other inputs of the same shapes (in [`Expr::inputs`] order); `self`
+    /// itself when they are the same nodes.
+    pub fn with_inputs(self: &Arc<Self>, new: Vec<Arc<Expr>>) -> Arc<Expr> {
+        if self
+            .inputs()
+            .into_iter()
+            .zip(&new)
+            .all(|(a, b)| Arc::ptr_eq(a, b))
+        {
+            return Arc::clone(self);
+        }
+        let mut new = new.into_iter();
+        let mut next = || {
+            new.next()
+                .unwrap_or_else(|| unreachable!("one input per input"))
+        };
+        let node = match &self.node {
+            Node::Source { .. } | Node::Memory(_) | Node::Scalar(_) => return Arc::clone(self),
+            Node::Select { sel, .. } => Node::Select {
+                input: next(),
+                sel: sel.clone(),
+            },
+            Node::Reduce {
+                op,
+                axes,
+                skipna,
+                ddof,
+                ..
+            } => Node::Reduce {
+                op: *op,
+                input: next(),
+                axes: axes.clone(),
+                skipna: *skipna,
+                ddof: *ddof,
+            },
+            Node::Map { op, inputs } => Node::Map {
+                op: *op,
+                inputs: inputs
+                    .iter()
+                    .map(|(_, axes)| (next(), axes.clone()))
+                    .collect(),
+            },
+            Node::GroupReduce(g) => Node::GroupReduce(super::groupby::GroupReduce {
+                input: next(),
+                groups: Arc::clone(&g.groups),
+                ..*g
+            }),
+            Node::Rolling(r) => Node::Rolling(super::rolling::Rolling {
+                input: next(),
+                ..*r
+            }),
+            Node::Along(a) => Node::Along(super::along::Along {
+                op: a.op.clone(),
+                input: next(),
+                axes: a.axes.clone(),
+                skipna: a.skipna,
+            }),
+            Node::Rechunk(r) => Node::Rechunk(super::rechunk::Rechunk {
+                input: next(),
+                splits: r.splits.clone(),
+            }),
+            Node::Concat(c) => Node::Concat(super::combine::Concat {
+                inputs: c.inputs.iter().map(|_| next()).collect(),
+                axis: c.axis,
+                offsets: c.offsets.clone(),
+            }),
+        };
+        Expr::new(node, self.shape.clone(), self.dtype)
+    }
+
     /// Chunk sizes along each axis: where storage chunks (or operands' chunks) split it.
     pub fn chunk_sizes(&self) -> Vec<Vec<usize>> {
         self.splits()
@@ -236,7 +320,7 @@ impl Expr {
     }
 
     /// Interior split points per axis (ascending, excluding 0 and the length).
-    fn splits(&self) -> Vec<Vec<usize>> {
+    pub(crate) fn splits(&self) -> Vec<Vec<usize>> {
         match &self.node {
             Node::Source { source, .. } => source
                 .chunks()

@@ -16,43 +16,9 @@ use std::sync::Arc;
 pub fn push_selections(expr: &Arc<Expr>) -> Arc<Expr> {
     match &expr.node {
         Node::Select { input, sel } => narrow(input, sel),
-        Node::Map { op, inputs } => {
-            let inputs = inputs
-                .iter()
-                .map(|(input, axes)| (push_selections(input), axes.clone()))
-                .collect();
-            rebuilt(expr, Node::Map { op: *op, inputs })
-        }
-        Node::Reduce {
-            op,
-            input,
-            axes,
-            skipna,
-            ddof,
-        } => rebuilt(
-            expr,
-            Node::Reduce {
-                op: *op,
-                input: push_selections(input),
-                axes: axes.clone(),
-                skipna: *skipna,
-                ddof: *ddof,
-            },
-        ),
-        Node::GroupReduce(g) => rebuilt(
-            expr,
-            Node::GroupReduce(regrouped(g, push_selections(&g.input))),
-        ),
-        Node::Rolling(r) => rebuilt(
-            expr,
-            Node::Rolling(Rolling {
-                input: push_selections(&r.input),
-                ..*r
-            }),
-        ),
-        // The rest keep their inputs as they are: whole-axis operations, rechunks and concats
-        // address their inputs by position.
-        _ => Arc::clone(expr),
+        // Whole-axis operations, rechunks and concats address their inputs by position: what
+        // is under them is pushed on its own.
+        _ => expr.with_inputs(expr.inputs().into_iter().map(push_selections).collect()),
     }
 }
 
@@ -178,11 +144,6 @@ fn regrouped(g: &GroupReduce, input: Arc<Expr>) -> GroupReduce {
         groups: Arc::clone(&g.groups),
         ..*g
     }
-}
-
-/// `expr`'s node replaced, shape and dtype kept.
-fn rebuilt(expr: &Expr, node: Node) -> Arc<Expr> {
-    Expr::new(node, expr.shape().to_vec(), expr.dtype())
 }
 
 /// A selection node (merged with one under it), or `input` itself when the selection takes
