@@ -392,6 +392,11 @@ def whole_axis_ops() -> list[tuple[str, list[dict]]]:
         ("cumsum-time", [{"op": "cumsum", "dim": "time"}]),
         ("cumsum-lon", [{"op": "cumsum", "dim": "lon"}]),
         ("cumsum-time-noskip", [{"op": "cumsum", "dim": "time", "skipna": False}]),
+        # Regions starting inside a chunk resume from its carry; a reduction streams the sum.
+        ("cumsum-time-isel-step", [{"op": "cumsum", "dim": "time"},
+                                   {"op": "isel", "indexers": {"time": {"slice": [2, None, 3]}, "lat": 7}}]),
+        ("cumsum-lon-then-std", [{"op": "cumsum", "dim": "lon"}, _reduce("std", ["lon", "time"], True, 0)]),
+        ("cumsum-time-noskip-then-max", [{"op": "cumsum", "dim": "time", "skipna": False}, _reduce("max", ["lat"], False)]),
         ("argmax-lat", [{"op": "arg", "func": "argmax", "dim": "lat"}]),
         ("argmin-lon-noskip", [{"op": "arg", "func": "argmin", "dim": "lon", "skipna": False}]),
         ("median-time", [{"op": "median", "dim": ["time"]}]),

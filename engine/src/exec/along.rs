@@ -1,8 +1,8 @@
-//! Runs whole-axis operations within the memory budget: a running sum (`cumsum`) tile by tile
-//! with the sum before each tile carried in tile order, and argmin/argmax/quantiles over tiles
-//! that hold the whole reduced axes for a block of cells, sized so a tile fits the budget.
-//! Limits: a running sum is as large as its input and is held whole once computed (as any
-//! computed array is); a quantile over every dimension needs every value in one tile.
+//! Runs whole-axis operations within the memory budget: a running sum (`cumsum`) as carries
+//! per chunk (one grouped pass) and then a stream of chunks resumed from them, and
+//! argmin/argmax/quantiles over tiles that hold the whole reduced axes for a block of cells,
+//! sized so a tile fits the budget. Limit: a quantile over every dimension needs every value
+//! in one tile.
 //!
 //! Not the plan nodes: `ops::along` builds those.
 
@@ -13,82 +13,157 @@ use self::gather::{Gather, Layout};
 use self::select::{select_cells, Value};
 use super::error::ExecError;
 use super::run::{
-    read_tile, region, run_tile_list, run_tiles, tile_cost, tile_grid, Context, Memory, Tile,
+    for_each_strip, region, run_tile_list, tile_cost, tile_grid, tiles, Context, Memory, Tile,
 };
-use crate::ops::{Along, AlongOp, Expr};
+use crate::model::{Block, DType};
+use crate::ops::along::Carried;
+use crate::ops::{Along, AlongOp, Expr, Node};
 use ndarray::{ArrayD, Axis, IxDyn, Slice, Zip};
 use std::sync::{Arc, Mutex};
 
-/// Computes `a` over its (materialized) `input` to values shaped `out_shape`.
+/// Computes an argmin/argmax/quantile `a` over its (materialized) `input` to values shaped
+/// `out_shape` (a running sum is [`carried`] instead).
 pub(super) fn compute_along(
     a: &Along,
     input: &Arc<Expr>,
     out_shape: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {
-    match &a.op {
-        AlongOp::CumSum => cumsum(a, input, out_shape, ctx),
-        AlongOp::ArgMin | AlongOp::ArgMax | AlongOp::Quantile { .. } => {
-            let gather = Gather::new(input, &a.axes);
-            if gather.exact_f32() {
-                columns::<f32>(a, input, out_shape, ctx, &gather)
-            } else {
-                columns::<f64>(a, input, out_shape, ctx, &gather)
-            }
-        }
+    let gather = Gather::new(input, &a.axes);
+    if gather.exact_f32() {
+        columns::<f32>(a, input, out_shape, ctx, &gather)
+    } else {
+        columns::<f64>(a, input, out_shape, ctx, &gather)
     }
 }
 
-fn cumsum(
+/// A cumsum `expr` of the (materialized) `input` as a [`Carried`] running sum: one pass sums
+/// each chunk along the axis, the carries are the running totals of those sums, and the
+/// running sum itself then streams tile by tile. What is held is one row of carries per chunk
+/// along the axis (the input's size over the chunk length, in float64).
+pub(super) fn carried(
     a: &Along,
     input: &Arc<Expr>,
-    out_shape: &[usize],
+    expr: &Expr,
+    ctx: &Context<'_>,
+) -> Result<Arc<Expr>, ExecError> {
+    let axis = a.axes.first().copied().unwrap_or_default();
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for n in input.chunk_sizes().swap_remove(axis) {
+        starts.push(at);
+        at += n;
+    }
+    let mut carries = block_totals(input, axis, a.skipna, &starts, ctx)?;
+    // Exclusive running totals: block k carries the sum of blocks 0..k.
+    let mut before = ArrayD::<f64>::zeros(carries.index_axis(Axis(axis), 0).raw_dim());
+    for mut row in carries.axis_iter_mut(Axis(axis)) {
+        let total = row.to_owned();
+        row.assign(&before);
+        before += &total;
+    }
+    let node = Node::Carried(Carried {
+        input: Arc::clone(input),
+        axis,
+        skipna: a.skipna,
+        starts: starts.into(),
+        carries: Expr::memory(Arc::new(Block::from_f64(carries, DType::F64))),
+    });
+    Ok(Expr::new(node, expr.shape().to_vec(), expr.dtype()))
+}
+
+/// The sum of each chunk along `axis` (starting at `starts`): the input's shape with one row
+/// per chunk. Tiles follow the chunk grid, so each lies in one chunk; they stream strip by strip.
+fn block_totals(
+    input: &Arc<Expr>,
+    axis: usize,
+    skipna: bool,
+    starts: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {
-    let axis = a.axes.first().copied().unwrap_or_default();
-    let mut out = ArrayD::<f64>::zeros(IxDyn(out_shape));
-    let memory = Memory {
-        fixed: out.len() as u64 * 8,
-        per_tile: |t: &Tile| t.len() as u64 * 8,
+    let mut shape = input.shape().to_vec();
+    shape[axis] = starts.len();
+    let mut totals = ArrayD::<f64>::zeros(IxDyn(&shape));
+    let row_of = |t: &Tile| {
+        let mut s = t.shape.clone();
+        s[axis] = 1;
+        s
     };
-    run_tiles(
+    let memory = Memory {
+        fixed: totals.len() as u64 * 8,
+        per_tile: |t: &Tile| row_of(t).iter().product::<usize>() as u64 * 8,
+    };
+    run_tile_list(
         input,
+        &tiles(input),
         ctx,
         &memory,
         |tile| {
-            let mut values = read_tile(input, tile, ctx)?;
-            for mut lane in values.lanes_mut(Axis(axis)) {
-                let mut sum = 0.0;
-                for x in &mut lane {
-                    if !(a.skipna && x.is_nan()) {
-                        sum += *x;
+            let mut row = ArrayD::<f64>::zeros(IxDyn(&row_of(tile)));
+            for_each_strip(input, tile, ctx.cancel, |strip, part| {
+                let mut into = row.slice_each_axis_mut(|ax| {
+                    let i = ax.axis.index();
+                    if i == axis {
+                        return Slice::from(0..1);
                     }
-                    *x = sum;
-                }
-            }
-            Ok(values)
-        },
-        |tile, mut values| {
-            let start = tile.start[axis];
-            if start > 0 {
-                // Tiles fold in C order, so the one before along the axis is already in `out`:
-                // its last row is the running sum this tile continues.
-                let carry = out.slice_each_axis(|ax| {
-                    if ax.axis.index() == axis {
-                        Slice::from(start - 1..start)
-                    } else {
-                        region(tile, ax.axis.index())
-                    }
+                    let from = strip.start[i] - tile.start[i];
+                    Slice::from(from..from + strip.shape[i])
                 });
-                Zip::from(&mut values)
-                    .and_broadcast(&carry)
-                    .for_each(|v, &c| *v += c);
-            }
-            out.slice_each_axis_mut(|ax| region(tile, ax.axis.index()))
-                .assign(&values);
+                Zip::from(into.lanes_mut(Axis(axis)))
+                    .and(part.lanes(Axis(axis)))
+                    .for_each(|mut acc, lane| {
+                        let mut sum = acc[0];
+                        for &x in lane {
+                            if !(skipna && x.is_nan()) {
+                                sum += x;
+                            }
+                        }
+                        acc[0] = sum;
+                    });
+            })?;
+            Ok(row)
+        },
+        |tile, row| {
+            let block = starts
+                .partition_point(|&s| s <= tile.start[axis])
+                .saturating_sub(1);
+            totals
+                .slice_each_axis_mut(|ax| {
+                    let i = ax.axis.index();
+                    if i == axis {
+                        Slice::from(block..=block)
+                    } else {
+                        region(tile, i)
+                    }
+                })
+                .zip_mut_with(&row, |t, &r| *t += r);
         },
     )?;
-    Ok(out)
+    Ok(totals)
+}
+
+/// A [`Carried`] running sum over `start .. start + shape`, from the input's `values` over
+/// the same region extended back to the start of its first block, and that block's `carry`.
+pub(super) fn resume(
+    c: &Carried,
+    mut values: ArrayD<f64>,
+    carry: &ArrayD<f64>,
+    skip: usize,
+) -> ArrayD<f64> {
+    for mut lane in values.lanes_mut(Axis(c.axis)) {
+        let mut sum = 0.0;
+        for x in &mut lane {
+            if !(c.skipna && x.is_nan()) {
+                sum += *x;
+            }
+            *x = sum;
+        }
+    }
+    let mut out = values.slice_axis_move(Axis(c.axis), Slice::from(skip..));
+    Zip::from(&mut out)
+        .and_broadcast(carry)
+        .for_each(|v, &k| *v += k);
+    out
 }
 
 /// Tiles holding the whole `axes` for blocks of the other axes: the chunk grid of the kept

@@ -8,6 +8,7 @@
 use super::error::ExecError;
 use crate::io::ChunkSource;
 use crate::model::{Block, ToF64};
+use crate::ops::along::Carried;
 use crate::ops::{Expr, MapOp, Node, Sel};
 use crate::with_block;
 use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Slice, Zip};
@@ -75,6 +76,10 @@ pub(crate) fn prefetch(
         }
         Node::Concat(c) => super::concat::prefetch_concat(c, start, shape, reads)?,
         Node::Rechunk(r) => prefetch(&r.input, start, shape, reads)?,
+        Node::Carried(c) => {
+            let (s, n, _) = resumed_region(c, start, shape);
+            prefetch(&c.input, &s, &n, reads)?;
+        }
         Node::Rolling(r) => {
             let (s, n) = super::window::halo(r, start, shape);
             prefetch(&r.input, &s, &n, reads)?;
@@ -126,11 +131,37 @@ pub(crate) fn eval(
         Node::Map { op, inputs } => eval_map(*op, inputs, start, shape, reads),
         Node::Rolling(r) => super::window::eval_rolling(r, start, shape, reads),
         Node::Rechunk(r) => eval(&r.input, start, shape, reads),
+        Node::Carried(c) => {
+            let (s, n, skip) = resumed_region(c, start, shape);
+            let values = eval(&c.input, &s, &n, reads)?;
+            let mut at = start.to_vec();
+            at[c.axis] = c.block_of(start[c.axis]);
+            let mut one = shape.to_vec();
+            one[c.axis] = 1;
+            let carry = eval(&c.carries, &at, &one, reads)?;
+            Ok(super::along::resume(c, values, &carry, skip))
+        }
         Node::Concat(c) => super::concat::eval_concat(c, start, shape, reads),
         Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
             unreachable!("reductions are materialized before evaluation")
         }
     }
+}
+
+/// The input region a running sum over `start .. start + shape` needs (back to the start of
+/// its first block), and how many leading positions of it precede the region.
+fn resumed_region(
+    c: &Carried,
+    start: &[usize],
+    shape: &[usize],
+) -> (Vec<usize>, Vec<usize>, usize) {
+    let from = c.starts[c.block_of(start[c.axis])];
+    let skip = start[c.axis] - from;
+    let mut s = start.to_vec();
+    let mut n = shape.to_vec();
+    s[c.axis] = from;
+    n[c.axis] += skip;
+    (s, n, skip)
 }
 
 fn slice_block(block: &Block, start: &[usize], shape: &[usize]) -> ArrayD<f64> {

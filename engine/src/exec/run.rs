@@ -9,8 +9,9 @@ use super::progress::{Progress, ProgressFn};
 use super::shared::hold_repeated_reads;
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
+use crate::ops::along::Carried;
 use crate::ops::narrow::push_selections;
-use crate::ops::{Expr, Node, ReduceOp};
+use crate::ops::{AlongOp, Expr, Node, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -83,18 +84,11 @@ const STRIP: usize = 1 << 18;
 pub(super) fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
     fn walk(e: &Expr, nodes: &mut u64, read_bytes: &mut u64) {
         *nodes += 1;
-        match &e.node {
-            Node::Source { source, .. } => *read_bytes += source.dtype().size() as u64,
-            Node::Select { input, .. } | Node::Reduce { input, .. } => {
-                walk(input, nodes, read_bytes);
-            }
-            Node::GroupReduce(g) => walk(&g.input, nodes, read_bytes),
-            Node::Rolling(r) => walk(&r.input, nodes, read_bytes),
-            Node::Along(a) => walk(&a.input, nodes, read_bytes),
-            Node::Rechunk(r) => walk(&r.input, nodes, read_bytes),
-            Node::Concat(c) => c.inputs.iter().for_each(|i| walk(i, nodes, read_bytes)),
-            Node::Map { inputs, .. } => inputs.iter().for_each(|(i, _)| walk(i, nodes, read_bytes)),
-            Node::Memory(_) | Node::Scalar(_) => {}
+        if let Node::Source { source, .. } = &e.node {
+            *read_bytes += source.dtype().size() as u64;
+        }
+        for input in e.inputs() {
+            walk(input, nodes, read_bytes);
         }
     }
     let (mut nodes, mut read_bytes) = (0, 0);
@@ -154,9 +148,9 @@ fn strips(tile: &Tile, order: &[usize]) -> Vec<Tile> {
 fn strip_order(plan: &Expr) -> Vec<usize> {
     let ndim = plan.shape().len();
     match &plan.node {
-        Node::Rolling(r) => (0..ndim)
-            .filter(|&a| a != r.axis)
-            .chain(std::iter::once(r.axis))
+        Node::Rolling(Rolling { axis, .. }) | Node::Carried(Carried { axis, .. }) => (0..ndim)
+            .filter(|a| a != axis)
+            .chain(std::iter::once(*axis))
             .collect(),
         _ => (0..ndim).collect(),
     }
@@ -221,8 +215,14 @@ pub(super) fn tile_grid(pieces: &[Vec<(usize, usize)>]) -> Vec<Tile> {
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
 pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
-    if let Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) = &expr.node {
-        return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
+    match &expr.node {
+        Node::Along(a) if a.op == AlongOp::CumSum => {
+            return super::along::carried(a, &materialize(&a.input, ctx)?, expr, ctx);
+        }
+        Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
+            return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
+        }
+        _ => {}
     }
     let inputs = expr
         .inputs()
@@ -289,7 +289,8 @@ pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block,
             let values = super::groups::reduce_groups(g, &input, expr.shape(), ctx)?;
             Ok(Block::from_f64(values, expr.dtype()))
         }
-        Node::Along(a) => {
+        // A running sum streams as an element-wise step (the arm below).
+        Node::Along(a) if a.op != AlongOp::CumSum => {
             let input = materialize(&a.input, ctx)?;
             let values = super::along::compute_along(a, &input, expr.shape(), ctx)?;
             Ok(Block::from_f64(values, expr.dtype()))

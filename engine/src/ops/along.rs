@@ -44,6 +44,31 @@ impl AlongOp {
     }
 }
 
+/// A running sum resumed block by block (the executor's form of `cumsum`): along `axis`, a
+/// position's value is its block's carry plus the running sum of the block up to it, so any
+/// region is computed from its blocks alone and a cumsum streams like an element-wise step.
+#[derive(Debug)]
+pub struct Carried {
+    /// The summed values.
+    pub input: Arc<Expr>,
+    /// The summed axis.
+    pub axis: usize,
+    /// NaN counts as 0.
+    pub skipna: bool,
+    /// Where each block starts along the axis: ascending, the first 0.
+    pub starts: Arc<[usize]>,
+    /// The sum of everything before each block: the input's shape, one row per block along
+    /// `axis`.
+    pub carries: Arc<Expr>,
+}
+
+impl Carried {
+    /// The block holding position `at` along the axis.
+    pub fn block_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+    }
+}
+
 /// A whole-axis operation: see [`AlongOp`].
 #[derive(Debug)]
 pub struct Along {

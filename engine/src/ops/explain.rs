@@ -98,6 +98,15 @@ impl Expr {
                     "whole reduced axes for a block of cells, within the memory budget"
                 }
             ),
+            Node::Carried(c) => format!(
+                "Carried running sum along axis {} in {} blocks (skipna={}) -> {} {:?}; per tile: \
+                 its blocks' running sums plus their carries",
+                c.axis,
+                c.starts.len(),
+                c.skipna,
+                self.dtype(),
+                self.shape()
+            ),
             Node::Rechunk(_) => format!(
                 "Rechunk -> {} {:?} in chunks {:?}; per tile: reads the region it covers",
                 self.dtype(),

@@ -152,6 +152,8 @@ pub enum Node {
     Rolling(super::rolling::Rolling),
     /// An operation needing whole axes: cumsum, argmin/argmax, median/quantile.
     Along(super::along::Along),
+    /// A running sum resumed from per-block carries (what `exec` runs a cumsum as).
+    Carried(super::along::Carried),
     /// The input's values tiled by other chunks (`.chunk(...)`).
     Rechunk(super::rechunk::Rechunk),
     /// Inputs laid end to end along one axis (concat).
@@ -223,6 +225,7 @@ impl Expr {
             Node::Rolling(r) => vec![&r.input],
             Node::Along(a) => vec![&a.input],
             Node::Rechunk(r) => vec![&r.input],
+            Node::Carried(c) => vec![&c.input, &c.carries],
             Node::Concat(c) => c.inputs.iter().collect(),
         }
     }
@@ -288,6 +291,12 @@ impl Expr {
                 input: next(),
                 splits: r.splits.clone(),
             }),
+            Node::Carried(c) => Node::Carried(super::along::Carried {
+                input: next(),
+                carries: next(),
+                starts: Arc::clone(&c.starts),
+                ..*c
+            }),
             Node::Concat(c) => Node::Concat(super::combine::Concat {
                 inputs: c.inputs.iter().map(|_| next()).collect(),
                 axis: c.axis,
@@ -335,6 +344,7 @@ impl Expr {
                 vec![Vec::new(); self.shape.len()]
             }
             Node::Rolling(r) => r.input.splits(),
+            Node::Carried(c) => c.input.splits(),
             // A running sum keeps its input's chunks; the reductions are computed whole.
             Node::Along(a) if a.op == super::along::AlongOp::CumSum => a.input.splits(),
             Node::Along(_) => vec![Vec::new(); self.shape.len()],

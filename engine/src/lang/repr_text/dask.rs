@@ -93,6 +93,8 @@ fn step_name(e: &Expr) -> String {
                 ref op => op.name().to_owned(),
             }
         }
+        Node::Carried(c) if c.skipna && float_input(&c.input) => "nancumsum",
+        Node::Carried(_) => "cumsum",
         Node::Rechunk(r) => match r.input.node {
             Node::Memory(_) => "xarray",
             _ => "rechunk-merge",
