@@ -39,7 +39,7 @@ def apply(ds: xr.Dataset, da: xr.DataArray, op: dict, cast: bool, apply_ops: Cal
             for sel in part:
                 p = p.isel({d: slice(*v["slice"]) if isinstance(v, dict) else v for d, v in sel["indexers"].items()})
             parts.append(p)
-        return xr.concat(parts, op["dim"], join="outer", coords="different", compat="equals")
+        return xr.concat(parts, op["dim"], join=op.get("join", "outer"), coords="different", compat="equals")
     other = apply_ops(ds, op["other"]["var"], op["other"].get("ops", []), cast)
     names = ("a", "a" if op.get("conflict") else "b")
     merged = xr.merge([da.rename(names[0]), other.rename(names[1])], join="outer", compat="no_conflicts")
@@ -86,6 +86,8 @@ def value_ops() -> list[tuple[str, list[dict], bool]]:
         ("concat-existing-from-scalars", [concat("time", [_isel(time=2)], [_isel(time=6)])], True),
         ("concat-then-mean", [concat("time", [_isel(time=_s(0, 6))], [_isel(time=_s(6, None))]), mean_time], True),
         ("concat-outer-lat", [concat("time", [_isel(time=_s(0, 4), lat=_s(0, 6))], [_isel(time=_s(4, 8), lat=_s(3, 9))])], True),
+        *[(f"concat-{join}-lat", [{**concat("time", [_isel(time=_s(0, 4), lat=_s(0, 6))], [_isel(time=_s(4, 8), lat=_s(3, 9))]),
+                                   "join": join}], True) for join in ("inner", "left", "right")],
         ("merge-outer-a", [_isel(lat=_s(0, 7)), merge("sst", _isel(lat=_s(4, None)))], True),
         ("merge-outer-b", [_isel(lat=_s(0, 7)), merge("sst", _isel(lat=_s(4, None)), take="b")], True),
         ("merge-broadcast-clim", [_isel(lon=_s(0, 12)), merge("clim", _isel(lon=_s(5, None)), take="b")], True),
@@ -101,6 +103,9 @@ def chunk_case() -> list[dict]:
 def error_ops() -> list[tuple[str, str, list[dict], list[str]]]:
     """(name, var, ops, substrings the error must contain) on the main store."""
     return [
+        ("concat-exact-mismatch", "sst", [{"op": "concat", "dim": "time", "join": "exact",
+                                           "parts": [[_isel(time=_s(0, 4), lat=_s(0, 6))], [_isel(time=_s(4, 8), lat=_s(3, 9))]]}],
+         ["cannot align objects with join='exact'"]),
         ("merge-conflict", "sst", [{"op": "merge", "other": {"var": "sst", "ops": [{"op": "binary", "func": "add", "scalar": 1.0}]},
                                     "conflict": True}],
          ["conflicting values for variable 'a' on objects to be combined"]),

@@ -124,10 +124,10 @@ fn concat_variables(vars: &[&Variable], dim: &str) -> Variable {
     out
 }
 
-/// `xr.concat(arrays, dim)`: along an existing dimension, or a new leading one. Other
-/// dimensions are aligned with an outer join, as xarray's default `join="outer"` does; arrays
-/// lacking `dim` get it with length 1. Lazy.
-pub fn concat(arrays: &[DataArray], dim: &str) -> Result<DataArray, PlanError> {
+/// `xr.concat(arrays, dim, join=...)`: along an existing dimension, or a new leading one.
+/// Other dimensions are aligned with `join` (xarray's default is outer); arrays lacking `dim`
+/// get it with length 1. Lazy.
+pub fn concat(arrays: &[DataArray], dim: &str, join: Join) -> Result<DataArray, PlanError> {
     let first = arrays
         .first()
         .ok_or(PlanError::NothingToCombine { op: "concatenate" })?;
@@ -160,7 +160,7 @@ pub fn concat(arrays: &[DataArray], dim: &str) -> Result<DataArray, PlanError> {
         .enumerate()
         .map(|(i, a)| a.rename_dim_only(&private(i)))
         .collect();
-    let aligned: Vec<DataArray> = align(&hidden, Join::Outer)?
+    let aligned: Vec<DataArray> = align(&hidden, join)?
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -227,9 +227,9 @@ impl DataArray {
     }
 }
 
-/// `xr.concat(datasets, dim)`: every data variable concatenated as [`concat`] does; each must be
-/// in every dataset.
-pub fn concat_datasets(datasets: &[Dataset], dim: &str) -> Result<Dataset, PlanError> {
+/// `xr.concat(datasets, dim, join=...)`: every data variable concatenated as [`concat`] does;
+/// each must be in every dataset.
+pub fn concat_datasets(datasets: &[Dataset], dim: &str, join: Join) -> Result<Dataset, PlanError> {
     let first = datasets
         .first()
         .ok_or(PlanError::NothingToCombine { op: "concatenate" })?;
@@ -240,7 +240,7 @@ pub fn concat_datasets(datasets: &[Dataset], dim: &str) -> Result<Dataset, PlanE
     for name in first.data_vars.keys() {
         let arrays: Option<Vec<DataArray>> = datasets.iter().map(|d| d.array(name)).collect();
         let arrays = arrays.ok_or_else(|| PlanError::NotInAll { name: name.clone() })?;
-        let joined = concat(&arrays, dim)?;
+        let joined = concat(&arrays, dim, join)?;
         for (k, c) in joined.coords {
             out.coords.entry(k).or_insert(c);
         }

@@ -110,7 +110,11 @@ pub(crate) fn apply(
                 .iter()
                 .map(|p| part(da, p))
                 .collect::<Res<Vec<_>>>()?;
-            concat(&parts, op["dim"].as_str().ok_or("dim")?)?
+            let join = match op["join"].as_str() {
+                None => Join::Outer,
+                Some(j) => Join::parse(j).ok_or("join")?,
+            };
+            concat(&parts, op["dim"].as_str().ok_or("dim")?, join)?
         }
         "merge" => {
             let o = other(&op["other"])?;

@@ -306,12 +306,7 @@ fn join_arg(v: Option<Value>) -> Res<Join> {
 pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     let objs = args.take_kw("objs");
     let dim = args.take_kw("dim");
-    if join_arg(args.take_kw("join"))? != Join::Outer {
-        return Err(Exc::new(
-            ExcKind::NotImplementedError,
-            "concat() aligns with join='outer' only",
-        ));
-    }
+    let join = join_arg(args.take_kw("join"))?;
     for k in [
         "data_vars",
         "coords",
@@ -334,7 +329,7 @@ pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
                 _ => None,
             })
             .collect();
-        return plan(concat_datasets(&ds, &dim)).map(|d| Value::Dataset(Arc::new(d)));
+        return plan(concat_datasets(&ds, &dim, join)).map(|d| Value::Dataset(Arc::new(d)));
     }
     let arrays: Vec<DataArray> = objs
         .iter()
@@ -346,7 +341,7 @@ pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ))),
         })
         .collect::<Res<_>>()?;
-    plan(crate::ops::combine::concat(&arrays, &dim)).map(|a| Value::DataArray(Arc::new(a)))
+    plan(crate::ops::combine::concat(&arrays, &dim, join)).map(|a| Value::DataArray(Arc::new(a)))
 }
 
 /// `xr.merge(objects)`.
