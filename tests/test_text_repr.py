@@ -110,19 +110,16 @@ CASES = [
     ("times", 2, "ds.drop_vars('day')"),
     ("times", 2, "ds.drop_vars('day').time"),
     ("times", 2, "ds.temp.isel(time=slice(0, 3)).compute()"),
+    ("climate", 3, "ds.sst.mean('time')"),
+    ("climate", 3, "ds.n_obs.compute() * 1.5"),
+    ("climate", 3, "(ds.t2m.isel(time=0).compute() - 273.15).round(1)"),
 ]
 
 # Known differences outside the repr, kept here so they show when mended (strict xfail).
 KNOWN = [
-    pytest.param("climate", 3, "ds.sst.mean('time')", marks=pytest.mark.xfail(
-        strict=True, reason="a lazy reduction's plan has one chunk per axis; dask keeps the "
-        "input's chunks on the axes left (chunksize=(7, 80) vs (4, 40))")),
     pytest.param("times", 2, "ds", marks=pytest.mark.xfail(
         strict=True, reason="Nereus loads a non-index datetime coordinate at open; "
         "xarray keeps it in dask")),
-    pytest.param("climate", 3, "ds.n_obs.compute() * 1.5", marks=pytest.mark.xfail(
-        strict=True, reason="arithmetic on loaded arrays stays lazy in Nereus; numpy "
-        "computes it at once")),
 ]
 
 

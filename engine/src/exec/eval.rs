@@ -11,7 +11,7 @@ use crate::model::{Block, ToF64};
 use crate::ops::along::Carried;
 use crate::ops::{Expr, MapOp, Node, Sel};
 use crate::with_block;
-use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Slice, Zip};
+use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
 /// Source regions read for one tile, in storage dtype, keyed by plan node.
 #[derive(Default)]
@@ -222,21 +222,6 @@ fn eval_select(
     Ok(values)
 }
 
-/// An operand's values laid out on the output's axes (missing axes of length 1).
-fn on_output_axes(values: ArrayD<f64>, axes: &[usize], ndim: usize) -> ArrayD<f64> {
-    let mut order: Vec<usize> = (0..axes.len()).collect();
-    order.sort_by_key(|&i| axes[i]);
-    let mut v = values.permuted_axes(IxDyn(&order));
-    let mut present: Vec<usize> = axes.to_vec();
-    present.sort_unstable();
-    for o in 0..ndim {
-        if present.binary_search(&o).is_err() {
-            v.insert_axis_inplace(Axis(o));
-        }
-    }
-    v
-}
-
 fn eval_map(
     op: MapOp,
     inputs: &[(std::sync::Arc<Expr>, Vec<usize>)],
@@ -248,31 +233,7 @@ fn eval_map(
     for (input, axes) in inputs {
         let s: Vec<usize> = axes.iter().map(|&o| start[o]).collect();
         let n: Vec<usize> = axes.iter().map(|&o| shape[o]).collect();
-        operands.push(on_output_axes(
-            eval(input, &s, &n, reads)?,
-            axes,
-            shape.len(),
-        ));
+        operands.push((eval(input, &s, &n, reads)?, axes.as_slice()));
     }
-    let view = |i: usize| -> ArrayViewD<'_, f64> {
-        operands[i]
-            .broadcast(IxDyn(shape))
-            .unwrap_or_else(|| unreachable!("operands are laid out to broadcast"))
-    };
-    let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
-    match operands.len() {
-        1 => Zip::from(&mut out)
-            .and(&view(0))
-            .for_each(|o, &a| *o = op.apply(a, 0.0, 0.0)),
-        2 => Zip::from(&mut out)
-            .and(&view(0))
-            .and(&view(1))
-            .for_each(|o, &a, &b| *o = op.apply(a, b, 0.0)),
-        _ => Zip::from(&mut out)
-            .and(&view(0))
-            .and(&view(1))
-            .and(&view(2))
-            .for_each(|o, &a, &b, &c| *o = op.apply(a, b, c)),
-    }
-    Ok(out)
+    Ok(op.apply_arrays(operands, shape))
 }

@@ -23,9 +23,12 @@ pub fn expr_of(var: &Variable) -> Arc<Expr> {
     }
 }
 
-/// A lazy variable over a plan.
+/// A variable over a plan: lazy, or loaded when the plan is values in memory.
 pub fn lazy_variable(dims: Vec<String>, expr: Arc<Expr>) -> Variable {
-    Variable::new(dims, Data::Lazy(expr))
+    match &expr.node {
+        Node::Memory(block) => Variable::new(dims, Data::Memory(Arc::clone(block))),
+        _ => Variable::new(dims, Data::Lazy(expr)),
+    }
 }
 
 /// One side of a binary operation.
@@ -71,6 +74,32 @@ pub(crate) fn map_node(
 ) -> Arc<Expr> {
     let dtypes: Vec<Typed> = inputs.iter().map(|(e, _)| typed(e)).collect();
     let dtype = promote(op, &dtypes);
+    map_expr(op, inputs, shape, dtype)
+}
+
+/// A map node of `dtype`; over loaded values only, it computes at once as numpy does, and the
+/// result is loaded values too.
+pub(crate) fn map_expr(
+    op: MapOp,
+    inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+    shape: Vec<usize>,
+    dtype: DType,
+) -> Arc<Expr> {
+    let loaded = |e: &Expr| match &e.node {
+        Node::Memory(block) => Some(block.to_f64()),
+        Node::Scalar(x) => Some(ndarray::arr0(*x).into_dyn()),
+        _ => None,
+    };
+    let values: Option<Vec<_>> = inputs.iter().map(|(e, _)| loaded(e)).collect();
+    if let Some(values) = values {
+        let operands = values
+            .into_iter()
+            .zip(&inputs)
+            .map(|(v, (_, axes))| (v, axes.as_slice()))
+            .collect();
+        let out = op.apply_arrays(operands, &shape);
+        return Expr::memory(Arc::new(Block::from_f64(out, dtype)));
+    }
     Expr::new(Node::Map { op, inputs }, shape, dtype)
 }
 

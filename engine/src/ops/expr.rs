@@ -340,9 +340,17 @@ impl Expr {
                     (c..n).step_by(c).collect()
                 })
                 .collect(),
-            Node::Memory(_) | Node::Scalar(_) | Node::Reduce { .. } | Node::GroupReduce(_) => {
+            Node::Memory(_) | Node::Scalar(_) | Node::GroupReduce(_) => {
                 vec![Vec::new(); self.shape.len()]
             }
+            // The axes left keep their chunks, as dask's reductions do.
+            Node::Reduce { input, axes, .. } => input
+                .splits()
+                .into_iter()
+                .enumerate()
+                .filter(|(a, _)| !axes.contains(a))
+                .map(|(_, cuts)| cuts)
+                .collect(),
             Node::Rolling(r) => r.input.splits(),
             Node::Carried(c) => c.input.splits(),
             // A running sum keeps its input's chunks; the reductions are computed whole.

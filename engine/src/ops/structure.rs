@@ -5,7 +5,7 @@
 //! such as index coordinates, are reshaped at once so they stay usable as indexes. Combining
 //! several arrays (`concat`, `merge`) is in `combine`.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{expr_of, lazy_variable, map_expr};
 use super::error::{closest, unknown_dim, PlanError};
 use super::expr::{Expr, MapOp, Node, Sel};
 use crate::map_block;
@@ -351,7 +351,7 @@ impl DataArray {
                 Vec::new(),
             )
         }));
-        let expr = Expr::new(Node::Map { op, inputs }, shape, dtype);
+        let expr = map_expr(op, inputs, shape, dtype);
         let mut variable = lazy_variable(self.dims().to_vec(), expr);
         variable.attrs.clone_from(&self.variable.attrs);
         variable.encoding.clone_from(&self.variable.encoding);

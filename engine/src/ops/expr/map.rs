@@ -2,6 +2,7 @@
 //! semantics, computed in `f64`), their inputs and numpy's result dtype for one input.
 
 use crate::model::DType;
+use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Zip};
 
 /// Element-wise operations; each takes the listed number of inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +169,40 @@ impl MapOp {
         }
     }
 
+    /// The operation over whole operands: each comes with, per axis, the output axis it maps
+    /// to, and is broadcast to `shape` (the output's).
+    pub fn apply_arrays(
+        self,
+        operands: Vec<(ArrayD<f64>, &[usize])>,
+        shape: &[usize],
+    ) -> ArrayD<f64> {
+        let laid: Vec<ArrayD<f64>> = operands
+            .into_iter()
+            .map(|(values, axes)| on_output_axes(values, axes, shape.len()))
+            .collect();
+        let view = |i: usize| -> ArrayViewD<'_, f64> {
+            laid[i]
+                .broadcast(IxDyn(shape))
+                .unwrap_or_else(|| unreachable!("operands are laid out to broadcast"))
+        };
+        let mut out = ArrayD::<f64>::zeros(IxDyn(shape));
+        match laid.len() {
+            1 => Zip::from(&mut out)
+                .and(&view(0))
+                .for_each(|o, &a| *o = self.apply(a, 0.0, 0.0)),
+            2 => Zip::from(&mut out)
+                .and(&view(0))
+                .and(&view(1))
+                .for_each(|o, &a, &b| *o = self.apply(a, b, 0.0)),
+            _ => Zip::from(&mut out)
+                .and(&view(0))
+                .and(&view(1))
+                .and(&view(2))
+                .for_each(|o, &a, &b, &c| *o = self.apply(a, b, c)),
+        }
+        out
+    }
+
     /// How many inputs the operation takes.
     pub fn arity(self) -> usize {
         match self {
@@ -285,6 +320,21 @@ fn int_divmod(a: f64, b: f64) -> (f64, f64) {
     } else {
         (q, r)
     }
+}
+
+/// An operand's values laid out on the output's axes (missing axes of length 1).
+fn on_output_axes(values: ArrayD<f64>, axes: &[usize], ndim: usize) -> ArrayD<f64> {
+    let mut order: Vec<usize> = (0..axes.len()).collect();
+    order.sort_by_key(|&i| axes[i]);
+    let mut v = values.permuted_axes(IxDyn(&order));
+    let mut present: Vec<usize> = axes.to_vec();
+    present.sort_unstable();
+    for o in 0..ndim {
+        if present.binary_search(&o).is_err() {
+            v.insert_axis_inplace(Axis(o));
+        }
+    }
+    v
 }
 
 #[cfg(test)]
