@@ -13,6 +13,7 @@ mod groups;
 mod progress;
 mod run;
 mod shared;
+mod staged;
 mod window;
 mod write;
 

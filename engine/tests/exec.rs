@@ -26,6 +26,11 @@ fn slow_source(shape: &[u64], chunks: &[u64], delay: Duration) -> Arc<FnSource> 
 }
 
 fn array_over(source: Arc<FnSource>) -> DataArray {
+    named_over(source, &["t", "x"])
+}
+
+/// The source as a data array with dimensions `dims`.
+fn named_over(source: Arc<FnSource>, dims: &[&str]) -> DataArray {
     let expr = Expr::source(
         source,
         nereus_engine::coding::CfDecoder::identity(DType::F64),
@@ -33,7 +38,10 @@ fn array_over(source: Arc<FnSource>) -> DataArray {
     let mut ds = Dataset::default();
     ds.data_vars.insert(
         "v".into(),
-        Variable::new(vec!["t".into(), "x".into()], Data::Lazy(expr)),
+        Variable::new(
+            dims.iter().map(|&d| d.to_owned()).collect(),
+            Data::Lazy(expr),
+        ),
     );
     ds.get("v").unwrap()
 }
@@ -381,18 +389,23 @@ fn anomaly_max_reads(columns: std::ops::Range<i64>) -> (usize, Vec<f64>) {
         .unwrap()
         .reduce(ReduceOp::Max, Some(&["t".into()]), None, 0)
         .unwrap();
+    let values = computed(&picked, 1 << 20).iter().copied().collect();
+    (probe.reads.load(Ordering::SeqCst), values)
+}
+
+/// `da`'s values, computed on 2 threads within `budget`.
+fn computed(da: &DataArray, budget: u64) -> ndarray::ArrayD<f64> {
     let cancel = CancelToken::new();
     let ctx = Context {
-        config: config(2, 1 << 20),
+        config: config(2, budget),
         progress: None,
         cancel: &cancel,
     };
-    let out = picked.compute(&ctx).unwrap();
+    let out = da.compute(&ctx).unwrap();
     let Data::Memory(block) = &out.variable.data else {
         panic!("computed values are in memory");
     };
-    let values = block.to_f64().iter().copied().collect();
-    (probe.reads.load(Ordering::SeqCst), values)
+    block.to_f64()
 }
 
 #[test]
@@ -406,4 +419,37 @@ fn a_small_region_two_passes_read_is_read_once() {
     let (reads, values) = anomaly_max_reads(0..30);
     assert_eq!(reads, 6);
     assert_eq!(values, vec![14.5; 30]);
+}
+
+#[test]
+fn a_rechunk_across_the_chunks_is_staged_and_reads_each_chunk_once() {
+    use nereus_engine::ops::ChunkSpec;
+    // Maps of 12 steps, rechunked to whole series of 3 x 4 points: read directly, each of the
+    // 100 new chunks would read all 4 old ones.
+    let source = slow_source(&[48, 30, 40], &[12, 30, 40], Duration::ZERO);
+    let probe = Arc::clone(&source);
+    let series = named_over(source, &["t", "y", "x"])
+        .chunk(&[
+            ("t".into(), ChunkSpec::Whole),
+            ("y".into(), ChunkSpec::Size(3)),
+            ("x".into(), ChunkSpec::Size(4)),
+        ])
+        .unwrap();
+    let values = computed(&series, 64 << 20);
+    assert_eq!(
+        probe.reads.load(Ordering::SeqCst),
+        4,
+        "each old chunk read once"
+    );
+    for ((t, y, x), &v) in values
+        .view()
+        .into_dimensionality::<ndarray::Ix3>()
+        .unwrap()
+        .indexed_iter()
+    {
+        assert!(
+            (v - (t + y + x) as f64).abs() < 1e-12,
+            "{v} at {t}, {y}, {x}"
+        );
+    }
 }

@@ -13,7 +13,8 @@ use self::gather::{Gather, Layout};
 use self::select::{select_cells, Value};
 use super::error::ExecError;
 use super::run::{
-    for_each_strip, region, run_tile_list, tile_cost, tile_grid, tiles, Context, Memory, Tile,
+    for_each_strip, region, run_tile_list, spans, tile_cost, tile_grid, tiles, Context, Memory,
+    Tile,
 };
 use crate::model::{Block, DType};
 use crate::ops::along::Carried;
@@ -48,12 +49,10 @@ pub(super) fn carried(
     ctx: &Context<'_>,
 ) -> Result<Arc<Expr>, ExecError> {
     let axis = a.axes.first().copied().unwrap_or_default();
-    let mut starts = Vec::new();
-    let mut at = 0;
-    for n in input.chunk_sizes().swap_remove(axis) {
-        starts.push(at);
-        at += n;
-    }
+    let starts: Vec<usize> = spans(&input.chunk_sizes()[axis])
+        .iter()
+        .map(|&(s, _)| s)
+        .collect();
     let mut carries = block_totals(input, axis, a.skipna, &starts, ctx)?;
     // Exclusive running totals: block k carries the sum of blocks 0..k.
     let mut before = ArrayD::<f64>::zeros(carries.index_axis(Axis(axis), 0).raw_dim());
@@ -179,14 +178,7 @@ fn column_tiles(input: &Expr, axes: &[usize], room: u64, (item, lanes): (u64, us
             if axes.contains(&a) {
                 return vec![(0, shape[a])];
             }
-            let mut at = 0;
-            sizes
-                .iter()
-                .map(|&n| {
-                    at += n;
-                    (at - n, n)
-                })
-                .collect()
+            spans(sizes)
         })
         .collect();
     let out = tile_grid(&pieces);

@@ -15,6 +15,12 @@ pub enum ExecError {
     /// argmin/argmax skipping NaN over values that are all NaN (numpy's nanargmin error).
     #[error("All-NaN slice encountered")]
     AllNanSlice,
+    /// A rechunk could not go through its temporary store.
+    #[error("cannot rechunk through a temporary store: {why}")]
+    Staging {
+        /// The reason.
+        why: String,
+    },
     /// The worker pool could not be started.
     #[error("cannot start {threads} worker threads: {why}")]
     Pool {

@@ -54,21 +54,20 @@ impl Tile {
 
 /// The chunk-aligned tiles of `expr`, in C order.
 pub(super) fn tiles(expr: &Expr) -> Vec<Tile> {
-    let pieces: Vec<Vec<(usize, usize)>> = expr
-        .chunk_sizes()
-        .into_iter()
-        .map(|sizes| {
-            let mut offset = 0;
-            sizes
-                .into_iter()
-                .map(|n| {
-                    offset += n;
-                    (offset - n, n)
-                })
-                .collect()
-        })
-        .collect();
+    let pieces: Vec<Vec<(usize, usize)>> = expr.chunk_sizes().iter().map(|s| spans(s)).collect();
     tile_grid(&pieces)
+}
+
+/// Consecutive chunks of `sizes` as (start, length).
+pub(super) fn spans(sizes: &[usize]) -> Vec<(usize, usize)> {
+    let mut at = 0;
+    sizes
+        .iter()
+        .map(|&n| {
+            at += n;
+            (at - n, n)
+        })
+        .collect()
 }
 
 /// How many tiles per computing thread may be computing or waiting to be folded at once: one
@@ -229,7 +228,13 @@ pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Exp
         .into_iter()
         .map(|i| materialize(i, ctx))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(expr.with_inputs(inputs))
+    let rebuilt = expr.with_inputs(inputs);
+    if let Node::Rechunk(r) = &rebuilt.node {
+        if let Some(read) = super::staged::staged(r, &r.input, ctx)? {
+            return Ok(read);
+        }
+    }
+    Ok(rebuilt)
 }
 
 /// Computes a plan to an in-memory block of its dtype.

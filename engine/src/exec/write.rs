@@ -13,11 +13,13 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
-use super::run::{materialize, prepare, read_tile, run_tile_list, tile_grid, Memory, Tile};
+use super::run::{materialize, prepare, read_tile, run_tile_list, spans, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, DataArray, Dataset, Variable};
+use crate::ops::Expr;
 use indexmap::IndexMap;
+use ndarray::Slice;
 use serde_json::Value;
 use std::ops::Range;
 use std::path::Path;
@@ -445,8 +447,55 @@ fn write_all(
         .collect())
 }
 
-/// Writes one variable: each tile is one output chunk, computed, encoded and written by the
-/// worker that computed it.
+/// Output chunks grouped by the chunk of the plan they lie in, each group with the region
+/// bounding it: a worker computes a group's region once and writes its chunks, so a plan chunk
+/// cut into several output chunks is decoded once, not once per output chunk. A chunk that
+/// straddles plan chunks is a group of its own.
+fn chunk_groups(plan: &Expr, chunks: &[Tile]) -> Vec<(Tile, Vec<usize>)> {
+    let edges: Vec<Vec<usize>> = plan
+        .chunk_sizes()
+        .iter()
+        .map(|sizes| spans(sizes).iter().map(|&(s, n)| s + n).collect())
+        .collect();
+    let mut groups: Vec<(Option<Vec<usize>>, Tile, Vec<usize>)> = Vec::new();
+    for (i, t) in chunks.iter().enumerate() {
+        // The plan chunk holding the tile on every axis, if one does.
+        let home: Option<Vec<usize>> = t
+            .start
+            .iter()
+            .zip(&t.shape)
+            .zip(&edges)
+            .map(|((&s, &n), ends)| {
+                let k = ends.partition_point(|&e| e <= s);
+                (ends.get(k).is_some_and(|&e| s + n <= e)).then_some(k)
+            })
+            .collect();
+        let found = home
+            .as_ref()
+            .and_then(|h| groups.iter().position(|(g, _, _)| g.as_ref() == Some(h)));
+        match found {
+            Some(g) => {
+                let (_, bound, members) = &mut groups[g];
+                for a in 0..bound.start.len() {
+                    let end = (bound.start[a] + bound.shape[a]).max(t.start[a] + t.shape[a]);
+                    bound.start[a] = bound.start[a].min(t.start[a]);
+                    bound.shape[a] = end - bound.start[a];
+                }
+                members.push(i);
+            }
+            None => groups.push((home, t.clone(), vec![i])),
+        }
+    }
+    let mut out: Vec<(Tile, Vec<usize>)> = groups.into_iter().map(|(_, b, m)| (b, m)).collect();
+    // The executor sizes its waves by the first tile.
+    if let Some(largest) = (0..out.len()).max_by_key(|&i| out[i].0.len()) {
+        out.swap(0, largest);
+    }
+    out
+}
+
+/// Writes one variable: each group of output chunks (see [`chunk_groups`]) is computed once,
+/// then its chunks encoded and written by the worker that computed it.
 fn write_var(
     w: &VarWrite,
     writer: &ArrayWriter,
@@ -457,36 +506,52 @@ fn write_var(
     let (plan, config) = prepare(&w.values, ctx)?;
     let ctx = &ctx.with_config(config);
     let plan = materialize(&plan, ctx)?;
+    let groups = chunk_groups(&plan, tiles);
+    let bounds: Vec<Tile> = groups.iter().map(|(b, _)| b.clone()).collect();
     let chunk_bytes = writer.chunks().iter().product::<u64>() * writer.dtype().size() as u64;
     let memory = Memory {
         fixed: 0,
-        // A worker holds the assembled chunk and its encoded bytes.
-        per_tile: |_: &Tile| 2 * chunk_bytes,
+        // A worker holds the group's values and one chunk's encoded bytes.
+        per_tile: |t: &Tile| t.len() as u64 * 8 + 2 * chunk_bytes,
+    };
+    let members = |bound: &Tile| {
+        groups
+            .iter()
+            .find(|(b, _)| b.start == bound.start && b.shape == bound.shape)
+            .map_or(&[][..], |(_, m)| m.as_slice())
     };
     run_tile_list(
         &plan,
-        tiles,
+        &bounds,
         ctx,
         &memory,
-        |tile| {
-            let values = read_tile(&plan, tile, ctx)?;
-            let block = w.encoder.encode_values(&values);
-            let within: Vec<Range<u64>> = tile
-                .start
-                .iter()
-                .zip(&tile.shape)
-                .zip(&w.offset)
-                .map(|((&s, &n), &o)| o + s as u64..o + (s + n) as u64)
-                .collect();
-            let index: Vec<u64> = within
-                .iter()
-                .zip(writer.chunks())
-                .map(|(r, &c)| r.start / c.max(1))
-                .collect();
-            // Past this point the chunk is written whole or not at all.
-            ctx.cancel.check()?;
-            writer.write_chunk(&index, &within, &block)?;
-            written.fetch_add(1, Ordering::SeqCst);
+        |bound| {
+            let values = read_tile(&plan, bound, ctx)?;
+            for &m in members(bound) {
+                let tile = &tiles[m];
+                let part = values.slice_each_axis(|ax| {
+                    let a = ax.axis.index();
+                    let from = tile.start[a] - bound.start[a];
+                    Slice::from(from..from + tile.shape[a])
+                });
+                let block = w.encoder.encode_values(&part.to_owned());
+                let within: Vec<Range<u64>> = tile
+                    .start
+                    .iter()
+                    .zip(&tile.shape)
+                    .zip(&w.offset)
+                    .map(|((&s, &n), &o)| o + s as u64..o + (s + n) as u64)
+                    .collect();
+                let index: Vec<u64> = within
+                    .iter()
+                    .zip(writer.chunks())
+                    .map(|(r, &c)| r.start / c.max(1))
+                    .collect();
+                // Past this point the chunk is written whole or not at all.
+                ctx.cancel.check()?;
+                writer.write_chunk(&index, &within, &block)?;
+                written.fetch_add(1, Ordering::SeqCst);
+            }
             Ok(())
         },
         |_, ()| {},
