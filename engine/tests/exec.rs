@@ -421,11 +421,11 @@ fn a_small_region_two_passes_read_is_read_once() {
     assert_eq!(values, vec![14.5; 30]);
 }
 
-#[test]
-fn a_rechunk_across_the_chunks_is_staged_and_reads_each_chunk_once() {
+/// Maps of 12 steps rechunked to whole series of 3 x 4 points, computed within `budget`:
+/// checks the values and that each of the 4 old chunks was read once (read directly, each of
+/// the 100 new chunks would read all 4).
+fn rechunk_maps_to_series(budget: u64) {
     use nereus_engine::ops::ChunkSpec;
-    // Maps of 12 steps, rechunked to whole series of 3 x 4 points: read directly, each of the
-    // 100 new chunks would read all 4 old ones.
     let source = slow_source(&[48, 30, 40], &[12, 30, 40], Duration::ZERO);
     let probe = Arc::clone(&source);
     let series = named_over(source, &["t", "y", "x"])
@@ -435,7 +435,7 @@ fn a_rechunk_across_the_chunks_is_staged_and_reads_each_chunk_once() {
             ("x".into(), ChunkSpec::Size(4)),
         ])
         .unwrap();
-    let values = computed(&series, 64 << 20);
+    let values = computed(&series, budget);
     assert_eq!(
         probe.reads.load(Ordering::SeqCst),
         4,
@@ -452,4 +452,15 @@ fn a_rechunk_across_the_chunks_is_staged_and_reads_each_chunk_once() {
             "{v} at {t}, {y}, {x}"
         );
     }
+}
+
+#[test]
+fn a_rechunk_across_the_chunks_is_staged_through_a_store() {
+    // 460 KB of values, more than a 16th of a 1 MB budget: staged on disk.
+    rechunk_maps_to_series(1 << 20);
+}
+
+#[test]
+fn a_small_rechunk_across_the_chunks_is_held_in_memory() {
+    rechunk_maps_to_series(64 << 20);
 }

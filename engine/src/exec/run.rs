@@ -302,7 +302,8 @@ pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block,
         }
         _ => {
             let plan = materialize(expr, ctx)?;
-            let mut out = ArrayD::<f64>::zeros(IxDyn(plan.shape()));
+            // Filled in its own dtype tile by tile: no float64 copy of the whole result.
+            let mut out = Block::zeros(plan.dtype(), plan.shape());
             let memory = Memory {
                 fixed: 0,
                 per_tile: |t: &Tile| t.len() as u64 * 8,
@@ -312,12 +313,9 @@ pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block,
                 ctx,
                 &memory,
                 |tile| read_tile(&plan, tile, ctx),
-                |tile, values| {
-                    out.slice_each_axis_mut(|ax| region(tile, ax.axis.index()))
-                        .assign(&values);
-                },
+                |tile, values| out.assign_f64(&tile.start, &values),
             )?;
-            Ok(Block::from_f64(out, plan.dtype()))
+            Ok(out)
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::ops::{Expr, Node, Rechunk, Sel};
 use std::sync::Arc;
 
 /// A repeated read is held when it takes at most this fraction of the memory budget.
-const SHARE_FRACTION: u64 = 16;
+pub(super) const SHARE_FRACTION: u64 = 16;
 
 /// A repeated read is held when the chunks it lies in are at least this many times its size.
 const SPARSITY: usize = 4;

@@ -6,11 +6,14 @@
 //! decoded once per new chunk it feeds, hundreds of times for a typical map-to-series rechunk.
 //! Then the input is first written once to a temporary store, in chunks that nest in the old
 //! ones and are no longer than the new ones along each axis (the write decodes each old chunk
-//! once and writes its pieces), and the new chunks read from there. Memory stays bounded as in any
-//! write; the store takes the data's size on disk (under `TMPDIR`) and is removed with the plan.
+//! once and writes its pieces), and the new chunks read from there. Memory stays bounded as in
+//! any write; the store takes the data's size on disk (under `TMPDIR`) and is removed with the
+//! plan. An input small next to the memory budget (as held reads are, see `shared`) is instead
+//! read once into memory and re-tiled from there.
 
 use super::error::ExecError;
-use super::run::{spans, Context};
+use super::run::{compute_plan, spans, Context};
+use super::shared::SHARE_FRACTION;
 use super::write::ToZarr;
 use crate::io::{ChunkSource, IoError, Slab};
 use crate::model::{Attrs, Block, DType, Dataset};
@@ -97,6 +100,16 @@ pub(super) fn staged(
         .product();
     if total < STAGE_AMPLIFICATION || shape.contains(&0) {
         return Ok(None);
+    }
+    let bytes = shape.iter().product::<usize>() as u64 * input.dtype().size() as u64;
+    if bytes <= ctx.config.memory_budget / SHARE_FRACTION {
+        // Small enough to hold: read once into memory and re-tile from there.
+        let held = Expr::memory(Arc::new(compute_plan(input, ctx)?));
+        let node = Node::Rechunk(Rechunk {
+            input: held,
+            splits: r.splits.clone(),
+        });
+        return Ok(Some(Expr::new(node, shape, input.dtype())));
     }
     let stage = |why: String| ExecError::Staging { why };
     let dir = tempfile::Builder::new()

@@ -1,7 +1,7 @@
 //! A block: an in-memory N-d array of one dtype (a decoded chunk, or a computed result).
 
 use super::DType;
-use ndarray::ArrayD;
+use ndarray::{ArrayD, IxDyn, Slice};
 
 /// A typed, in-memory N-d array in C order.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,10 +71,13 @@ macro_rules! map_block {
     };
 }
 
-/// Lossy conversion of an element to `f64` (what computations run in).
+/// Lossy conversions of an element to and from `f64` (what computations run in).
 pub trait ToF64: Copy + Send + Sync + 'static {
     /// The value as `f64` (`true` is 1).
     fn to_f64(self) -> f64;
+    /// An `f64` cast to this type (NaN to 0 and saturating for integers, as numpy's `astype`
+    /// does on most platforms; nonzero is `true`).
+    fn from_f64(x: f64) -> Self;
 }
 
 macro_rules! to_f64_as {
@@ -84,6 +87,14 @@ macro_rules! to_f64_as {
             fn to_f64(self) -> f64 {
                 self as f64
             }
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_lossless
+            )]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
         }
     )*};
 }
@@ -92,6 +103,9 @@ to_f64_as!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 impl ToF64 for bool {
     fn to_f64(self) -> f64 {
         f64::from(u8::from(self))
+    }
+    fn from_f64(x: f64) -> Self {
+        x != 0.0
     }
 }
 
@@ -128,23 +142,42 @@ impl Block {
         self.len() == 0
     }
 
-    /// `f64` values cast to `dtype` (NaN to 0 and saturating for integers, as numpy's
-    /// `astype` does on most platforms).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    /// `f64` values cast to `dtype` (see [`ToF64::from_f64`]).
     pub fn from_f64(values: ArrayD<f64>, dtype: DType) -> Block {
-        match dtype {
-            DType::Bool => Block::Bool(values.mapv(|x| x != 0.0)),
-            DType::I8 => Block::I8(values.mapv(|x| x as i8)),
-            DType::I16 => Block::I16(values.mapv(|x| x as i16)),
-            DType::I32 => Block::I32(values.mapv(|x| x as i32)),
-            DType::I64 => Block::I64(values.mapv(|x| x as i64)),
-            DType::U8 => Block::U8(values.mapv(|x| x as u8)),
-            DType::U16 => Block::U16(values.mapv(|x| x as u16)),
-            DType::U32 => Block::U32(values.mapv(|x| x as u32)),
-            DType::U64 => Block::U64(values.mapv(|x| x as u64)),
-            DType::F32 => Block::F32(values.mapv(|x| x as f32)),
-            DType::F64 => Block::F64(values),
+        if dtype == DType::F64 {
+            return Block::F64(values);
         }
+        let mut out = Block::zeros(dtype, values.shape());
+        out.assign_f64(&vec![0; values.ndim()], &values);
+        out
+    }
+
+    /// Zeros (`false`) of `dtype` and `shape`.
+    pub fn zeros(dtype: DType, shape: &[usize]) -> Block {
+        let shape = IxDyn(shape);
+        match dtype {
+            DType::Bool => Block::Bool(ArrayD::from_elem(shape, false)),
+            DType::I8 => Block::I8(ArrayD::zeros(shape)),
+            DType::I16 => Block::I16(ArrayD::zeros(shape)),
+            DType::I32 => Block::I32(ArrayD::zeros(shape)),
+            DType::I64 => Block::I64(ArrayD::zeros(shape)),
+            DType::U8 => Block::U8(ArrayD::zeros(shape)),
+            DType::U16 => Block::U16(ArrayD::zeros(shape)),
+            DType::U32 => Block::U32(ArrayD::zeros(shape)),
+            DType::U64 => Block::U64(ArrayD::zeros(shape)),
+            DType::F32 => Block::F32(ArrayD::zeros(shape)),
+            DType::F64 => Block::F64(ArrayD::zeros(shape)),
+        }
+    }
+
+    /// Writes `values`, cast to the block's dtype, into the region starting at `start`.
+    pub fn assign_f64(&mut self, start: &[usize], values: &ArrayD<f64>) {
+        with_block!(self, a => a
+            .slice_each_axis_mut(|ax| {
+                let i = ax.axis.index();
+                Slice::from(start[i]..start[i] + values.shape()[i])
+            })
+            .zip_mut_with(values, |o, &v| *o = ToF64::from_f64(v)));
     }
 
     /// The values as `f64`, in the same shape.

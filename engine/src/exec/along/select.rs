@@ -11,8 +11,6 @@ use std::cmp::Ordering;
 /// An element type of the gathered columns: `f32` holds a source's values when each is an
 /// exact `f32`, halving the memory traffic; selection then orders them as their `f64` values.
 pub(super) trait Value: ToF64 + Default + PartialOrd {
-    /// `x` in this type; only called with values it holds exactly.
-    fn from_f64(x: f64) -> Self;
     /// Whether the value is NaN.
     fn is_nan(self) -> bool;
     /// IEEE total order, as `f64::total_cmp`.
@@ -24,10 +22,6 @@ pub(super) trait Value: ToF64 + Default + PartialOrd {
 macro_rules! value {
     ($($t:ident),*) => {$(
         impl Value for $t {
-            #[allow(clippy::cast_possible_truncation, reason = "exact for the values given")]
-            fn from_f64(x: f64) -> Self {
-                x as $t
-            }
             fn is_nan(self) -> bool {
                 $t::is_nan(self)
             }
