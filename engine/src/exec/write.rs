@@ -398,12 +398,19 @@ fn write_all(
     let mut before = Progress::default();
     for (i, (w, output)) in writes.iter().zip(outputs).enumerate() {
         let base = before;
+        let var_chunks = tiles[i].len();
+        let var_bytes = w.values.shape().iter().product::<usize>() as u64
+            * w.encoder.storage_dtype().size() as u64;
+        // The pass counts groups of chunks (see `chunk_groups`): report its fraction done in
+        // this variable's chunks and bytes.
         let report = |p: Progress| {
             if let Some(outer) = ctx.progress {
+                let part = |of: u64| of * p.chunks_done as u64 / p.chunks_total.max(1) as u64;
                 outer(Progress {
-                    chunks_done: base.chunks_done + p.chunks_done,
+                    chunks_done: base.chunks_done
+                        + usize::try_from(part(var_chunks as u64)).unwrap_or(var_chunks),
                     chunks_total,
-                    bytes_done: base.bytes_done + p.bytes_done,
+                    bytes_done: base.bytes_done + part(var_bytes),
                     bytes_total,
                 });
             }
@@ -432,9 +439,8 @@ fn write_all(
                 other => WriteError::Exec(other),
             });
         }
-        before.chunks_done += tiles[i].len();
-        before.bytes_done += w.values.shape().iter().product::<usize>() as u64
-            * w.encoder.storage_dtype().size() as u64;
+        before.chunks_done += var_chunks;
+        before.bytes_done += var_bytes;
     }
     Ok(writes
         .iter()
