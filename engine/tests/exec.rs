@@ -464,3 +464,28 @@ fn a_rechunk_across_the_chunks_is_staged_through_a_store() {
 fn a_small_rechunk_across_the_chunks_is_held_in_memory() {
     rechunk_maps_to_series(64 << 20);
 }
+
+#[test]
+fn a_plan_built_by_doubling_gets_a_clear_error_not_a_hang() {
+    let mut a = array_over(slow_source(&[8, 4], &[4, 4], Duration::ZERO));
+    for _ in 0..24 {
+        a = a
+            .binary(MapOp::Add, &Operand::Array(Box::new(a.clone())))
+            .unwrap();
+    }
+    // Its chunks (what a repr shows) come back at once.
+    let chunks = nereus_engine::ops::arith::expr_of(&a.variable).chunk_sizes();
+    assert_eq!(chunks, vec![vec![4, 4], vec![4]]);
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: config(2, 1 << 20),
+        progress: None,
+        cancel: &cancel,
+    };
+    let err = a.compute(&ctx).unwrap_err();
+    assert!(
+        matches!(err, ExecError::PlanTooLarge { paths } if paths == 1 << 24),
+        "{err}"
+    );
+    assert!(err.to_string().contains("a = a.compute()"), "{err}");
+}

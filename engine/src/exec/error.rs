@@ -15,6 +15,16 @@ pub enum ExecError {
     /// argmin/argmax skipping NaN over values that are all NaN (numpy's nanargmin error).
     #[error("All-NaN slice encountered")]
     AllNanSlice,
+    /// A plan reuses a sub-plan so often that running it would take exponential time.
+    #[error(
+        "this computation reuses an intermediate result {paths} times over (built in a loop \
+         such as `a = a + a`?); compute the intermediate first (`a = a.compute()`) and go on \
+         from that"
+    )]
+    PlanTooLarge {
+        /// Root-to-leaf paths through the plan.
+        paths: u64,
+    },
     /// A rechunk could not go through its temporary store.
     #[error("cannot rechunk through a temporary store: {why}")]
     Staging {

@@ -70,6 +70,11 @@ pub(super) fn spans(sizes: &[usize]) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The most root-to-leaf paths a plan may have. The executor walks a sub-plan once per path
+/// reaching it, so a plan that reuses its own result over and over (`a = a + a` in a loop)
+/// grows exponentially; past this it gets a clear error instead of a hang.
+const MAX_PLAN_PATHS: u64 = 1 << 16;
+
 /// How many tiles per computing thread may be computing or waiting to be folded at once: one
 /// computing and one waiting keeps every thread busy while the fold catches up.
 const WAVE_AHEAD: usize = 2;
@@ -249,6 +254,10 @@ pub(super) fn prepare(
     expr: &Arc<Expr>,
     ctx: &Context<'_>,
 ) -> Result<(Arc<Expr>, ExecConfig), ExecError> {
+    let paths = expr.paths();
+    if paths > MAX_PLAN_PATHS {
+        return Err(ExecError::PlanTooLarge { paths });
+    }
     let (plan, memory_budget) = hold_repeated_reads(&push_selections(expr), ctx)?;
     Ok((
         plan,

@@ -215,6 +215,28 @@ impl Expr {
         matches!(self.node, Node::Scalar(_))
     }
 
+    /// Root-to-leaf paths through the plan (a shared sub-plan counts once per path to it),
+    /// counted in time linear in its distinct nodes; saturates at `u64::MAX`.
+    pub fn paths(self: &Arc<Self>) -> u64 {
+        fn walk(e: &Arc<Expr>, seen: &mut std::collections::HashMap<usize, u64>) -> u64 {
+            let key = Arc::as_ptr(e) as usize;
+            if let Some(&n) = seen.get(&key) {
+                return n;
+            }
+            let inputs = e.inputs();
+            let n = if inputs.is_empty() {
+                1
+            } else {
+                inputs
+                    .into_iter()
+                    .fold(0u64, |acc, i| acc.saturating_add(walk(i, seen)))
+            };
+            seen.insert(key, n);
+            n
+        }
+        walk(self, &mut std::collections::HashMap::new())
+    }
+
     /// The node's inputs, in a fixed order ([`Expr::with_inputs`] takes them back in it).
     pub fn inputs(&self) -> Vec<&Arc<Expr>> {
         match &self.node {
@@ -377,7 +399,15 @@ impl Expr {
             }
             Node::Map { inputs, .. } => {
                 let mut out = vec![Vec::new(); self.shape.len()];
-                for (input, axes) in inputs {
+                for (k, (input, axes)) in inputs.iter().enumerate() {
+                    // An operand used twice (`a + a`) is walked once: plans built by doubling
+                    // stay linear here.
+                    if inputs[..k]
+                        .iter()
+                        .any(|(other, at)| Arc::ptr_eq(other, input) && at == axes)
+                    {
+                        continue;
+                    }
                     for (cuts, &o) in input.splits().into_iter().zip(axes) {
                         out[o].extend(cuts);
                     }
