@@ -17,7 +17,7 @@ use super::run::{
     Tile,
 };
 use crate::model::{Block, DType};
-use crate::ops::along::Carried;
+use crate::ops::along::{block_at, Carried};
 use crate::ops::{Along, AlongOp, Expr, Node};
 use ndarray::{ArrayD, Axis, IxDyn, Slice, Zip};
 use std::sync::{Arc, Mutex};
@@ -123,9 +123,7 @@ fn block_totals(
             Ok(row)
         },
         |tile, row| {
-            let block = starts
-                .partition_point(|&s| s <= tile.start[axis])
-                .saturating_sub(1);
+            let block = block_at(starts, tile.start[axis]);
             totals
                 .slice_each_axis_mut(|ax| {
                     let i = ax.axis.index();

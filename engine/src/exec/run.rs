@@ -234,12 +234,7 @@ pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Exp
         .map(|i| materialize(i, ctx))
         .collect::<Result<Vec<_>, _>>()?;
     let rebuilt = expr.with_inputs(inputs);
-    if let Node::Rechunk(r) = &rebuilt.node {
-        if let Some(read) = super::staged::staged(r, &r.input, ctx)? {
-            return Ok(read);
-        }
-    }
-    Ok(rebuilt)
+    Ok(super::staged::staged(&rebuilt, ctx)?.unwrap_or(rebuilt))
 }
 
 /// Computes a plan to an in-memory block of its dtype.

@@ -88,6 +88,16 @@ fn replace(e: &Arc<Expr>, held: &[(Key, Arc<Expr>)]) -> Arc<Expr> {
     e.with_inputs(e.inputs().into_iter().map(|i| replace(i, held)).collect())
 }
 
+/// `read` computed into memory once, tiled by `splits` (interior edges per axis).
+pub(super) fn held_in_memory(
+    read: &Arc<Expr>,
+    splits: Vec<Vec<usize>>,
+    ctx: &Context<'_>,
+) -> Result<Arc<Expr>, ExecError> {
+    let block = Expr::memory(Arc::new(compute_plan(read, ctx)?));
+    Ok(Rechunk::over(block, splits))
+}
+
 /// The plan with its small repeated reads loaded once, and the budget left for the rest.
 pub(super) fn hold_repeated_reads(
     expr: &Arc<Expr>,
@@ -104,22 +114,8 @@ pub(super) fn hold_repeated_reads(
             continue;
         }
         held_bytes += bytes;
-        let block = Expr::memory(Arc::new(compute_plan(&read, ctx)?));
         // Tiled as the storage was, so later passes still run chunk by chunk in parallel.
-        let splits = read.splits();
-        let tiled = if splits.iter().all(Vec::is_empty) {
-            block
-        } else {
-            let (shape, dtype) = (read.shape().to_vec(), read.dtype());
-            Expr::new(
-                Node::Rechunk(Rechunk {
-                    input: block,
-                    splits,
-                }),
-                shape,
-                dtype,
-            )
-        };
+        let tiled = held_in_memory(&read, read.splits(), ctx)?;
         held.push((k, tiled));
     }
     if held.is_empty() {

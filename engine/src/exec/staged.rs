@@ -12,8 +12,8 @@
 //! read once into memory and re-tiled from there.
 
 use super::error::ExecError;
-use super::run::{compute_plan, spans, Context};
-use super::shared::SHARE_FRACTION;
+use super::run::{spans, Context};
+use super::shared::{held_in_memory, SHARE_FRACTION};
 use super::write::ToZarr;
 use crate::io::{ChunkSource, IoError, Slab};
 use crate::model::{Attrs, Block, DType, Dataset};
@@ -33,19 +33,6 @@ const MAX_STAGING_CHUNKS: usize = 1 << 20;
 
 /// The variable's name in the temporary store.
 const NAME: &str = "staged";
-
-/// Chunk lengths along an axis of length `n` from its interior edges.
-fn lengths(edges: &[usize], n: usize) -> Vec<usize> {
-    let mut out = Vec::with_capacity(edges.len() + 1);
-    let mut prev = 0;
-    for &e in edges.iter().chain(std::iter::once(&n)) {
-        if e > prev {
-            out.push(e - prev);
-            prev = e;
-        }
-    }
-    out
-}
 
 /// How many times over reading chunks `to` from chunks `from` decodes an axis of length `n`.
 fn amplification(from: &[usize], to: &[usize], n: usize) -> f64 {
@@ -77,21 +64,16 @@ fn staging_chunk(from: &[usize], to: &[usize]) -> usize {
     (1..=new).rev().find(|d| old % d == 0).unwrap_or(1)
 }
 
-/// The rechunk `r` of the (materialized) `input` staged through a temporary store, when reading
-/// it directly would decode the input [`STAGE_AMPLIFICATION`] times over; else `None`.
-pub(super) fn staged(
-    r: &Rechunk,
-    input: &Arc<Expr>,
-    ctx: &Context<'_>,
-) -> Result<Option<Arc<Expr>>, ExecError> {
+/// The rechunk `expr` (of a materialized input) held in memory or staged through a temporary
+/// store, when reading it directly would decode the input [`STAGE_AMPLIFICATION`] times over;
+/// else `None`.
+pub(super) fn staged(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Option<Arc<Expr>>, ExecError> {
+    let Node::Rechunk(Rechunk { input, splits }) = &expr.node else {
+        return Ok(None);
+    };
     let shape = input.shape().to_vec();
     let from = input.chunk_sizes();
-    let to: Vec<Vec<usize>> = r
-        .splits
-        .iter()
-        .zip(&shape)
-        .map(|(e, &n)| lengths(e, n))
-        .collect();
+    let to = expr.chunk_sizes();
     let total: f64 = from
         .iter()
         .zip(&to)
@@ -104,19 +86,8 @@ pub(super) fn staged(
     let bytes = shape.iter().product::<usize>() as u64 * input.dtype().size() as u64;
     if bytes <= ctx.config.memory_budget / SHARE_FRACTION {
         // Small enough to hold: read once into memory and re-tile from there.
-        let held = Expr::memory(Arc::new(compute_plan(input, ctx)?));
-        let node = Node::Rechunk(Rechunk {
-            input: held,
-            splits: r.splits.clone(),
-        });
-        return Ok(Some(Expr::new(node, shape, input.dtype())));
+        return held_in_memory(input, splits.clone(), ctx).map(Some);
     }
-    let stage = |why: String| ExecError::Staging { why };
-    let dir = tempfile::Builder::new()
-        .prefix("nereus-rechunk-")
-        .tempdir()
-        .map_err(|e| stage(format!("cannot create a temporary directory: {e}")))?;
-    let store = dir.path().join("staged.zarr");
     let chunks: Vec<usize> = from
         .iter()
         .zip(&to)
@@ -129,6 +100,12 @@ pub(super) fn staged(
     if files > MAX_STAGING_CHUNKS {
         return Ok(None);
     }
+    let stage = |why: String| ExecError::Staging { why };
+    let dir = tempfile::Builder::new()
+        .prefix("nereus-rechunk-")
+        .tempdir()
+        .map_err(|e| stage(format!("cannot create a temporary directory: {e}")))?;
+    let store = dir.path().join("staged.zarr");
     let dims: Vec<String> = (0..shape.len()).map(|a| format!("axis_{a}")).collect();
     let mut ds = Dataset::default();
     ds.data_vars.insert(
@@ -164,14 +141,10 @@ pub(super) fn staged(
             source: held,
             decoder: Arc::clone(decoder),
         },
-        shape.clone(),
+        shape,
         input.dtype(),
     );
-    let node = Node::Rechunk(Rechunk {
-        input: read,
-        splits: r.splits.clone(),
-    });
-    Ok(Some(Expr::new(node, shape, input.dtype())))
+    Ok(Some(Rechunk::over(read, splits.clone())))
 }
 
 /// The temporary store's array, which keeps the store until the plan reading it is dropped.
@@ -231,11 +204,5 @@ mod tests {
         assert_eq!(staging_chunk(&[12, 12], &[10, 10, 4]), 6);
         assert_eq!(staging_chunk(&[30], &[3; 10]), 3);
         assert_eq!(staging_chunk(&[7, 7], &[2; 7]), 1);
-    }
-
-    #[test]
-    fn lengths_come_from_interior_edges() {
-        assert_eq!(lengths(&[3, 7], 10), vec![3, 4, 3]);
-        assert_eq!(lengths(&[], 5), vec![5]);
     }
 }

@@ -21,6 +21,7 @@ use crate::ops::Expr;
 use indexmap::IndexMap;
 use ndarray::Slice;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -463,7 +464,8 @@ fn chunk_groups(plan: &Expr, chunks: &[Tile]) -> Vec<(Tile, Vec<usize>)> {
         .iter()
         .map(|sizes| spans(sizes).iter().map(|&(s, n)| s + n).collect())
         .collect();
-    let mut groups: Vec<(Option<Vec<usize>>, Tile, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(Tile, Vec<usize>)> = Vec::new();
+    let mut by_home: HashMap<Vec<usize>, usize> = HashMap::new();
     for (i, t) in chunks.iter().enumerate() {
         // The plan chunk holding the tile on every axis, if one does.
         let home: Option<Vec<usize>> = t
@@ -476,28 +478,26 @@ fn chunk_groups(plan: &Expr, chunks: &[Tile]) -> Vec<(Tile, Vec<usize>)> {
                 (ends.get(k).is_some_and(|&e| s + n <= e)).then_some(k)
             })
             .collect();
-        let found = home
-            .as_ref()
-            .and_then(|h| groups.iter().position(|(g, _, _)| g.as_ref() == Some(h)));
-        match found {
-            Some(g) => {
-                let (_, bound, members) = &mut groups[g];
-                for a in 0..bound.start.len() {
-                    let end = (bound.start[a] + bound.shape[a]).max(t.start[a] + t.shape[a]);
-                    bound.start[a] = bound.start[a].min(t.start[a]);
-                    bound.shape[a] = end - bound.start[a];
-                }
-                members.push(i);
+        if let Some(&g) = home.as_ref().and_then(|h| by_home.get(h)) {
+            let (bound, members) = &mut groups[g];
+            for a in 0..bound.start.len() {
+                let end = (bound.start[a] + bound.shape[a]).max(t.start[a] + t.shape[a]);
+                bound.start[a] = bound.start[a].min(t.start[a]);
+                bound.shape[a] = end - bound.start[a];
             }
-            None => groups.push((home, t.clone(), vec![i])),
+            members.push(i);
+        } else {
+            if let Some(h) = home {
+                by_home.insert(h, groups.len());
+            }
+            groups.push((t.clone(), vec![i]));
         }
     }
-    let mut out: Vec<(Tile, Vec<usize>)> = groups.into_iter().map(|(_, b, m)| (b, m)).collect();
     // The executor sizes its waves by the first tile.
-    if let Some(largest) = (0..out.len()).max_by_key(|&i| out[i].0.len()) {
-        out.swap(0, largest);
+    if let Some(largest) = (0..groups.len()).max_by_key(|&i| groups[i].0.len()) {
+        groups.swap(0, largest);
     }
-    out
+    groups
 }
 
 /// Writes one variable: each group of output chunks (see [`chunk_groups`]) is computed once,
@@ -520,12 +520,12 @@ fn write_var(
         // A worker holds the group's values and one chunk's encoded bytes.
         per_tile: |t: &Tile| t.len() as u64 * 8 + 2 * chunk_bytes,
     };
-    let members = |bound: &Tile| {
-        groups
-            .iter()
-            .find(|(b, _)| b.start == bound.start && b.shape == bound.shape)
-            .map_or(&[][..], |(_, m)| m.as_slice())
-    };
+    // Groups are disjoint regions, so their first corners tell them apart.
+    let by_start: HashMap<&[usize], &[usize]> = groups
+        .iter()
+        .map(|(b, m)| (b.start.as_slice(), m.as_slice()))
+        .collect();
+    let members = |bound: &Tile| by_start.get(bound.start.as_slice()).copied().unwrap_or(&[]);
     run_tile_list(
         &plan,
         &bounds,

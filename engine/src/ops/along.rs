@@ -65,8 +65,13 @@ pub struct Carried {
 impl Carried {
     /// The block holding position `at` along the axis.
     pub fn block_of(&self, at: usize) -> usize {
-        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+        block_at(&self.starts, at)
     }
+}
+
+/// The block holding position `at`, for blocks starting at `starts` (ascending, the first 0).
+pub fn block_at(starts: &[usize], at: usize) -> usize {
+    starts.partition_point(|&s| s <= at).saturating_sub(1)
 }
 
 /// A whole-axis operation: see [`AlongOp`].

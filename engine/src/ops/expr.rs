@@ -263,6 +263,16 @@ impl Expr {
         {
             return Arc::clone(self);
         }
+        self.reshaped_with(new, self.shape.clone())
+    }
+
+    /// The same node over other inputs, giving `shape` (what selecting the inputs along axes
+    /// the node keeps gives).
+    pub(crate) fn reshaped_with(
+        self: &Arc<Self>,
+        new: Vec<Arc<Expr>>,
+        shape: Vec<usize>,
+    ) -> Arc<Expr> {
         let mut new = new.into_iter();
         let mut next = || {
             new.next()
@@ -325,7 +335,7 @@ impl Expr {
                 offsets: c.offsets.clone(),
             }),
         };
-        Expr::new(node, self.shape.clone(), self.dtype)
+        Expr::new(node, shape, self.dtype)
     }
 
     /// Chunk sizes along each axis: where storage chunks (or operands' chunks) split it.

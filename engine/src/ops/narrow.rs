@@ -44,8 +44,8 @@ fn narrow(expr: &Arc<Expr>, sel: &[Sel]) -> Arc<Expr> {
     }
     match &expr.node {
         Node::Select { input, sel: inner } => narrow(input, &compose(inner, sel)),
-        Node::Map { op, inputs } => {
-            let inputs = inputs
+        Node::Map { inputs, .. } => {
+            let narrowed = inputs
                 .iter()
                 .map(|(input, axes)| {
                     let per_axis: Vec<Sel> = input
@@ -61,19 +61,12 @@ fn narrow(expr: &Arc<Expr>, sel: &[Sel]) -> Arc<Expr> {
                             }
                         })
                         .collect();
-                    (narrow(input, &per_axis), axes.clone())
+                    narrow(input, &per_axis)
                 })
                 .collect();
-            let shape = selected_shape(expr.shape(), sel);
-            Expr::new(Node::Map { op: *op, inputs }, shape, expr.dtype())
+            expr.reshaped_with(narrowed, selected_shape(expr.shape(), sel))
         }
-        Node::Reduce {
-            op,
-            input,
-            axes,
-            skipna,
-            ddof,
-        } => {
+        Node::Reduce { input, axes, .. } => {
             let mut kept = sel.iter();
             let per_axis: Vec<Sel> = input
                 .shape()
@@ -87,38 +80,18 @@ fn narrow(expr: &Arc<Expr>, sel: &[Sel]) -> Arc<Expr> {
                     }
                 })
                 .collect();
-            let node = Node::Reduce {
-                op: *op,
-                input: narrow(input, &per_axis),
-                axes: axes.clone(),
-                skipna: *skipna,
-                ddof: *ddof,
-            };
-            Expr::new(node, selected_shape(expr.shape(), sel), expr.dtype())
+            let narrowed = vec![narrow(input, &per_axis)];
+            expr.reshaped_with(narrowed, selected_shape(expr.shape(), sel))
         }
-        Node::GroupReduce(g) => beside_axis(expr, sel, g.axis, |input| {
-            Node::GroupReduce(regrouped(g, input))
-        }),
-        Node::Rolling(r) => beside_axis(expr, sel, r.axis, |input| {
-            Node::Rolling(Rolling { input, ..*r })
-        }),
+        Node::GroupReduce(GroupReduce { input, axis, .. })
+        | Node::Rolling(Rolling { input, axis, .. }) => beside_axis(expr, input, *axis, sel),
         _ => select(push_selections(expr), sel.to_vec()),
     }
 }
 
-/// An operation along `axis` (grouped or rolled) with `sel` applied: the other axes are
-/// selected below it, `axis` above it.
-fn beside_axis(
-    expr: &Arc<Expr>,
-    sel: &[Sel],
-    axis: usize,
-    rebuild: impl FnOnce(Arc<Expr>) -> Node,
-) -> Arc<Expr> {
-    let (Node::GroupReduce(GroupReduce { input, .. }) | Node::Rolling(Rolling { input, .. })) =
-        &expr.node
-    else {
-        return select(push_selections(expr), sel.to_vec());
-    };
+/// An operation on `input` along `axis` (grouped or rolled) with `sel` applied: the other axes
+/// are selected below it, `axis` above it.
+fn beside_axis(expr: &Arc<Expr>, input: &Arc<Expr>, axis: usize, sel: &[Sel]) -> Arc<Expr> {
     let below: Vec<Sel> = sel
         .iter()
         .zip(input.shape())
@@ -127,7 +100,7 @@ fn beside_axis(
         .collect();
     let mut shape = selected_shape(expr.shape(), sel);
     shape[axis] = expr.shape()[axis];
-    let inner = Expr::new(rebuild(narrow(input, &below)), shape, expr.dtype());
+    let inner = expr.reshaped_with(vec![narrow(input, &below)], shape);
     let above: Vec<Sel> = sel
         .iter()
         .zip(inner.shape())
@@ -135,15 +108,6 @@ fn beside_axis(
         .map(|(k, (s, &n))| if k == axis { s.clone() } else { Sel::all(n) })
         .collect();
     select(inner, above)
-}
-
-/// The same grouped reduction over another input of the same length along its axis.
-fn regrouped(g: &GroupReduce, input: Arc<Expr>) -> GroupReduce {
-    GroupReduce {
-        input,
-        groups: Arc::clone(&g.groups),
-        ..*g
-    }
 }
 
 /// A selection node (merged with one under it), or `input` itself when the selection takes

@@ -12,6 +12,14 @@ use super::expr::{Expr, Node};
 use crate::model::DataArray;
 use std::sync::Arc;
 
+impl Rechunk {
+    /// `input`'s values tiled by `splits` (interior edges per axis).
+    pub fn over(input: Arc<Expr>, splits: Vec<Vec<usize>>) -> Arc<Expr> {
+        let (shape, dtype) = (input.shape().to_vec(), input.dtype());
+        Expr::new(Node::Rechunk(Rechunk { input, splits }), shape, dtype)
+    }
+}
+
 /// One dimension's chunks in `.chunk(...)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChunkSpec {
@@ -90,9 +98,7 @@ impl DataArray {
                 }
             };
         }
-        let splits = sizes.iter().map(|s| edges(s)).collect();
-        let (shape, dtype) = (input.shape().to_vec(), input.dtype());
-        let expr = Expr::new(Node::Rechunk(Rechunk { input, splits }), shape, dtype);
+        let expr = Rechunk::over(input, sizes.iter().map(|s| edges(s)).collect());
         Ok(DataArray {
             name: self.name.clone(),
             variable: crate::model::Variable {

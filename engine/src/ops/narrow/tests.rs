@@ -27,11 +27,11 @@ fn grouped_inputs(e: &Expr, out: &mut Vec<Vec<usize>>) {
     }
 }
 
-/// `x.groupby(...) - clim` over `x` of shape (4, 3, 5), groups along axis 0.
-fn anomaly(x: &Arc<Expr>) -> Arc<Expr> {
-    let clim = Expr::new(
+/// `op` over two groups (alternate positions) along axis 0 of `x` of shape (4, 3, 5).
+fn two_groups(op: ReduceOp, x: &Arc<Expr>) -> Arc<Expr> {
+    Expr::new(
         Node::GroupReduce(GroupReduce {
-            op: ReduceOp::Mean,
+            op,
             input: Arc::clone(x),
             axis: 0,
             groups: Arc::from(vec![0, 1, 0, 1]),
@@ -41,7 +41,12 @@ fn anomaly(x: &Arc<Expr>) -> Arc<Expr> {
         }),
         vec![2, 3, 5],
         DType::F64,
-    );
+    )
+}
+
+/// `x.groupby(...) - clim` over `x` of shape (4, 3, 5), groups along axis 0.
+fn anomaly(x: &Arc<Expr>) -> Arc<Expr> {
+    let clim = two_groups(ReduceOp::Mean, x);
     let gathered = select(
         clim,
         vec![Sel::List(vec![0, 1, 0, 1]), Sel::all(3), Sel::all(5)],
@@ -73,19 +78,7 @@ fn a_box_of_an_anomaly_reduces_only_the_box() {
 #[test]
 fn the_grouped_axis_is_selected_above_the_reduction() {
     let x = memory(&[4, 3, 5]);
-    let clim = Expr::new(
-        Node::GroupReduce(GroupReduce {
-            op: ReduceOp::Max,
-            input: Arc::clone(&x),
-            axis: 0,
-            groups: Arc::from(vec![0, 1, 0, 1]),
-            skipna: true,
-            ddof: 0,
-            empty_nan: false,
-        }),
-        vec![2, 3, 5],
-        DType::F64,
-    );
+    let clim = two_groups(ReduceOp::Max, &x);
     let picked = select(clim, vec![Sel::Index(1), Sel::all(3), range(0, 2, 3)]);
     let pushed = push_selections(&picked);
     assert_eq!(pushed.shape(), &[3, 3]);
