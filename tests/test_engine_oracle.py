@@ -13,9 +13,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+import warnings
 
-from oracle import check, fixtures
+import pytest
+import xarray as xr
+
+from conftest import start_kernel, stop_kernel
+from oracle import check, fixtures, times
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,3 +53,38 @@ def test_engine_matches_xarray(oracle: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, f"cargo exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+
+
+@pytest.mark.timeout(600)
+def test_times_round_trip_through_nereus(oracle: Path, tmp_path: Path) -> None:
+    """B3: every time store of the sweep, opened by Nereus and written back with `to_zarr`,
+    reads in xarray as the same dates of the same dtype and calendar.
+
+    Stores with missing cftime times are left out: xarray cannot read those back whatever the
+    writer (it turns NaN into the reference date and fails on an integer fill value)."""
+    cases = [c for c in json.loads(oracle.read_text())["cases"]
+             if c["var"] == "time" and "times" in c.get("expect", {}) and "xarray_bug" not in c["expect"]]
+    assert len(cases) >= 250
+    pairs = [(c["store"], str(tmp_path / f"{c['id']}.zarr")) for c in cases]
+    km, kc = start_kernel()
+    try:
+        reply = kc.execute_interactive(
+            "import xarray as xr\n"
+            f"pairs = {pairs!r}\n"
+            "for src, dst in pairs:\n"
+            "    xr.open_zarr(src).to_zarr(dst, mode='w')\n",
+            timeout=300,
+        )
+    finally:
+        stop_kernel(km, kc)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    wrong = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for case, (_, dst) in zip(cases, pairs):
+            back = xr.open_zarr(dst).time.values
+            want = case["expect"]
+            got = (str(back.dtype), times.calendar_of(back), times.canonical(back))
+            if got != (want["dtype"], want["calendar"], want["times"]):
+                wrong.append(f"{case['id']}: {got[:2]} {got[2][:3]}, xarray {want['dtype']} {want['times'][:3]}")
+    assert not wrong, f"{len(wrong)} of {len(cases)} differ:\n" + "\n".join(wrong[:20])  # noqa: E501

@@ -6,15 +6,21 @@
 //! for writing.
 
 pub mod calendar;
+pub mod datetime;
+mod decode_times;
 mod decoder;
 pub mod encoder;
 mod error;
 pub mod mask;
+pub mod scale;
 pub mod scale_offset;
 pub mod time;
 
-pub use calendar::{format_compact, format_iso, format_numpy, Calendar, DateTime, NAT, NS_PER_DAY};
+pub use calendar::{Calendar, NAT, NS_PER_DAY};
+pub use datetime::{DateTime, TimeComponent, SEASONS};
+pub use decode_times::{cftime_micros, decode_times, TimeNumbers};
 pub use decoder::{CfDecoded, CfDecoder};
 pub use encoder::{CfEncoded, CfEncoder};
 pub use error::CodingError;
+pub use scale::{TickUnit, TimeScale};
 pub use time::TimeUnits;

@@ -3,8 +3,8 @@
 #![allow(clippy::float_cmp)] // exact values are the point
 
 use ndarray::ArrayD;
-use nereus_engine::coding::{format_compact, format_iso, Calendar, CfDecoder, NAT};
-use nereus_engine::model::{Attrs, Block, DType, TIME_CALENDAR_KEY};
+use nereus_engine::coding::{Calendar, CfDecoder, TimeScale, NAT};
+use nereus_engine::model::{Attrs, Block, DType};
 use serde_json::{json, Value};
 
 fn attrs(v: Value) -> Attrs {
@@ -123,40 +123,49 @@ fn bool_fill_is_kept_but_does_not_mask() {
     assert_eq!(d.encoding.get("_FillValue"), Some(&json!(0)));
 }
 
+/// The dates of stored time values, decoded whole as `open_zarr` does.
+fn times(d: &CfDecoder, block: &Block) -> (TimeScale, Vec<String>) {
+    let (scale, ticks) = d
+        .decode_times("time", block)
+        .expect("a time")
+        .expect("decodes");
+    (
+        scale,
+        ticks.iter().map(|&t| scale.format_compact(t)).collect(),
+    )
+}
+
 #[test]
 fn times_decode_to_calendar_ticks() {
     let a = attrs(json!({"units": "days since 2000-01-01", "calendar": "noleap", "axis": "T"}));
     let d = CfDecoder::decode_cf("time", &a, DType::I32, None).expect("decoder");
     assert_eq!(d.decoder.dtype(), DType::I64);
-    let ticks: Vec<i64> = [0.0, 59.0, 365.0]
-        .iter()
-        .map(|&x| d.decoder.decode_time(x))
-        .collect();
-    let shown: Vec<String> = ticks
-        .iter()
-        .map(|&t| format_compact(t, Calendar::NoLeap))
-        .collect();
-    assert_eq!(shown, ["2000-01-01", "2000-03-01", "2001-01-01"]);
+    let block = Block::I32(ArrayD::from_shape_vec(vec![4], vec![0, 59, 365, 366]).expect("shape"));
+    let (scale, shown) = times(&d.decoder, &block);
+    assert_eq!(scale, TimeScale::cftime(Calendar::NoLeap));
+    assert_eq!(
+        shown,
+        [
+            "2000-01-01 00:00:00",
+            "2000-03-01 00:00:00",
+            "2001-01-01 00:00:00",
+            "2001-01-02 00:00:00"
+        ]
+    );
     assert_eq!(d.attrs.keys().collect::<Vec<_>>(), ["axis"]);
     assert_eq!(
         d.encoding.get("units"),
         Some(&json!("days since 2000-01-01"))
     );
     assert_eq!(d.encoding.get("calendar"), Some(&json!("noleap")));
-    assert_eq!(d.encoding.get(TIME_CALENDAR_KEY), Some(&json!("noleap")));
-    let block = Block::I32(ArrayD::from_shape_vec(vec![2], vec![0, 366]).expect("shape"));
-    let Block::I64(out) = d.decoder.decode_block(&block) else {
-        panic!("time blocks decode to int64 ticks");
-    };
-    assert_eq!(format_iso(out[1], Calendar::NoLeap), "2001-01-02T00:00:00");
-    // A masked time is NaT.
+    // A masked time is NaT, in integer storage as in float.
     let a = attrs(json!({"units": "hours since 1950-01-01 00:00:00"}));
     let d = CfDecoder::decode_cf("t", &a, DType::I32, Some(-1.0)).expect("decoder");
-    assert_eq!(d.decoder.decode_time(-1.0), NAT);
-    assert_eq!(
-        format_iso(d.decoder.decode_time(36.0), Calendar::Standard),
-        "1950-01-02T12:00:00"
-    );
+    let block = Block::I32(ArrayD::from_shape_vec(vec![2], vec![-1, 36]).expect("shape"));
+    let (scale, shown) = times(&d.decoder, &block);
+    assert!(scale.is_datetime64());
+    assert_eq!(shown, ["NaT", "1950-01-02T12:00:00"]);
+    assert_eq!(scale.format_element(NAT), "NaT");
     // decode_times=False: units stay in attrs.
     let (dec, attrs_left, _) = CfDecoder::from_attrs("t", &a, DType::I32, None).expect("decoder");
     assert!(attrs_left.contains_key("units"));

@@ -4,8 +4,7 @@
 //! Run by `tests/test_engine_oracle.py`, which writes the fixtures and sets `NEREUS_ORACLE`.
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use nereus_engine::coding::calendar::format_iso;
-use nereus_engine::coding::Calendar;
+use nereus_engine::coding::TimeScale;
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::model::{Block, DataArray};
 use nereus_engine::model::{Data, Dataset};
@@ -373,10 +372,10 @@ fn check_labels(da: &DataArray, expect: &Value) -> Res<()> {
     }
     if let Some(want) = expect.get("time_iso") {
         let time = da.coords.get("time").ok_or("no time coordinate")?;
-        let cal = Calendar::parse(time.calendar().ok_or("time is not datetimes")?, "time")?;
+        let scale = TimeScale::of(time).ok_or("time is not datetimes")?;
         let got: Vec<String> = match &time.data {
             Data::Memory(b) => match b.as_ref() {
-                Block::I64(t) => t.iter().map(|&t| format_iso(t, cal)).collect(),
+                Block::I64(t) => t.iter().map(|&t| scale.format_iso(t)).collect(),
                 _ => return Err("time labels are not int64 ticks".into()),
             },
             Data::Lazy(_) => return Err("time labels are not in memory".into()),
@@ -395,6 +394,49 @@ fn check_labels(da: &DataArray, expect: &Value) -> Res<()> {
         if got != want {
             return Err(format!("chunks {got:?}, xarray {want:?}").into());
         }
+    }
+    Ok(())
+}
+
+/// Decoded times against xarray's: the dtype (`datetime64[ns]` or cftime's `object`), the
+/// calendar of cftime objects, and every value to the nanosecond (datetime64) or microsecond
+/// (cftime).
+fn check_times(da: &DataArray, block: &Block, expect: &Value, want: &Value) -> Res<()> {
+    let scale = TimeScale::of(&da.variable).ok_or("not a time variable")?;
+    let dtype = expect["dtype"].as_str().ok_or("dtype")?;
+    if scale.dtype_name() != dtype {
+        return Err(format!("dtype {}, xarray {dtype}", scale.dtype_name()).into());
+    }
+    if let Some(cal) = expect.get("calendar").and_then(Value::as_str) {
+        if dtype == "object" && cal != scale.calendar.name() {
+            return Err(format!("calendar {}, xarray {cal}", scale.calendar).into());
+        }
+    }
+    let Block::I64(ticks) = block else {
+        return Err("time values are not int64 ticks".into());
+    };
+    let got: Vec<String> = ticks
+        .iter()
+        .map(|&t| match scale.datetime(t) {
+            None => "NaT".to_owned(),
+            Some(d) => {
+                let text = d.numbered(scale.calendar).to_numpy();
+                // cftime holds microseconds: numpy's nine digits less three.
+                let keep = if scale.is_datetime64() { 0 } else { 3 };
+                text[..text.len() - keep].to_owned()
+            }
+        })
+        .collect();
+    let want: Vec<String> = serde_json::from_value(want.clone())?;
+    if got != want {
+        let first = got.iter().zip(&want).position(|(g, w)| g != w).unwrap_or(0);
+        return Err(format!(
+            "times differ first at {first}: {:?}, xarray {:?} (of {} values)",
+            got.get(first),
+            want.get(first),
+            want.len()
+        )
+        .into());
     }
     Ok(())
 }
@@ -430,12 +472,15 @@ fn check(case: &Value) -> Res<()> {
         return Err(format!("shape {:?}, xarray {shape:?}", da.shape()).into());
     }
     let block = block_of(&da)?;
+    if let Some(want) = expect.get("times") {
+        return check_times(&da, block, expect, want);
+    }
     if let Some(iso) = expect.get("iso") {
-        let cal = Calendar::parse(da.variable.calendar().ok_or("not a time variable")?, "t")?;
+        let scale = TimeScale::of(&da.variable).ok_or("not a time variable")?;
         let Block::I64(ticks) = block else {
             return Err("time values are not int64 ticks".into());
         };
-        let got: Vec<String> = ticks.iter().map(|&t| format_iso(t, cal)).collect();
+        let got: Vec<String> = ticks.iter().map(|&t| scale.format_iso(t)).collect();
         let want: Vec<String> = serde_json::from_value(iso.clone())?;
         if got != want {
             return Err(format!("times {got:?}, xarray {want:?}").into());

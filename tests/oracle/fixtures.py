@@ -11,7 +11,22 @@ Usage: `python tests/oracle/fixtures.py OUTDIR [--check]` (or `fixtures.build(OU
                   0/1; NaN where xarray has NaN), "rtol", "atol"}},
       {"id", "store", "var": "time", "ops": [],
        "expect": {"dims", "shape", "dtype": "datetime64[ns]" | "object", "iso": ["2000-01-01T00:00:00", ...]}},
+      {"id": "times-...", "store", "var": "time", "ops": [],
+       "expect": {"dims": ["time"], "shape": [n], "dtype": "datetime64[ns]" | "object",
+                  "times": ["2000-01-16T12:00:00.000000000" | "0001-01-16T12:00:00.000000" | "NaT", ...],
+                  "calendar": "datetime64" | cftime's calendar ("standard", "noleap", "all_leap", ...),
+                  "xarray_bug": "missing cftime values" | "uint64 _FillValue not masked" (optional)},
+       "about": {"zarr_format", "units", "calendar", "dtype", "kind", "missing", ...} (informational)},
       {"id", "store", "var", "ops", "expect_error": {"contains": [substring, ...]}}]}
+
+`times` (the CF time sweep of `times.py`) holds one canonical string per decoded value: for
+datetime64 `np.datetime_as_string(unit="ns")`; for cftime objects (dtype "object")
+`{Y}-{m:02d}-{d:02d}T{H:02d}:{M:02d}:{S:02d}.{us:06d}` from the object's fields, with `Y` as
+`%04d` or `-%04d` in cftime's own year numbering (no year 0 in standard/julian); "NaT" for a
+missing time. `calendar` is "datetime64" for numpy datetimes, else the cftime objects' calendar.
+With `xarray_bug`, xarray itself gets that store wrong (reference dates or an error for missing
+cftime times, a uint64 fill value taken as -1): the expectation is xarray's decoding of the valid
+values alone, with "NaT" where a value is missing.
 
 The op vocabulary is documented in `cases.py`. Expected values are xarray's results on float64-cast
 data (after CF decoding); `atol` is 1e-6 times the largest finite magnitude in the input or result.
@@ -34,6 +49,7 @@ if __package__ in (None, ""):
 from oracle import cases as C  # noqa: E402
 from oracle import stores as S  # noqa: E402
 from oracle import structure  # noqa: E402
+from oracle import times  # noqa: E402
 
 MAIN = "v2-blosc-zstd-bitshuffle"
 UNSET = object()  # `chunks` not given (None is a value open_zarr takes)
@@ -217,6 +233,8 @@ def build(outdir: Path | str) -> Path:
     b.value(big, "big", "mean-all", [C._reduce("mean", None, True)], atol=0.0)
     b.value(big, "big", "sum-all", [C._reduce("sum", None, True)], atol=0.0)
     b.value(big, "big", "std-all", [C._reduce("std", None, True, 0)], atol=0.0)
+
+    times.add_cases(b, outdir / "stores" / "times")
     return b.write()
 
 
@@ -233,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     path = build(args.outdir)
-    n = len(json.loads(path.read_text())["cases"])
-    print(f"{n} cases in {path} ({time.perf_counter() - start:.1f} s)")
+    cases = json.loads(path.read_text())["cases"]
+    print(f"{len(cases)} cases in {path} ({time.perf_counter() - start:.1f} s)")
+    print(times.summary(cases))
     if args.check:
         from oracle import check
 

@@ -1,9 +1,10 @@
-//! CF calendars: date <-> tick arithmetic in each calendar, and ISO / numpy-style formatting.
+//! CF calendars: day counts since 1970-01-01 <-> dates in each calendar, as cftime counts them.
 //!
-//! A *tick* is an `i64` count of nanoseconds since 1970-01-01T00:00 counted in the variable's own
-//! calendar (so a `noleap` year is always 365 days of ticks). `standard`/`gregorian` is treated as
-//! proleptic Gregorian, as xarray does when it decodes to `datetime64[ns]` (cftime's mixed
-//! Julian/Gregorian rule only differs before 1582-10-15, outside the datetime64[ns] range).
+//! Days are counted in the calendar's own terms (a `noleap` year is always 365 days).
+//! `standard`/`gregorian` is cftime's mixed calendar: Julian up to 1582-10-04, Gregorian from
+//! the next day, 1582-10-15 (identical to proleptic Gregorian in numpy's datetime64[ns] range).
+//! Years are astronomical here (year 0 exists); the real-world calendars `standard` and
+//! `julian` number years as cftime does, without a year 0 ([`Calendar::display_year`]).
 
 use super::CodingError;
 use std::fmt;
@@ -12,6 +13,10 @@ use std::fmt;
 pub const NS_PER_DAY: i64 = 86_400_000_000_000;
 /// numpy's `NaT` in ticks.
 pub const NAT: i64 = i64::MIN;
+/// Days from 1970-01-01 to 1582-10-15, the first Gregorian day of the `standard` calendar.
+const GREGORIAN_START: i64 = -141_427;
+/// Days from 1970-01-01 (Gregorian) to Julian 1970-01-01 (= Gregorian 1970-01-14).
+const JULIAN_EPOCH: i64 = 13;
 
 /// A CF calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -75,17 +80,49 @@ impl Calendar {
         }
     }
 
-    /// Whether xarray decodes this calendar to numpy `datetime64` (otherwise to cftime objects).
-    pub fn is_numpy_compatible(self) -> bool {
-        matches!(self, Calendar::Standard | Calendar::ProlepticGregorian)
+    /// Whether the calendar has a year 0 (cftime's `has_year_zero`): not the real-world
+    /// `standard` and `julian`, where year -1 precedes year 1.
+    pub fn has_year_zero(self) -> bool {
+        !matches!(self, Calendar::Standard | Calendar::Julian)
+    }
+
+    /// A year as this calendar numbers it, from the astronomical year used in day arithmetic.
+    pub fn display_year(self, year: i64) -> i64 {
+        if !self.has_year_zero() && year <= 0 {
+            year - 1
+        } else {
+            year
+        }
+    }
+
+    /// The astronomical year of a year as written in this calendar; `None` for year 0 where
+    /// there is none.
+    pub fn astronomical_year(self, written: i64) -> Option<i64> {
+        match (self.has_year_zero(), written) {
+            (false, 0) => None,
+            (false, y) if y < 0 => Some(y + 1),
+            (_, y) => Some(y),
+        }
+    }
+
+    /// Whether `year-month-day` is a date of this calendar (the ten days the Gregorian reform
+    /// skipped are not dates of `standard`).
+    pub fn is_valid_date(self, year: i64, month: u8, day: u8) -> bool {
+        (1..=12).contains(&month)
+            && day >= 1
+            && day <= self.days_in_month(year, month)
+            && !(self == Calendar::Standard
+                && (year, month) == (1582, 10)
+                && (5..15).contains(&day))
     }
 
     /// Whether `year` has a 29 February (or, for `360_day`, whether it is irrelevant: false).
     pub fn is_leap(self, year: i64) -> bool {
+        let gregorian =
+            year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0);
         match self {
-            Calendar::Standard | Calendar::ProlepticGregorian => {
-                year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
-            }
+            Calendar::Standard if year < 1582 => year.rem_euclid(4) == 0,
+            Calendar::Standard | Calendar::ProlepticGregorian => gregorian,
             Calendar::Julian => year.rem_euclid(4) == 0,
             Calendar::AllLeap => true,
             Calendar::NoLeap | Calendar::Day360 => false,
@@ -110,6 +147,9 @@ impl Calendar {
     pub fn days_from_date(self, year: i64, month: u8, day: u8) -> i64 {
         let (m, d) = (i64::from(month), i64::from(day));
         match self {
+            Calendar::Standard if (year, month, day) < (1582, 10, 15) => {
+                Calendar::Julian.days_from_date(year, month, day) + JULIAN_EPOCH
+            }
             Calendar::Standard | Calendar::ProlepticGregorian => {
                 // Howard Hinnant's days_from_civil.
                 let y = if m <= 2 { year - 1 } else { year };
@@ -129,6 +169,9 @@ impl Calendar {
     /// The date (year, month, day) of a day count since 1970-01-01 in this calendar.
     pub fn date_from_days(self, days: i64) -> (i64, u8, u8) {
         let (y, m, d) = match self {
+            Calendar::Standard if days < GREGORIAN_START => {
+                return Calendar::Julian.date_from_days(days - JULIAN_EPOCH);
+            }
             Calendar::Standard | Calendar::ProlepticGregorian => {
                 let z = days + 719_468;
                 let era = z.div_euclid(146_097);
@@ -193,231 +236,6 @@ fn fixed_year(days: i64, len: i64, cum: &[i64; 13]) -> (i64, i64, i64) {
     (1970 + days.div_euclid(len), month, doy - cum[m] + 1)
 }
 
-/// A broken-down calendar date and time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DateTime {
-    /// Year (astronomical: year 0 exists).
-    pub year: i64,
-    /// Month, 1-12.
-    pub month: u8,
-    /// Day of month, 1-31.
-    pub day: u8,
-    /// Hour, 0-23.
-    pub hour: u8,
-    /// Minute, 0-59.
-    pub minute: u8,
-    /// Second, 0-59.
-    pub second: u8,
-    /// Nanosecond, 0-999_999_999.
-    pub nanosecond: u32,
-}
-
-impl DateTime {
-    /// Midnight of a date.
-    pub fn date(year: i64, month: u8, day: u8) -> Self {
-        Self {
-            year,
-            month,
-            day,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            nanosecond: 0,
-        }
-    }
-
-    /// Breaks ticks (ns since 1970-01-01 in `cal`) into a date and time; `None` for `NaT`.
-    pub fn from_ticks(ticks: i64, cal: Calendar) -> Option<Self> {
-        if ticks == NAT {
-            return None;
-        }
-        let days = ticks.div_euclid(NS_PER_DAY);
-        let ns = ticks.rem_euclid(NS_PER_DAY);
-        let (year, month, day) = cal.date_from_days(days);
-        let secs = ns / 1_000_000_000;
-        Some(Self {
-            year,
-            month,
-            day,
-            hour: small(secs / 3600),
-            minute: small(secs / 60 % 60),
-            second: small(secs % 60),
-            nanosecond: u32::try_from(ns % 1_000_000_000).unwrap_or(0),
-        })
-    }
-
-    /// Ticks of this date and time in `cal`; `None` if out of the i64 range or invalid in `cal`.
-    pub fn to_ticks(&self, cal: Calendar) -> Option<i64> {
-        self.to_ticks_wide(cal)
-            .and_then(|t| i64::try_from(t).ok())
-            .filter(|&t| t != NAT)
-    }
-
-    /// Ticks as `i128` (any year); `None` if the date is invalid in `cal`.
-    pub fn to_ticks_wide(&self, cal: Calendar) -> Option<i128> {
-        if !(1..=12).contains(&self.month)
-            || self.day == 0
-            || self.day > cal.days_in_month(self.year, self.month)
-        {
-            return None;
-        }
-        let days = i128::from(cal.days_from_date(self.year, self.month, self.day));
-        let secs =
-            i128::from(self.hour) * 3600 + i128::from(self.minute) * 60 + i128::from(self.second);
-        let t = days * i128::from(NS_PER_DAY) + secs * 1_000_000_000 + i128::from(self.nanosecond);
-        Some(t)
-    }
-
-    /// Day of the year, 1-based.
-    pub fn day_of_year(&self, cal: Calendar) -> u16 {
-        let d = cal.days_from_date(self.year, self.month, self.day)
-            - cal.days_from_date(self.year, 1, 1);
-        u16::try_from(d + 1).unwrap_or(0)
-    }
-
-    /// Full ISO 8601: `2000-01-01T00:00:00`, with a fraction only when non-zero (`.5`).
-    pub fn to_iso(&self) -> String {
-        let mut s = format!(
-            "{}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            format_year(self.year),
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second
-        );
-        if self.nanosecond != 0 {
-            let frac = format!("{:09}", self.nanosecond);
-            s.push('.');
-            s.push_str(frac.trim_end_matches('0'));
-        }
-        s
-    }
-
-    /// numpy's `str(datetime64[ns])`: `2000-01-01T00:00:00.000000000`.
-    pub fn to_numpy(&self) -> String {
-        format!(
-            "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}",
-            format_year(self.year),
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second,
-            self.nanosecond
-        )
-    }
-
-    /// pandas/xarray repr style: `2000-01-01` at midnight, else the ISO form.
-    pub fn to_compact(&self) -> String {
-        if (self.hour, self.minute, self.second, self.nanosecond) == (0, 0, 0, 0) {
-            format!(
-                "{}-{:02}-{:02}",
-                format_year(self.year),
-                self.month,
-                self.day
-            )
-        } else {
-            self.to_iso()
-        }
-    }
-}
-
-/// A date part that groupby keys name, as xarray's `.dt` accessor spells it (`time.month`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TimeComponent {
-    /// The year.
-    Year,
-    /// The month, 1-12.
-    Month,
-    /// The day of the month.
-    Day,
-    /// The hour, 0-23.
-    Hour,
-    /// The minute.
-    Minute,
-    /// The second.
-    Second,
-    /// The day of the year, 1-based (in the variable's calendar).
-    DayOfYear,
-    /// The meteorological season, numbered in [`SEASONS`] order.
-    Season,
-}
-
-/// Season names in the order xarray sorts them (alphabetical), which numbers
-/// [`TimeComponent::Season`].
-pub const SEASONS: [&str; 4] = ["DJF", "JJA", "MAM", "SON"];
-
-impl TimeComponent {
-    /// Every component with its name.
-    pub const ALL: [(&'static str, TimeComponent); 8] = [
-        ("year", TimeComponent::Year),
-        ("month", TimeComponent::Month),
-        ("day", TimeComponent::Day),
-        ("hour", TimeComponent::Hour),
-        ("minute", TimeComponent::Minute),
-        ("second", TimeComponent::Second),
-        ("dayofyear", TimeComponent::DayOfYear),
-        ("season", TimeComponent::Season),
-    ];
-
-    /// The component called `name`, if any.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
-    }
-
-    /// The component's name.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, c)| *c == self)
-            .map_or("", |(n, _)| n)
-    }
-
-    /// The component of a date in `cal`.
-    pub fn of(self, dt: &DateTime, cal: Calendar) -> i64 {
-        match self {
-            TimeComponent::Year => dt.year,
-            TimeComponent::Month => i64::from(dt.month),
-            TimeComponent::Day => i64::from(dt.day),
-            TimeComponent::Hour => i64::from(dt.hour),
-            TimeComponent::Minute => i64::from(dt.minute),
-            TimeComponent::Second => i64::from(dt.second),
-            TimeComponent::DayOfYear => i64::from(dt.day_of_year(cal)),
-            TimeComponent::Season => match dt.month {
-                12 | 1 | 2 => 0,
-                6..=8 => 1,
-                3..=5 => 2,
-                _ => 3,
-            },
-        }
-    }
-}
-
-fn format_year(y: i64) -> String {
-    if y < 0 {
-        format!("-{:04}", -y)
-    } else {
-        format!("{y:04}")
-    }
-}
-
-/// ISO form of ticks in `cal` (`NaT` for missing).
-pub fn format_iso(ticks: i64, cal: Calendar) -> String {
-    DateTime::from_ticks(ticks, cal).map_or_else(|| "NaT".to_string(), |d| d.to_iso())
-}
-
-/// numpy `datetime64[ns]` form of ticks in `cal` (`NaT` for missing).
-pub fn format_numpy(ticks: i64, cal: Calendar) -> String {
-    DateTime::from_ticks(ticks, cal).map_or_else(|| "NaT".to_string(), |d| d.to_numpy())
-}
-
-/// xarray-repr form of ticks in `cal`: the date alone at midnight (`NaT` for missing).
-pub fn format_compact(ticks: i64, cal: Calendar) -> String {
-    DateTime::from_ticks(ticks, cal).map_or_else(|| "NaT".to_string(), |d| d.to_compact())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,55 +284,25 @@ mod tests {
     }
 
     #[test]
-    fn ticks_and_formats() {
-        let t = DateTime {
-            hour: 6,
-            nanosecond: 500_000_000,
-            ..DateTime::date(2000, 1, 1)
-        };
-        let ticks = t.to_ticks(Calendar::Standard).expect("in range");
-        assert_eq!(DateTime::from_ticks(ticks, Calendar::Standard), Some(t));
-        assert_eq!(t.to_iso(), "2000-01-01T06:00:00.5");
-        assert_eq!(t.to_numpy(), "2000-01-01T06:00:00.500000000");
-        assert_eq!(DateTime::date(2000, 1, 1).to_compact(), "2000-01-01");
-        assert_eq!(format_iso(NAT, Calendar::NoLeap), "NaT");
+    fn standard_is_julian_before_the_reform() {
+        let std = Calendar::Standard;
+        // 1582-10-04 (Julian) is followed by 1582-10-15 (Gregorian).
         assert_eq!(
-            DateTime::date(2000, 12, 31).day_of_year(Calendar::Standard),
-            366
+            std.days_from_date(1582, 10, 4) + 1,
+            std.days_from_date(1582, 10, 15)
         );
-        assert_eq!(
-            DateTime::date(2000, 12, 30).day_of_year(Calendar::Day360),
-            360
-        );
-        assert_eq!(
-            DateTime::date(2001, 2, 30).to_ticks(Calendar::Standard),
-            None
-        );
-        assert!(DateTime::date(2001, 2, 30)
-            .to_ticks(Calendar::Day360)
-            .is_some());
-    }
-
-    #[test]
-    fn time_components() {
-        let t = DateTime {
-            hour: 18,
-            ..DateTime::date(2001, 12, 30)
-        };
-        let of = |c| TimeComponent::of(c, &t, Calendar::Day360);
-        assert_eq!(of(TimeComponent::Year), 2001);
-        assert_eq!(of(TimeComponent::DayOfYear), 360);
-        assert_eq!(of(TimeComponent::Hour), 18);
-        assert_eq!(
-            SEASONS[usize::try_from(of(TimeComponent::Season)).unwrap_or(9)],
-            "DJF"
-        );
-        assert_eq!(
-            TimeComponent::parse("dayofyear"),
-            Some(TimeComponent::DayOfYear)
-        );
-        assert_eq!(TimeComponent::Season.name(), "season");
-        assert_eq!(TimeComponent::parse("months"), None);
+        assert_eq!(std.days_from_date(1582, 10, 15), GREGORIAN_START);
+        assert!(!std.is_valid_date(1582, 10, 10));
+        assert!(std.is_leap(1500) && !Calendar::ProlepticGregorian.is_leap(1500));
+        // cftime: 730135 days since 0001-01-01 is 2000-01-15 in standard, -17 in proleptic.
+        let since_year_one =
+            |cal: Calendar| cal.date_from_days(cal.days_from_date(1, 1, 1) + 730_135);
+        assert_eq!(since_year_one(std), (2000, 1, 15));
+        assert_eq!(since_year_one(Calendar::ProlepticGregorian), (2000, 1, 17));
+        assert_eq!(std.display_year(0), -1);
+        assert_eq!(std.astronomical_year(-1), Some(0));
+        assert_eq!(std.astronomical_year(0), None);
+        assert_eq!(Calendar::NoLeap.display_year(0), 0);
     }
 
     #[test]

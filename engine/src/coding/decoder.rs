@@ -1,12 +1,12 @@
 //! The CF decoder of one variable: xarray's default `decode_cf` (mask and scale, `_Unsigned`,
 //! times) as a per-element function, built once from the attributes.
 
-use super::calendar::NAT;
+use super::decode_times::{decode_times, TimeNumbers};
 use super::mask::{collect_fills, in_storage};
 use super::scale_offset::{masked_dtype, ScaleOffset};
 use super::time::{is_time_units, TimeUnits};
-use super::{Calendar, CodingError};
-use crate::model::{Attrs, Block, DType, ToF64, TIME_CALENDAR_KEY};
+use super::{Calendar, CodingError, TimeScale};
+use crate::model::{Attrs, Block, DType, ToF64};
 use ndarray::ArrayD;
 use serde_json::Value;
 
@@ -20,6 +20,8 @@ pub struct CfDecoder {
     masked: Vec<f64>,
     scale: f64,
     offset: f64,
+    /// Whether `scale_factor` or `add_offset` is present (xarray then decodes to floats).
+    packed: bool,
     identity: bool,
     time: Option<TimeUnits>,
 }
@@ -33,7 +35,6 @@ pub struct CfDecoded {
     pub attrs: Attrs,
     /// The CF keys moved out of the attributes (`_FillValue`, `missing_value`, `scale_factor`,
     /// `add_offset`, `_Unsigned`, `units` and `calendar` for times), plus
-    /// [`TIME_CALENDAR_KEY`] for times.
     pub encoding: Attrs,
 }
 
@@ -73,6 +74,7 @@ impl CfDecoder {
             masked: Vec::new(),
             scale: 1.0,
             offset: 0.0,
+            packed: false,
             identity: true,
             time: None,
         }
@@ -129,7 +131,6 @@ impl CfDecoder {
                         encoding.insert(key.into(), v);
                     }
                 }
-                encoding.insert(TIME_CALENDAR_KEY.into(), Value::from(calendar.name()));
                 Some(t)
             }
             _ => None,
@@ -154,6 +155,7 @@ impl CfDecoder {
             masked,
             scale: packing.scale_value(),
             offset: packing.offset_value(),
+            packed: packing.is_present(),
             identity,
             time,
         };
@@ -250,13 +252,53 @@ impl CfDecoder {
         }
     }
 
-    /// Decodes one stored value of a time variable to ticks (`NaT` when masked or out of range).
-    #[inline]
-    pub fn decode_time(&self, x: f64) -> i64 {
-        match &self.time {
-            Some(t) => t.decode(self.decode(x)),
-            None => NAT,
+    /// The encoded numbers of a time variable's stored block, masked and unpacked as xarray
+    /// does before decoding times: integers stay exact unless packed.
+    #[allow(
+        clippy::float_cmp,
+        reason = "flip returns its argument exactly when it keeps it"
+    )]
+    pub fn time_numbers(&self, block: &Block) -> TimeNumbers {
+        if let Some(ints) = block.to_i128().filter(|_| !self.packed) {
+            let exact = |x: i128| {
+                #[allow(clippy::cast_precision_loss, reason = "fill values are f64 already")]
+                let as_f64 = x as f64;
+                let x = match self.unsigned {
+                    Some((lo, wrap)) if flip(as_f64, lo, wrap) != as_f64 => {
+                        #[allow(clippy::cast_possible_truncation, reason = "wrap is +-2^bits")]
+                        let wrap = wrap as i128;
+                        x + wrap
+                    }
+                    _ => x,
+                };
+                #[allow(clippy::cast_precision_loss, reason = "fill values are f64 already")]
+                let masked = self.masked.contains(&(x as f64));
+                (!masked).then_some(x)
+            };
+            return TimeNumbers::Int(ints.into_iter().map(exact).collect());
         }
+        TimeNumbers::Float(
+            crate::with_block!(block, a => a.iter().map(|v| self.decode(v.to_f64())).collect()),
+        )
+    }
+
+    /// Decodes a time variable's stored block: xarray's scale (datetime64[ns] or cftime) and
+    /// the ticks, `NaT` where missing. `None` if this decoder does not decode times.
+    ///
+    /// # Errors
+    /// [`CodingError`] for values xarray cannot decode either.
+    pub fn decode_times(
+        &self,
+        name: &str,
+        block: &Block,
+    ) -> Option<Result<(TimeScale, ArrayD<i64>), CodingError>> {
+        let units = self.time.as_ref()?;
+        let numbers = self.time_numbers(block);
+        Some(decode_times(name, units, &numbers).map(|(scale, ticks)| {
+            let shape = block.shape().to_vec();
+            let ticks = ArrayD::from_shape_vec(shape, ticks).unwrap_or_default();
+            (scale, ticks)
+        }))
     }
 
     /// Encodes a decoded value back to storage units (NaN stays NaN; the inverse of `decode`
@@ -266,14 +308,15 @@ impl CfDecoder {
         (y - self.offset) / self.scale
     }
 
-    /// Decodes a block of storage values into a block of [`CfDecoder::dtype`].
+    /// Decodes a block of storage values into a block of [`CfDecoder::dtype`]; times are
+    /// decoded whole by [`CfDecoder::decode_times`], here they are numbers in their units.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn decode_block(&self, block: &Block) -> Block {
         if self.identity {
             return block.clone();
         }
         if self.time.is_some() {
-            return Block::I64(map(block, |x| self.decode_time(x)));
+            return Block::F64(map(block, |x| self.decode(x)));
         }
         match self.out {
             DType::F32 => Block::F32(map(block, |x| self.decode(x) as f32)),

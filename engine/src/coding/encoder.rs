@@ -5,11 +5,13 @@
 //! It reads what `encoding` asks for (keys as xarray names them) and infers the rest as xarray
 //! does; it does no I/O and knows no storage format.
 
-use super::calendar::{DateTime, NAT, NS_PER_DAY};
+use super::calendar::{Calendar, NAT, NS_PER_DAY};
+use super::datetime::DateTime;
 use super::mask::collect_fills;
+use super::scale::TimeScale;
 use super::scale_offset::ScaleOffset;
 use super::time::TimeUnits;
-use super::{Calendar, CodingError};
+use super::CodingError;
 use crate::model::{Attrs, Block, DType};
 use ndarray::ArrayD;
 use serde_json::Value;
@@ -23,7 +25,7 @@ pub struct CfEncoder {
     offset: f64,
     /// The value NaN becomes (in storage units), if any.
     fill: Option<f64>,
-    time: Option<TimeUnits>,
+    time: Option<(TimeUnits, TimeScale)>,
 }
 
 /// What [`CfEncoder::encode_cf`] returns: the encoder and the CF attributes to store.
@@ -41,7 +43,7 @@ pub struct CfEncoded {
 impl CfEncoder {
     /// xarray's CF encoding of variable `name` of dtype `dtype` with `encoding` (xarray's keys:
     /// `dtype`, `_FillValue`, `missing_value`, `scale_factor`, `add_offset`, `units`,
-    /// `calendar`). `ticks` are the values of a time variable in `calendar`, from which units
+    /// `calendar`). `ticks` are the values of a time variable of `scale`, from which units
     /// are inferred when `encoding` has none (`None` for other variables).
     ///
     /// # Errors
@@ -51,7 +53,7 @@ impl CfEncoder {
         name: &str,
         dtype: DType,
         encoding: &Attrs,
-        time: Option<(Calendar, &[i64])>,
+        time: Option<(TimeScale, &[i64])>,
     ) -> Result<CfEncoded, CodingError> {
         let mut attrs = Attrs::new();
         let mut enc = encoding.clone();
@@ -63,21 +65,39 @@ impl CfEncoder {
             None => None,
         };
         let units = match time {
-            Some((calendar, ticks)) => {
+            Some((scale, ticks)) => {
                 let units = match enc.get("units").and_then(Value::as_str) {
                     Some(u) => u.to_owned(),
-                    None => infer_units(ticks, calendar),
+                    None => infer_units(ticks, scale),
                 };
                 let cal_name = match enc.get("calendar").and_then(Value::as_str) {
                     Some(c) => c.to_owned(),
                     // datetime64 values: xarray names their calendar this way.
-                    None if calendar.is_numpy_compatible() => "proleptic_gregorian".to_owned(),
-                    None => calendar.name().to_owned(),
+                    None if scale.is_datetime64() => "proleptic_gregorian".to_owned(),
+                    None => scale.calendar.name().to_owned(),
                 };
-                let parsed = TimeUnits::parse_for(name, &units, calendar)?;
+                // The dates are counted in the values' own calendar; a `calendar` asked for in
+                // the encoding must name the same one.
+                let asked = Calendar::parse(&cal_name, name)?;
+                let same = asked == scale.calendar
+                    || (scale.is_datetime64()
+                        && matches!(asked, Calendar::Standard | Calendar::ProlepticGregorian));
+                if !same {
+                    return Err(CodingError::BadAttr {
+                        variable: name.to_owned(),
+                        attr: "calendar".to_owned(),
+                        value: Value::from(cal_name).to_string(),
+                        reason: format!(
+                            "the values are dates of the {} calendar; converting calendars \
+                             is not supported",
+                            scale.calendar
+                        ),
+                    });
+                }
+                let parsed = TimeUnits::parse_for(name, &units, asked)?;
                 attrs.insert("units".into(), Value::from(units));
                 attrs.insert("calendar".into(), Value::from(cal_name));
-                Some((parsed, ticks))
+                Some((parsed, scale, ticks))
             }
             None => None,
         };
@@ -85,10 +105,10 @@ impl CfEncoder {
         attrs.extend(raw);
         let storage = match (requested, &units) {
             (Some(d), _) => d,
-            (None, Some((u, ticks))) => {
+            (None, Some((u, scale, ticks))) => {
                 let exact = ticks
                     .iter()
-                    .all(|&t| t == NAT || u.encode(t).fract() == 0.0);
+                    .all(|&t| t == NAT || u.encode_exact(t, *scale).is_some());
                 if exact {
                     DType::I64
                 } else {
@@ -106,7 +126,7 @@ impl CfEncoder {
         let mut fill_value = fills.fill_value;
         let has_nat = units
             .as_ref()
-            .is_some_and(|(_, ticks)| ticks.contains(&NAT));
+            .is_some_and(|(_, _, ticks)| ticks.contains(&NAT));
         if fill_value.is_none() && !storage.is_float() && has_nat {
             // NaT in integer storage: xarray stores numpy's NaT integer as the fill value.
             #[allow(clippy::cast_precision_loss)] // -2^63 is exact in f64
@@ -123,7 +143,7 @@ impl CfEncoder {
             scale: packing.scale_value(),
             offset: packing.offset_value(),
             fill: masked,
-            time: units.map(|(u, _)| u),
+            time: units.map(|(u, scale, _)| (u, scale)),
         };
         Ok(CfEncoded {
             encoder,
@@ -168,26 +188,50 @@ impl CfEncoder {
         Block::from_f64(values.mapv(|x| self.encode(x)), self.storage)
     }
 
-    /// Encodes a time variable's ticks (`NaT` included) into a storage block; other
-    /// variables' values go through [`CfEncoder::encode_values`].
+    /// Encodes a time variable's ticks (`NaT` included) into a storage block: exactly into
+    /// unpacked integer storage, through `f64` otherwise; other variables' values go through
+    /// [`CfEncoder::encode_values`].
+    #[allow(
+        clippy::float_cmp,
+        reason = "the exact defaults 1 and 0 mean no packing"
+    )]
     pub fn encode_ticks(&self, ticks: &ArrayD<i64>) -> Block {
-        let Some(units) = &self.time else {
+        let Some((units, scale)) = &self.time else {
             #[allow(clippy::cast_precision_loss)]
             return self.encode_values(&ticks.mapv(|t| t as f64));
         };
-        self.encode_values(&ticks.mapv(|t| units.encode(t)))
+        let unpacked = self.scale == 1.0 && self.offset == 0.0;
+        if unpacked && !self.storage.is_float() && self.storage != DType::Bool {
+            let exact: Option<ArrayD<i64>> = ticks
+                .iter()
+                .map(|&t| match (t, self.fill) {
+                    #[allow(clippy::cast_possible_truncation, reason = "an integer fill value")]
+                    (NAT, Some(fill)) => Some(fill as i64),
+                    (NAT, None) => Some(NAT),
+                    (t, _) => units
+                        .encode_exact(t, *scale)
+                        .and_then(|v| i64::try_from(v).ok()),
+                })
+                .collect::<Option<Vec<i64>>>()
+                .and_then(|v| ArrayD::from_shape_vec(ticks.raw_dim(), v).ok());
+            if let Some(exact) = exact {
+                return Block::from_i64(exact, self.storage);
+            }
+        }
+        self.encode_values(&ticks.mapv(|t| units.encode(t, *scale)))
     }
 }
 
 /// The first of days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds that
-/// divides every step between `ticks`, since the first value (xarray's
+/// divides every step between `ticks` of `scale`, since the first value (xarray's
 /// `infer_datetime_units`).
-pub fn infer_units(ticks: &[i64], calendar: Calendar) -> String {
+pub fn infer_units(ticks: &[i64], scale: TimeScale) -> String {
     let valid: Vec<i64> = ticks.iter().copied().filter(|&t| t != NAT).collect();
     let reference = valid.first().copied().unwrap_or(0);
+    let tick = i128::from(scale.unit.nanos());
     let steps: Vec<i128> = valid
         .windows(2)
-        .map(|w| i128::from(w[1]) - i128::from(w[0]))
+        .map(|w| (i128::from(w[1]) - i128::from(w[0])) * tick)
         .collect();
     let units: [(&str, i128); 7] = [
         ("days", i128::from(NS_PER_DAY)),
@@ -202,13 +246,13 @@ pub fn infer_units(ticks: &[i64], calendar: Calendar) -> String {
         .iter()
         .find(|(_, ns)| steps.iter().all(|s| s % ns == 0))
         .map_or("nanoseconds", |(u, _)| u);
-    let date = DateTime::from_ticks(reference, calendar).unwrap_or(DateTime::date(1970, 1, 1));
-    let mut text = format!(
-        "{unit} since {:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        date.year, date.month, date.day, date.hour, date.minute, date.second
-    );
-    if date.nanosecond != 0 {
-        let _ = write!(text, ".{:09}", date.nanosecond);
+    let date = scale
+        .datetime(reference)
+        .unwrap_or(DateTime::date(1970, 1, 1))
+        .numbered(scale.calendar);
+    let mut text = format!("{unit} since {}", date.to_cftime_str());
+    if !date.nanosecond.is_multiple_of(1_000) {
+        let _ = write!(text, "{:03}", date.nanosecond % 1_000);
     }
     text
 }
@@ -291,12 +335,25 @@ mod tests {
 
     #[test]
     fn times_infer_units_and_round_trip() {
-        let cal = Calendar::NoLeap;
+        let cal = TimeScale::cftime(Calendar::NoLeap);
         let t0 = DateTime::date(2000, 2, 28).to_ticks(cal).expect("date");
-        let ticks = [t0, t0 + NS_PER_DAY, t0 + 3 * NS_PER_DAY];
+        let day = cal.ticks_per_day();
+        let ticks = [t0, t0 + day, t0 + 3 * day];
         let out = CfEncoder::encode_cf("time", DType::I64, &Attrs::new(), Some((cal, &ticks)))
             .expect("time");
         assert_eq!(out.attrs["units"], json!("days since 2000-02-28 00:00:00"));
+        // Exact in int64 where f64 would round: nanoseconds far from the reference.
+        let ns = TimeScale::datetime64();
+        let far = [0, (1_i64 << 62) + 1];
+        let e = enc(&[("units", json!("nanoseconds since 1970-01-01"))]);
+        let out_ns = CfEncoder::encode_cf("t", DType::I64, &e, Some((ns, &far))).expect("ns");
+        let block = out_ns
+            .encoder
+            .encode_ticks(&ArrayD::from_shape_vec(vec![2], far.to_vec()).expect("shape"));
+        assert_eq!(
+            block,
+            Block::I64(ArrayD::from_shape_vec(vec![2], far.to_vec()).expect("shape"))
+        );
         assert_eq!(out.attrs["calendar"], json!("noleap"));
         assert_eq!(out.encoder.storage_dtype(), DType::I64);
         let block = out
@@ -306,15 +363,12 @@ mod tests {
             block.to_f64().into_raw_vec_and_offset().0,
             vec![0.0, 1.0, 3.0]
         );
-        let hourly = [t0, t0 + NS_PER_DAY / 24 * 30];
+        let hourly = [t0, t0 + day / 24 * 30];
         assert!(infer_units(&hourly, cal).starts_with("hours since"));
-        let std = CfEncoder::encode_cf(
-            "time",
-            DType::I64,
-            &Attrs::new(),
-            Some((Calendar::Standard, &[t0, NAT])),
-        )
-        .expect("nat");
+        let ns = TimeScale::datetime64();
+        let t0 = DateTime::date(2000, 2, 28).to_ticks(ns).expect("date");
+        let std = CfEncoder::encode_cf("time", DType::I64, &Attrs::new(), Some((ns, &[t0, NAT])))
+            .expect("nat");
         assert_eq!(std.attrs["calendar"], json!("proleptic_gregorian"));
         assert!(std.fill_value.is_some());
     }

@@ -46,14 +46,19 @@ pub enum CodingError {
         /// What was expected.
         reason: String,
     },
-    /// A time value does not fit in datetime64[ns] (years 1678..2262).
-    #[error("variable `{variable}`: time {value} {units} is outside the datetime64[ns] range")]
+    /// A time value neither datetime64[ns] nor cftime's 64-bit microseconds can hold (xarray
+    /// cannot decode it either).
+    #[error(
+        "variable `{variable}`: time value {value:e} cannot be decoded in the {calendar} \
+         calendar: it lies beyond 64-bit microseconds (about 292,000 years) of the reference \
+         date; xarray cannot decode it either (open with decode_times=False)"
+    )]
     TimeOutOfRange {
         /// The variable.
         variable: String,
         /// The encoded value.
         value: f64,
-        /// The units it is counted in.
-        units: String,
+        /// The calendar.
+        calendar: String,
     },
 }

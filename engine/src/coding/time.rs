@@ -1,11 +1,13 @@
-//! CF time coder: `"<unit> since <reference date>"` numbers <-> calendar ticks.
+//! CF time units: `"<unit> since <reference date>"` parsed once per variable, and the
+//! encoding of ticks back to numbers. Decoding whole variables is [`super::decode_times`].
 //!
-//! Decoded times are ticks (see [`super::calendar`]): `i64` nanoseconds since 1970-01-01T00:00 in
-//! the variable's calendar, `NaT` = `i64::MIN` as in numpy. Integral values are converted with
-//! exact integer arithmetic; fractional ones are rounded to the nearest nanosecond.
+//! The reference date is kept as nanoseconds since 1970-01-01 in the variable's calendar
+//! (`i128`: `days since 0001-01-01` is common in climate models).
 
 pub use super::calendar::Calendar;
-use super::calendar::{DateTime, NAT};
+use super::calendar::NAT;
+use super::datetime::DateTime;
+use super::scale::TimeScale;
 use super::CodingError;
 
 /// A parsed `units` attribute of a CF time variable.
@@ -13,33 +15,62 @@ use super::CodingError;
 pub struct TimeUnits {
     /// Nanoseconds per unit (`days` = 86 400 000 000 000).
     pub unit_ns: i64,
-    /// The reference date as ticks in `calendar` (wide: `days since 0001-01-01` is common in
-    /// climate models, though year 1 itself is outside the `i64` tick range).
+    /// Whether pandas reads this unit's spelling (`days`, `hours`, ...; not `d`, `hrs`, `sec`):
+    /// xarray decodes other spellings through cftime only.
+    pub pandas_unit: bool,
+    /// The reference date as nanoseconds since 1970-01-01 in `calendar`.
     pub reference: i128,
     /// The calendar the reference and results are counted in.
     pub calendar: Calendar,
 }
 
-const UNITS: [(&[&str], i64); 8] = [
-    (&["nanoseconds", "nanosecond", "ns"], 1),
+/// Unit spellings cftime reads, and nanoseconds per unit. `nanoseconds` only pandas reads;
+/// `months` only for `360_day` and `common_years` only for `noleap`, as cftime allows.
+const UNITS: [(&[&str], i64); 9] = [
+    (&["nanoseconds", "nanosecond"], 1),
     (
-        &["microseconds", "microsecond", "us", "usec", "usecs"],
+        &["microseconds", "microsecond", "microsec", "microsecs"],
         1_000,
     ),
     (
-        &["milliseconds", "millisecond", "ms", "msec", "msecs"],
+        &[
+            "milliseconds",
+            "millisecond",
+            "millisec",
+            "millisecs",
+            "msec",
+            "msecs",
+            "ms",
+        ],
         1_000_000,
     ),
-    (&["seconds", "second", "s", "sec", "secs"], 1_000_000_000),
+    (&["seconds", "second", "sec", "secs", "s"], 1_000_000_000),
     (&["minutes", "minute", "min", "mins"], 60_000_000_000),
-    (&["hours", "hour", "h", "hr", "hrs"], 3_600_000_000_000),
-    (&["days", "day", "d"], 86_400_000_000_000),
-    (&["weeks", "week"], 604_800_000_000_000),
+    (&["hours", "hour", "hr", "hrs", "h"], 3_600_000_000_000),
+    (&["days", "day", "d"], NS_PER_DAY),
+    (&["months", "month"], 30 * NS_PER_DAY),
+    (&["common_years", "common_year"], 365 * NS_PER_DAY),
 ];
 
-/// Whether a `units` string is a CF time (`... since ...`); xarray decodes only those as times.
+use super::calendar::NS_PER_DAY;
+
+/// The spellings pandas reads (xarray adds an `s` before looking them up).
+const PANDAS_UNITS: [&str; 7] = [
+    "nanoseconds",
+    "microseconds",
+    "milliseconds",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+];
+
+/// Whether a `units` string is a CF time; xarray decodes only those as times (`... since ...`,
+/// case as written).
 pub fn is_time_units(units: &str) -> bool {
-    units.to_ascii_lowercase().contains(" since ")
+    units
+        .split_once(" since ")
+        .is_some_and(|(u, d)| !u.trim().is_empty() && !d.trim().is_empty())
 }
 
 impl TimeUnits {
@@ -55,20 +86,37 @@ impl TimeUnits {
             units: units.to_string(),
             reason: reason.to_string(),
         };
-        let lower = units.trim().to_ascii_lowercase();
-        let Some((unit, date)) = lower.split_once(" since ") else {
+        let Some((unit, date)) = units.trim().split_once(" since ") else {
             return Err(err("expected `<unit> since <date>`"));
         };
-        let unit = unit.trim();
-        let Some(&(_, unit_ns)) = UNITS.iter().find(|(names, _)| names.contains(&unit)) else {
-            let reason = if matches!(unit, "months" | "month" | "years" | "year" | "common_years") {
-                format!("`{unit}` have no fixed length; only nanoseconds to weeks are supported")
+        let unit = unit.trim().to_ascii_lowercase();
+        let Some(&(_, unit_ns)) = UNITS
+            .iter()
+            .find(|(names, _)| names.contains(&unit.as_str()))
+        else {
+            let reason = if matches!(unit.as_str(), "years" | "year" | "weeks" | "week") {
+                format!("`{unit}` are not a CF time unit xarray reads")
             } else {
                 format!("unknown unit `{unit}` (use seconds, minutes, hours, days, ...)")
             };
             return Err(err(&reason));
         };
-        let (dt, offset_ns) = parse_reference(date.trim()).map_err(|r| err(&r))?;
+        let months = unit_ns == 30 * NS_PER_DAY;
+        let years = unit_ns == 365 * NS_PER_DAY;
+        if (months && calendar != Calendar::Day360) || (years && calendar != Calendar::NoLeap) {
+            return Err(err(&format!(
+                "`{unit}` are only defined in the {} calendar",
+                if months { "360_day" } else { "noleap" }
+            )));
+        }
+        let plural = if unit.ends_with('s') {
+            unit.clone()
+        } else {
+            format!("{unit}s")
+        };
+        let pandas_unit = PANDAS_UNITS.contains(&plural.as_str());
+        let lower = date.trim().to_ascii_lowercase();
+        let (dt, offset_ns) = parse_reference(&lower, calendar).map_err(|r| err(&r))?;
         let reference = dt
             .to_ticks_wide(calendar)
             .map(|t| t - i128::from(offset_ns))
@@ -79,80 +127,72 @@ impl TimeUnits {
             })?;
         Ok(Self {
             unit_ns,
+            pandas_unit,
             reference,
             calendar,
         })
     }
 
-    /// Ticks for an encoded value; `NaT` for NaN and for values outside the tick range.
-    #[inline]
-    pub fn decode(&self, value: f64) -> i64 {
-        self.try_decode(value).unwrap_or(NAT)
-    }
-
-    /// Ticks for an encoded value: `Some(NaT)` for NaN, `None` when out of range.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    pub fn try_decode(&self, value: f64) -> Option<i64> {
-        if value.is_nan() {
-            return Some(NAT);
-        }
-        if !value.is_finite() {
-            return None;
-        }
-        let t = if value.fract() == 0.0 && value.abs() < 9.0e15 {
-            i128::from(value as i64) * i128::from(self.unit_ns) + self.reference
-        } else {
-            let off = (value * self.unit_ns as f64).round();
-            if off.abs() > 9.3e18 {
-                return None;
-            }
-            i128::from(off as i64) + self.reference
-        };
-        i64::try_from(t).ok().filter(|&t| t != NAT)
-    }
-
-    /// The encoded value of ticks (NaN for `NaT`); exact when the offset is a whole number of
-    /// units.
+    /// The encoded value of ticks of `scale` in these units (NaN for `NaT`); exact when the
+    /// offset is a whole number of units.
     #[allow(clippy::cast_precision_loss)]
-    pub fn encode(&self, ticks: i64) -> f64 {
-        if ticks == NAT {
-            return f64::NAN;
-        }
-        let off = i128::from(ticks) - self.reference;
-        let unit = i128::from(self.unit_ns);
-        if off % unit == 0 {
-            (off / unit) as f64
-        } else {
-            off as f64 / unit as f64
+    pub fn encode(&self, ticks: i64, scale: TimeScale) -> f64 {
+        match self.offset_ns(ticks, scale) {
+            None => f64::NAN,
+            Some(off) => {
+                // Whole units, then the fraction: dividing `off as f64` would round twice
+                // and move cftime's microsecond.
+                let unit = i128::from(self.unit_ns);
+                let whole = off.div_euclid(unit) as f64;
+                let rest = off.rem_euclid(unit);
+                if rest == 0 {
+                    whole
+                } else {
+                    whole + rest as f64 / unit as f64
+                }
+            }
         }
     }
 
-    /// The broken-down date of ticks in this calendar.
-    pub fn datetime(&self, ticks: i64) -> Option<DateTime> {
-        DateTime::from_ticks(ticks, self.calendar)
+    /// The encoded value of ticks as a whole number of units, if it is one (`None` for `NaT`
+    /// and for fractions).
+    pub fn encode_exact(&self, ticks: i64, scale: TimeScale) -> Option<i128> {
+        let off = self.offset_ns(ticks, scale)?;
+        let unit = i128::from(self.unit_ns);
+        (off % unit == 0).then_some(off / unit)
+    }
+
+    /// Nanoseconds from the reference to ticks of `scale` (`None` for `NaT`).
+    fn offset_ns(&self, ticks: i64, scale: TimeScale) -> Option<i128> {
+        (ticks != NAT).then(|| i128::from(ticks) * i128::from(scale.unit.nanos()) - self.reference)
     }
 }
 
-/// Parses a date label (`2000-01-15`, `2000-01-15T06:00`, `2000-01`, `2000`) to ticks in `cal`;
-/// a partial date means its first instant.
-pub fn parse_datetime(s: &str, cal: Calendar) -> Result<i64, CodingError> {
+/// Parses a date label (`2000-01-15`, `2000-01-15T06:00`, `2000-01`, `2000`) to ticks of
+/// `scale`; a partial date means its first instant.
+pub fn parse_datetime(s: &str, scale: TimeScale) -> Result<i64, CodingError> {
     let err = |reason: String| CodingError::BadDate {
         text: s.to_string(),
         reason,
     };
-    let (dt, offset) = parse_reference(&s.trim().to_ascii_lowercase()).map_err(err)?;
-    dt.to_ticks(cal)
-        .and_then(|t| t.checked_sub(offset))
+    let cal = scale.calendar;
+    let (dt, offset) = parse_reference(&s.trim().to_ascii_lowercase(), cal).map_err(err)?;
+    dt.to_ticks_wide(cal)
+        .map(|ns| (ns - i128::from(offset)).div_euclid(i128::from(scale.unit.nanos())))
+        .and_then(|t| i64::try_from(t).ok())
+        .filter(|&t| t != NAT)
         .ok_or_else(|| {
             err(format!(
-                "not a valid {cal} date in the datetime64[ns] range"
+                "not a valid {cal} date in the range of {}",
+                scale.dtype_name()
             ))
         })
 }
 
 /// Parses a reference date: `Y-M-D`, optional time (` ` or `T`), optional fraction and zone
-/// (`Z`, `UTC`, `+hh:mm`, `-hhmm`). Returns the local date-time and the zone offset in ns.
-fn parse_reference(s: &str) -> Result<(DateTime, i64), String> {
+/// (`Z`, `UTC`, `+hh:mm`, `-hhmm`), the year as `cal` numbers it. Returns the local date-time
+/// (astronomical year) and the zone offset in ns.
+fn parse_reference(s: &str, cal: Calendar) -> Result<(DateTime, i64), String> {
     let s = s.trim();
     let (neg_year, body) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -176,7 +216,9 @@ fn parse_reference(s: &str) -> Result<(DateTime, i64), String> {
     if parts.next().is_some() {
         return Err(format!("cannot read reference date `{date}`"));
     }
-    let year = if neg_year { -year } else { year };
+    let year = cal
+        .astronomical_year(if neg_year { -year } else { year })
+        .ok_or_else(|| format!("the {cal} calendar has no year 0"))?;
     let month = u8::try_from(month).ok().filter(|m| (1..=12).contains(m));
     let day = u8::try_from(day).ok().filter(|d| (1..=31).contains(d));
     let (Some(month), Some(day)) = (month, day) else {
@@ -263,12 +305,14 @@ fn parse_zone(zone: &str) -> Result<i64, String> {
 #[cfg(test)]
 #[allow(clippy::float_cmp)]
 mod tests {
+    use super::super::decode_times::{decode_times, TimeNumbers};
+    use super::super::scale::TickUnit;
     use super::*;
-    use crate::coding::calendar::{format_iso, NS_PER_DAY};
 
     fn iso(units: &str, cal: Calendar, v: f64) -> String {
         let u = TimeUnits::parse(units, cal).expect("units");
-        format_iso(u.decode(v), cal)
+        let (scale, ticks) = decode_times("t", &u, &TimeNumbers::Float(vec![v])).expect("decodes");
+        scale.format_iso(ticks[0])
     }
 
     #[test]
@@ -290,6 +334,10 @@ mod tests {
             iso("seconds since 1970-01-01", Calendar::Standard, -1.0),
             "1969-12-31T23:59:59"
         );
+        assert_eq!(
+            iso("months since 2000-01-01", Calendar::Day360, 13.0),
+            "2001-02-01T00:00:00"
+        );
     }
 
     #[test]
@@ -299,33 +347,53 @@ mod tests {
         for units in [
             "days since 2000-01-01",
             "days since 2000-1-1",
-            "Days since 2000-01-01T00:00:00Z",
-            "day since 2000-01-01 00:00:00 UTC",
+            "days since 2000-01-01T00:00:00Z",
+            "days since 2000-01-01 00:00:00 UTC",
             "days since 2000-01-01 00:00:00+00:00",
             "days since 2000-01-01T00:00:00.000",
-            "d since 2000-01-01 00:00",
+            "Days since 2000-01-01 00:00",
         ] {
             assert_eq!(TimeUnits::parse(units, std), Ok(want), "{units}");
         }
         let shifted = TimeUnits::parse("hours since 2000-01-01 06:00:00+06:00", std).expect("tz");
         assert_eq!(shifted.reference, want.reference);
-        let t = parse_datetime("2000-01-02T12:00", std).expect("label");
+        // Spellings pandas does not read go through cftime.
+        let short = TimeUnits::parse("d since 2000-01-01", std).expect("d");
+        assert!(!short.pandas_unit && want.pandas_unit);
+        let ns = TimeScale::new(std, TickUnit::Nanosecond);
+        let t = parse_datetime("2000-01-02T12:00", ns).expect("label");
         assert_eq!(
             i128::from(t),
             want.reference + i128::from(NS_PER_DAY * 3 / 2)
         );
         assert_eq!(
-            parse_datetime("2000-02", std).ok(),
-            DateTime::date(2000, 2, 1).to_ticks(std)
+            parse_datetime("2000-02", ns).ok(),
+            DateTime::date(2000, 2, 1).to_ticks(ns)
         );
-        assert!(parse_datetime("2000-02-30", std).is_err());
+        assert!(parse_datetime("2000-02-30", ns).is_err());
         // CESM-style: far reference, decoded dates in range.
-        let early = TimeUnits::parse("days since 1-1-1", Calendar::NoLeap).expect("short form");
         assert_eq!(
-            format_iso(early.decode(730_000.0), Calendar::NoLeap),
+            iso("days since 1-1-1", Calendar::NoLeap, 730_000.0),
             "2001-01-01T00:00:00"
         );
-        assert_eq!(early.decode(0.0), NAT);
+        assert_eq!(
+            iso("days since 1-1-1", Calendar::NoLeap, 0.0),
+            "0001-01-01T00:00:00"
+        );
+        // Year 0 does not exist in the standard calendar; -0001 is the year before 1.
+        assert!(TimeUnits::parse("days since 0000-01-01", std).is_err());
+        assert_eq!(
+            iso("days since -0001-12-31", Calendar::Julian, 1.0),
+            "0001-01-01T00:00:00"
+        );
+    }
+
+    #[test]
+    fn only_since_units_are_times() {
+        assert!(is_time_units("days since 2000-01-01"));
+        assert!(!is_time_units("days"));
+        // xarray looks for " since " as written.
+        assert!(!is_time_units("Days SINCE 2000-01-01"));
     }
 
     #[test]
@@ -339,6 +407,7 @@ mod tests {
             "days since",
             "days since 2000-13-01",
             "months since 2000-01-01",
+            "weeks since 2000-01-01",
             "days",
         ] {
             assert!(
@@ -349,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn decode_then_encode_round_trips() {
+    fn encode_inverts_decode() {
         for cal in [
             Calendar::Standard,
             Calendar::NoLeap,
@@ -357,13 +426,16 @@ mod tests {
             Calendar::Julian,
         ] {
             let u = TimeUnits::parse("hours since 1900-01-01 00:00:00", cal).expect("units");
-            for v in [0.0, 1.0, -7.0, 1.5, 876_000.0, 1e6 + 0.25] {
-                assert_eq!(u.encode(u.decode(v)), v, "{cal} {v}");
+            let values = vec![0.0, 1.0, -7.0, 1.5, 876_000.0, 1e6 + 0.25, f64::NAN];
+            let (scale, ticks) =
+                decode_times("t", &u, &TimeNumbers::Float(values.clone())).expect("decodes");
+            for (&t, &v) in ticks.iter().zip(&values) {
+                let back = u.encode(t, scale);
+                assert!(
+                    back == v || (back.is_nan() && v.is_nan()),
+                    "{cal} {v} {back}"
+                );
             }
-            assert!(u.encode(u.decode(f64::NAN)).is_nan());
         }
-        let u = TimeUnits::parse("days since 2000-01-01", Calendar::Standard).expect("units");
-        assert_eq!(u.decode(1e9), NAT);
-        assert_eq!(u.try_decode(1e9), None);
     }
 }

@@ -16,7 +16,7 @@ use self::plan::{existing_array, new_array, Target, VarWrite};
 use super::run::{materialize, prepare, read_tile, run_tile_list, spans, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
-use crate::model::{Attrs, DataArray, Dataset, Variable};
+use crate::model::{Attrs, Block, DataArray, Dataset, Variable};
 use crate::ops::Expr;
 use indexmap::IndexMap;
 use ndarray::Slice;
@@ -509,6 +509,9 @@ fn write_var(
     written: &AtomicUsize,
     ctx: &Context<'_>,
 ) -> Result<(), ExecError> {
+    if let Some(stored) = &w.stored {
+        return write_stored(w, stored, writer, tiles, written, ctx);
+    }
     let (plan, config) = prepare(&w.values, ctx)?;
     let ctx = &ctx.with_config(config);
     let plan = materialize(&plan, ctx)?;
@@ -541,27 +544,61 @@ fn write_var(
                     Slice::from(from..from + tile.shape[a])
                 });
                 let block = w.encoder.encode_values(&part.to_owned());
-                let within: Vec<Range<u64>> = tile
-                    .start
-                    .iter()
-                    .zip(&tile.shape)
-                    .zip(&w.offset)
-                    .map(|((&s, &n), &o)| o + s as u64..o + (s + n) as u64)
-                    .collect();
-                let index: Vec<u64> = within
-                    .iter()
-                    .zip(writer.chunks())
-                    .map(|(r, &c)| r.start / c.max(1))
-                    .collect();
-                // Past this point the chunk is written whole or not at all.
-                ctx.cancel.check()?;
-                writer.write_chunk(&index, &within, &block)?;
+                write_tile(w, writer, tile, &block, ctx)?;
                 written.fetch_add(1, Ordering::SeqCst);
             }
             Ok(())
         },
         |_, ()| {},
     )
+}
+
+/// Writes a variable whose stored values are already in memory (times), chunk by chunk.
+fn write_stored(
+    w: &VarWrite,
+    stored: &Block,
+    writer: &ArrayWriter,
+    tiles: &[Tile],
+    written: &AtomicUsize,
+    ctx: &Context<'_>,
+) -> Result<(), ExecError> {
+    for tile in tiles {
+        write_tile(
+            w,
+            writer,
+            tile,
+            &stored.region(&tile.start, &tile.shape),
+            ctx,
+        )?;
+        written.fetch_add(1, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// Writes one output chunk's stored values.
+fn write_tile(
+    w: &VarWrite,
+    writer: &ArrayWriter,
+    tile: &Tile,
+    block: &Block,
+    ctx: &Context<'_>,
+) -> Result<(), ExecError> {
+    let within: Vec<Range<u64>> = tile
+        .start
+        .iter()
+        .zip(&tile.shape)
+        .zip(&w.offset)
+        .map(|((&s, &n), &o)| o + s as u64..o + (s + n) as u64)
+        .collect();
+    let index: Vec<u64> = within
+        .iter()
+        .zip(writer.chunks())
+        .map(|(r, &c)| r.start / c.max(1))
+        .collect();
+    // Past this point the chunk is written whole or not at all.
+    ctx.cancel.check()?;
+    writer.write_chunk(&index, &within, block)?;
+    Ok(())
 }
 
 #[cfg(test)]

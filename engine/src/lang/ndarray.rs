@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
-use crate::coding::{format_numpy, Calendar};
+use crate::coding::TimeScale;
 use crate::model::Block;
 use crate::{map_block, with_block};
 use ndarray::Axis;
@@ -34,18 +34,18 @@ impl PrintOptions {
     };
 }
 
-/// A computed numpy array; datetimes are int64 nanosecond ticks in `calendar`.
+/// A computed numpy array; datetimes are int64 ticks of `time` (datetime64[ns] or cftime).
 #[derive(Debug, Clone)]
 pub(crate) struct NdArray {
     pub(crate) block: Arc<Block>,
-    pub(crate) calendar: Option<Calendar>,
+    pub(crate) time: Option<TimeScale>,
 }
 
 impl NdArray {
     /// numpy's dtype name.
     pub(crate) fn dtype_name(&self) -> &'static str {
-        if self.calendar.is_some() {
-            "datetime64[ns]"
+        if let Some(scale) = self.time {
+            scale.dtype_name()
         } else {
             self.block.dtype().name()
         }
@@ -82,7 +82,7 @@ impl NdArray {
                     block: Arc::new(map_block!(self.block.as_ref(), a => a
                         .index_axis(Axis(0), i)
                         .to_owned())),
-                    calendar: self.calendar,
+                    time: self.time,
                 };
                 if shape.len() == 1 {
                     row.item(0)
@@ -134,7 +134,7 @@ impl NdArray {
     /// numpy's `str()`: `[1. 2. 3.]`; a 0-d datetime prints as its scalar, without quotes.
     pub(crate) fn to_str(&self) -> String {
         let text = self.render(" ", "", 0, PrintOptions::NUMPY);
-        if self.block.shape().is_empty() && self.calendar.is_some() {
+        if self.block.shape().is_empty() && self.time.is_some() {
             return text.trim_matches('\'').to_owned();
         }
         text
@@ -303,7 +303,7 @@ impl Render<'_> {
 enum Formatter {
     Bool,
     Int(usize),
-    Time(Calendar),
+    Time(TimeScale),
     Fixed {
         left: usize,
         right: usize,
@@ -376,8 +376,8 @@ fn sci_digits(x: f64, f32: bool, p: usize) -> usize {
 
 impl Formatter {
     fn new(a: &NdArray, shown: &[f64], precision: usize) -> Self {
-        if let Some(cal) = a.calendar {
-            return Self::Time(cal);
+        if let Some(scale) = a.time {
+            return Self::Time(scale);
         }
         let dtype = a.block.dtype();
         if dtype == crate::model::DType::Bool {
@@ -453,7 +453,11 @@ impl Formatter {
             #[allow(clippy::cast_possible_truncation)]
             Self::Int(w) => format!("{:>w$}", x as i64),
             #[allow(clippy::cast_possible_truncation)]
-            Self::Time(cal) => format!("'{}'", format_numpy(x as i64, *cal)),
+            Self::Time(scale) if scale.is_datetime64() => {
+                format!("'{}'", scale.format_element(x as i64))
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            Self::Time(scale) => scale.format_element(x as i64),
             Self::Fixed {
                 left,
                 right,
@@ -516,7 +520,7 @@ mod tests {
         };
         NdArray {
             block: Arc::new(block),
-            calendar: None,
+            time: None,
         }
     }
 
@@ -544,7 +548,7 @@ mod tests {
                 ArrayD::from_shape_vec(vec![3], vec![1, -20, 3])
                     .unwrap_or_else(|_| ArrayD::zeros(vec![0])),
             )),
-            calendar: None,
+            time: None,
         };
         assert_eq!(i.repr(), "array([  1, -20,   3])");
     }

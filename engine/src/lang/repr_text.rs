@@ -12,8 +12,9 @@ use std::sync::Arc;
 use super::dict::{attr_text, quoted, Dict, DictKind};
 use super::ndarray::{NdArray, PrintOptions};
 use super::value::{str_repr, Value};
+use crate::coding::TimeScale;
 use crate::model::{Attrs, Data, DataArray, Dataset, Variable};
-use crate::repr::{calendar_of, html as repr_html, DisplayOptions, ValueFormat};
+use crate::repr::{html as repr_html, DisplayOptions, ValueFormat};
 use layout::{attr_row, col_width, mapping_section, pad, wrapped, MAX_ROWS, WIDTH};
 
 use crate::repr::is_index;
@@ -28,7 +29,7 @@ pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
     match &var.data {
         Data::Memory(b) => Some(NdArray {
             block: Arc::clone(b),
-            calendar: calendar_of(var),
+            time: TimeScale::of(var),
         }),
         Data::Lazy(_) => None,
     }

@@ -110,6 +110,22 @@ impl ToF64 for bool {
 }
 
 impl Block {
+    /// The values of an integer block, exactly and in order; `None` for float and bool blocks.
+    pub fn to_i128(&self) -> Option<Vec<i128>> {
+        let exact = |it: &mut dyn Iterator<Item = i128>| it.collect();
+        Some(match self {
+            Block::I8(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::I16(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::I32(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::I64(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::U8(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::U16(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::U32(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::U64(a) => exact(&mut a.iter().map(|&v| i128::from(v))),
+            Block::Bool(_) | Block::F32(_) | Block::F64(_) => return None,
+        })
+    }
+
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self {
@@ -150,6 +166,28 @@ impl Block {
         let mut out = Block::zeros(dtype, values.shape());
         out.assign_f64(&vec![0; values.ndim()], &values);
         out
+    }
+
+    /// `i64` values cast to `dtype`: exactly into int64 and uint64 (as numpy's `astype`),
+    /// through [`Block::from_f64`] into the narrower types, whose values `f64` holds exactly.
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    pub fn from_i64(values: ArrayD<i64>, dtype: DType) -> Block {
+        match dtype {
+            DType::I64 => Block::I64(values),
+            DType::U64 => Block::U64(values.mapv(|v| v as u64)),
+            _ => Block::from_f64(values.mapv(|v| v as f64), dtype),
+        }
+    }
+
+    /// The region of `shape` starting at `start`, as a new block of the same dtype.
+    #[must_use]
+    pub fn region(&self, start: &[usize], shape: &[usize]) -> Block {
+        crate::map_block!(self, a => a
+            .slice_each_axis(|ax| {
+                let i = ax.axis.index();
+                ndarray::Slice::from(start[i]..start[i] + shape[i])
+            })
+            .to_owned())
     }
 
     /// Zeros (`false`) of `dtype` and `shape`.

@@ -12,6 +12,7 @@ use super::arith::{expr_of, lazy_variable, map_node};
 use super::error::PlanError;
 use super::expr::{Expr, MapOp, Node, Sel};
 use super::select::select_variable;
+use crate::coding::TimeScale;
 use crate::model::{Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{Array1, ArrayD, Axis, IxDyn};
@@ -229,7 +230,10 @@ fn align_dim(
     if blocks.iter().all(|b| Arc::ptr_eq(b, blocks[0])) {
         return check_plain(blocks[0].len()).map(|()| true);
     }
-    let calendars: HashSet<Option<&str>> = members.iter().map(|m| m.coord.calendar()).collect();
+    let calendars: HashSet<Option<TimeScale>> = members
+        .iter()
+        .map(|m| TimeScale::of(m.coord).map(TimeScale::normalized))
+        .collect();
     if calendars.len() > 1 {
         return Err(PlanError::IncompatibleIndexes {
             dim: dim.to_owned(),

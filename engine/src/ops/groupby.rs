@@ -9,8 +9,8 @@ use super::arith::{apply, expr_of, lazy_variable, Operand};
 use super::error::{closest, PlanError};
 use super::expr::{Expr, MapOp, Node, ReduceOp, Sel};
 use super::reduce::result_dtype;
-use crate::coding::calendar::TimeComponent;
-use crate::coding::{Calendar, DateTime, NAT};
+use crate::coding::NAT;
+use crate::coding::{TimeComponent, TimeScale};
 use crate::model::{Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, IxDyn};
@@ -366,20 +366,19 @@ impl DataArray {
                 closest(part, parts).map(|p| format!("{coord_name}.{p}")),
             )
         })?;
-        let (Some(calendar), Block::I64(ticks)) = (coord.calendar(), block.as_ref()) else {
+        let (Some(scale), Block::I64(ticks)) = (TimeScale::of(coord), block.as_ref()) else {
             return Err(bad(
                 format!("coordinate {coord_name:?} does not hold datetimes"),
                 None,
             ));
         };
-        let cal = Calendar::parse(calendar, coord_name).map_err(|e| bad(e.to_string(), None))?;
         let keys: Vec<Option<i64>> = ticks
             .iter()
             .map(|&t| {
                 (t != NAT)
-                    .then(|| DateTime::from_ticks(t, cal))
+                    .then(|| scale.datetime(t))
                     .flatten()
-                    .map(|d| component.of(&d, cal))
+                    .map(|d| component.of(&d, scale.calendar))
             })
             .collect();
         let (ids, distinct) = unique_ids(&keys);

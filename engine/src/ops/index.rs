@@ -4,15 +4,16 @@
 use super::error::PlanError;
 use super::expr::Sel;
 use super::select::{Label, LabelIndexer};
-use crate::coding::time::{parse_datetime, Calendar};
+use crate::coding::time::parse_datetime;
+use crate::coding::TimeScale;
 use crate::model::{Data, Variable};
 
-/// The labels of one dimension, as numbers (datetimes as nanosecond ticks).
+/// The labels of one dimension, as numbers (datetimes as ticks of their scale).
 #[derive(Debug)]
 pub struct CoordIndex<'a> {
     dim: &'a str,
     values: Vec<f64>,
-    calendar: Option<Calendar>,
+    time: Option<TimeScale>,
 }
 
 impl<'a> CoordIndex<'a> {
@@ -23,11 +24,11 @@ impl<'a> CoordIndex<'a> {
                 dim: dim.to_owned(),
             });
         };
-        let calendar = coord.calendar().and_then(|c| Calendar::parse(c, dim).ok());
+        let time = TimeScale::of(coord);
         Ok(Self {
             dim,
             values: block.to_f64().iter().copied().collect(),
-            calendar,
+            time,
         })
     }
 
@@ -38,11 +39,11 @@ impl<'a> CoordIndex<'a> {
             label: label.to_string(),
             why: why.to_owned(),
         };
-        match (label, self.calendar) {
+        match (label, self.time) {
             (Label::Num(x), None) => Ok(*x),
             // Ticks near 1e18 keep ~100 ns resolution as f64: ample for matching dates.
             #[allow(clippy::cast_precision_loss)]
-            (Label::Str(s), Some(cal)) => parse_datetime(s, cal)
+            (Label::Str(s), Some(scale)) => parse_datetime(s, scale)
                 .map(|ticks| ticks as f64)
                 .map_err(|e| bad(&e.to_string())),
             (Label::Num(_), Some(_)) => Err(bad("this is a time coordinate: give a date string")),

@@ -5,10 +5,10 @@ use super::arith::lazy_variable;
 use super::error::{closest, unknown_dim, PlanError};
 use super::expr::Expr;
 use crate::coding::time::{is_time_units, TimeUnits};
-use crate::coding::{Calendar, CfDecoder, CodingError};
+use crate::coding::{decode_times, Calendar, CfDecoder, CodingError};
 use crate::io::{open_store, ArrayMeta, IoError, Rechunked};
 use crate::model::ToF64;
-use crate::model::{Attrs, Block, Data, DataArray, Dataset, Variable, TIME_CALENDAR_KEY};
+use crate::model::{Attrs, Block, Data, DataArray, Dataset, Variable};
 use crate::with_block;
 use std::collections::HashSet;
 use std::path::Path;
@@ -148,7 +148,7 @@ pub fn open_zarr_chunked(
     options: OpenOptions,
     chunks: &Chunks,
 ) -> Result<Dataset, OpenError> {
-    let store = open_store(path, options.consolidated)?;
+    let mut store = open_store(path, options.consolidated)?;
     let mut dims: Vec<String> = Vec::new();
     for d in store.arrays.iter().flat_map(|m| &m.dims) {
         if !dims.contains(d) {
@@ -156,6 +156,9 @@ pub fn open_zarr_chunked(
         }
     }
     chunks.check(&dims)?;
+    if options.decode_times {
+        inherit_bounds_units(&mut store.arrays);
+    }
     // Names listed in `coordinates` attributes are coordinates, as xarray decides.
     let listed: HashSet<String> = store
         .arrays
@@ -181,6 +184,34 @@ pub fn open_zarr_chunked(
         }
     }
     Ok(ds)
+}
+
+/// CF cell boundaries (`time:bounds = "time_bnds"`) often carry no `units`/`calendar`: as
+/// xarray does, they take their time variable's, so they decode with it.
+fn inherit_bounds_units(arrays: &mut [ArrayMeta]) {
+    let inherited: Vec<(String, Attrs)> = arrays
+        .iter()
+        .filter_map(|m| {
+            let units = m.attrs.get("units").and_then(serde_json::Value::as_str)?;
+            let bounds = m.attrs.get("bounds").and_then(serde_json::Value::as_str)?;
+            units.contains("since").then(|| {
+                let mut keys = Attrs::new();
+                for k in ["units", "calendar"] {
+                    if let Some(v) = m.attrs.get(k) {
+                        keys.insert(k.to_owned(), v.clone());
+                    }
+                }
+                (bounds.to_owned(), keys)
+            })
+        })
+        .collect();
+    for (bounds, keys) in inherited {
+        if let Some(meta) = arrays.iter_mut().find(|m| m.name == bounds) {
+            for (k, v) in keys {
+                meta.attrs.entry(k).or_insert(v);
+            }
+        }
+    }
 }
 
 /// One stored array as a variable: lazy, or loaded when it is an index or holds times.
@@ -219,18 +250,17 @@ fn variable(
             .to_owned();
         let calendar = Calendar::parse(&calendar_name, &meta.name)?;
         let time = TimeUnits::parse_for(&meta.name, &units, calendar)?;
-        let values = read_all(meta, &decoder)?;
-        // NaT for missing times, as numpy spells it.
-        let ticks = values.mapv(|x| if x.is_nan() { i64::MIN } else { time.decode(x) });
+        let raw = read_raw(meta)?;
+        let (scale, ticks) = decode_times(&meta.name, &time, &decoder.time_numbers(&raw))?;
+        // One tick per stored value, so the shape always fits.
+        let ticks =
+            ndarray::ArrayD::from_shape_vec(raw.shape().to_vec(), ticks).unwrap_or_default();
         for k in ["units", "calendar"] {
             if let Some(v) = attrs.shift_remove(k) {
                 encoding.insert(k.to_owned(), v);
             }
         }
-        encoding.insert(
-            TIME_CALENDAR_KEY.to_owned(),
-            serde_json::Value::from(calendar.name()),
-        );
+        scale.mark(&mut encoding);
         Data::Memory(Arc::new(Block::I64(ticks)))
     } else if is_index {
         Data::Memory(Arc::new(Block::from_f64(
@@ -262,9 +292,14 @@ fn variable(
 
 /// Reads a whole (small) array, CF-decoded, as `f64`.
 fn read_all(meta: &ArrayMeta, decoder: &CfDecoder) -> Result<ndarray::ArrayD<f64>, OpenError> {
-    let shape = meta.source.shape().to_vec();
-    let block = meta.source.read_region(&vec![0; shape.len()], &shape)?;
+    let block = read_raw(meta)?;
     Ok(with_block!(&block, a => a.mapv(|x| decoder.decode(x.to_f64()))))
+}
+
+/// Reads a whole (small) array as stored.
+fn read_raw(meta: &ArrayMeta) -> Result<Block, OpenError> {
+    let shape = meta.source.shape().to_vec();
+    Ok(meta.source.read_region(&vec![0; shape.len()], &shape)?)
 }
 
 impl Dataset {

@@ -7,7 +7,7 @@
 
 use super::error::PlanError;
 use super::groupby::{GroupBy, NO_GROUP};
-use crate::coding::{Calendar, DateTime, NAT, NS_PER_DAY};
+use crate::coding::{DateTime, TimeScale, NAT, NS_PER_DAY};
 use crate::model::{Block, Data, DataArray, Variable};
 use ndarray::{ArrayD, IxDyn};
 use std::sync::Arc;
@@ -98,7 +98,8 @@ fn month_index(d: &DateTime) -> i64 {
 }
 
 /// Ticks of the first (or, with `end`, last) midnight of month index `mi`.
-fn month_edge(mi: i64, end: bool, cal: Calendar) -> Option<i64> {
+fn month_edge(mi: i64, end: bool, scale: TimeScale) -> Option<i64> {
+    let cal = scale.calendar;
     let year = mi.div_euclid(12);
     let month = u8::try_from(mi.rem_euclid(12) + 1).ok()?;
     let day = if end {
@@ -106,19 +107,21 @@ fn month_edge(mi: i64, end: bool, cal: Calendar) -> Option<i64> {
     } else {
         1
     };
-    DateTime::date(year, month, day).to_ticks(cal)
+    DateTime::date(year, month, day).to_ticks(scale)
 }
 
 /// Bin edges and labels, and each time's bin.
-fn bins(step: Step, ticks: &[i64], cal: Calendar) -> Option<(Vec<usize>, Vec<i64>)> {
+fn bins(step: Step, ticks: &[i64], scale: TimeScale) -> Option<(Vec<usize>, Vec<i64>)> {
     let valid = || ticks.iter().copied().filter(|&t| t != NAT);
     let (Some(first), Some(last)) = (valid().min(), valid().max()) else {
         return Some((vec![NO_GROUP; ticks.len()], Vec::new()));
     };
     match step {
         Step::Ticks(ns) => {
+            let ns = scale.ticks_of_nanos(ns)?;
             // pandas' default origin: midnight of the first day; bins from the first's.
-            let origin = first.div_euclid(NS_PER_DAY) * NS_PER_DAY;
+            let per_day = scale.ticks_per_day();
+            let origin = first.div_euclid(per_day) * per_day;
             let k0 = (first - origin).div_euclid(ns);
             let bin = |t: i64| usize::try_from((t - origin).div_euclid(ns) - k0).ok();
             let count = bin(last)? + 1;
@@ -137,7 +140,7 @@ fn bins(step: Step, ticks: &[i64], cal: Calendar) -> Option<(Vec<usize>, Vec<i64
             anchor,
             end,
         } => {
-            let m0 = month_index(&DateTime::from_ticks(first, cal)?);
+            let m0 = month_index(&scale.datetime(first)?);
             // A bin of period ending with month `mi` runs up to the start of month `mi + 1`:
             // pandas moves end-anchored edges to the end of their day, so the whole last day
             // of the month is in.
@@ -148,12 +151,12 @@ fn bins(step: Step, ticks: &[i64], cal: Calendar) -> Option<(Vec<usize>, Vec<i64
             };
             // The first month of the bin labelled by month `mi`.
             let opening = |mi: i64| mi + shift * (1 - months);
-            let mut lefts = vec![month_edge(opening(mi), false, cal)?];
-            let mut labels = vec![month_edge(mi, end, cal)?];
-            while month_edge(opening(mi) + months, false, cal)? <= last {
+            let mut lefts = vec![month_edge(opening(mi), false, scale)?];
+            let mut labels = vec![month_edge(mi, end, scale)?];
+            while month_edge(opening(mi) + months, false, scale)? <= last {
                 mi += months;
-                lefts.push(month_edge(opening(mi), false, cal)?);
-                labels.push(month_edge(mi, end, cal)?);
+                lefts.push(month_edge(opening(mi), false, scale)?);
+                labels.push(month_edge(mi, end, scale)?);
             }
             let ids = ticks
                 .iter()
@@ -185,19 +188,14 @@ impl DataArray {
             .get(dim)
             .filter(|c| c.dims.len() == 1)
             .ok_or_else(not_time)?;
-        let (Some(calendar), Data::Memory(block)) = (coord.calendar(), &coord.data) else {
+        let (Some(scale), Data::Memory(block)) = (TimeScale::of(coord), &coord.data) else {
             return Err(not_time());
         };
         let Block::I64(ticks) = block.as_ref() else {
             return Err(not_time());
         };
-        let cal = Calendar::parse(calendar, dim).map_err(|e| PlanError::BadGroupKey {
-            key: dim.to_owned(),
-            why: e.to_string(),
-            suggestion: None,
-        })?;
         let ticks: Vec<i64> = ticks.iter().copied().collect();
-        let (ids, labels) = bins(step, &ticks, cal).ok_or_else(|| PlanError::BadFrequency {
+        let (ids, labels) = bins(step, &ticks, scale).ok_or_else(|| PlanError::BadFrequency {
             freq: freq.to_owned(),
             why: "the bins fall outside the representable dates".to_owned(),
         })?;
@@ -222,7 +220,9 @@ impl DataArray {
 mod tests {
     use super::*;
 
-    fn ticks(cal: Calendar, dates: &[(i64, u8, u8, u8)]) -> Vec<i64> {
+    use crate::coding::Calendar;
+
+    fn ticks(cal: TimeScale, dates: &[(i64, u8, u8, u8)]) -> Vec<i64> {
         dates
             .iter()
             .map(|&(y, m, d, h)| {
@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn month_bins_in_a_360_day_calendar() {
-        let cal = Calendar::Day360;
+        let cal = TimeScale::cftime(Calendar::Day360);
         let t = ticks(
             cal,
             &[(2000, 1, 30, 12), (2000, 2, 1, 0), (2000, 4, 30, 18)],
@@ -277,5 +277,10 @@ mod tests {
             bins(parse("QS-DEC").unwrap_or(Step::Ticks(1)), &t, cal).unwrap_or_default();
         assert_eq!(ids, vec![0, 0, 1]);
         assert_eq!(labels[0], ticks(cal, &[(1999, 12, 1, 0)])[0]);
+        // Daily bins count microsecond ticks in a cftime scale.
+        let (ids, labels) =
+            bins(parse("1D").unwrap_or(Step::Ticks(1)), &t, cal).unwrap_or_default();
+        assert_eq!(ids, vec![0, 1, 90]);
+        assert_eq!(labels[1] - labels[0], cal.ticks_per_day());
     }
 }

@@ -8,8 +8,9 @@
 use super::arith::{expr_of, lazy_variable, map_expr};
 use super::error::{closest, unknown_dim, PlanError};
 use super::expr::{Expr, MapOp, Node, Sel};
+use crate::coding::TimeScale;
 use crate::map_block;
-use crate::model::{DType, Data, DataArray, Variable, TIME_CALENDAR_KEY};
+use crate::model::{DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis, IxDyn};
 use std::sync::Arc;
@@ -310,7 +311,7 @@ impl DataArray {
         let mut out = self.map_values(MapOp::Cast(dtype), &[], dtype);
         if dtype != self.dtype() {
             // Cast datetimes are plain numbers (nanoseconds), as numpy's are.
-            out.variable.encoding.shift_remove(TIME_CALENDAR_KEY);
+            TimeScale::unmark(&mut out.variable.encoding);
         }
         out
     }

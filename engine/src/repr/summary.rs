@@ -5,21 +5,12 @@
 
 use indexmap::IndexMap;
 
-use crate::coding::Calendar;
+use crate::coding::TimeScale;
 use crate::model::{Data, Dataset, Variable};
 
-/// The calendar of a datetime variable (CF times decoded to int64 nanosecond ticks).
-pub fn calendar_of(var: &Variable) -> Option<Calendar> {
-    var.calendar().and_then(|c| Calendar::parse(c, "").ok())
-}
-
-/// numpy's dtype name for a variable (`datetime64[ns]`, or `object` for cftime calendars).
+/// numpy's dtype name for a variable (`datetime64[ns]`, or `object` for cftime dates).
 pub fn dtype_name(var: &Variable) -> &'static str {
-    match calendar_of(var) {
-        Some(c) if c.is_numpy_compatible() => "datetime64[ns]",
-        Some(_) => "object",
-        None => var.dtype().name(),
-    }
+    TimeScale::of(var).map_or_else(|| var.dtype().name(), TimeScale::dtype_name)
 }
 
 /// Bytes as xarray writes them (decimal units, no decimals): `15MB`, `768B`, `160kB`.

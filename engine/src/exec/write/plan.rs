@@ -4,7 +4,7 @@
 //! Nothing is written here; `write` creates the arrays and runs the chunks.
 
 use super::error::{Mismatch, WriteError};
-use crate::coding::{Calendar, CfDecoder, CfEncoder};
+use crate::coding::{CfDecoder, CfEncoder, TimeScale};
 use crate::exec::{compute, Context};
 use crate::io::{ArrayMeta, ArraySpec, Compression};
 use crate::model::{Attrs, Block, Data, Variable};
@@ -26,6 +26,9 @@ pub(super) enum Target {
     },
 }
 
+/// What [`encode`] gives: values, encoder, CF attributes, fill value, stored times.
+type Encoded = (Arc<Expr>, CfEncoder, Attrs, Option<f64>, Option<Arc<Block>>);
+
 /// One variable's write.
 #[derive(Debug)]
 pub(super) struct VarWrite {
@@ -33,6 +36,9 @@ pub(super) struct VarWrite {
     pub(super) name: String,
     /// The values, decoded (times already encoded: see [`VarWrite::encoder`]).
     pub(super) values: Arc<Expr>,
+    /// Times, already in their stored form: written from this block as they are, since
+    /// integer ticks far from the reference need more precision than the `f64` tiles hold.
+    pub(super) stored: Option<Arc<Block>>,
     /// Decoded values to storage values.
     pub(super) encoder: CfEncoder,
     /// Where the values start in the array, per axis.
@@ -41,22 +47,19 @@ pub(super) struct VarWrite {
     pub(super) target: Target,
 }
 
-/// The CF encoding and values of a variable: times are encoded here, whole (they are small
-/// coordinates, and their ticks need `i64` precision the `f64` tiles do not have); other
-/// values are encoded tile by tile.
+/// The CF encoding of a variable: its values, encoder, CF attributes and fill value, and for
+/// times the stored block. Times are encoded here, whole (they are small coordinates, and their
+/// ticks need `i64` precision the `f64` tiles do not have); other values are encoded tile by
+/// tile.
 fn encode(
     name: &str,
     var: &Variable,
     encoding: &Attrs,
     ctx: &Context<'_>,
-) -> Result<(Arc<Expr>, CfEncoder, Attrs, Option<f64>), WriteError> {
-    let calendar = match var.calendar() {
-        Some(c) => Some(Calendar::parse(c, name)?),
-        None => None,
-    };
-    let Some(calendar) = calendar else {
+) -> Result<Encoded, WriteError> {
+    let Some(scale) = TimeScale::of(var) else {
         let cf = CfEncoder::encode_cf(name, var.dtype(), encoding, None)?;
-        return Ok((expr_of(var), cf.encoder, cf.attrs, cf.fill_value));
+        return Ok((expr_of(var), cf.encoder, cf.attrs, cf.fill_value, None));
     };
     let Block::I64(ticks) = compute(&expr_of(var), ctx)? else {
         return Err(WriteError::BadArgument(format!(
@@ -64,11 +67,13 @@ fn encode(
         )));
     };
     let flat: Vec<i64> = ticks.iter().copied().collect();
-    let cf = CfEncoder::encode_cf(name, var.dtype(), encoding, Some((calendar, &flat)))?;
+    let cf = CfEncoder::encode_cf(name, var.dtype(), encoding, Some((scale, &flat)))?;
     let block = cf.encoder.encode_ticks(&ticks);
     // The values are stored values now: only the cast to the storage dtype remains.
     let cast = CfEncoder::cast(block.dtype());
-    Ok((Expr::memory(Arc::new(block)), cast, cf.attrs, cf.fill_value))
+    let block = Arc::new(block);
+    let values = Expr::memory(Arc::clone(&block));
+    Ok((values, cast, cf.attrs, cf.fill_value, Some(block)))
 }
 
 /// The encoding of a stored array, as `open_zarr` would report it (dtype, `_FillValue`,
@@ -139,7 +144,7 @@ pub(super) fn new_array(
     if let Some(a) = asked {
         encoding.extend(a.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
-    let (values, encoder, cf_attrs, fill_value) = encode(name, var, &encoding, ctx)?;
+    let (values, encoder, cf_attrs, fill_value, stored) = encode(name, var, &encoding, ctx)?;
     let mut all_attrs = attrs;
     all_attrs.extend(cf_attrs);
     let spec = ArraySpec {
@@ -163,6 +168,7 @@ pub(super) fn new_array(
         name: name.to_owned(),
         offset: vec![0; var.dims.len()],
         values,
+        stored,
         encoder,
         target: Target::New(Box::new(spec)),
     })
@@ -226,10 +232,11 @@ pub(super) fn existing_array(
         }
     }
     let encoding = stored_encoding(meta)?;
-    let (values, encoder, _, _) = encode(&meta.name, var, &encoding, ctx)?;
+    let (values, encoder, _, _, stored) = encode(&meta.name, var, &encoding, ctx)?;
     Ok(VarWrite {
         name: meta.name.clone(),
         values,
+        stored,
         encoder,
         offset,
         target: Target::Existing { shape: new_shape },

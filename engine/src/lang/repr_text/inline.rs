@@ -5,7 +5,6 @@
 use super::super::format::format_value;
 use super::super::value::Value;
 use super::dask;
-use crate::coding::{format_compact, DateTime};
 use crate::model::Variable;
 use crate::repr::dask_inline;
 
@@ -19,11 +18,9 @@ pub(super) fn preview(var: &Variable, width: isize) -> String {
     }
     super::ndarray_of(var).map_or_else(String::new, |a| {
         let item = |i: usize| -> String {
-            match (a.calendar, a.item(i)) {
-                (Some(c), Value::Int(ticks)) if c.is_numpy_compatible() => format_compact(ticks, c),
-                // cftime objects print as `str()` does: date, a space, the time.
-                (Some(c), Value::Int(ticks)) => DateTime::from_ticks(ticks, c)
-                    .map_or_else(|| "NaT".to_owned(), |d| d.to_iso().replacen('T', " ", 1)),
+            match (a.time, a.item(i)) {
+                // datetime64 as pandas shows it; cftime objects as `str()` does.
+                (Some(scale), Value::Int(ticks)) => scale.format_compact(ticks),
                 (_, Value::Float(f)) => format_value(&Value::Float(f), ".4").unwrap_or_default(),
                 (_, v) => v.to_str(),
             }

@@ -154,7 +154,7 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
             })
             .collect::<Res<Vec<_>>>()
             .map(Indexer::List),
-        Value::NdArray(a) if a.block.shape().len() == 1 && a.calendar.is_none() => {
+        Value::NdArray(a) if a.block.shape().len() == 1 && a.time.is_none() => {
             match a.block.as_ref() {
                 Block::Bool(m) => Ok(Indexer::Mask(m.iter().copied().collect())),
                 Block::F32(_) | Block::F64(_) => Err(Exc::new(
@@ -226,7 +226,7 @@ pub(crate) fn ndarray_as_dataarray(block: &Arc<Block>) -> DataArray {
 pub(crate) fn operand(v: &Value) -> Option<Operand> {
     match v {
         Value::DataArray(a) => Some(Operand::array(a.as_ref().clone())),
-        Value::NdArray(a) if a.calendar.is_none() => {
+        Value::NdArray(a) if a.time.is_none() => {
             Some(Operand::array(ndarray_as_dataarray(&a.block)))
         }
         Value::Int(i) => Some(Operand::Int(*i)),

@@ -65,7 +65,7 @@ fn array(values: Vec<f64>, dtype: DType) -> Value {
     debug_assert_eq!(a.len(), n);
     Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::from_f64(a, dtype)),
-        calendar: None,
+        time: None,
     }))
 }
 
@@ -108,8 +108,8 @@ pub(crate) fn array_of(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         .or(kw_object)
         .ok_or_else(|| Exc::type_error("array() missing required argument 'object' (pos 0)"))?;
     let dtype = dtype_arg(pos.next().or(kw_dtype))?;
-    let (block, calendar) = match &object {
-        Value::NdArray(a) => (a.block.as_ref().clone(), a.calendar),
+    let (block, time) = match &object {
+        Value::NdArray(a) => (a.block.as_ref().clone(), a.time),
         other => (
             list_block(other, &|kind| {
                 Exc::type_error(format!(
@@ -121,12 +121,12 @@ pub(crate) fn array_of(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         ),
     };
     let block = match dtype {
-        Some(d) if d != block.dtype() && calendar.is_none() => Block::from_f64(block.to_f64(), d),
+        Some(d) if d != block.dtype() && time.is_none() => Block::from_f64(block.to_f64(), d),
         _ => block,
     };
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
-        calendar,
+        time,
     })))
 }
 

@@ -16,10 +16,9 @@ use super::super::value::Value;
 use super::convert::plan_error;
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
-use crate::coding::{format_compact, NAT};
+use crate::coding::{TimeScale, NAT};
 use crate::model::{Block, Data, DataArray, Variable};
 use crate::ops::{GroupBy, MapOp, ReduceOp, RollingWindow};
-use crate::repr::calendar_of;
 
 fn array(a: DataArray) -> Value {
     Value::DataArray(Arc::new(a))
@@ -262,12 +261,12 @@ fn flat_labels(labels: &Variable, n: usize) -> String {
     let Data::Memory(block) = &labels.data else {
         return String::new();
     };
-    let calendar = calendar_of(labels);
+    let time = TimeScale::of(labels);
     let values = block.to_f64();
     let item = |i: usize| -> String {
         let x = values.iter().nth(i).copied().unwrap_or(f64::NAN);
-        match (block.as_ref(), calendar) {
-            (Block::I64(t), Some(c)) => format_compact(t.iter().nth(i).copied().unwrap_or(NAT), c),
+        match (block.as_ref(), time) {
+            (Block::I64(t), Some(s)) => s.format_compact(t.iter().nth(i).copied().unwrap_or(NAT)),
             (b, _) if b.dtype().is_float() => {
                 format_value(&Value::Float(x), ".4").unwrap_or_default()
             }

@@ -26,10 +26,7 @@ fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) ->
         return Ok(Value::DataArray(Arc::new(a)));
     }
     match compute_now(&a)?.variable.data {
-        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray {
-            block,
-            calendar: None,
-        }))),
+        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray { block, time: None }))),
         Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
     }
 }

@@ -141,7 +141,7 @@ pub(crate) fn attrs(_: &mut Ctx<'_>, v: &Value) -> Prop {
 
 pub(crate) fn encoding(_: &mut Ctx<'_>, v: &Value) -> Prop {
     let mut enc = da(v)?.variable.encoding.clone();
-    enc.shift_remove(crate::model::TIME_CALENDAR_KEY);
+    crate::coding::TimeScale::unmark(&mut enc);
     Ok(attrs_dict(&enc))
 }
 

@@ -2,6 +2,7 @@
 //! coordinates that differ between operands are dropped, as xarray does, decided without
 //! computing anything.
 
+use crate::coding::TimeScale;
 use crate::model::{Block, Data, DataArray, Variable};
 use crate::ops::arith::expr_of;
 use crate::ops::expr::{Expr, Node};
@@ -40,7 +41,8 @@ pub(crate) fn merge_coords(arrays: &[&DataArray]) -> IndexMap<String, Variable> 
 /// Whether two variables provably hold the same values, without computing anything: equal
 /// values in memory, or lazy plans that read the same positions of the same nodes.
 pub(crate) fn same_values(a: &Variable, b: &Variable) -> bool {
-    if a.dims != b.dims || a.calendar() != b.calendar() {
+    let scale = |v: &Variable| TimeScale::of(v).map(TimeScale::normalized);
+    if a.dims != b.dims || scale(a) != scale(b) {
         return false;
     }
     match (&a.data, &b.data) {
