@@ -410,6 +410,23 @@ def group_specs() -> list[tuple[Spec, np.ndarray]]:
     return out
 
 
+def _date_selections(values: np.ndarray) -> list[tuple[str, Any, str | None]]:
+    """Date-string selections as notebooks write them, on a store's own years: a year or a
+    month names the whole period (in a slice and alone), a full date one instant."""
+    full = canonical(values[5:6])[0][:19]
+    y = full[:4]
+    # xarray's CFTimeIndex cannot take a string with method="nearest".
+    nearest = [("nearest", f"{y}-06-20", "nearest")] if values.dtype.kind == "M" else []
+    return nearest + [
+        ("year-slice", {"slice": [y, y]}, None),
+        ("month-slice", {"slice": [f"{y}-02", f"{y}-04"]}, None),
+        ("open-slice", {"slice": [None, f"{y}-03"]}, None),
+        ("month-label", full[:7], None),
+        ("day-label", full[:10], None),
+        ("full-label", full, None),
+    ]
+
+
 def _modern_months(raw: np.ndarray, units: str, calendar: str) -> np.ndarray:
     """Where the decoded month is July (those `v` are all NaN: an empty group)."""
     months = np.array([d.month for d in cftime.num2date(raw, units, calendar=calendar, only_use_cftime_datetimes=True)])
@@ -506,6 +523,8 @@ def add_cases(b, root: Path) -> None:
             store = S.Store(f"times-{spec.name}", path, zarr_format, spec.calendar or "", spec.units, "times")
             for key, func in (("month", "count"), ("season", "count"), ("dayofyear", "count"), ("month", "mean")):
                 b.value(store, "v", f"groupby-{key}-{func}", [{"op": "groupby", "key": f"time.{key}", "func": func}])
+            for name, indexers, method in _date_selections(xr.open_zarr(path).time.values):
+                b.value(store, "v", f"sel-{name}", [{"op": "sel", "indexers": {"time": indexers}, "method": method}])
         _cesm(b, root)
         _bounds(b, root)
 

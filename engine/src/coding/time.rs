@@ -171,14 +171,57 @@ impl TimeUnits {
 /// Parses a date label (`2000-01-15`, `2000-01-15T06:00`, `2000-01`, `2000`) to ticks of
 /// `scale`; a partial date means its first instant.
 pub fn parse_datetime(s: &str, scale: TimeScale) -> Result<i64, CodingError> {
+    parse_date_label(s, scale).map(|l| l.start)
+}
+
+/// How precisely a date label is written, finest first (pandas' order of resolutions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resolution {
+    /// Nanoseconds.
+    Nanosecond,
+    /// Microseconds.
+    Microsecond,
+    /// Milliseconds.
+    Millisecond,
+    /// Seconds.
+    Second,
+    /// Minutes.
+    Minute,
+    /// Hours.
+    Hour,
+    /// Days.
+    Day,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+}
+
+/// A date label as the period it names: `2000-01` is every instant of January 2000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateLabel {
+    /// The first instant, in ticks.
+    pub start: i64,
+    /// The first instant after the period, in ticks (saturated at `i64::MAX`).
+    pub end: i64,
+    /// How precisely the label was written.
+    pub resolution: Resolution,
+}
+
+/// Parses a date label to the period it names, in ticks of `scale`.
+pub fn parse_date_label(s: &str, scale: TimeScale) -> Result<DateLabel, CodingError> {
     let err = |reason: String| CodingError::BadDate {
         text: s.to_string(),
         reason,
     };
     let cal = scale.calendar;
-    let (dt, offset) = parse_reference(&s.trim().to_ascii_lowercase(), cal).map_err(err)?;
-    dt.to_ticks_wide(cal)
-        .map(|ns| (ns - i128::from(offset)).div_euclid(i128::from(scale.unit.nanos())))
+    let (dt, offset, resolution) = parse_date(&s.trim().to_ascii_lowercase(), cal).map_err(err)?;
+    let tick = i128::from(scale.unit.nanos());
+    let to_ticks = |d: &DateTime| {
+        d.to_ticks_wide(cal)
+            .map(|ns| (ns - i128::from(offset)).div_euclid(tick))
+    };
+    let start = to_ticks(&dt)
         .and_then(|t| i64::try_from(t).ok())
         .filter(|&t| t != NAT)
         .ok_or_else(|| {
@@ -186,13 +229,41 @@ pub fn parse_datetime(s: &str, scale: TimeScale) -> Result<i64, CodingError> {
                 "not a valid {cal} date in the range of {}",
                 scale.dtype_name()
             ))
-        })
+        })?;
+    let next = match resolution {
+        Resolution::Year => to_ticks(&DateTime::date(dt.year + 1, 1, 1)),
+        Resolution::Month if dt.month == 12 => to_ticks(&DateTime::date(dt.year + 1, 1, 1)),
+        Resolution::Month => to_ticks(&DateTime::date(dt.year, dt.month + 1, 1)),
+        other => {
+            let ns: i128 = match other {
+                Resolution::Day => i128::from(NS_PER_DAY),
+                Resolution::Hour => 3_600_000_000_000,
+                Resolution::Minute => 60_000_000_000,
+                Resolution::Second => 1_000_000_000,
+                Resolution::Millisecond => 1_000_000,
+                Resolution::Microsecond => 1_000,
+                _ => 1,
+            };
+            Some(i128::from(start) + (ns / tick).max(1))
+        }
+    };
+    let end = next.map_or(i64::MAX, |t| i64::try_from(t).unwrap_or(i64::MAX));
+    Ok(DateLabel {
+        start,
+        end,
+        resolution,
+    })
 }
 
-/// Parses a reference date: `Y-M-D`, optional time (` ` or `T`), optional fraction and zone
-/// (`Z`, `UTC`, `+hh:mm`, `-hhmm`), the year as `cal` numbers it. Returns the local date-time
-/// (astronomical year) and the zone offset in ns.
+/// [`parse_date`] without the resolution.
 fn parse_reference(s: &str, cal: Calendar) -> Result<(DateTime, i64), String> {
+    parse_date(s, cal).map(|(d, offset, _)| (d, offset))
+}
+
+/// Parses a date: `Y[-M[-D]]`, optional time (` ` or `T`, `hh[:mm[:ss[.f]]]`) and zone (`Z`,
+/// `UTC`, `+hh:mm`, `-hhmm`), the year as `cal` numbers it. Returns the local date-time
+/// (astronomical year), the zone offset in ns and how precisely the date was written.
+fn parse_date(s: &str, cal: Calendar) -> Result<(DateTime, i64, Resolution), String> {
     let s = s.trim();
     let (neg_year, body) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -202,20 +273,20 @@ fn parse_reference(s: &str, cal: Calendar) -> Result<(DateTime, i64), String> {
         Some(i) => (&body[..i], body[i + 1..].trim()),
         None => (body, ""),
     };
-    let mut parts = date.split('-');
-    let mut num = |what: &str| -> Result<i64, String> {
-        let p = parts
-            .next()
-            .ok_or_else(|| format!("missing {what} in reference date"))?;
-        p.parse::<i64>()
-            .map_err(|_| format!("bad {what} `{p}` in reference date"))
-    };
-    let year = num("year")?;
-    let month = num("month").unwrap_or(1);
-    let day = num("day").unwrap_or(1);
-    if parts.next().is_some() {
-        return Err(format!("cannot read reference date `{date}`"));
+    let fields: Vec<&str> = date.split('-').collect();
+    if fields.len() > 3 {
+        return Err(format!("cannot read date `{date}`"));
     }
+    let num = |i: usize, what: &str| -> Result<i64, String> {
+        fields.get(i).map_or(Ok(1), |p| {
+            p.parse::<i64>()
+                .map_err(|_| format!("bad {what} `{p}` in date `{date}`"))
+        })
+    };
+    let year = num(0, "year")?;
+    let month = num(1, "month")?;
+    let day = num(2, "day")?;
+    let mut resolution = [Resolution::Year, Resolution::Month, Resolution::Day][fields.len() - 1];
     let year = cal
         .astronomical_year(if neg_year { -year } else { year })
         .ok_or_else(|| format!("the {cal} calendar has no year 0"))?;
@@ -240,18 +311,29 @@ fn parse_reference(s: &str, cal: Calendar) -> Result<(DateTime, i64), String> {
         };
         dt.hour = small(h, 23)?;
         dt.minute = small(m, 59)?;
+        resolution = if m.is_some() {
+            Resolution::Minute
+        } else {
+            Resolution::Hour
+        };
         if let Some(sec) = sec {
             let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
             dt.second = small(Some(whole), 60)?;
+            resolution = Resolution::Second;
             if !frac.is_empty() {
                 let digits: String = frac.chars().chain(std::iter::repeat('0')).take(9).collect();
                 dt.nanosecond = digits
                     .parse()
                     .map_err(|_| format!("bad fraction of a second `{frac}`"))?;
+                resolution = match frac.len() {
+                    1..=3 => Resolution::Millisecond,
+                    4..=6 => Resolution::Microsecond,
+                    _ => Resolution::Nanosecond,
+                };
             }
         }
     }
-    Ok((dt, offset))
+    Ok((dt, offset, resolution))
 }
 
 /// Splits `hh:mm:ss[.f][zone]` into the time and the zone text.

@@ -1,19 +1,28 @@
 //! Coordinate indexes: turn labels into positions along a 1-D coordinate (pandas-like rules:
-//! exact match or nearest, slices inclusive of both ends, monotonic either way).
+//! exact match or nearest, slices inclusive of both ends, monotonic either way). Date strings
+//! on a time index name periods, as in pandas and xarray's CFTimeIndex: `"2000-01"` is all of
+//! January, in a slice as in a single label.
 
 use super::error::PlanError;
 use super::expr::Sel;
 use super::select::{Label, LabelIndexer};
-use crate::coding::time::parse_datetime;
-use crate::coding::TimeScale;
-use crate::model::{Data, Variable};
+use crate::coding::time::{parse_date_label, DateLabel, Resolution};
+use crate::coding::{TimeScale, NAT};
+use crate::model::{Block, Data, Variable};
 
 /// The labels of one dimension, as numbers (datetimes as ticks of their scale).
 #[derive(Debug)]
 pub struct CoordIndex<'a> {
     dim: &'a str,
     values: Vec<f64>,
-    time: Option<TimeScale>,
+    time: Option<TimeIndex>,
+}
+
+/// A time coordinate's exact ticks.
+#[derive(Debug)]
+struct TimeIndex {
+    scale: TimeScale,
+    ticks: Vec<i64>,
 }
 
 impl<'a> CoordIndex<'a> {
@@ -24,7 +33,13 @@ impl<'a> CoordIndex<'a> {
                 dim: dim.to_owned(),
             });
         };
-        let time = TimeScale::of(coord);
+        let time = match (TimeScale::of(coord), block.as_ref()) {
+            (Some(scale), Block::I64(t)) => Some(TimeIndex {
+                scale,
+                ticks: t.iter().copied().collect(),
+            }),
+            _ => None,
+        };
         Ok(Self {
             dim,
             values: block.to_f64().iter().copied().collect(),
@@ -32,22 +47,97 @@ impl<'a> CoordIndex<'a> {
         })
     }
 
-    /// The label as a number on this index's scale.
-    fn key(&self, label: &Label) -> Result<f64, PlanError> {
-        let bad = |why: &str| PlanError::BadLabel {
+    fn bad(&self, label: &Label, why: &str) -> PlanError {
+        PlanError::BadLabel {
             dim: self.dim.to_owned(),
             label: label.to_string(),
             why: why.to_owned(),
+        }
+    }
+
+    /// The label as a number on this (numeric) index.
+    fn key(&self, label: &Label) -> Result<f64, PlanError> {
+        match label {
+            Label::Num(x) => Ok(*x),
+            Label::Str(_) => Err(self.bad(label, "this coordinate holds numbers")),
+        }
+    }
+
+    /// The period a label names on this time index.
+    fn period(&self, time: &TimeIndex, label: &Label) -> Result<DateLabel, PlanError> {
+        match label {
+            Label::Str(s) => {
+                parse_date_label(s, time.scale).map_err(|e| self.bad(label, &e.to_string()))
+            }
+            Label::Num(_) => Err(self.bad(label, "this is a time coordinate: give a date string")),
+        }
+    }
+
+    fn not_found(&self, label: &Label) -> PlanError {
+        PlanError::LabelNotFound {
+            dim: self.dim.to_owned(),
+            label: label.to_string(),
+        }
+    }
+
+    /// A selection on a time index: a label names a period, which selects every time in it
+    /// (keeping the dimension) when it is coarser than the index's own resolution, or always
+    /// for cftime dates (xarray's CFTimeIndex); otherwise it is one instant to match exactly.
+    fn resolve_time(
+        &self,
+        time: &TimeIndex,
+        idx: &LabelIndexer,
+        nearest: bool,
+    ) -> Result<Sel, PlanError> {
+        let instant = |label: &Label| -> Result<usize, PlanError> {
+            let at = self.period(time, label)?.start;
+            let valid = time.ticks.iter().enumerate().filter(|(_, &t)| t != NAT);
+            let found = if nearest {
+                valid
+                    .min_by_key(|(_, &t)| (i128::from(t) - i128::from(at)).unsigned_abs())
+                    .map(|(i, _)| i)
+            } else {
+                time.ticks.iter().position(|&t| t == at)
+            };
+            found.ok_or_else(|| self.not_found(label))
         };
-        match (label, self.time) {
-            (Label::Num(x), None) => Ok(*x),
-            // Ticks near 1e18 keep ~100 ns resolution as f64: ample for matching dates.
-            #[allow(clippy::cast_precision_loss)]
-            (Label::Str(s), Some(scale)) => parse_datetime(s, scale)
-                .map(|ticks| ticks as f64)
-                .map_err(|e| bad(&e.to_string())),
-            (Label::Num(_), Some(_)) => Err(bad("this is a time coordinate: give a date string")),
-            (Label::Str(_), None) => Err(bad("this coordinate holds numbers")),
+        let within = |lo: Option<i64>, hi: Option<i64>| -> Vec<usize> {
+            (0..time.ticks.len())
+                .filter(|&i| {
+                    let t = time.ticks[i];
+                    t != NAT && lo.is_none_or(|a| t >= a) && hi.is_none_or(|b| t < b)
+                })
+                .collect()
+        };
+        match idx {
+            LabelIndexer::Scalar(label) if !nearest => {
+                let period = self.period(time, label)?;
+                if time.scale.is_datetime64() && period.resolution <= time.resolution() {
+                    return Ok(Sel::Index(instant(label)?));
+                }
+                let hits = within(Some(period.start), Some(period.end));
+                if hits.is_empty() {
+                    return Err(self.not_found(label));
+                }
+                Ok(selection(hits))
+            }
+            LabelIndexer::Scalar(label) => Ok(Sel::Index(instant(label)?)),
+            LabelIndexer::List(labels) => Ok(Sel::List(
+                labels.iter().map(instant).collect::<Result<_, _>>()?,
+            )),
+            LabelIndexer::Slice(a, b) => {
+                let lo = a.as_ref().map(|l| self.period(time, l)).transpose()?;
+                let hi = b.as_ref().map(|l| self.period(time, l)).transpose()?;
+                let descending = time.ticks.windows(2).all(|w| w[0] >= w[1])
+                    && !time.ticks.windows(2).all(|w| w[0] <= w[1]);
+                // On a decreasing index, pandas reads slice(a, b) from a down to b.
+                let hits = if descending {
+                    within(hi.map(|p| p.start), lo.map(|p| p.end))
+                } else {
+                    within(lo.map(|p| p.start), hi.map(|p| p.end))
+                };
+                Ok(selection(hits))
+            }
         }
     }
 
@@ -81,6 +171,9 @@ impl<'a> CoordIndex<'a> {
 
     /// The selection for an indexer.
     pub fn resolve(&self, idx: &LabelIndexer, nearest: bool) -> Result<Sel, PlanError> {
+        if let Some(time) = &self.time {
+            return self.resolve_time(time, idx, nearest);
+        }
         match idx {
             LabelIndexer::Scalar(l) => Ok(Sel::Index(self.position(l, nearest)?)),
             LabelIndexer::List(ls) => Ok(Sel::List(
@@ -100,21 +193,49 @@ impl<'a> CoordIndex<'a> {
                 let hits: Vec<usize> = (0..self.values.len())
                     .filter(|&i| keep(self.values[i]))
                     .collect();
-                let contiguous = hits.windows(2).all(|w| w[1] == w[0] + 1);
-                Ok(match (hits.first(), contiguous) {
-                    (None, _) => Sel::Range {
-                        start: 0,
-                        step: 1,
-                        len: 0,
-                    },
-                    (Some(&start), true) => Sel::Range {
-                        start,
-                        step: 1,
-                        len: hits.len(),
-                    },
-                    (Some(_), false) => Sel::List(hits),
-                })
+                Ok(selection(hits))
             }
         }
+    }
+}
+
+impl TimeIndex {
+    /// pandas' resolution of the index: the finest date part any of its times uses.
+    fn resolution(&self) -> Resolution {
+        let per_ns = self.scale.unit.nanos();
+        let steps: [(i64, Resolution); 6] = [
+            (1_000, Resolution::Nanosecond),
+            (1_000_000, Resolution::Microsecond),
+            (1_000_000_000, Resolution::Millisecond),
+            (60_000_000_000, Resolution::Second),
+            (3_600_000_000_000, Resolution::Minute),
+            (crate::coding::NS_PER_DAY, Resolution::Hour),
+        ];
+        let valid = || self.ticks.iter().filter(|&&t| t != NAT);
+        steps
+            .iter()
+            .find(|(ns, _)| {
+                let per = ns / per_ns;
+                per > 0 && valid().any(|t| t.rem_euclid(per) != 0)
+            })
+            .map_or(Resolution::Day, |(_, r)| *r)
+    }
+}
+
+/// Positions as a selection: a range when contiguous, else a list.
+fn selection(hits: Vec<usize>) -> Sel {
+    let contiguous = hits.windows(2).all(|w| w[1] == w[0] + 1);
+    match (hits.first(), contiguous) {
+        (None, _) => Sel::Range {
+            start: 0,
+            step: 1,
+            len: 0,
+        },
+        (Some(&start), true) => Sel::Range {
+            start,
+            step: 1,
+            len: hits.len(),
+        },
+        (Some(_), false) => Sel::List(hits),
     }
 }
