@@ -142,11 +142,7 @@ impl TimeScale {
     /// cftime objects their repr, `cftime.DatetimeNoLeap(2000, 1, 1, 0, 0, 0, 0, has_year_zero=True)`.
     pub fn format_element(self, ticks: i64) -> String {
         let Some(d) = self.shown(ticks) else {
-            return if self.is_datetime64() {
-                "NaT".to_owned()
-            } else {
-                "None".to_owned()
-            };
+            return "NaT".to_owned();
         };
         if self.is_datetime64() {
             return d.to_numpy();
