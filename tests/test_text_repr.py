@@ -130,6 +130,9 @@ CASES = [
       for e in ("ds.drop_vars('time_bnds')", "ds.time", "ds.time_bnds.compute()")],
     ("cesm", 2, "ds.tos.groupby('time.month').mean().compute()"),
     ("cesm", 2, "ds.tos.sel(time=slice('2001-02', '2001-04')).time"),
+    ("cesm", 2, "ds.time[0]"),
+    ("cesm", 3, "ds.time.isel(time=slice(0, 3)).values"),
+    ("times", 2, "ds.time.isel(time=slice(0, 3)).values"),
     ("climate", 3, "ds.n_obs.compute() * 1.5"),
     ("climate", 3, "(ds.t2m.isel(time=0).compute() - 273.15).round(1)"),
 ]
