@@ -18,7 +18,7 @@ pub mod time;
 
 pub use calendar::{Calendar, NAT, NS_PER_DAY};
 pub use datetime::{DateTime, TimeComponent, SEASONS};
-pub use decode_times::{cftime_micros, decode_times, TimeNumbers};
+pub use decode_times::{decode_times, TimeNumbers};
 pub use decoder::{CfDecoded, CfDecoder};
 pub use encoder::{CfEncoded, CfEncoder};
 pub use error::CodingError;

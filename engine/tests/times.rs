@@ -9,14 +9,7 @@ use nereus_engine::coding::{
 use nereus_engine::model::{Attrs, Block, DType};
 use proptest::prelude::*;
 
-const CALENDARS: [Calendar; 6] = [
-    Calendar::Standard,
-    Calendar::ProlepticGregorian,
-    Calendar::NoLeap,
-    Calendar::AllLeap,
-    Calendar::Day360,
-    Calendar::Julian,
-];
+const CALENDARS: [Calendar; 6] = Calendar::ALL;
 /// Units and how many of them make roughly 5,000 years, at most 2^52: offsets (and steps
 /// between them) stay inside 2^53, as xarray hands cftime integers as float64.
 const UNITS: [(&str, i64); 6] = [
@@ -92,4 +85,52 @@ proptest! {
         prop_assert_eq!(dates(back_scale, back.as_slice().expect("1-D")), dates(scale, &ticks));
         prop_assert!(matches!(stored, Block::I64(_) | Block::F64(_)));
     }
+}
+
+/// A 1-D array along `time` with these ticks of `scale` as its time coordinate.
+fn along_time(scale: TimeScale, ticks: Vec<i64>) -> nereus_engine::model::DataArray {
+    use nereus_engine::model::{Data, DataArray, Variable};
+    use std::sync::Arc;
+    let n = ticks.len();
+    let mut time = Variable::new(
+        vec!["time".to_owned()],
+        Data::Memory(Arc::new(Block::I64(
+            ArrayD::from_shape_vec(vec![n], ticks).expect("1-D"),
+        ))),
+    );
+    scale.mark(&mut time.encoding);
+    let values = Block::F64(ArrayD::from_elem(vec![n], 1.0));
+    DataArray {
+        name: Some("v".to_owned()),
+        variable: Variable::new(vec!["time".to_owned()], Data::Memory(Arc::new(values))),
+        coords: [("time".to_owned(), time)].into_iter().collect(),
+    }
+}
+
+#[test]
+fn concat_keeps_times_exact_and_refuses_mixed_scales() {
+    use nereus_engine::model::Data;
+    use nereus_engine::ops::combine::concat;
+    use nereus_engine::ops::Join;
+    // Milliseconds in 2000: about 9.5e17 ns, beyond f64's exact integers.
+    let ns = TimeScale::new(
+        Calendar::Standard,
+        nereus_engine::coding::TickUnit::Nanosecond,
+    );
+    let t0 = 946_684_800_001_000_000_i64;
+    let a = along_time(ns, vec![t0, t0 + 1_000_000]);
+    let b = along_time(ns, vec![t0 + 2_000_000, t0 + 3_000_000]);
+    let joined = concat(&[a.clone(), b], "time", Join::Outer).expect("same scale");
+    let Data::Memory(block) = &joined.coords["time"].data else {
+        panic!("times stay in memory")
+    };
+    let want: Vec<i64> = (0..4).map(|k| t0 + k * 1_000_000).collect();
+    assert_eq!(block.to_i128().map(|v| v.len()), Some(4));
+    assert_eq!(
+        block.as_ref(),
+        &Block::I64(ArrayD::from_shape_vec(vec![4], want).expect("1-D"))
+    );
+    let cf = along_time(TimeScale::cftime(Calendar::NoLeap), vec![0, 1]);
+    let err = concat(&[a, cf], "time", Join::Outer).expect_err("datetime64 with noleap dates");
+    assert!(err.to_string().contains("noleap"), "{err}");
 }

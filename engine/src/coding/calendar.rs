@@ -53,6 +53,16 @@ const CUM_NOLEAP: [i64; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304,
 const CUM_LEAP: [i64; 13] = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
 
 impl Calendar {
+    /// Every calendar.
+    pub const ALL: [Calendar; 6] = [
+        Calendar::Standard,
+        Calendar::ProlepticGregorian,
+        Calendar::NoLeap,
+        Calendar::AllLeap,
+        Calendar::Day360,
+        Calendar::Julian,
+    ];
+
     /// Parses a CF calendar name (case-insensitive); `variable` is for the error.
     pub fn parse(name: &str, variable: &str) -> Result<Self, CodingError> {
         let lower = name.trim().to_ascii_lowercase();
@@ -240,14 +250,7 @@ fn fixed_year(days: i64, len: i64, cum: &[i64; 13]) -> (i64, i64, i64) {
 mod tests {
     use super::*;
 
-    const ALL: [Calendar; 6] = [
-        Calendar::Standard,
-        Calendar::ProlepticGregorian,
-        Calendar::NoLeap,
-        Calendar::AllLeap,
-        Calendar::Day360,
-        Calendar::Julian,
-    ];
+    const ALL: [Calendar; 6] = Calendar::ALL;
 
     #[test]
     fn epoch_is_day_zero_in_every_calendar() {

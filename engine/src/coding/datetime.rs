@@ -99,17 +99,22 @@ impl DateTime {
         u16::try_from(d + 1).unwrap_or(0)
     }
 
-    /// Full ISO 8601: `2000-01-01T00:00:00`, with a fraction only when non-zero (`.5`).
-    pub fn to_iso(&self) -> String {
-        let mut s = format!(
-            "{}-{:02}-{:02}T{:02}:{:02}:{:02}",
+    /// `2000-01-01{sep}00:00:00`: date and time to the second.
+    fn stamp(&self, sep: char) -> String {
+        format!(
+            "{}-{:02}-{:02}{sep}{:02}:{:02}:{:02}",
             format_year(self.year),
             self.month,
             self.day,
             self.hour,
             self.minute,
             self.second
-        );
+        )
+    }
+
+    /// Full ISO 8601: `2000-01-01T00:00:00`, with a fraction only when non-zero (`.5`).
+    pub fn to_iso(&self) -> String {
+        let mut s = self.stamp('T');
         if self.nanosecond != 0 {
             let frac = format!("{:09}", self.nanosecond);
             s.push('.');
@@ -120,30 +125,13 @@ impl DateTime {
 
     /// numpy's `str(datetime64[ns])`: `2000-01-01T00:00:00.000000000`.
     pub fn to_numpy(&self) -> String {
-        format!(
-            "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}",
-            format_year(self.year),
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second,
-            self.nanosecond
-        )
+        format!("{}.{:09}", self.stamp('T'), self.nanosecond)
     }
 
     /// `str()` of a cftime object: `2000-01-16 12:00:00`, microseconds when non-zero
     /// (`2000-01-01 00:00:00.300000`).
     pub fn to_cftime_str(&self) -> String {
-        let mut s = format!(
-            "{}-{:02}-{:02} {:02}:{:02}:{:02}",
-            format_year(self.year),
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second
-        );
+        let mut s = self.stamp(' ');
         if self.nanosecond >= 1_000 {
             let _ = write!(s, ".{:06}", self.nanosecond / 1_000);
         }

@@ -197,7 +197,7 @@ fn fits_datetime64(micros: &[i64], scale: TimeScale) -> bool {
 /// significand, as numpy's `longdouble` on x86-64), rounded half to even, then moved to the
 /// whole second when it lands one microsecond off one (for units of a second or longer).
 /// `None` when it overflows `i64` (cftime raises).
-pub fn cftime_micros(value: f64, factor: u64, whole_seconds: bool) -> Option<i64> {
+fn cftime_micros(value: f64, factor: u64, whole_seconds: bool) -> Option<i64> {
     let product = Extended::product(value, factor)?;
     let rounded = product.round(Rounding::HalfEven)?;
     if whole_seconds {

@@ -6,7 +6,7 @@
 //! as ticks since 1970-01-01 in the variable's calendar: nanoseconds for the first, microseconds
 //! for the second (years up to about +-292,000), so `dtype`, dates and precision are xarray's.
 
-use super::calendar::{Calendar, NAT, NS_PER_DAY};
+use super::calendar::{Calendar, NS_PER_DAY};
 use super::datetime::DateTime;
 use crate::model::{Attrs, Variable};
 use serde_json::Value;
@@ -205,22 +205,6 @@ impl TimeScale {
         encoding.shift_remove(TIME_CALENDAR_KEY);
         encoding.shift_remove(TIME_UNIT_KEY);
     }
-
-    /// Ticks of `other` converted to this scale (same instant); `None` if out of range or
-    /// not a date of this calendar.
-    pub fn convert(self, ticks: i64, other: TimeScale) -> Option<i64> {
-        if ticks == NAT {
-            return Some(NAT);
-        }
-        if self == other {
-            return Some(ticks);
-        }
-        if self.calendar == other.calendar {
-            let ns = i128::from(ticks) * i128::from(other.unit.nanos());
-            return i64::try_from(ns.div_euclid(i128::from(self.unit.nanos()))).ok();
-        }
-        self.ticks(&other.datetime(ticks)?)
-    }
 }
 
 #[cfg(test)]
@@ -267,9 +251,5 @@ mod tests {
         assert_eq!(TimeScale::from_encoding(&enc), Some(s));
         TimeScale::unmark(&mut enc);
         assert!(enc.is_empty());
-        let ns = TimeScale::datetime64();
-        let us = TimeScale::cftime(Calendar::ProlepticGregorian);
-        assert_eq!(us.convert(1_500_000, ns), Some(1_500));
-        assert_eq!(ns.convert(1_500, us), Some(1_500_000));
     }
 }

@@ -11,6 +11,7 @@ use super::arith::{expr_of, lazy_variable};
 use super::error::PlanError;
 use super::expr::{Expr, Node};
 use super::structure::{expand_variable, rename_dims};
+use crate::coding::TimeScale;
 use crate::model::{Block, DType, Data, DataArray, Dataset, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis};
@@ -78,8 +79,20 @@ fn common_dtype(vars: &[&Variable]) -> DType {
     result_type(&typed)
 }
 
-/// In-memory blocks concatenated along `axis`, as `dtype`.
+/// In-memory blocks concatenated along `axis`, as `dtype` (int64, such as time ticks, exactly).
 fn concat_blocks(blocks: &[&Block], axis: usize, dtype: DType) -> Block {
+    let ints: Option<Vec<_>> = blocks
+        .iter()
+        .map(|b| match b {
+            Block::I64(a) => Some(a.view()),
+            _ => None,
+        })
+        .collect();
+    if let (DType::I64, Some(views)) = (dtype, ints) {
+        let joined = ndarray::concatenate(Axis(axis), &views)
+            .unwrap_or_else(|_| unreachable!("shapes were checked to agree off the axis"));
+        return Block::I64(joined);
+    }
     let parts: Vec<ArrayD<f64>> = blocks.iter().map(|b| b.to_f64()).collect();
     let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
     let joined = ndarray::concatenate(Axis(axis), &views)
@@ -87,9 +100,27 @@ fn concat_blocks(blocks: &[&Block], axis: usize, dtype: DType) -> Block {
     Block::from_f64(joined, dtype)
 }
 
-/// Variables with equal dims laid end to end along `dim` (in memory if all are).
-fn concat_variables(vars: &[&Variable], dim: &str) -> Variable {
+/// Variables with equal dims laid end to end along `dim` (in memory if all are). Times must
+/// count the same ticks: datetime64 and cftime dates, or two calendars, do not mix.
+fn concat_variables(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError> {
     let first = vars[0];
+    let scales: Vec<Option<TimeScale>> = vars
+        .iter()
+        .map(|v| TimeScale::of(v).map(TimeScale::normalized))
+        .collect();
+    if scales.windows(2).any(|w| w[0] != w[1]) {
+        let shown: Vec<String> = scales
+            .iter()
+            .map(|s| s.map_or_else(|| "numbers".to_owned(), |s| format!("{} dates", s.calendar)))
+            .collect();
+        return Err(PlanError::IncompatibleIndexes {
+            dim: dim.to_owned(),
+            why: format!(
+                "cannot concatenate {}: convert them to one calendar first",
+                shown.join(" with ")
+            ),
+        });
+    }
     let axis = first.dims.iter().position(|d| d == dim).unwrap_or_default();
     let dtype = common_dtype(vars);
     let blocks: Option<Vec<&Block>> = vars
@@ -121,7 +152,7 @@ fn concat_variables(vars: &[&Variable], dim: &str) -> Variable {
     };
     out.attrs.clone_from(&first.attrs);
     out.encoding.clone_from(&first.encoding);
-    out
+    Ok(out)
 }
 
 /// `xr.concat(arrays, dim, join=...)`: along an existing dimension, or a new leading one.
@@ -169,7 +200,7 @@ pub fn concat(arrays: &[DataArray], dim: &str, join: Join) -> Result<DataArray, 
         })
         .collect();
     let variables: Vec<&Variable> = aligned.iter().map(|a| &a.variable).collect();
-    let variable = concat_variables(&variables, dim);
+    let variable = concat_variables(&variables, dim)?;
     let refs: Vec<&DataArray> = aligned.iter().collect();
     let kept = merge_coords(&refs);
     let mut coords = IndexMap::new();
@@ -178,7 +209,7 @@ pub fn concat(arrays: &[DataArray], dim: &str, join: Join) -> Result<DataArray, 
         let Some(all) = all else { continue };
         if c.dims.iter().any(|d| d == dim) {
             if all.iter().all(|v| v.dims == c.dims) {
-                coords.insert(name.clone(), concat_variables(&all, dim));
+                coords.insert(name.clone(), concat_variables(&all, dim)?);
             }
         } else if let Some(k) = kept.get(name) {
             coords.insert(name.clone(), k.clone());
@@ -187,7 +218,7 @@ pub fn concat(arrays: &[DataArray], dim: &str, join: Join) -> Result<DataArray, 
             // (xarray's `coords="different"`).
             let expanded: Vec<Variable> = all.iter().map(|v| expand_variable(v, &one)).collect();
             let refs: Vec<&Variable> = expanded.iter().collect();
-            coords.insert(name.clone(), concat_variables(&refs, dim));
+            coords.insert(name.clone(), concat_variables(&refs, dim)?);
         }
     }
     let name = first
