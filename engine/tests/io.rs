@@ -413,3 +413,36 @@ fn v3_errors_name_the_array() {
     let err = open_store(&root, Some(true)).expect_err("not consolidated");
     assert!(matches!(err, IoError::NotConsolidated { .. }));
 }
+
+#[test]
+fn conflicting_dimension_sizes_are_refused_at_open() {
+    use nereus_engine::ops::{open_zarr, OpenOptions};
+    let root = temp_store("conflict");
+    write(&root.join(".zgroup"), &json!({"zarr_format": 2}));
+    let y: Vec<f64> = (0..4).map(f64::from).collect();
+    array_v2(
+        &root,
+        "y",
+        &zarray("<f8", &[4], &[4], &json!(0.0), &json!(null)),
+        &json!({"_ARRAY_DIMENSIONS": ["y"]}),
+        &y,
+    );
+    let ssh = vec![1.0_f32; 8];
+    array_v2(
+        &root,
+        "ssh",
+        &zarray("<f4", &[8], &[8], &json!(0.0), &json!(null)),
+        &json!({"_ARRAY_DIMENSIONS": ["y"]}),
+        &ssh,
+    );
+    let err = open_zarr(&root, OpenOptions::default()).expect_err("y is 4 and 8");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("conflicting sizes for dimension 'y': length "),
+        "{text}"
+    );
+    assert!(
+        text.contains("'ssh'") && text.contains("length 8") && text.contains("length 4"),
+        "{text}"
+    );
+}

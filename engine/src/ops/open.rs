@@ -10,7 +10,7 @@ use crate::io::{open_store, ArrayMeta, IoError, Rechunked};
 use crate::model::ToF64;
 use crate::model::{Attrs, Block, Data, DataArray, Dataset, Variable};
 use crate::with_block;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -134,6 +134,43 @@ pub enum OpenError {
     /// An argument does not fit the store (`chunks` naming an unknown dimension, a bad size).
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// Two arrays give one dimension different lengths (xarray's words).
+    #[error(
+        "conflicting sizes for dimension '{dim}': length {first_len} on '{first}' and length \
+         {second_len} on '{second}'"
+    )]
+    ConflictingSizes {
+        /// The dimension.
+        dim: String,
+        /// The first array that has it.
+        first: String,
+        /// Its length there.
+        first_len: u64,
+        /// An array that disagrees.
+        second: String,
+        /// Its length there.
+        second_len: u64,
+    },
+}
+
+/// Checks that every array gives each of its dimensions the same length.
+fn check_sizes(arrays: &[ArrayMeta]) -> Result<(), OpenError> {
+    let mut seen: HashMap<&str, (&str, u64)> = HashMap::new();
+    for meta in arrays {
+        for (dim, &len) in meta.dims.iter().zip(meta.source.shape()) {
+            let (first, first_len) = *seen.entry(dim).or_insert((&meta.name, len));
+            if first_len != len {
+                return Err(OpenError::ConflictingSizes {
+                    dim: dim.clone(),
+                    first: first.to_owned(),
+                    first_len,
+                    second: meta.name.clone(),
+                    second_len: len,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens a Zarr store (format 2 or 3) as a lazy dataset, decoding CF conventions as xarray.
@@ -156,6 +193,7 @@ pub fn open_zarr_chunked(
         }
     }
     chunks.check(&dims)?;
+    check_sizes(&store.arrays)?;
     if options.decode_times {
         inherit_bounds_units(&mut store.arrays);
     }
