@@ -263,15 +263,9 @@ impl Extended {
     /// The value rounded to an integer; `None` outside `i64`.
     fn round(self, mode: Rounding) -> Option<i64> {
         let magnitude: i128 = if self.exponent >= 0 {
-            if self.exponent > 64 || self.significand == 0 {
-                if self.significand == 0 {
-                    0
-                } else {
-                    return None;
-                }
-            } else {
-                i128::try_from(self.significand << self.exponent).ok()?
-            }
+            // Checked: a shift of 2^64 by 64 would wrap to 0, a wrong date instead of an error.
+            let scale = 2_i128.checked_pow(self.exponent.unsigned_abs())?;
+            i128::try_from(self.significand).ok()?.checked_mul(scale)?
         } else {
             let shift = self.exponent.unsigned_abs();
             let (whole, rest, half) = if shift >= 128 {
@@ -357,5 +351,12 @@ mod tests {
         assert_eq!(cftime_micros(-0.3, 1_000_000, true), Some(-300_000));
         assert_eq!(cftime_micros(1e-7, 1_000_000, true), Some(0));
         assert_eq!(cftime_micros(1e13, 86_400_000_000, true), None);
+        // (2^65 - 1) * 2^63 rounds to a significand of 2^64 at exponent 64: it must overflow,
+        // not wrap to zero.
+        let m = ((1_u128 << 65) - 1) / 8_191;
+        #[allow(clippy::cast_precision_loss, reason = "m has 52 bits")]
+        let huge = m as f64 * 2f64.powi(63);
+        assert_eq!(cftime_micros(huge, 8_191, false), None);
+        assert_eq!(cftime_micros(-(2f64.powi(62)), 2, false), Some(i64::MIN));
     }
 }
