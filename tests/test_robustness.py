@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import zarr
 
-from conftest import execute
+from conftest import execute, stream_text
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -41,4 +41,79 @@ def test_conflicting_dimension_sizes_are_refused_at_open(kc, tmp_path: Path) -> 
     assert err["ename"] == "ValueError"
     assert "conflicting sizes for dimension 'y'" in err["evalue"]
     assert "length 400" in err["evalue"] and "length 200" in err["evalue"]
+    assert_alive(kc)
+
+
+@pytest.fixture(scope="module")
+def positional_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A (y, x) array with a NaN and an x index, and arrays whose values serve as numpy operands."""
+    import xarray as xr
+
+    path = tmp_path_factory.mktemp("positional") / "p.zarr"
+    sst = np.arange(6.0).reshape(2, 3)
+    sst[0, 1] = np.nan
+    xr.Dataset(
+        {
+            "sst": (("y", "x"), sst, {"units": "K"}),
+            "col": (("y", "z"), np.array([[1.0], [2.0]])),
+            "row": (("w", "x"), np.array([[10.0, 20.0, 30.0]])),
+            "cube": (("t", "y", "x"), np.ones((2, 2, 3))),
+        },
+        coords={"x": [10, 20, 30]},
+    ).to_zarr(path, mode="w")
+    return path
+
+
+POSITIONAL = [
+    "a - a.values",
+    "a.values - a",
+    "a * a.x.values",
+    "a + ds.col.values",
+    "xr.where(a > 2, a, a.x.values)",
+    "a.where(a > 2, a.x.values)",
+    "a.fillna(a.x.values)",
+    "ds.row.values + ds.col.values",
+    "(ds.drop_vars(['col', 'row', 'cube']) + a.x.values).sst",
+]
+
+
+@pytest.mark.parametrize("expr", POSITIONAL)
+def test_numpy_operands_align_by_position(kc, positional_store: Path, expr: str) -> None:
+    """`da - da.values` is element-wise (it was an outer product): a numpy operand takes the
+    trailing dimensions, as numpy broadcasting does in xarray."""
+    import xarray as xr
+
+    ds = xr.open_zarr(positional_store)
+    a = ds.sst
+    want = eval(expr, {"xr": xr, "np": np, "ds": ds, "a": a})  # noqa: S307 - our own expressions
+    shown = f"print(r.dims, r.name, r.attrs)\nprint(r.values)" if hasattr(want, "dims") else "print(r)"
+    reply, msgs = execute(
+        kc,
+        f"import numpy as np\nimport xarray as xr\nds = xr.open_zarr({str(positional_store)!r})\n"
+        f"a = ds.sst\nr = {expr}\n{shown}",
+    )
+    assert reply["content"]["status"] == "ok", reply["content"]
+    if hasattr(want, "dims"):
+        expected = f"{want.dims} {want.name} {want.attrs}\n{want.values}\n"
+    else:
+        expected = f"{want}\n"
+    assert stream_text(msgs) == expected
+
+
+@pytest.mark.parametrize(
+    "expr", ["a + ds.col.isel(z=0).values", "a + ds.cube.values", "ds.row.isel(w=0).values + ds.col.isel(z=0).values"]
+)
+def test_numpy_operands_that_do_not_broadcast_raise_xarrays_error(
+    kc, positional_store: Path, expr: str
+) -> None:
+    import xarray as xr
+
+    # Loaded, so the message is numpy's (dask words it differently).
+    ds = xr.open_zarr(positional_store).load()
+    with pytest.raises(ValueError) as want:
+        eval(expr, {"xr": xr, "np": np, "ds": ds, "a": ds.sst})  # noqa: S307 - our own expressions
+    err = error_of(
+        kc, f"import xarray as xr\nds = xr.open_zarr({str(positional_store)!r})\na = ds.sst\n{expr}"
+    )
+    assert (err["ename"], err["evalue"]) == ("ValueError", str(want.value).strip())
     assert_alive(kc)

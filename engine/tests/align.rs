@@ -322,3 +322,62 @@ fn open_with_chunks_retiles_lazily_and_checks_its_input() {
     let err = open(&Chunks::All(ChunkSize::from_int(-2))).unwrap_err();
     assert!(err.to_string().contains("chunk size -2"), "{err}");
 }
+
+#[test]
+fn numpy_operands_take_the_trailing_dimensions() {
+    let a = lazy("a", 2, &X[..3], 0.0);
+    // The array's own values: element-wise, never an outer product.
+    let same = f64s(&[2, 3], (0..6).map(f64::from).collect());
+    let d = a.binary(MapOp::Sub, &Operand::Positional(same)).unwrap();
+    assert_eq!(d.dims(), ["t", "x"]);
+    assert_eq!(d.name.as_deref(), Some("a"));
+    assert!(values(&d).iter().all(|&v| v == 0.0));
+    // A row broadcasts over t; a (2, 1) column over x.
+    let row = f64s(&[3], vec![10.0, 20.0, 30.0]);
+    let r = a
+        .binary_reflected(MapOp::Sub, &Operand::Positional(row))
+        .unwrap();
+    assert_eq!(values(&r), [10.0, 19.0, 28.0, 7.0, 16.0, 25.0]);
+    let col = f64s(&[2, 1], vec![1.0, 2.0]);
+    let c = a.binary(MapOp::Mul, &Operand::Positional(col)).unwrap();
+    assert_eq!(values(&c), [0.0, 1.0, 2.0, 6.0, 8.0, 10.0]);
+}
+
+#[test]
+fn numpy_operands_alone_broadcast_as_numpy() {
+    let row = f64s(&[1, 3], vec![1.0, 2.0, 3.0]);
+    let col = f64s(&[2, 1], vec![10.0, 20.0]);
+    let s = nereus_engine::ops::arith::apply(
+        MapOp::Add,
+        &[Operand::Positional(row), Operand::Positional(col)],
+    )
+    .unwrap();
+    assert_eq!(s.dims(), ["dim_0", "dim_1"]);
+    assert_eq!(values(&s), [11.0, 12.0, 13.0, 21.0, 22.0, 23.0]);
+}
+
+#[test]
+fn numpy_operands_that_do_not_fit_are_errors() {
+    let a = lazy("a", 2, &X[..3], 0.0);
+    let err = |block| {
+        a.binary(MapOp::Add, &Operand::Positional(block))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err(f64s(&[2], vec![0.0; 2])),
+        "operands could not be broadcast together with shapes (2,3) (2,)"
+    );
+    assert_eq!(
+        err(f64s(&[1, 2, 3], vec![0.0; 6])),
+        "dimensions ('t', 'x') must have the same length as the number of data dimensions, ndim=3"
+    );
+    let one = lazy("a", 1, &X[..3], 0.0);
+    let stretch = one
+        .binary(
+            MapOp::Add,
+            &Operand::Positional(f64s(&[2, 3], vec![0.0; 6])),
+        )
+        .unwrap_err();
+    assert!(matches!(stretch, PlanError::StretchByNumpy { ref dim, len: 2 } if dim == "t"));
+}

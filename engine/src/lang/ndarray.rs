@@ -131,13 +131,23 @@ impl NdArray {
         format!("{head}{spacer}{extra}")
     }
 
-    /// numpy's `str()`: `[1. 2. 3.]`; a 0-d datetime prints as its scalar, without quotes.
+    /// numpy's `str()`: `[1. 2. 3.]`; a 0-d array prints as its scalar (`0.0`, a datetime
+    /// without quotes).
     pub(crate) fn to_str(&self) -> String {
         let text = self.render(" ", "", 0, PrintOptions::NUMPY);
-        if self.block.shape().is_empty() && self.time.is_some() {
+        if !self.block.shape().is_empty() {
+            return text;
+        }
+        if self.time.is_some() {
             return text.trim_matches('\'').to_owned();
         }
-        text
+        match self.block.as_ref() {
+            Block::F32(a) => a
+                .iter()
+                .next()
+                .map_or(text, |&x| super::value::float32_repr(x)),
+            _ => self.item(0).to_str(),
+        }
     }
 
     /// numpy's `array2string` with `prefix` before and `suffix` characters after.

@@ -262,6 +262,17 @@ pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
 
 /// Python's float repr: shortest round-trip digits, scientific below 1e-4 and from 1e16.
 pub(crate) fn float_repr(x: f64) -> String {
+    float_text(x, &format!("{:e}", x.abs()))
+}
+
+/// numpy's str of a `float32` scalar: Python's layout with the shortest digits that
+/// round-trip in single precision (`0.1`, not `0.10000000149011612`).
+pub(crate) fn float32_repr(x: f32) -> String {
+    float_text(f64::from(x), &format!("{:e}", x.abs()))
+}
+
+/// Python's float layout of `x`, whose shortest digits are `sci` (`{:e}` of its magnitude).
+fn float_text(x: f64, sci: &str) -> String {
     if x.is_nan() {
         return "nan".into();
     }
@@ -275,8 +286,7 @@ pub(crate) fn float_repr(x: f64) -> String {
             "0.0".into()
         };
     }
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if x < 0.0 { "-" } else { "" };

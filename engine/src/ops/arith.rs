@@ -2,6 +2,7 @@
 //! aligned on their indexes and broadcast by dimension name as xarray does, with numpy's dtype
 //! promotion.
 
+mod positional;
 pub(crate) mod promote;
 
 use self::promote::{fits, promote, result_type, Typed};
@@ -43,6 +44,9 @@ pub enum Operand {
     Int(i64),
     /// A Python bool: promotes as a bool array does (`int8_array + True` stays int8).
     Bool(bool),
+    /// A numpy array: aligned by position with the trailing dimensions of the result, as
+    /// numpy broadcasts (`da - da.values` is element-wise).
+    Positional(Arc<Block>),
 }
 
 impl Operand {
@@ -181,9 +185,10 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
             _ => None,
         })
         .collect();
-    let sizes = broadcast_dims(&arrays)?;
+    let mut sizes = broadcast_dims(&arrays)?;
+    let lifted = positional::name_axes(&operands, &mut sizes)?;
     let dims: Vec<String> = sizes.keys().cloned().collect();
-    let inputs: Vec<(Arc<Expr>, Vec<usize>)> = operands
+    let inputs: Vec<(Arc<Expr>, Vec<usize>)> = lifted
         .iter()
         .map(|o| match o {
             Operand::Array(a) => {
@@ -194,6 +199,7 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
                     .collect();
                 (expr_of(&a.variable), axes)
             }
+            Operand::Positional(_) => unreachable!("name_axes names every numpy operand"),
             Operand::Scalar(x) => (scalar_node(*x, DType::F64), Vec::new()),
             #[allow(clippy::cast_precision_loss)] // values compute in f64, as all values do
             Operand::Int(i) => (scalar_node(*i as f64, DType::I64), Vec::new()),

@@ -290,9 +290,47 @@ pub enum PlanError {
         /// The variable.
         name: String,
     },
+    /// numpy arrays whose shapes numpy's broadcasting rules cannot combine.
+    #[error("operands could not be broadcast together with shapes {}", numpy_shapes(.shapes))]
+    NotBroadcastable {
+        /// The shapes, in operand order.
+        shapes: Vec<Vec<usize>>,
+    },
+    /// A numpy array with more axes than the DataArrays it is combined with have dimensions.
+    #[error("dimensions {} must have the same length as the number of data dimensions, ndim={ndim}", py_tuple(.dims))]
+    TooManyAxes {
+        /// The DataArrays' dimensions.
+        dims: Vec<String>,
+        /// The numpy array's number of axes.
+        ndim: usize,
+    },
+    /// A numpy array longer than one along a DataArray dimension of length one: xarray
+    /// stretches the dimension (and leaves its coordinate at length one); Nereus refuses.
+    #[error("a numpy array of length {len} along dimension {dim:?} (length 1) is not supported: Nereus does not stretch a DataArray's dimension to a numpy array; make it a DataArray with named dimensions")]
+    StretchByNumpy {
+        /// Dimension.
+        dim: String,
+        /// The numpy array's length along it.
+        len: usize,
+    },
     /// A DataArray without a name where a dataset variable is needed (`merge`).
     #[error("unable to convert unnamed DataArray to a Dataset without providing an explicit name")]
     Unnamed,
+}
+
+/// numpy's shapes in its broadcasting error: `(2,3) (2,)`.
+fn numpy_shapes(shapes: &[Vec<usize>]) -> String {
+    let one = |s: &Vec<usize>| match s.as_slice() {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            s.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    };
+    shapes.iter().map(one).collect::<Vec<_>>().join(" ")
 }
 
 /// Python's repr of a tuple of strings: `('x',)`, `('x', 'y')`.

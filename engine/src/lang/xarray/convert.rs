@@ -8,7 +8,7 @@ use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use crate::exec::{Context, ExecError, Progress, ProgressFn};
 use crate::io::IoError;
-use crate::model::{Block, Data, DataArray, Variable};
+use crate::model::{Block, DataArray};
 use crate::ops::{Indexer, Label, LabelIndexer, OpenError, Operand, PlanError};
 
 /// A plan error as the Python exception xarray raises in its place, keeping the engine's message.
@@ -210,25 +210,11 @@ pub(crate) fn label_indexer(v: &Value) -> Res<LabelIndexer> {
     }
 }
 
-/// An in-memory numpy array as a DataArray with dims `dim_0, dim_1, ...`.
-pub(crate) fn ndarray_as_dataarray(block: &Arc<Block>) -> DataArray {
-    let dims = (0..block.shape().len())
-        .map(|i| format!("dim_{i}"))
-        .collect();
-    DataArray {
-        name: None,
-        variable: Variable::new(dims, Data::Memory(Arc::clone(block))),
-        coords: indexmap::IndexMap::new(),
-    }
-}
-
 /// An operand of element-wise arithmetic, if the value is one.
 pub(crate) fn operand(v: &Value) -> Option<Operand> {
     match v {
         Value::DataArray(a) => Some(Operand::array(a.as_ref().clone())),
-        Value::NdArray(a) if a.time.is_none() => {
-            Some(Operand::array(ndarray_as_dataarray(&a.block)))
-        }
+        Value::NdArray(a) if a.time.is_none() => Some(Operand::Positional(Arc::clone(&a.block))),
         Value::Int(i) => Some(Operand::Int(*i)),
         Value::Bool(b) => Some(Operand::Bool(*b)),
         other => number(other).map(Operand::Scalar),
