@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numcodecs
 import numpy as np
 import pytest
 import zarr
@@ -117,3 +118,53 @@ def test_numpy_operands_that_do_not_broadcast_raise_xarrays_error(
     )
     assert (err["ename"], err["evalue"]) == ("ValueError", str(want.value).strip())
     assert_alive(kc)
+
+
+CODECS = {
+    "v2-blosc": (2, lambda: {"compressors": numcodecs.Blosc(cname="lz4")}, lambda x: numcodecs.Blosc(cname="lz4").encode(x)),
+    "v2-zstd": (2, lambda: {"compressors": numcodecs.Zstd()}, lambda x: numcodecs.Zstd().encode(x)),
+    "v2-none": (2, lambda: {"compressors": None}, lambda x: x.tobytes()),
+    "v3-zstd": (3, lambda: {"compressors": zarr.codecs.ZstdCodec()}, lambda x: numcodecs.Zstd().encode(x)),
+    "v3-blosc": (
+        3,
+        lambda: {"compressors": zarr.codecs.BloscCodec(cname="lz4", typesize=8, shuffle="shuffle")},
+        lambda x: numcodecs.Blosc(cname="lz4", shuffle=numcodecs.Blosc.SHUFFLE).encode(x),
+    ),
+    "v3-none": (3, lambda: {"compressors": None}, lambda x: x.tobytes()),
+}
+
+
+@pytest.mark.parametrize("values", [32, 8], ids=["more", "fewer"])
+@pytest.mark.parametrize("codec", list(CODECS))
+def test_a_chunk_of_the_wrong_size_is_an_error_on_every_path(
+    kc, tmp_path: Path, codec: str, values: int
+) -> None:
+    """A (4, 4) chunk whose stored encoding holds 32 (or 8) values: xarray raises on every read;
+    Nereus's streaming reductions gave numbers and a partial read the first values."""
+    import xarray as xr
+
+    fmt, options, encode = CODECS[codec]
+    path = tmp_path / "wrong.zarr"
+    group = zarr.open_group(path, mode="w", zarr_format=fmt)
+    array = group.create_array(
+        "v", shape=(8, 4), chunks=(4, 4), dtype="f8", dimension_names=["y", "x"] if fmt == 3 else None, **options()
+    )
+    if fmt == 2:
+        array.attrs["_ARRAY_DIMENSIONS"] = ["y", "x"]
+    array[:] = np.arange(32.0).reshape(8, 4)
+    zarr.consolidate_metadata(path)
+    key = path / "v" / ("0.0" if fmt == 2 else "c/0/0")
+    key.write_bytes(encode(np.full(values, 100.0)))
+    ds = xr.open_zarr(path)
+    reads = ["ds.v.mean().values", "ds.v.max().values", "ds.v.isel(y=0).values", "ds.v.sum('y').values", "ds.v.values"]
+    for read in reads:
+        with pytest.raises(Exception):  # noqa: B017, PT011 - xarray's error differs by codec
+            eval(read, {"ds": ds})  # noqa: S307 - our own expressions
+    execute(kc, f"import xarray as xr\nds = xr.open_zarr({str(path)!r})")
+    for read in reads:
+        err = error_of(kc, f"print({read})")
+        assert err["ename"] == "OSError", (read, err)
+        assert str(key.relative_to(path)) in err["evalue"], (read, err["evalue"])
+    # The sound chunk still reads.
+    reply, msgs = execute(kc, "print(ds.v.isel(y=5).values)")
+    assert stream_text(msgs) == "[20. 21. 22. 23.]\n", reply["content"]

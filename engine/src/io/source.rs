@@ -1,16 +1,18 @@
 //! `ZarrSource`: one Zarr array read chunk by chunk through zarrs, as typed blocks.
 
-use super::stream::{stream_codec, ChunkReader, Decoded};
+use super::stream::{check_blosc_size, open_chunk, stream_codec, wrong_size, ChunkReader, Decoded};
 use super::{lend_whole, ChunkSource, IoError, Slab};
 use crate::model::{Block, DType};
 use ndarray::{ArrayD, ArrayView, IxDyn, SliceInfoElem};
 use std::fmt;
 use std::ops::{ControlFlow, Range};
 use std::sync::Arc;
+use zarrs::array::codec::BytesCodec;
 use zarrs::array::{
     Array, ArrayError, ArraySubset, BytesToBytesCodecTraits, CodecOptions, ElementOwned,
 };
 use zarrs::filesystem::FilesystemStore;
+use zarrs::storage::StorageError;
 
 /// A Zarr array on the filesystem.
 pub struct ZarrSource {
@@ -22,6 +24,7 @@ pub struct ZarrSource {
     options: CodecOptions,
     /// The blosc codec, when chunks decode slab by slab (see `stream`).
     stream: Option<Arc<dyn BytesToBytesCodecTraits>>,
+    partial: PartialRead,
 }
 
 impl fmt::Debug for ZarrSource {
@@ -32,6 +35,36 @@ impl fmt::Debug for ZarrSource {
             .field("chunks", &self.chunks)
             .field("dtype", &self.dtype)
             .finish_non_exhaustive()
+    }
+}
+
+/// How part of one chunk is read, so that a chunk decoding to more or fewer values than its
+/// shape is an error on every path (zarrs's partial decoders never check the size).
+#[derive(Debug, Clone, Copy)]
+enum PartialRead {
+    /// `bytes` alone: the stored file is the decoded chunk; its length is checked, then only
+    /// the part is read.
+    Raw,
+    /// `bytes` + `blosc`: the header's decoded size is checked, then zarrs decodes only the
+    /// blocks the part needs.
+    Blosc,
+    /// Anything else (another compressor, which zarrs decodes whole for a part anyway, or a
+    /// shard, decoded whole as the streaming reductions do): decoded whole, which zarrs
+    /// checks, then cut.
+    Whole,
+}
+
+impl PartialRead {
+    fn of(array: &Array<FilesystemStore>) -> Self {
+        let codecs = array.codecs();
+        let plain = codecs.array_to_array_codecs().is_empty()
+            && codecs.array_to_bytes_codec().as_any().is::<BytesCodec>()
+            && array.storage_transformers().create_metadatas().is_empty();
+        match codecs.bytes_to_bytes_codecs() {
+            [] if plain => Self::Raw,
+            [_] if stream_codec(array).is_some() => Self::Blosc,
+            _ => Self::Whole,
+        }
     }
 }
 
@@ -47,6 +80,7 @@ impl ZarrSource {
         let options = CodecOptions::default().with_concurrent_target(1);
         Self {
             stream: stream_codec(&array),
+            partial: PartialRead::of(&array),
             name,
             shape: array.shape().to_vec(),
             array,
@@ -81,16 +115,68 @@ impl ZarrSource {
         }
     }
 
-    /// Reads the part `within` (array coordinates) of chunk `chunk`.
-    fn read_in_chunk<T: ElementOwned>(
+    /// Reads the part `within` (array coordinates) of chunk `chunk`, after checking that the
+    /// chunk decodes to its shape's size: zarrs checks a whole chunk, never a part.
+    fn read_in_chunk<T: ElementOwned + Clone>(
         &self,
         chunk: &[u64],
         within: &[Range<u64>],
     ) -> Result<ArrayD<T>, IoError> {
+        let fail = |e: ArrayError| self.chunk_error(chunk, &e);
+        let stored = self.array.chunk_subset(chunk).map_err(fail)?;
+        let origin = stored.start();
+        let whole = within
+            .iter()
+            .zip(origin.iter().zip(stored.shape().iter()))
+            .all(|(r, (&o, &n))| r.start == o && r.end - r.start == n);
+        if !whole {
+            let expected = stored.num_elements() * self.dtype.size() as u64;
+            match self.partial {
+                PartialRead::Raw => self.check_raw_size(chunk, expected).map_err(fail)?,
+                PartialRead::Blosc => {
+                    if let Some(file) = open_chunk(&self.array, chunk)
+                        .map_err(|e| fail(ArrayError::StorageError(e)))?
+                    {
+                        let size = file
+                            .metadata()
+                            .map_err(|e| fail(ArrayError::StorageError(e.into())))?
+                            .len();
+                        check_blosc_size(&file, size, expected).map_err(fail)?;
+                    }
+                }
+                PartialRead::Whole => {
+                    let all: ArrayD<T> = self
+                        .array
+                        .retrieve_chunk_opt(chunk, &self.options)
+                        .map_err(fail)?;
+                    let info: Vec<SliceInfoElem> = within
+                        .iter()
+                        .zip(origin)
+                        .map(|(r, o)| {
+                            SliceInfoElem::from(to_usize(r.start - o)..to_usize(r.end - o))
+                        })
+                        .collect();
+                    return Ok(all.slice(info.as_slice()).to_owned());
+                }
+            }
+        }
         let subset = ArraySubset::new_with_ranges(within);
         self.array
             .retrieve_array_subset_opt::<ArrayD<T>>(&subset, &self.options)
-            .map_err(|e| self.chunk_error(chunk, &e))
+            .map_err(fail)
+    }
+
+    /// Checks that an uncompressed chunk's file holds `expected` bytes (absent is fill value).
+    fn check_raw_size(&self, chunk: &[u64], expected: u64) -> Result<(), ArrayError> {
+        let Some(file) = open_chunk(&self.array, chunk)? else {
+            return Ok(());
+        };
+        let size = file.metadata().map_err(StorageError::from)?.len();
+        if size == expected {
+            Ok(())
+        } else {
+            Err(wrong_size(size, expected))
+        }
     }
 
     fn region<T: ElementOwned + Clone + Default>(
@@ -176,9 +262,12 @@ impl ZarrSource {
         let row_len: u64 = chunk_shape[1..].iter().map(|n| n.get()).product();
         let row_bytes = row_len * self.dtype.size() as u64;
         let rows = (slab_bytes / row_bytes.max(1)).max(1);
+        let chunk_bytes =
+            chunk_shape.iter().map(|n| n.get()).product::<u64>() * self.dtype.size() as u64;
         let reader = match codec {
-            Some(codec) => ChunkReader::open(&self.array, codec, chunk)
-                .map_err(|e| fail(ArrayError::StorageError(e)))?,
+            Some(codec) => {
+                ChunkReader::open(&self.array, codec, chunk, chunk_bytes).map_err(fail)?
+            }
             None => ChunkReader::decoded(&self.array, chunk, &self.options).map_err(fail)?,
         };
         let Some(reader) = reader else {

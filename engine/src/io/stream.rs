@@ -179,24 +179,62 @@ fn read_at(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The stored file of chunk `chunk`, `None` when absent (all fill value).
+pub(super) fn open_chunk(
+    array: &Array<FilesystemStore>,
+    chunk: &[u64],
+) -> Result<Option<File>, StorageError> {
+    let path = array.storage().key_to_fspath(&array.chunk_key(chunk));
+    match File::open(&path) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A chunk whose decoded size is not its shape's: zarrs's own words for the whole-chunk case.
+pub(super) fn wrong_size(len: u64, expected: u64) -> ArrayError {
+    ArrayError::Other(format!(
+        "the size of a decoded chunk is {len}, expected {expected}"
+    ))
+}
+
+/// Checks that a blosc file of `size` bytes declares `expected` decoded bytes. A file too
+/// short for a header is left to the decoder, which rejects it.
+pub(super) fn check_blosc_size(file: &File, size: u64, expected: u64) -> Result<(), ArrayError> {
+    if size < HEADER as u64 {
+        return Ok(());
+    }
+    let head = read_at(file, 0, HEADER).map_err(StorageError::from)?;
+    let nbytes = le32(&head, 4);
+    if nbytes == expected {
+        Ok(())
+    } else {
+        Err(wrong_size(nbytes, expected))
+    }
+}
+
 impl ChunkReader {
     /// Opens chunk `chunk` of `array` (whose blosc codec [`stream_codec`] returned), reading
     /// its header and block table only; `None` when the chunk is absent.
+    /// Fails when the header declares a decoded size other than `expected` bytes (blosc's
+    /// partial decoder would serve the ranges asked for and never notice).
     pub(super) fn open(
         array: &Array<FilesystemStore>,
         codec: Arc<dyn BytesToBytesCodecTraits>,
         chunk: &[u64],
-    ) -> Result<Option<Self>, StorageError> {
-        let path = array.storage().key_to_fspath(&array.chunk_key(chunk));
-        let file = match File::open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.into()),
+        expected: u64,
+    ) -> Result<Option<Self>, ArrayError> {
+        let Some(file) = open_chunk(array, chunk)? else {
+            return Ok(None);
         };
-        let size = file.metadata()?.len();
-        let source = match BlockTable::read(file, size)? {
+        let size = file.metadata().map_err(StorageError::from)?.len();
+        check_blosc_size(&file, size, expected)?;
+        let source = match BlockTable::read(file, size).map_err(StorageError::from)? {
             Ok(table) => Layout::Blocks(table),
-            Err(file) => Layout::Whole(Arc::new(Encoded(read_at(&file, 0, to_usize(size))?))),
+            Err(file) => Layout::Whole(Arc::new(Encoded(
+                read_at(&file, 0, to_usize(size)).map_err(StorageError::from)?,
+            ))),
         };
         Ok(Some(Self(Reader::Blosc { codec, source })))
     }
