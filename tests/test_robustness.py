@@ -168,3 +168,21 @@ def test_a_chunk_of_the_wrong_size_is_an_error_on_every_path(
     # The sound chunk still reads.
     reply, msgs = execute(kc, "print(ds.v.isel(y=5).values)")
     assert stream_text(msgs) == "[20. 21. 22. 23.]\n", reply["content"]
+
+
+def test_64_bit_integers_are_exact_or_an_error(kc, tmp_path: Path) -> None:
+    """int64/uint64 values past 2**53 were rounded through float64 (and printed rounded):
+    reads and prints are exact now, and arithmetic that would round says so."""
+    import xarray as xr
+
+    path = tmp_path / "wide.zarr"
+    v = np.array([2**53 + 1, -(2**63) + 1, 2**62 + 3, 5], dtype="int64")
+    u = np.array([2**64 - 1, 2**53 + 1, 7, 9], dtype="uint64")
+    xr.Dataset({"v": ("x", v), "u": ("x", u)}).to_zarr(path, mode="w")
+    reply, msgs = execute(kc, f"import xarray as xr\nds = xr.open_zarr({str(path)!r})\nprint(ds.v.values)\nprint(ds.u.values)")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert stream_text(msgs) == f"{v}\n{u}\n"
+    err = error_of(kc, "(ds.v + 1).values")
+    assert err["ename"] == "NotImplementedError"
+    assert "9007199254740993 cannot be computed exactly" in err["evalue"]
+    assert_alive(kc)

@@ -7,7 +7,7 @@
 
 use super::calendar::{Calendar, NAT, NS_PER_DAY};
 use super::datetime::DateTime;
-use super::mask::collect_fills;
+use super::mask::{collect_fills, in_storage};
 use super::scale::TimeScale;
 use super::scale_offset::ScaleOffset;
 use super::time::TimeUnits;
@@ -123,7 +123,9 @@ impl CfEncoder {
                 attrs.insert(k.clone(), v.clone());
             }
         }
-        let mut fill_value = fills.fill_value;
+        // xarray casts the fill value to the storage dtype (`dtype.type(fv)`): a float32
+        // variable's 1e20 is stored as float32's nearest, the value its masked data holds.
+        let mut fill_value = fills.fill_value.map(|v| in_storage(v, storage));
         let has_nat = units
             .as_ref()
             .is_some_and(|(_, _, ticks)| ticks.contains(&NAT));

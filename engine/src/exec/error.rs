@@ -31,6 +31,18 @@ pub enum ExecError {
         /// The reason.
         why: String,
     },
+    /// A 64-bit integer that the float64 computations cannot hold exactly.
+    #[error(
+        "the {dtype} value {value} cannot be computed exactly: Nereus computes in float64, \
+         which holds integers only up to 2**53 (9007199254740992); xarray keeps such values \
+         exact"
+    )]
+    InexactInteger {
+        /// The dtype (`int64`, `uint64`).
+        dtype: &'static str,
+        /// The first such value met.
+        value: String,
+    },
     /// The worker pool could not be started.
     #[error("cannot start {threads} worker threads: {why}")]
     Pool {

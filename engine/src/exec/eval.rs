@@ -7,7 +7,7 @@
 
 use super::error::ExecError;
 use crate::io::ChunkSource;
-use crate::model::{Block, ToF64};
+use crate::model::{Block, DType, ToF64};
 use crate::ops::along::Carried;
 use crate::ops::{Expr, MapOp, Node, Sel};
 use crate::with_block;
@@ -33,6 +33,19 @@ impl Reads {
                     .all(|(((&s, &a), &n), &have)| s >= a && s + n <= a + have);
             inside.then(|| (block, start.iter().zip(at).map(|(s, a)| s - a).collect()))
         })
+    }
+}
+
+/// The source of a plan that only reads stored 64-bit integers: such values are copied as
+/// they are, never through `f64` (which rounds them past 2**53).
+pub(crate) fn wide_int_read(expr: &Expr) -> Option<&dyn ChunkSource> {
+    match &expr.node {
+        Node::Source { source, decoder }
+            if decoder.is_identity() && matches!(expr.dtype(), DType::I64 | DType::U64) =>
+        {
+            Some(source.as_ref())
+        }
+        _ => None,
     }
 }
 
@@ -93,6 +106,37 @@ pub(crate) fn prefetch(
     Ok(())
 }
 
+/// The part `offset .. offset + shape` of a block's values.
+fn part_of<'a, T>(
+    a: &'a ArrayD<T>,
+    offset: &[usize],
+    shape: &[usize],
+) -> ndarray::ArrayViewD<'a, T> {
+    a.slice_each_axis(|ax| {
+        let i = ax.axis.index();
+        Slice::from(offset[i]..offset[i] + shape[i])
+    })
+}
+
+/// Largest magnitude up to which every integer is exact in `f64`.
+const EXACT_F64: u64 = 1 << 53;
+
+/// Fails on a stored 64-bit integer (given by magnitude) that `f64` would round: a clear
+/// error, never a nearby number. Smaller integer dtypes always fit.
+fn check_exact(
+    dtype: &'static str,
+    magnitudes: impl Iterator<Item = u64>,
+) -> Result<(), ExecError> {
+    let mut magnitudes = magnitudes;
+    match magnitudes.find(|&m| m > EXACT_F64) {
+        Some(m) => Err(ExecError::InexactInteger {
+            dtype,
+            value: m.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The values of `expr` over the region `start .. start + shape`, from `reads` where they
 /// cover it (else read directly).
 pub(crate) fn eval(
@@ -113,11 +157,20 @@ pub(crate) fn eval(
                 fresh = read_region(source.as_ref(), start, shape)?;
                 (&fresh, vec![0; shape.len()])
             };
+            // A decoder makes floats of the values, in xarray too; only raw integers stay exact.
+            match block {
+                _ if !decoder.is_identity() => {}
+                Block::I64(a) => check_exact(
+                    "int64",
+                    part_of(a, &offset, shape).iter().map(|x| x.unsigned_abs()),
+                )?,
+                Block::U64(a) => {
+                    check_exact("uint64", part_of(a, &offset, shape).iter().copied())?;
+                }
+                _ => {}
+            }
             Ok(with_block!(block, a => {
-                let part = a.slice_each_axis(|ax| {
-                    let i = ax.axis.index();
-                    Slice::from(offset[i]..offset[i] + shape[i])
-                });
+                let part = part_of(a, &offset, shape);
                 if decoder.is_identity() {
                     part.mapv(ToF64::to_f64)
                 } else {

@@ -3,7 +3,7 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
-use super::eval::{eval, prefetch, Reads};
+use super::eval::{eval, prefetch, read_region, wide_int_read, Reads};
 use super::fused::fold_rows;
 use super::progress::{Progress, ProgressFn};
 use super::shared::hold_repeated_reads;
@@ -266,6 +266,14 @@ pub(super) fn prepare(
 /// Computes a plan as [`prepare`] leaves it.
 pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     ctx.cancel.check()?;
+    if let Some(source) = wide_int_read(expr) {
+        let mut out = Block::zeros(expr.dtype(), expr.shape());
+        for tile in tiles(expr) {
+            ctx.cancel.check()?;
+            out.assign(&tile.start, &read_region(source, &tile.start, &tile.shape)?);
+        }
+        return Ok(out);
+    }
     match &expr.node {
         Node::Memory(block) => Ok(block.as_ref().clone()),
         Node::Reduce {

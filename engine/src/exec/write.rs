@@ -13,8 +13,10 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
+use super::eval::{read_region, wide_int_read};
 use super::run::{materialize, prepare, read_tile, run_tile_list, spans, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
+use crate::coding::CfEncoder;
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, Block, DataArray, Dataset, Variable};
 use crate::ops::Expr;
@@ -511,6 +513,17 @@ fn write_var(
 ) -> Result<(), ExecError> {
     if let Some(stored) = &w.stored {
         return write_stored(w, stored, writer, tiles, written, ctx);
+    }
+    // Stored 64-bit integers written as they are: the f64 tiles would round them past 2**53.
+    if let Some(source) =
+        wide_int_read(&w.values).filter(|_| w.encoder == CfEncoder::cast(w.values.dtype()))
+    {
+        for tile in tiles {
+            let block = read_region(source, &tile.start, &tile.shape)?;
+            write_tile(w, writer, tile, &block, ctx)?;
+            written.fetch_add(1, Ordering::SeqCst);
+        }
+        return Ok(());
     }
     let (plan, config) = prepare(&w.values, ctx)?;
     let ctx = &ctx.with_config(config);

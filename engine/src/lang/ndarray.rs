@@ -62,13 +62,14 @@ impl NdArray {
                 .nth(i)
                 .and_then(|&x| i64::try_from(x).ok())
                 .map_or(Value::None, Value::Int),
-            other => Value::Int(with_block!(other, a => a.iter().nth(i).map_or(0, |&x| int_of(x)))),
+            other => Value::Int(exact_ints(other).nth(i).unwrap_or(0)),
         }
     }
 
-    /// The elements as integers, in C order (an integer array used as positions).
+    /// The elements as integers, in C order (an integer array used as positions); floats are
+    /// truncated, integers exact (past `i64` saturated).
     pub(crate) fn ints(&self) -> Vec<i64> {
-        with_block!(self.block.as_ref(), a => a.iter().map(|&x| int_of(x)).collect())
+        exact_ints(&self.block).collect()
     }
 
     /// What iterating gives, as numpy does: the elements of a 1-D array, the sub-arrays along
@@ -163,14 +164,17 @@ impl NdArray {
         let flat: Vec<f64> = values.iter().copied().collect();
         let shown = shown_indices(&shape, edge);
         let shown_values: Vec<f64> = shown.iter().map(|&i| flat[i]).collect();
-        let fmt = Formatter::new(self, &shown_values, opts.precision);
+        let ints: Option<Vec<i128>> = self.block.to_i128();
+        let shown_ints: Option<Vec<i128>> =
+            ints.as_ref().map(|v| shown.iter().map(|&i| v[i]).collect());
+        let fmt = Formatter::new(self, &shown_values, shown_ints.as_deref(), opts.precision);
         let strides = c_strides(&shape);
         let ctx = Render {
             shape: &shape,
             strides: &strides,
             edge,
             sep,
-            cell: &|i| fmt.format(flat[i]),
+            cell: &|i| fmt.format(flat[i], ints.as_ref().map(|v| v[i])),
         };
         let hanging = " ".repeat(prefix.len() + 1);
         ctx.array(0, 0, &hanging, opts.linewidth.saturating_sub(suffix))
@@ -192,10 +196,18 @@ pub(crate) fn row_count(shape: &[usize]) -> Res<usize> {
     Ok(n)
 }
 
-fn int_of<T: super::super::model::ToF64>(x: T) -> i64 {
-    #[allow(clippy::cast_possible_truncation)]
-    let v = x.to_f64() as i64;
-    v
+/// A block's elements as `i64`: integers exactly (never through `f64`, which rounds past
+/// 2**53), saturated past `i64`; floats truncated; bools 0 and 1.
+fn exact_ints(block: &Block) -> Box<dyn Iterator<Item = i64> + '_> {
+    let sat = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+    match block {
+        Block::I64(a) => Box::new(a.iter().copied()),
+        Block::U64(a) => Box::new(a.iter().map(move |&v| sat(i128::from(v)))),
+        #[allow(clippy::cast_possible_truncation)]
+        other => {
+            with_block!(other, a => Box::new(a.iter().map(|&x| crate::model::ToF64::to_f64(x) as i64)))
+        }
+    }
 }
 
 /// `(a, b)` or `(a,)`.
@@ -385,7 +397,8 @@ fn sci_digits(x: f64, f32: bool, p: usize) -> usize {
 }
 
 impl Formatter {
-    fn new(a: &NdArray, shown: &[f64], precision: usize) -> Self {
+    /// The format of `shown` values (`shown_ints`: the same, exactly, for integer arrays).
+    fn new(a: &NdArray, shown: &[f64], shown_ints: Option<&[i128]>, precision: usize) -> Self {
         if let Some(scale) = a.time {
             return Self::Time(scale);
         }
@@ -393,13 +406,8 @@ impl Formatter {
         if dtype == crate::model::DType::Bool {
             return Self::Bool;
         }
-        if !dtype.is_float() {
-            #[allow(clippy::cast_possible_truncation)]
-            let width = shown
-                .iter()
-                .map(|&x| (x as i64).to_string().len())
-                .max()
-                .unwrap_or(1);
+        if let Some(ints) = shown_ints {
+            let width = ints.iter().map(|x| x.to_string().len()).max().unwrap_or(1);
             return Self::Int(width);
         }
         let f32 = dtype == crate::model::DType::F32;
@@ -454,20 +462,22 @@ impl Formatter {
         }
     }
 
-    fn format(&self, x: f64) -> String {
+    /// One element's text: `x`, or `exact` for an integer array (times are int64 ticks).
+    fn format(&self, x: f64, exact: Option<i128>) -> String {
+        #[allow(clippy::cast_possible_truncation)]
+        let int = || exact.unwrap_or(x as i128);
+        #[allow(clippy::cast_possible_truncation)] // ticks are int64
+        let ticks = || int() as i64;
         match self {
             Self::Bool => {
                 let s = if x == 0.0 { "False" } else { "True" };
                 format!("{s:>5}")
             }
-            #[allow(clippy::cast_possible_truncation)]
-            Self::Int(w) => format!("{:>w$}", x as i64),
-            #[allow(clippy::cast_possible_truncation)]
+            Self::Int(w) => format!("{:>w$}", int()),
             Self::Time(scale) if scale.is_datetime64() => {
-                format!("'{}'", scale.format_element(x as i64))
+                format!("'{}'", scale.format_element(ticks()))
             }
-            #[allow(clippy::cast_possible_truncation)]
-            Self::Time(scale) => scale.format_element(x as i64),
+            Self::Time(scale) => scale.format_element(ticks()),
             Self::Fixed {
                 left,
                 right,

@@ -218,6 +218,23 @@ impl Block {
             .zip_mut_with(values, |o, &v| *o = ToF64::from_f64(v)));
     }
 
+    /// Writes `values` (a block of the same dtype) into the region starting at `start`; a
+    /// block of another dtype goes through `f64`.
+    pub fn assign(&mut self, start: &[usize], values: &Block) {
+        fn put<T: Clone>(a: &mut ArrayD<T>, start: &[usize], v: &ArrayD<T>) {
+            a.slice_each_axis_mut(|ax| {
+                let i = ax.axis.index();
+                Slice::from(start[i]..start[i] + v.shape()[i])
+            })
+            .assign(v);
+        }
+        match (self, values) {
+            (Block::I64(a), Block::I64(v)) => put(a, start, v),
+            (Block::U64(a), Block::U64(v)) => put(a, start, v),
+            (out, v) => out.assign_f64(start, &v.to_f64()),
+        }
+    }
+
     /// The values as `f64`, in the same shape.
     pub fn to_f64(&self) -> ArrayD<f64> {
         with_block!(self, a => a.mapv(ToF64::to_f64))
