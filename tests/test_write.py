@@ -14,7 +14,7 @@ import pytest
 import xarray as xr
 import zarr
 
-from conftest import start_kernel, stop_kernel
+from conftest import execute, start_kernel, stop_kernel, stream_text
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -225,3 +225,22 @@ def test_a_float32_fill_value_given_at_double_precision_masks_after_writing(kern
     got = xr.open_zarr(out).ssh.load()
     np.testing.assert_array_equal(got.values, want.values)
     assert float(got.mean()) == pytest.approx(float(want.mean()))
+
+
+@pytest.mark.parametrize("fmt", [2, 3])
+def test_an_unnamed_dataarray_is_written_and_read_under_xarrays_name(kernel, tmp_path: Path, fmt: int) -> None:
+    """xarray stores an unnamed DataArray as `__xarray_dataarray_variable__`, a name zarrs
+    refuses (`__` is reserved in v3): Nereus writes it, and opens xarray's."""
+    src, out, theirs = tmp_path / "src.zarr", tmp_path / "out.zarr", tmp_path / "theirs.zarr"
+    want_ds = source(src, fmt, "standard")
+    ok(kernel, f"import xarray as xr\nds = xr.open_zarr({str(src)!r})\n"
+               f"(ds.sst * ds.flag).to_zarr({str(out)!r}, mode='w', zarr_format={fmt})")
+    want = want_ds.sst * want_ds.flag
+    assert want.name is None
+    got = xr.open_dataarray(out, engine="zarr").load()
+    assert got.name is None
+    np.testing.assert_allclose(got.values, want.values, rtol=1e-6, atol=1e-5, equal_nan=True)
+    want.to_zarr(theirs, mode="w", zarr_format=fmt)
+    reply, msgs = execute(kernel, f"t = xr.open_zarr({str(theirs)!r})['__xarray_dataarray_variable__']\nprint(t.isel(time=0).values)")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert stream_text(msgs) == f"{want.isel(time=0).values}\n"

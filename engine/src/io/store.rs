@@ -26,6 +26,7 @@ pub fn open_store(path: &Path, consolidated: Option<bool>) -> Result<StoreMeta, 
     let store_name = path.display().to_string();
     let ctx = Ctx {
         store: store_name.clone(),
+        root: path.to_path_buf(),
         fs: Arc::new(FilesystemStore::new(path).map_err(|e| IoError::BadArray {
             store: store_name.clone(),
             array: String::new(),
@@ -46,7 +47,25 @@ pub fn open_store(path: &Path, consolidated: Option<bool>) -> Result<StoreMeta, 
 
 struct Ctx {
     store: String,
+    root: std::path::PathBuf,
     fs: Arc<FilesystemStore>,
+}
+
+/// zarrs's store and node path for array `name` of the store at `root` (whose store is `fs`).
+/// zarrs refuses node names starting with `__`, which the v3 spec reserves and xarray writes
+/// anyway for an unnamed DataArray (`__xarray_dataarray_variable__`): such an array is the
+/// root of a store over its own directory.
+pub(crate) fn array_node(
+    fs: &Arc<FilesystemStore>,
+    root: &Path,
+    name: &str,
+) -> Result<(Arc<FilesystemStore>, String), String> {
+    let path = format!("/{name}");
+    if zarrs::node::NodePath::validate(&path) {
+        return Ok((Arc::clone(fs), path));
+    }
+    let own = FilesystemStore::new(root.join(name)).map_err(|e| e.to_string())?;
+    Ok((Arc::new(own), "/".to_owned()))
 }
 
 /// Reads a JSON file (`None` if absent); zarr-python's bare `NaN` and `Infinity` are accepted.
@@ -190,12 +209,9 @@ fn array_v2(
         .map_err(|e| bad(format!("invalid `.zarray`: {e}")))?;
     let chunks = meta.chunks.iter().map(|c| c.get()).collect();
     let fill_value = fill_value_v2(zarray);
-    let array = Array::new_with_metadata(
-        Arc::clone(&ctx.fs),
-        &format!("/{name}"),
-        ArrayMetadata::V2(meta),
-    )
-    .map_err(|e| create_error(ctx, &name, &codec_names(zarray, 2), &e))?;
+    let (fs, node) = array_node(&ctx.fs, &ctx.root, &name).map_err(&bad)?;
+    let array = Array::new_with_metadata(fs, &node, ArrayMetadata::V2(meta))
+        .map_err(|e| create_error(ctx, &name, &codec_names(zarray, 2), &e))?;
     let dtype = map_dtype(ctx, &name, array.data_type())?;
     let encoding = array_encoding(zarray, 2, dtype, &dims);
     Ok(finish(
@@ -285,12 +301,9 @@ fn array_v3(ctx: &Ctx, name: String, json: &Value) -> Result<ArrayMeta, IoError>
         }
         _ => return Err(bad("only the `regular` chunk grid is supported".into())),
     };
-    let array = Array::new_with_metadata(
-        Arc::clone(&ctx.fs),
-        &format!("/{name}"),
-        ArrayMetadata::V3(meta),
-    )
-    .map_err(|e| create_error(ctx, &name, &codec_names(json, 3), &e))?;
+    let (fs, node) = array_node(&ctx.fs, &ctx.root, &name).map_err(&bad)?;
+    let array = Array::new_with_metadata(fs, &node, ArrayMetadata::V3(meta))
+        .map_err(|e| create_error(ctx, &name, &codec_names(json, 3), &e))?;
     let dtype = map_dtype(ctx, &name, array.data_type())?;
     let encoding = array_encoding(json, 3, dtype, &dims);
     // xarray ignores the Zarr fill value for masking in format 3 (it is in `encoding`).

@@ -8,7 +8,6 @@ use crate::model::{Attrs, Block, DType};
 use ndarray::{ArrayD, IxDyn, Slice};
 use serde_json::{json, Map, Value};
 use std::ops::Range;
-use std::sync::Arc;
 use zarrs::array::{
     Array, ArrayMetadata, ArrayMetadataV2, ArrayMetadataV3, ArrayToBytesCodecTraits, CodecOptions,
     IntoArrayBytes,
@@ -280,8 +279,10 @@ impl ArrayWriter {
                     .map_err(|e| bad(e.to_string()))?,
             )
         };
-        let array = Array::new_with_metadata(Arc::clone(&store.fs), &format!("/{name}"), metadata)
-            .map_err(|e| bad(e.to_string()))?;
+        let (fs, node) =
+            crate::io::store::array_node(&store.fs, store.root(), name).map_err(bad)?;
+        let array =
+            Array::new_with_metadata(fs, &node, metadata).map_err(|e| bad(e.to_string()))?;
         let chunks: Vec<u64> = meta
             .pointer(if store.format() == 3 {
                 "/chunk_grid/configuration/chunk_shape"
@@ -329,7 +330,19 @@ impl ArrayWriter {
 
     /// The store key of chunk `index`, e.g. `sst/c/0/1` or `sst/0.1`.
     pub fn chunk_key(&self, index: &[u64]) -> String {
-        self.array.chunk_key(index).to_string()
+        let path = self.chunk_path(index);
+        path.strip_prefix(&self.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string()
+    }
+
+    /// The file of chunk `index` (the array may be the root of a store of its own: see
+    /// `array_node`).
+    fn chunk_path(&self, index: &[u64]) -> std::path::PathBuf {
+        self.array
+            .storage()
+            .key_to_fspath(&self.array.chunk_key(index))
     }
 
     /// Writes `data` (storage dtype) at `within` (array coordinates, inside chunk `index`).
@@ -398,7 +411,7 @@ impl ArrayWriter {
                 &self.options,
             )
             .map_err(|e| fail(e.to_string()))?;
-        write_atomic(&self.root.join(&key), &encoded)
+        write_atomic(&self.chunk_path(index), &encoded)
     }
 
     /// The stored chunk `index` in full (fill value if absent), for a partial overwrite.
