@@ -186,3 +186,27 @@ def test_64_bit_integers_are_exact_or_an_error(kc, tmp_path: Path) -> None:
     assert err["ename"] == "NotImplementedError"
     assert "9007199254740993 cannot be computed exactly" in err["evalue"]
     assert_alive(kc)
+
+
+def test_mode_w_onto_the_store_being_read_is_refused_before_deleting(kc, tmp_path: Path) -> None:
+    """xarray empties the store and writes fill values; Nereus refuses and keeps the data."""
+    import xarray as xr
+
+    path = tmp_path / "same.zarr"
+    xr.Dataset({"sst": (("y", "x"), np.arange(6.0).reshape(2, 3))}).to_zarr(path, mode="w")
+    before = sorted(p.relative_to(path) for p in path.rglob("*"))
+    setup = f"import xarray as xr\nds = xr.open_zarr({str(path)!r})"
+    execute(kc, setup)
+    for cell in [
+        f"(ds * 2).to_zarr({str(path)!r}, mode='w')",
+        f"ds.sst.to_zarr({str(path / '..' / path.name)!r}, mode='w')",
+    ]:
+        err = error_of(kc, cell)
+        assert "the values to write are read from it" in err["evalue"], (cell, err)
+    assert sorted(p.relative_to(path) for p in path.rglob("*")) == before
+    np.testing.assert_array_equal(xr.open_zarr(path).sst.values, np.arange(6.0).reshape(2, 3))
+    # Loaded first, the values no longer depend on the store: xarray's way works.
+    reply, _ = execute(kc, f"{setup}\nds2 = (ds * 2).load()\nds2.to_zarr({str(path)!r}, mode='w')")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    np.testing.assert_array_equal(xr.open_zarr(path).sst.values, 2 * np.arange(6.0).reshape(2, 3))
+    assert_alive(kc)

@@ -36,6 +36,11 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     fn chunks(&self) -> &[u64];
     /// The storage dtype.
     fn dtype(&self) -> DType;
+    /// The directory the array is stored in, when it is on the filesystem (a write must not
+    /// delete what a computation reads).
+    fn location(&self) -> Option<std::path::PathBuf> {
+        None
+    }
     /// Reads and decodes one chunk, clipped to the array; an absent chunk reads as the fill
     /// value.
     fn read_chunk(&self, index: &[u64]) -> Result<Block, IoError>;

@@ -158,6 +158,9 @@ impl ChunkSource for Staged {
     fn name(&self) -> &str {
         self.inner.name()
     }
+    fn location(&self) -> Option<std::path::PathBuf> {
+        self.inner.location()
+    }
     fn shape(&self) -> &[u64] {
         self.inner.shape()
     }

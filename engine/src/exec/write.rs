@@ -8,6 +8,7 @@
 //! between chunks and the error says which arrays are complete.
 
 mod error;
+mod guard;
 mod plan;
 
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
@@ -138,6 +139,7 @@ impl Dataset {
                 if !is_zarr_node(path) && !is_empty_dir(path) {
                     return Err(WriteError::NotAStore { store: store_name });
                 }
+                guard::check_not_read(self, path)?;
                 std::fs::remove_dir_all(path).map_err(|source| IoError::WriteFile {
                     file: store_name.clone(),
                     source,

@@ -31,6 +31,9 @@ impl ChunkSource for Rechunked {
     fn name(&self) -> &str {
         self.inner.name()
     }
+    fn location(&self) -> Option<std::path::PathBuf> {
+        self.inner.location()
+    }
 
     fn shape(&self) -> &[u64] {
         self.inner.shape()

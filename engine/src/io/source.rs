@@ -387,6 +387,12 @@ impl ChunkSource for ZarrSource {
         &self.name
     }
 
+    fn location(&self) -> Option<std::path::PathBuf> {
+        let meta = zarrs::node::meta_key_v3(self.array.path());
+        let file = self.array.storage().key_to_fspath(&meta);
+        file.parent().map(std::path::Path::to_path_buf)
+    }
+
     fn shape(&self) -> &[u64] {
         &self.shape
     }

@@ -237,6 +237,24 @@ impl Expr {
         walk(self, &mut std::collections::HashMap::new())
     }
 
+    /// The stored arrays the plan reads, each node once; walked with a stack of its own, as
+    /// plans built in a loop are thousands of nodes deep.
+    pub fn sources(self: &Arc<Self>) -> Vec<Arc<dyn ChunkSource>> {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![self];
+        let mut found = Vec::new();
+        while let Some(e) = stack.pop() {
+            if !seen.insert(Arc::as_ptr(e) as usize) {
+                continue;
+            }
+            if let Node::Source { source, .. } = &e.node {
+                found.push(Arc::clone(source));
+            }
+            stack.extend(e.inputs());
+        }
+        found
+    }
+
     /// The node's inputs, in a fixed order ([`Expr::with_inputs`] takes them back in it).
     pub fn inputs(&self) -> Vec<&Arc<Expr>> {
         match &self.node {

@@ -106,6 +106,15 @@ pub enum WriteError {
         /// The path.
         store: String,
     },
+    /// `mode="w"` on a store that the values being written are read from: deleting it first
+    /// would lose them (xarray empties the store and writes fill values).
+    #[error("cannot write `{store}` with mode=\"w\": the values to write are read from it (array `{array}`), and mode=\"w\" deletes it first; write to another path, or load() the values before")]
+    ReadsTarget {
+        /// The store path.
+        store: String,
+        /// The stored array read.
+        array: String,
+    },
     /// `region=` or `mode="r+"` on a store that does not exist.
     #[error("store `{store}` does not exist; {why}")]
     NoStore {
