@@ -210,3 +210,36 @@ def test_mode_w_onto_the_store_being_read_is_refused_before_deleting(kc, tmp_pat
     assert reply["content"]["status"] == "ok", reply["content"]
     np.testing.assert_array_equal(xr.open_zarr(path).sst.values, 2 * np.arange(6.0).reshape(2, 3))
     assert_alive(kc)
+
+
+def test_long_chains_of_lazy_operations_compute_or_refuse(kc, positional_store: Path) -> None:
+    """`a = a + 1` in a loop: dask computes 5,000 steps, so does Nereus (it overflowed the
+    stack near 3,000 and the kernel died); far past that, a RecursionError, and the kernel
+    lives."""
+    import xarray as xr
+
+    a = xr.open_zarr(positional_store).sst
+    reply, msgs = execute(
+        kc,
+        f"import xarray as xr\na = xr.open_zarr({str(positional_store)!r}).sst\n"
+        "for i in range(5000):\n    a = a + 1\nprint(float(a.mean()))",
+    )
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert float(stream_text(msgs)) == pytest.approx(float((a + 5000).mean()))
+    err = error_of(kc, "for i in range(20000):\n    a = a + 1\na.mean().values")
+    assert err["ename"] == "RecursionError", err
+    assert "operations deep" in err["evalue"]
+    assert_alive(kc)
+
+
+def test_deeply_nested_values_do_not_kill_the_kernel(kc) -> None:
+    """Python builds and drops 100,000-deep lists; str() and == at 10,000 levels."""
+    reply, msgs = execute(
+        kc,
+        "a = []\nfor i in range(100000):\n    a = [a]\na = 0\n"
+        "b = []\nc = []\nfor i in range(10000):\n    b = [b]\n    c = [c]\n"
+        "print(len(str(b)), b == c)\nb = 0\nc = 0",
+    )
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert stream_text(msgs) == "20002 True\n"
+    assert_alive(kc)

@@ -25,6 +25,18 @@ pub enum ExecError {
         /// Root-to-leaf paths through the plan.
         paths: u64,
     },
+    /// A plan deeper than the executor walks (built by a long loop of lazy operations).
+    #[error(
+        "this computation is {depth} operations deep (built in a loop such as `a = a + 1`?), \
+         more than the {limit} Nereus runs at once; compute an intermediate result \
+         (`a = a.compute()`) every few thousand steps"
+    )]
+    PlanTooDeep {
+        /// The plan's depth.
+        depth: usize,
+        /// The deepest plan run.
+        limit: usize,
+    },
     /// A rechunk could not go through its temporary store.
     #[error("cannot rechunk through a temporary store: {why}")]
     Staging {

@@ -75,6 +75,14 @@ pub(super) fn spans(sizes: &[usize]) -> Vec<(usize, usize)> {
 /// grows exponentially; past this it gets a clear error instead of a hang.
 const MAX_PLAN_PATHS: u64 = 1 << 16;
 
+/// The deepest plan the executor runs: it walks plans recursively, on threads whose stacks
+/// ([`WORKER_STACK`], and the cell thread's) hold this many levels with room to spare.
+/// dask computes 5,000-step chains; notebooks rarely build 100.
+pub(super) const MAX_PLAN_DEPTH: usize = 20_000;
+
+/// Stack of each chunk worker: the recursive evaluation of a [`MAX_PLAN_DEPTH`]-deep plan.
+const WORKER_STACK: usize = 256 << 20;
+
 /// How many tiles per computing thread may be computing or waiting to be folded at once: one
 /// computing and one waiting keeps every thread busy while the fold catches up.
 const WAVE_AHEAD: usize = 2;
@@ -249,6 +257,12 @@ pub(super) fn prepare(
     expr: &Arc<Expr>,
     ctx: &Context<'_>,
 ) -> Result<(Arc<Expr>, ExecConfig), ExecError> {
+    if expr.depth() > MAX_PLAN_DEPTH {
+        return Err(ExecError::PlanTooDeep {
+            depth: expr.depth(),
+            limit: MAX_PLAN_DEPTH,
+        });
+    }
     let paths = expr.paths();
     if paths > MAX_PLAN_PATHS {
         return Err(ExecError::PlanTooLarge { paths });
@@ -387,6 +401,7 @@ pub(super) fn run_tile_list<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(active)
         .thread_name(|i| format!("nereus-chunk-{i}"))
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| ExecError::Pool {
             threads: active,

@@ -23,6 +23,7 @@ pub(crate) enum ExcKind {
     OSError,
     FileNotFoundError,
     RuntimeError,
+    RecursionError,
     UsageError,
 }
 
@@ -48,6 +49,7 @@ impl ExcKind {
             Self::OSError => "OSError",
             Self::FileNotFoundError => "FileNotFoundError",
             Self::RuntimeError => "RuntimeError",
+            Self::RecursionError => "RecursionError",
             Self::UsageError => "UsageError",
         }
     }

@@ -167,12 +167,27 @@ pub struct Expr {
     pub node: Node,
     shape: Vec<usize>,
     dtype: DType,
+    /// Nodes on the longest path down to a leaf (1 for a leaf).
+    depth: usize,
 }
 
 impl Expr {
     /// Wraps a node whose shape and dtype the caller computed.
     pub(crate) fn new(node: Node, shape: Vec<usize>, dtype: DType) -> Arc<Self> {
-        Arc::new(Self { node, shape, dtype })
+        let mut expr = Self {
+            node,
+            shape,
+            dtype,
+            depth: 1,
+        };
+        expr.depth = 1 + expr.inputs().iter().map(|i| i.depth).max().unwrap_or(0);
+        Arc::new(expr)
+    }
+
+    /// Nodes on the longest path from this one down to a leaf: how deep the executor, which
+    /// walks plans recursively, recurses.
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 
     /// A source node.

@@ -66,6 +66,10 @@ impl Publish for ToIopub<'_> {
     }
 }
 
+/// Stack of the execution thread: deep enough for the engine's deepest plan and for nested
+/// values far past Python's recursion limit.
+const CELL_STACK: usize = 1 << 30;
+
 /// Starts the execution thread; it ends when the job sender is dropped.
 pub fn spawn(
     mut session: Session,
@@ -74,6 +78,9 @@ pub fn spawn(
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("nereus-exec".to_owned())
+        // Cells walk values and plans recursively (reprs, drops, plan rewriting); the pages
+        // are only touched as deep as a cell goes.
+        .stack_size(CELL_STACK)
         .spawn(move || {
             let mut abort: Option<AbortWindow> = None;
             while let Ok(req) = jobs.recv() {
