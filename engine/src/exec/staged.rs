@@ -64,6 +64,36 @@ fn staging_chunk(from: &[usize], to: &[usize]) -> usize {
     (1..=new).rev().find(|d| old % d == 0).unwrap_or(1)
 }
 
+/// Names of staging directories: the prefix, then the process id and a random part.
+const STAGE_PREFIX: &str = "nereus-rechunk-";
+
+/// Deletes the staging directories of processes that are gone (a kernel killed during a
+/// staged rechunk cannot delete its own). Best effort: a directory that cannot be read or
+/// removed is left.
+fn remove_stale_stages(tmp: &std::path::Path) {
+    // Without /proc nothing tells a live process from a dead one: leave everything.
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGE_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The rechunk `expr` (of a materialized input) held in memory or staged through a temporary
 /// store, when reading it directly would decode the input [`STAGE_AMPLIFICATION`] times over;
 /// else `None`.
@@ -101,8 +131,9 @@ pub(super) fn staged(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Option<Arc<E
         return Ok(None);
     }
     let stage = |why: String| ExecError::Staging { why };
+    remove_stale_stages(&std::env::temp_dir());
     let dir = tempfile::Builder::new()
-        .prefix("nereus-rechunk-")
+        .prefix(&format!("{STAGE_PREFIX}{}-", std::process::id()))
         .tempdir()
         .map_err(|e| stage(format!("cannot create a temporary directory: {e}")))?;
     let store = dir.path().join("staged.zarr");
@@ -207,5 +238,21 @@ mod tests {
         assert_eq!(staging_chunk(&[12, 12], &[10, 10, 4]), 6);
         assert_eq!(staging_chunk(&[30], &[3; 10]), 3);
         assert_eq!(staging_chunk(&[7, 7], &[2; 7]), 1);
+    }
+
+    #[test]
+    fn stale_stages_of_dead_processes_are_removed() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dead = tmp.path().join(format!("{STAGE_PREFIX}4294967295-abc"));
+        let live = tmp
+            .path()
+            .join(format!("{STAGE_PREFIX}{}-def", std::process::id()));
+        let other = tmp.path().join("nereus-other-1");
+        for d in [&dead, &live, &other] {
+            std::fs::create_dir_all(d.join("staged.zarr")).unwrap_or_else(|e| panic!("{e}"));
+        }
+        remove_stale_stages(tmp.path());
+        assert!(!dead.exists());
+        assert!(live.exists() && other.exists());
     }
 }

@@ -264,6 +264,9 @@ fn summary(p: Progress, elapsed: Duration, completed: bool) -> Media {
             .map(|r| format!(" ({}/s)", human_bytes(r)))
             .unwrap_or_default();
         format!("Computed {} chunks{bytes} in {time}{rate}", p.chunks_done)
+    } else if p.chunks_total == 0 {
+        // Interrupted while planning, before any chunk was counted.
+        format!("Stopped before computing any chunk, after {time}")
     } else {
         format!(
             "Stopped after {} of {} chunks{bytes} in {time}",
@@ -431,15 +434,17 @@ mod tests {
             }
             _ => ("other", &Media::default(), None),
         };
-        let text = data
-            .content
+        (kind, plain(data), id.unwrap_or_default())
+    }
+
+    fn plain(data: &Media) -> String {
+        data.content
             .iter()
             .find_map(|m| match m {
                 MediaType::Plain(t) => Some(t.clone()),
                 _ => None,
             })
-            .unwrap_or_default();
-        (kind, text, id.unwrap_or_default())
+            .unwrap_or_default()
     }
 
     /// Drives a reporter through 40 chunks over 2 s; returns what it published.
@@ -452,6 +457,21 @@ mod tests {
             .collect();
         out.extend(r.end(completed, t0 + ms(2000)));
         out.iter().map(kind).collect()
+    }
+
+    #[test]
+    fn an_interrupt_before_any_chunk_says_so() {
+        let none = Progress {
+            chunks_done: 0,
+            chunks_total: 0,
+            bytes_done: 0,
+            bytes_total: 0,
+        };
+        let text = plain(&summary(none, ms(300), false));
+        assert!(
+            text.starts_with("Stopped before computing any chunk"),
+            "{text}"
+        );
     }
 
     #[test]
