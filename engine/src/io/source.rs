@@ -1,6 +1,6 @@
 //! `ZarrSource`: one Zarr array read chunk by chunk through zarrs, as typed blocks.
 
-use super::stream::{check_blosc_size, open_chunk, stream_codec, wrong_size, ChunkReader, Decoded};
+use super::stream::{open_blosc_chunk, open_chunk, stream_codec, wrong_size, ChunkReader, Decoded};
 use super::{lend_whole, ChunkSource, IoError, Slab};
 use crate::model::{Block, DType};
 use ndarray::{ArrayD, ArrayView, IxDyn, SliceInfoElem};
@@ -134,15 +134,7 @@ impl ZarrSource {
             match self.partial {
                 PartialRead::Raw => self.check_raw_size(chunk, expected).map_err(fail)?,
                 PartialRead::Blosc => {
-                    if let Some(file) = open_chunk(&self.array, chunk)
-                        .map_err(|e| fail(ArrayError::StorageError(e)))?
-                    {
-                        let size = file
-                            .metadata()
-                            .map_err(|e| fail(ArrayError::StorageError(e.into())))?
-                            .len();
-                        check_blosc_size(&file, size, expected).map_err(fail)?;
-                    }
+                    open_blosc_chunk(&self.array, chunk, expected).map_err(fail)?;
                 }
                 PartialRead::Whole => {
                     let all: ArrayD<T> = self

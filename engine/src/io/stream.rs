@@ -199,9 +199,24 @@ pub(super) fn wrong_size(len: u64, expected: u64) -> ArrayError {
     ))
 }
 
+/// Opens chunk `chunk`'s blosc file and its size, after checking that its header declares
+/// `expected` decoded bytes; `None` when the chunk is absent.
+pub(super) fn open_blosc_chunk(
+    array: &Array<FilesystemStore>,
+    chunk: &[u64],
+    expected: u64,
+) -> Result<Option<(File, u64)>, ArrayError> {
+    let Some(file) = open_chunk(array, chunk)? else {
+        return Ok(None);
+    };
+    let size = file.metadata().map_err(StorageError::from)?.len();
+    check_blosc_size(&file, size, expected)?;
+    Ok(Some((file, size)))
+}
+
 /// Checks that a blosc file of `size` bytes declares `expected` decoded bytes. A file too
 /// short for a header is left to the decoder, which rejects it.
-pub(super) fn check_blosc_size(file: &File, size: u64, expected: u64) -> Result<(), ArrayError> {
+fn check_blosc_size(file: &File, size: u64, expected: u64) -> Result<(), ArrayError> {
     if size < HEADER as u64 {
         return Ok(());
     }
@@ -225,11 +240,9 @@ impl ChunkReader {
         chunk: &[u64],
         expected: u64,
     ) -> Result<Option<Self>, ArrayError> {
-        let Some(file) = open_chunk(array, chunk)? else {
+        let Some((file, size)) = open_blosc_chunk(array, chunk, expected)? else {
             return Ok(None);
         };
-        let size = file.metadata().map_err(StorageError::from)?.len();
-        check_blosc_size(&file, size, expected)?;
         let source = match BlockTable::read(file, size).map_err(StorageError::from)? {
             Ok(table) => Layout::Blocks(table),
             Err(file) => Layout::Whole(Arc::new(Encoded(
