@@ -56,6 +56,7 @@ fn main() -> Res<()> {
     interp.set_config(ExecConfig {
         threads: threads.unwrap_or(default.threads),
         memory_budget: budget.unwrap_or(default.memory_budget),
+        ..default
     });
     let start = Instant::now();
     if let Err(e) = interp.execute(&code, &mut Quiet, &CancelToken::new()) {

@@ -128,6 +128,7 @@ fn reduce(args: &Args, op: ReduceOp) -> Res<Vec<f64>> {
             memory_budget: args
                 .budget
                 .unwrap_or_else(|| ExecConfig::default().memory_budget),
+            result_budget: None,
         },
         progress: None,
         cancel: &cancel,

@@ -11,9 +11,11 @@ mod eval;
 mod fused;
 mod groups;
 mod progress;
+mod results;
 mod run;
 mod shared;
 mod staged;
+mod tiles;
 mod window;
 mod write;
 

@@ -9,11 +9,12 @@ mod dataarray;
 mod dataset;
 mod dtype;
 mod lazy;
+pub mod memory;
 pub mod names;
 mod variable;
 
 pub use attrs::{drop_conflicts, Attrs};
-pub use block::{Block, ToF64};
+pub use block::{shape_text, Block, ToF64};
 pub use dataarray::DataArray;
 pub use dataset::Dataset;
 pub use dtype::DType;

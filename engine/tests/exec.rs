@@ -50,6 +50,7 @@ fn config(threads: usize, budget: u64) -> ExecConfig {
     ExecConfig {
         threads,
         memory_budget: budget,
+        result_budget: None,
     }
 }
 

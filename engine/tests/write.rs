@@ -33,6 +33,7 @@ fn ctx(cancel: &CancelToken) -> Context<'_> {
         config: ExecConfig {
             threads: 2,
             memory_budget: 64 << 20,
+            result_budget: None,
         },
         progress: None,
         cancel,

@@ -12,10 +12,8 @@ mod select;
 use self::gather::{Gather, Layout};
 use self::select::{select_cells, Value};
 use super::error::ExecError;
-use super::run::{
-    for_each_strip, region, run_tile_list, spans, tile_cost, tile_grid, tiles, Context, Memory,
-    Tile,
-};
+use super::run::{run_tile_list, tile_cost, Context, Memory};
+use super::tiles::{for_each_strip, region, spans, tile_grid, tiles, Tile};
 use crate::model::{Block, DType};
 use crate::ops::along::{block_at, Carried};
 use crate::ops::{Along, AlongOp, Expr, Node};
@@ -94,7 +92,7 @@ fn block_totals(
     };
     run_tile_list(
         input,
-        &tiles(input),
+        &tiles(input)?,
         ctx,
         &memory,
         |tile| {
@@ -325,6 +323,7 @@ mod tests {
             config: ExecConfig {
                 threads: 2,
                 memory_budget: budget,
+                result_budget: None,
             },
             progress: None,
             cancel,

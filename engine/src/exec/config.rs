@@ -7,6 +7,9 @@ pub struct ExecConfig {
     pub threads: usize,
     /// Bytes that chunks in flight may take, at most.
     pub memory_budget: u64,
+    /// Bytes one result may take, at most (`%config memory=` sets both); `None`: the memory
+    /// available when it is made.
+    pub result_budget: Option<u64>,
 }
 
 impl Default for ExecConfig {
@@ -14,17 +17,13 @@ impl Default for ExecConfig {
         Self {
             threads: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             memory_budget: default_budget(),
+            result_budget: None,
         }
     }
 }
 
-/// A quarter of the machine's memory (cgroup limits aside), at least 256 MB; 2 GB if unknown.
+/// A quarter of the memory the process may have (the machine's, or its container's or
+/// address-space limit), at least 256 MB; 2 GB if unknown.
 fn default_budget() -> u64 {
-    let total_kb = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-        m.lines()
-            .find(|l| l.starts_with("MemTotal:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-    });
-    total_kb.map_or(2 << 30, |kb| (kb * 1024 / 4).max(256 << 20))
+    crate::model::memory::total().map_or(2 << 30, |bytes| (bytes / 4).max(256 << 20))
 }

@@ -9,6 +9,9 @@ pub enum ExecError {
     /// Reading or decoding a chunk failed.
     #[error(transparent)]
     Io(#[from] IoError),
+    /// A result larger than the memory it may take.
+    #[error(transparent)]
+    OutOfMemory(#[from] crate::model::memory::OutOfMemory),
     /// The computation was interrupted.
     #[error("interrupted")]
     Cancelled,

@@ -5,7 +5,7 @@
 use super::cancel::Cancelled;
 use super::cells::Cell;
 use super::error::ExecError;
-use super::run::Tile;
+use super::tiles::Tile;
 use super::CancelToken;
 use crate::coding::CfDecoder;
 use crate::io::ChunkSource;

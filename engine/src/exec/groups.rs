@@ -5,7 +5,8 @@
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
 use super::fused::fold_rows;
-use super::run::{for_each_strip, read_tile, region, run_tile_list, tiles, Context, Memory, Tile};
+use super::run::{run_tile_list, Context, Memory};
+use super::tiles::{for_each_strip, read_tile, region, tiles, Tile};
 use crate::ops::groupby::NO_GROUP;
 use crate::ops::{Expr, GroupReduce, ReduceOp};
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
@@ -57,11 +58,11 @@ fn present_groups(span: &[usize]) -> Vec<usize> {
 
 /// The input's chunk tiles, runs of consecutive ones along the grouped axis joined so each
 /// holds about [`ROWS_PER_GROUP`] rows per group it touches.
-fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
-    let base = tiles(input);
+fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Result<Vec<Tile>, ExecError> {
+    let base = tiles(input)?;
     let axis = g.axis;
     let Some(first) = base.first() else {
-        return base;
+        return Ok(base);
     };
     let rows = first.shape[axis].max(1);
     let along = input.shape()[axis].div_ceil(rows);
@@ -74,7 +75,7 @@ fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
         .find(|&f| rows_per_group(f) >= ROWS_PER_GROUP)
         .unwrap_or(most);
     if factor == 1 {
-        return base;
+        return Ok(base);
     }
     // Tiles sharing their other starts and the same run along the axis become one, kept in
     // the order their first member came.
@@ -94,7 +95,7 @@ fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Vec<Tile> {
             joined.push(t);
         }
     }
-    joined
+    Ok(joined)
 }
 
 /// `tile` cut along `axis` where the input's chunks (of sizes `sizes` along it) end.
@@ -178,7 +179,7 @@ fn run<C: Cell>(
     };
     run_tile_list(
         input,
-        &grouped_tiles(input, g),
+        &grouped_tiles(input, g)?,
         ctx,
         &memory,
         |tile| {

@@ -3,15 +3,15 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::error::ExecError;
-use super::eval::{eval, prefetch, read_region, wide_int_read, Reads};
+use super::eval::{read_region, wide_int_read};
 use super::fused::fold_rows;
 use super::progress::{Progress, ProgressFn};
 use super::shared::hold_repeated_reads;
+use super::tiles::{for_each_strip, read_tile, region, tiles, Tile, STRIP};
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
-use crate::ops::along::Carried;
 use crate::ops::narrow::push_selections;
-use crate::ops::{AlongOp, Expr, Node, ReduceOp, Rolling};
+use crate::ops::{AlongOp, Expr, Node, ReduceOp};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
@@ -39,37 +39,6 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A region of a plan's output.
-#[derive(Debug, Clone)]
-pub(super) struct Tile {
-    pub(super) start: Vec<usize>,
-    pub(super) shape: Vec<usize>,
-}
-
-impl Tile {
-    pub(super) fn len(&self) -> usize {
-        self.shape.iter().product()
-    }
-}
-
-/// The chunk-aligned tiles of `expr`, in C order.
-pub(super) fn tiles(expr: &Expr) -> Vec<Tile> {
-    let pieces: Vec<Vec<(usize, usize)>> = expr.chunk_sizes().iter().map(|s| spans(s)).collect();
-    tile_grid(&pieces)
-}
-
-/// Consecutive chunks of `sizes` as (start, length).
-pub(super) fn spans(sizes: &[usize]) -> Vec<(usize, usize)> {
-    let mut at = 0;
-    sizes
-        .iter()
-        .map(|&n| {
-            at += n;
-            (at - n, n)
-        })
-        .collect()
-}
-
 /// The most root-to-leaf paths a plan may have. The executor walks a sub-plan once per path
 /// reaching it, so a plan that reuses its own result over and over (`a = a + a` in a loop)
 /// grows exponentially; past this it gets a clear error instead of a hang.
@@ -86,9 +55,6 @@ const WORKER_STACK: usize = 256 << 20;
 /// How many tiles per computing thread may be computing or waiting to be folded at once: one
 /// computing and one waiting keeps every thread busy while the fold catches up.
 const WAVE_AHEAD: usize = 2;
-
-/// Largest strip evaluated in `f64` at once, in elements.
-const STRIP: usize = 1 << 18;
 
 /// Bytes one tile of `expr` may take while evaluated: its source reads in storage dtype (with
 /// the codec's compressed and decoded buffers alive during the read), plus the `f64`
@@ -107,122 +73,6 @@ pub(super) fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
     walk(expr, &mut nodes, &mut read_bytes);
     let len = tile.len() as u64;
     len * read_bytes * 3 + len.min(STRIP as u64) * 8 * (nodes + 1)
-}
-
-/// Splits a tile into strips of at most [`STRIP`] elements. `order` lists the axes from the
-/// outermost split to the innermost: the axes before the first one whose trailing block (the
-/// later axes of `order`) fits in a strip go one index at a time, that one in steps, the rest
-/// whole. Strips come in that nested order.
-fn strips(tile: &Tile, order: &[usize]) -> Vec<Tile> {
-    let trailing = |p: usize| {
-        order[p + 1..]
-            .iter()
-            .map(|&a| tile.shape[a])
-            .product::<usize>()
-    };
-    let mut p = 0;
-    while p < order.len() && trailing(p) > STRIP {
-        p += 1;
-    }
-    if p == order.len() {
-        return vec![tile.clone()];
-    }
-    let step = (STRIP / trailing(p).max(1)).max(1);
-    let mut out = vec![tile.clone()];
-    for (q, &a) in order.iter().enumerate() {
-        let (s, n) = (tile.start[a], tile.shape[a]);
-        let pieces: Vec<(usize, usize)> = match q.cmp(&p) {
-            std::cmp::Ordering::Less => (0..n).map(|i| (s + i, 1)).collect(),
-            std::cmp::Ordering::Equal => (0..n)
-                .step_by(step)
-                .map(|i| (s + i, step.min(n - i)))
-                .collect(),
-            std::cmp::Ordering::Greater => vec![(s, n)],
-        };
-        out = out
-            .into_iter()
-            .flat_map(|t| {
-                pieces.iter().map(move |&(ps, pn)| {
-                    let mut t = t.clone();
-                    t.start[a] = ps;
-                    t.shape[a] = pn;
-                    t
-                })
-            })
-            .collect();
-    }
-    out
-}
-
-/// The order `strips` splits a plan's tiles in: C order, except that a rolling window's axis
-/// is kept whole (innermost), so each window's rows are read once per strip rather than
-/// once per output row.
-fn strip_order(plan: &Expr) -> Vec<usize> {
-    let ndim = plan.shape().len();
-    match &plan.node {
-        Node::Rolling(Rolling { axis, .. }) | Node::Carried(Carried { axis, .. }) => (0..ndim)
-            .filter(|a| a != axis)
-            .chain(std::iter::once(*axis))
-            .collect(),
-        _ => (0..ndim).collect(),
-    }
-}
-
-/// Reads a tile's sources once, then hands each strip's values to `each`, in order.
-pub(super) fn for_each_strip(
-    plan: &Expr,
-    tile: &Tile,
-    cancel: &CancelToken,
-    mut each: impl FnMut(&Tile, ArrayD<f64>),
-) -> Result<(), ExecError> {
-    let mut reads = Reads::default();
-    prefetch(plan, &tile.start, &tile.shape, &mut reads)?;
-    for strip in strips(tile, &strip_order(plan)) {
-        cancel.check()?;
-        each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
-    }
-    Ok(())
-}
-
-/// A tile's values, evaluated strip by strip.
-pub(super) fn read_tile(
-    plan: &Expr,
-    tile: &Tile,
-    ctx: &Context<'_>,
-) -> Result<ArrayD<f64>, ExecError> {
-    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-    for_each_strip(plan, tile, ctx.cancel, |strip, part| {
-        values
-            .slice_each_axis_mut(|ax| {
-                let i = ax.axis.index();
-                let from = strip.start[i] - tile.start[i];
-                Slice::from(from..from + strip.shape[i])
-            })
-            .assign(&part);
-    })?;
-    Ok(values)
-}
-
-/// The tiles of the grid that cuts axis `a` into `pieces[a]` (start, length), in C order.
-pub(super) fn tile_grid(pieces: &[Vec<(usize, usize)>]) -> Vec<Tile> {
-    let mut out = vec![Tile {
-        start: Vec::new(),
-        shape: Vec::new(),
-    }];
-    for axis in pieces {
-        out = out
-            .iter()
-            .flat_map(|t| {
-                axis.iter().map(move |&(s, n)| {
-                    let mut t = t.clone();
-                    t.start.push(s);
-                    t.shape.push(n);
-                    t
-                })
-            })
-            .collect();
-    }
-    out
 }
 
 /// Computes inner reductions first, so what remains is element-wise over sources.
@@ -280,9 +130,10 @@ pub(super) fn prepare(
 /// Computes a plan as [`prepare`] leaves it.
 pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     ctx.cancel.check()?;
+    super::results::check_result(expr, &ctx.config)?;
     if let Some(source) = wide_int_read(expr) {
         let mut out = Block::zeros(expr.dtype(), expr.shape());
-        for tile in tiles(expr) {
+        for tile in tiles(expr)? {
             ctx.cancel.check()?;
             out.assign(&tile.start, &read_region(source, &tile.start, &tile.shape)?);
         }
@@ -346,10 +197,6 @@ pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block,
     }
 }
 
-pub(super) fn region(tile: &Tile, axis: usize) -> Slice {
-    Slice::from(tile.start[axis]..tile.start[axis] + tile.shape[axis])
-}
-
 /// What the caller holds besides the tiles: `fixed` bytes for the whole run (accumulators),
 /// and `per_tile` bytes for each tile's result until it is folded.
 pub(super) struct Memory<F: Fn(&Tile) -> u64> {
@@ -366,7 +213,7 @@ pub(super) fn run_tiles<T: Send>(
     work: impl Fn(&Tile) -> Result<T, ExecError> + Sync,
     fold: impl FnMut(&Tile, T),
 ) -> Result<(), ExecError> {
-    run_tile_list(plan, &tiles(plan), ctx, memory, work, fold)
+    run_tile_list(plan, &tiles(plan)?, ctx, memory, work, fold)
 }
 
 /// A tile's result, or the payload of a panic while computing it.

@@ -12,8 +12,9 @@
 //! read once into memory and re-tiled from there.
 
 use super::error::ExecError;
-use super::run::{spans, Context};
+use super::run::Context;
 use super::shared::{held_in_memory, SHARE_FRACTION};
+use super::tiles::spans;
 use super::write::ToZarr;
 use crate::io::{ChunkSource, IoError, Slab};
 use crate::model::{Attrs, Block, DType, Dataset};

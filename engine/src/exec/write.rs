@@ -15,7 +15,8 @@ pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
 use super::eval::{read_region, wide_int_read};
-use super::run::{materialize, prepare, read_tile, run_tile_list, spans, tile_grid, Memory, Tile};
+use super::run::{materialize, prepare, run_tile_list, Memory};
+use super::tiles::{read_tile, spans, tile_grid, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::coding::CfEncoder;
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};

@@ -119,6 +119,12 @@ impl Exc {
         )
     }
 
+    /// `MemoryError` unless the memory available holds `needs` more bytes for `what`.
+    pub(crate) fn check_memory(needs: u128, what: impl FnOnce() -> String) -> Res<()> {
+        crate::model::memory::check(needs, None, what)
+            .map_err(|e| Self::new(ExcKind::MemoryError, e.to_string()))
+    }
+
     /// `ZeroDivisionError`.
     pub(crate) fn zero_division(msg: &str) -> Self {
         Self::new(ExcKind::ZeroDivisionError, msg)

@@ -53,7 +53,7 @@ pub(crate) static MAGICS: &[Magic] = &[
     Magic { name: "cd", line: true, cell: false, usage: "%cd [DIR]", func: cd,
         doc: "Changes the working directory (the home directory without DIR; `~` expands) and prints the new one." },
     Magic { name: "config", line: true, cell: false, usage: "%config [KEY=VALUE ...]", func: config,
-        doc: "Without arguments lists the settings; `%config threads=2 memory=2GB progress=bar plot_format=png` changes them. threads: worker threads (>= 1); memory: budget for chunks in flight (bytes, or with KB, MB, GB, TB); progress: how computations taking over 0.3 s are shown: bar (default: a live bar that ends as a one-line summary), transient (a live bar that disappears), summary (only the line at the end) or none (also off); plot_format: png or svg." },
+        doc: "Without arguments lists the settings; `%config threads=2 memory=2GB progress=bar plot_format=png` changes them. threads: worker threads (>= 1); memory: budget for chunks in flight and for each result, beyond which a computation raises MemoryError (bytes, or with KB, MB, GB, TB; default: a quarter of memory for chunks, what is available for results); progress: how computations taking over 0.3 s are shown: bar (default: a live bar that ends as a one-line summary), transient (a live bar that disappears), summary (only the line at the end) or none (also off); plot_format: png or svg." },
     Magic { name: "env", line: true, cell: false, usage: "%env [NAME[=VALUE]]", func: env,
         doc: "Without arguments lists the environment variables; `%env NAME` shows one; `%env NAME=VALUE` (or `%env NAME VALUE`) sets it for the kernel process." },
     Magic { name: "history", line: true, cell: false, usage: "%history [-n]", func: history,

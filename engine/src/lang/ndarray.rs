@@ -7,7 +7,7 @@ use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
 use crate::coding::TimeScale;
-use crate::model::Block;
+use crate::model::{shape_text, Block, DType};
 use crate::{map_block, with_block};
 use ndarray::Axis;
 
@@ -160,21 +160,34 @@ impl NdArray {
         } else {
             usize::MAX
         };
-        let values = self.block.to_f64();
-        let flat: Vec<f64> = values.iter().copied().collect();
-        let shown = shown_indices(&shape, edge);
-        let shown_values: Vec<f64> = shown.iter().map(|&i| flat[i]).collect();
-        let ints: Option<Vec<i128>> = self.block.to_i128();
-        let shown_ints: Option<Vec<i128>> =
-            ints.as_ref().map(|v| shown.iter().map(|&i| v[i]).collect());
-        let fmt = Formatter::new(self, &shown_values, shown_ints.as_deref(), opts.precision);
+        // Only the shown elements are read: a summarized array of any size prints at once.
         let strides = c_strides(&shape);
+        let at = |i: usize| -> Vec<usize> {
+            strides
+                .iter()
+                .zip(&shape)
+                .map(|(&stride, &n)| (i / stride) % n.max(1))
+                .collect()
+        };
+        let shown = shown_indices(&shape, edge);
+        let shown_values: Vec<f64> = shown.iter().map(|&i| self.block.f64_at(&at(i))).collect();
+        let integer = !self.block.dtype().is_float() && self.block.dtype() != DType::Bool;
+        let shown_ints: Option<Vec<i128>> = integer.then(|| {
+            shown
+                .iter()
+                .map(|&i| self.block.i128_at(&at(i)).unwrap_or(0))
+                .collect()
+        });
+        let fmt = Formatter::new(self, &shown_values, shown_ints.as_deref(), opts.precision);
         let ctx = Render {
             shape: &shape,
             strides: &strides,
             edge,
             sep,
-            cell: &|i| fmt.format(flat[i], ints.as_ref().map(|v| v[i])),
+            cell: &|i| {
+                let index = at(i);
+                fmt.format(self.block.f64_at(&index), self.block.i128_at(&index))
+            },
         };
         let hanging = " ".repeat(prefix.len() + 1);
         ctx.array(0, 0, &hanging, opts.linewidth.saturating_sub(suffix))
@@ -207,21 +220,6 @@ fn exact_ints(block: &Block) -> Box<dyn Iterator<Item = i64> + '_> {
         other => {
             with_block!(other, a => Box::new(a.iter().map(|&x| crate::model::ToF64::to_f64(x) as i64)))
         }
-    }
-}
-
-/// `(a, b)` or `(a,)`.
-pub(crate) fn shape_text(shape: &[usize]) -> String {
-    match shape {
-        [one] => format!("({one},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 

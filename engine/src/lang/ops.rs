@@ -61,17 +61,29 @@ pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
         });
     }
     match (op, a, b) {
-        (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+            sequence_fits(a, x.len() + y.len())?;
+            let mut joined = String::with_capacity(x.len() + y.len());
+            joined.push_str(x);
+            joined.push_str(y);
+            Ok(Value::str(joined))
+        }
         (BinOp::Add, Value::Str(_), other) => Err(Exc::type_error(format!(
             "can only concatenate str (not \"{}\") to str",
             other.type_name()
         ))),
-        (BinOp::Add, Value::List(x), Value::List(y)) => Ok(Value::List(Arc::new(
-            x.iter().chain(y.iter()).cloned().collect(),
-        ))),
-        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::Tuple(Arc::new(
-            x.iter().chain(y.iter()).cloned().collect(),
-        ))),
+        (BinOp::Add, Value::List(x), Value::List(y)) => {
+            sequence_fits(a, x.len() + y.len())?;
+            Ok(Value::List(Arc::new(
+                x.iter().chain(y.iter()).cloned().collect(),
+            )))
+        }
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            sequence_fits(a, x.len() + y.len())?;
+            Ok(Value::Tuple(Arc::new(
+                x.iter().chain(y.iter()).cloned().collect(),
+            )))
+        }
         (BinOp::Mul, seq @ (Value::Str(_) | Value::List(_) | Value::Tuple(_)), n)
         | (BinOp::Mul, n, seq @ (Value::Str(_) | Value::List(_) | Value::Tuple(_)))
             if n.as_int().is_some() =>
@@ -95,6 +107,7 @@ fn repeat(seq: &Value, n: i64) -> Res<Value> {
             "repeated sequence would be too large",
         ));
     }
+    sequence_fits(seq, len * n)?;
     Ok(match seq {
         Value::Str(s) => Value::str(s.repeat(n)),
         Value::List(v) => Value::List(Arc::new(v.iter().cloned().cycle().take(len * n).collect())),
@@ -102,6 +115,18 @@ fn repeat(seq: &Value, n: i64) -> Res<Value> {
             Value::Tuple(Arc::new(v.iter().cloned().cycle().take(len * n).collect()))
         }
         other => other.clone(),
+    })
+}
+
+/// `MemoryError` unless memory holds a new sequence like `like` of `len` items.
+fn sequence_fits(like: &Value, len: usize) -> Res<()> {
+    // A str is built, then copied into its shared form: twice its bytes for a moment.
+    let (item, items) = match like {
+        Value::Str(_) => (2, "bytes"),
+        _ => (std::mem::size_of::<Value>(), "items"),
+    };
+    Exc::check_memory(len as u128 * item as u128, || {
+        format!("a {} of {len} {items}", like.type_name())
     })
 }
 

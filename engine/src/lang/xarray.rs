@@ -383,6 +383,7 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
         config: crate::exec::ExecConfig {
             threads: 1,
             memory_budget: 0,
+            result_budget: None,
         },
         progress: super::ProgressMode::None,
     };

@@ -109,6 +109,15 @@ impl ToF64 for bool {
     }
 }
 
+/// A shape as Python prints a tuple: `(480, 180, 360)`, `(5,)`, `()`.
+pub fn shape_text(shape: &[usize]) -> String {
+    let parts: Vec<String> = shape.iter().map(ToString::to_string).collect();
+    match parts.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", parts.join(", ")),
+    }
+}
+
 impl Block {
     /// The values of an integer block, exactly and in order; `None` for float and bool blocks.
     pub fn to_i128(&self) -> Option<Vec<i128>> {
@@ -232,6 +241,27 @@ impl Block {
             (Block::I64(a), Block::I64(v)) => put(a, start, v),
             (Block::U64(a), Block::U64(v)) => put(a, start, v),
             (out, v) => out.assign_f64(start, &v.to_f64()),
+        }
+    }
+
+    /// The element at `index` as `f64` (NaN past the end).
+    pub fn f64_at(&self, index: &[usize]) -> f64 {
+        with_block!(self, a => a.get(IxDyn(index)).map_or(f64::NAN, |&v| ToF64::to_f64(v)))
+    }
+
+    /// The element at `index` of an integer block, exactly; `None` for float and bool blocks.
+    pub fn i128_at(&self, index: &[usize]) -> Option<i128> {
+        let at = IxDyn(index);
+        match self {
+            Block::I8(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::I16(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::I32(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::I64(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::U8(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::U16(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::U32(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::U64(a) => a.get(at).map(|&v| i128::from(v)),
+            Block::Bool(_) | Block::F32(_) | Block::F64(_) => None,
         }
     }
 

@@ -9,7 +9,7 @@ use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::expr::{Expr, MapOp, Node};
-use crate::model::{drop_conflicts, Block, DType, Data, DataArray, Variable};
+use crate::model::{drop_conflicts, memory, Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
@@ -82,7 +82,7 @@ pub(crate) fn map_node(
 }
 
 /// A map node of `dtype`; over loaded values only, it computes at once as numpy does, and the
-/// result is loaded values too.
+/// result is loaded values too (when memory holds it).
 pub(crate) fn map_expr(
     op: MapOp,
     inputs: Vec<(Arc<Expr>, Vec<usize>)>,
@@ -94,7 +94,15 @@ pub(crate) fn map_expr(
         Node::Scalar(x) => Some(ndarray::arr0(*x).into_dyn()),
         _ => None,
     };
-    let values: Option<Vec<_>> = inputs.iter().map(|(e, _)| loaded(e)).collect();
+    // Each operand's float64 copy, the float64 result and the result in its dtype.
+    let needs = memory::bytes_of(&shape, 8).saturating_mul(inputs.len() as u128 + 2);
+    // A result that does not fit stays lazy: computing it then raises MemoryError.
+    let room = memory::check(needs, None, String::new).is_ok();
+    let values: Option<Vec<_>> = if room {
+        inputs.iter().map(|(e, _)| loaded(e)).collect()
+    } else {
+        None
+    };
     if let Some(values) = values {
         let operands = values
             .into_iter()

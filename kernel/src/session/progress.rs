@@ -10,6 +10,7 @@ use jupyter_protocol::{
 };
 use nereus_engine::exec::Progress;
 use nereus_engine::lang::ProgressMode;
+use nereus_engine::model::memory::three_digits;
 use std::fmt::Write as _;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -317,19 +318,7 @@ fn time_left(p: Progress, elapsed: Duration) -> Option<Duration> {
 
 /// Bytes in decimal units with three significant digits, as dask and xarray print them.
 fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    #[allow(clippy::cast_precision_loss, reason = "three digits are shown")]
-    let mut x = n as f64 / 1000.0;
-    let mut unit = 0;
-    while x >= 999.5 && unit + 1 < UNITS.len() {
-        x /= 1000.0;
-        unit += 1;
-    }
-    let digits = if x < 9.995 { 2 } else { usize::from(x < 99.95) };
-    format!("{x:.digits$} {}", UNITS[unit])
+    three_digits(u128::from(n), 1000, &["kB", "MB", "GB", "TB", "PB"])
 }
 
 /// A duration as people read it: `850 ms`, `2.1 s`, `42 s`, `3 min 05 s`, `1 h 02 min`.

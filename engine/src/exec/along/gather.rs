@@ -9,7 +9,7 @@
 use super::select::Value;
 use crate::coding::CfDecoder;
 use crate::exec::fused::fused_source;
-use crate::exec::run::{for_each_strip, tile_grid, Tile};
+use crate::exec::tiles::{for_each_strip, tile_grid, Tile};
 use crate::exec::{CancelToken, ExecError};
 use crate::io::ChunkSource;
 use crate::model::{DType, ToF64};
@@ -347,6 +347,7 @@ mod tests {
             config: ExecConfig {
                 threads: 2,
                 memory_budget: budget,
+                result_budget: None,
             },
             progress: None,
             cancel: &cancel,

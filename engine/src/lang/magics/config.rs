@@ -125,7 +125,9 @@ fn config_value(interp: &Interpreter, key: &str) -> String {
 fn config_help(key: &str) -> &'static str {
     match key {
         "threads" => "worker threads for computations (>= 1)",
-        "memory" => "memory budget for chunks in flight (bytes, or KB/MB/GB/TB)",
+        "memory" => {
+            "memory budget for chunks in flight and for each result (bytes, or KB/MB/GB/TB)"
+        }
         "progress" => "bar (then a summary line), transient, summary or none",
         _ => "plot image format: png, svg",
     }
@@ -213,6 +215,7 @@ pub(super) fn config(
                         "%config memory: invalid value '{value}'; expected bytes or a size with KB, MB, GB or TB (e.g. 2GB)"
                     ))
                 })?;
+                exec.result_budget = Some(exec.memory_budget);
             }
             "progress" => settings.progress = choice(key, value, &ProgressMode::ALL)?,
             "plot_format" => settings.plot_format = choice(key, value, &PlotFormat::ALL)?,

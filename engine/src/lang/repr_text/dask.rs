@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::super::ndarray::shape_text as tuple_text;
+use crate::model::shape_text as tuple_text;
 use crate::model::{DType, Data, Variable};
 use crate::ops::{AlongOp, Expr, MapOp, Node, ReduceOp};
 use crate::repr::dtype_name;

@@ -31,6 +31,7 @@ pub(crate) fn exec_error(e: &ExecError) -> Exc {
         ExecError::Cancelled => Exc::interrupted(),
         ExecError::Io(io) => Exc::new(ExcKind::OSError, io.to_string()),
         ExecError::AllNanSlice => Exc::value_error(e.to_string()),
+        ExecError::OutOfMemory(_) => Exc::new(ExcKind::MemoryError, e.to_string()),
         ExecError::PlanTooDeep { .. } => Exc::new(ExcKind::RecursionError, e.to_string()),
         ExecError::InexactInteger { .. } => Exc::new(ExcKind::NotImplementedError, e.to_string()),
         other => Exc::new(ExcKind::RuntimeError, other.to_string()),

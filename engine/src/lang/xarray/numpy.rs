@@ -38,6 +38,7 @@ pub(crate) fn compute_now(a: &DataArray) -> Res<DataArray> {
         config: ExecConfig {
             threads: 1,
             memory_budget: 1 << 30,
+            result_budget: None,
         },
         progress: None,
         cancel: &cancel,

@@ -10,13 +10,13 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::super::dict::to_json;
 use super::super::error::{Exc, ExcKind, Res};
-use super::super::ndarray::shape_text;
 use super::super::value::Value;
 use super::combine::{array_coord, dataset_coord, dataset_var};
 use super::convert::plan_error;
 use super::creation::list_block;
 use super::numpy::compute_now;
 use super::props::item_indexers;
+use crate::model::shape_text;
 use crate::model::{Attrs, Block, DType, Data, DataArray, Dataset, Variable};
 
 /// `base[key] = v` for a Dataset or DataArray, or None for other values.
