@@ -3,6 +3,7 @@ lives, and the next cell runs. Stores are written by zarr-python during the test
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numcodecs
@@ -242,4 +243,73 @@ def test_deeply_nested_values_do_not_kill_the_kernel(kc) -> None:
     )
     assert reply["content"]["status"] == "ok", reply["content"]
     assert stream_text(msgs) == "20002 True\n"
+    assert_alive(kc)
+
+
+def test_a_store_another_writer_holds_is_refused_untouched(kc, tmp_path: Path) -> None:
+    """A Nereus write locks `.<store>.nereus-lock` beside the store; while another process holds
+    it, mode="w" is refused before deleting anything; once free, the write goes through and
+    leaves no lock file."""
+    import fcntl
+
+    import xarray as xr
+
+    out = tmp_path / "out.zarr"
+    xr.Dataset({"v": ("x", np.arange(4.0))}).to_zarr(out, zarr_format=2)
+    lock = tmp_path / ".out.zarr.nereus-lock"
+    src = tmp_path / "src.zarr"
+    xr.Dataset({"w": ("x", np.zeros(3))}).to_zarr(src, zarr_format=2)
+    code = f"import xarray as xr\nxr.open_zarr({str(src)!r}).w.to_zarr({str(out)!r}, mode='w')"
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        err = error_of(kc, code)
+        assert err["ename"] == "OSError", err
+        assert "is being written by another process" in err["evalue"], err
+        np.testing.assert_array_equal(xr.open_zarr(out).v.values, np.arange(4.0))
+        fcntl.flock(held, fcntl.LOCK_UN)
+    reply, _ = execute(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert list(xr.open_zarr(out).data_vars) == ["w"]
+    assert not lock.exists()
+    assert_alive(kc)
+
+
+def test_two_kernels_writing_one_store_do_not_both_succeed(km, kc, tmp_path: Path) -> None:
+    """Kernel A writes a 3 GB store (it shows progress, so it is mid-write); kernel B's mode="w"
+    onto the same store is refused, A is interrupted with whole chunks only, and B then writes."""
+    from conftest import iopub_for, shell_reply, start_kernel, stop_kernel
+
+    src = tmp_path / "src.zarr"
+    group = zarr.open_group(src, mode="w", zarr_format=3)
+    group.create_array("a", shape=(400, 1000, 1000), chunks=(4, 1000, 1000), dtype="f8",
+                       fill_value=0.0, dimension_names=["t", "y", "x"])
+    out = tmp_path / "out.zarr"
+    write = f"import xarray as xr\n(xr.open_zarr({str(src)!r}).a + 1).to_zarr({str(out)!r}, mode='w')"
+    msg_id = kc.execute(write)
+    deadline = time.monotonic() + 60
+    while True:  # A's first progress update: its write has begun and holds the lock
+        assert time.monotonic() < deadline, "kernel A showed no progress"
+        msg = kc.get_iopub_msg(timeout=60)
+        if (msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] in ("display_data", "update_display_data")):
+            break
+    km_b, kc_b = start_kernel()
+    try:
+        err = error_of(kc_b, write)
+        assert err["ename"] == "OSError" and "being written by another process" in err["evalue"], err
+        km.interrupt_kernel()
+        reply = shell_reply(kc, msg_id, timeout=60)
+        iopub_for(kc, msg_id, timeout=60)
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+        small = (f"import xarray as xr\nxr.open_zarr({str(src)!r}).a.isel(t=slice(0, 8))"
+                 f".to_zarr({str(out)!r}, mode='w')")
+        reply, _ = execute(kc_b, small, timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        stop_kernel(km_b, kc_b)
+    import xarray as xr
+
+    assert xr.open_zarr(out).a.shape == (8, 1000, 1000)
+    assert not (tmp_path / ".out.zarr.nereus-lock").exists()
     assert_alive(kc)

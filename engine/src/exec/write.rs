@@ -9,6 +9,7 @@
 
 mod error;
 mod guard;
+mod lock;
 mod plan;
 
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
@@ -131,6 +132,8 @@ impl Dataset {
         let store_name = path.display().to_string();
         let dims: Vec<String> = self.dims().keys().cloned().collect();
         check_options(options, &dims)?;
+        // Held until the write ends: a second writer is refused rather than mixed in.
+        let _lock = lock::StoreLock::acquire(path)?;
         let existing = store_format(path);
         let store = match (options.mode, existing) {
             (WriteMode::Create, _) if path.exists() && !is_empty_dir(path) => {

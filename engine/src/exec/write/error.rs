@@ -115,6 +115,15 @@ pub enum WriteError {
         /// The stored array read.
         array: String,
     },
+    /// Another writer (a Nereus kernel, here or on another machine sharing the filesystem)
+    /// holds the store's lock.
+    #[error("store `{store}` is being written by another process (it holds the lock `{lock}`); write again when that write has finished, or to another path")]
+    Busy {
+        /// The store path.
+        store: String,
+        /// The lock file.
+        lock: String,
+    },
     /// `region=` or `mode="r+"` on a store that does not exist.
     #[error("store `{store}` does not exist; {why}")]
     NoStore {

@@ -131,9 +131,9 @@ fn write_error(e: WriteError) -> Exc {
         ),
         WriteError::Exec(e) => exec_error(&e),
         WriteError::Io(io) => Exc::new(ExcKind::OSError, io.to_string()),
-        e @ (WriteError::StoreExists { .. } | WriteError::NotAStore { .. }) => {
-            Exc::new(ExcKind::OSError, e.to_string())
-        }
+        e @ (WriteError::StoreExists { .. }
+        | WriteError::NotAStore { .. }
+        | WriteError::Busy { .. }) => Exc::new(ExcKind::OSError, e.to_string()),
         WriteError::NoStore { .. } => Exc::new(ExcKind::FileNotFoundError, e.to_string()),
         other => Exc::value_error(other.to_string()),
     }
