@@ -6,6 +6,7 @@ mod cancel;
 mod cells;
 mod concat;
 mod config;
+mod context;
 mod error;
 mod eval;
 mod fused;
@@ -21,15 +22,16 @@ mod write;
 
 pub use cancel::{CancelToken, Cancelled};
 pub use config::ExecConfig;
+pub use context::Context;
 pub use error::ExecError;
 pub use progress::{Progress, ProgressFn};
-pub use run::{compute, Context};
+pub use run::compute;
 pub use write::{
     ArrayProgress, Mismatch, ToZarr, WriteError, WriteMode, WriteReport, WriteSummary,
 };
 
 use crate::model::{Data, DataArray, Variable};
-use crate::ops::arith::expr_of;
+use crate::ops::arith::plan_of;
 use std::sync::Arc;
 
 /// Computes a variable's values (a no-op when they are in memory).
@@ -37,7 +39,7 @@ pub fn load_variable(var: &Variable, ctx: &Context<'_>) -> Result<Variable, Exec
     if var.data.is_loaded() {
         return Ok(var.clone());
     }
-    let block = compute(&expr_of(var), ctx)?;
+    let block = compute(&plan_of(var), ctx)?;
     Ok(Variable {
         dims: var.dims.clone(),
         data: Data::Memory(Arc::new(block)),

@@ -20,8 +20,8 @@ pub use write::{
     TEMP_PREFIX,
 };
 
+use crate::model::with_block;
 use crate::model::{Attrs, Block, DType};
-use crate::with_block;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -113,7 +113,6 @@ slab_from!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8,
     u32 => U32, u64 => U64, f32 => F32, f64 => F64);
 
 /// Runs `$body` with `$v` bound to the typed slice inside a [`Slab`].
-#[macro_export]
 macro_rules! with_slab {
     ($slab:expr, $v:ident => $body:expr) => {
         match $slab {
@@ -131,6 +130,7 @@ macro_rules! with_slab {
         }
     };
 }
+pub(crate) use with_slab;
 
 /// One array of a store, with what xarray needs to make a variable of it.
 #[derive(Debug, Clone)]

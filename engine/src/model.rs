@@ -11,9 +11,11 @@ mod dtype;
 mod lazy;
 pub mod memory;
 pub mod names;
+pub mod nbytes;
 mod variable;
 
 pub use attrs::{drop_conflicts, Attrs};
+pub(crate) use block::{map_block, with_block};
 pub use block::{shape_text, Block, ToF64};
 pub use dataarray::DataArray;
 pub use dataset::Dataset;

@@ -8,11 +8,11 @@ pub mod coarsen;
 pub mod combine;
 pub mod error;
 pub mod explain;
-pub mod expr;
 pub mod groupby;
 pub mod index;
 pub mod narrow;
 pub mod open;
+pub mod plan;
 pub mod rechunk;
 pub mod reduce;
 pub mod resample;
@@ -22,14 +22,15 @@ pub mod structure;
 pub mod weighted;
 
 pub use align::{align, Join};
-pub use along::{Along, AlongOp};
 pub use arith::Operand;
 pub use coarsen::{Boundary, Coarsen};
 pub use error::PlanError;
-pub use expr::{Expr, MapOp, Node, ReduceOp, Sel};
-pub use groupby::{GroupBy, GroupReduce};
+pub use groupby::GroupBy;
 pub use open::{open_zarr, open_zarr_chunked, ChunkSize, Chunks, OpenError, OpenOptions};
-pub use rechunk::{ChunkSpec, Rechunk};
-pub use rolling::{Rolling, RollingWindow};
+pub use plan::{
+    Along, AlongOp, Concat, GroupReduce, MapOp, Node, Plan, Rechunk, ReduceOp, Rolling, Sel,
+};
+pub use rechunk::ChunkSpec;
+pub use rolling::RollingWindow;
 pub use select::{Indexer, Label, LabelIndexer};
 pub use weighted::Weighted;

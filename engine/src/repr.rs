@@ -23,4 +23,4 @@ pub use chunks::ChunkLayout;
 pub use escape::escape;
 pub use html::ValueFormat;
 pub use options::DisplayOptions;
-pub use summary::{dask_inline, dataset_dims, dtype_name, human_bytes, is_index};
+pub use summary::{dask_inline, dataset_dims, dtype_name, is_index};

@@ -15,6 +15,7 @@ mod ssh;
 mod sst;
 mod store;
 
+use crate::model::nbytes;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -176,8 +177,8 @@ impl fmt::Display for StoreReport {
                 "up to date {}: {} ({} raw, {} on disk)",
                 self.path.display(),
                 self.description,
-                human_bytes(self.raw_bytes),
-                human_bytes(self.disk_bytes),
+                nbytes::decimal(self.raw_bytes),
+                nbytes::decimal(self.disk_bytes),
             );
         }
         write!(
@@ -185,26 +186,11 @@ impl fmt::Display for StoreReport {
             "wrote {}: {} ({} raw, {} on disk; {} chunks written, {} all-fill chunks absent)",
             self.path.display(),
             self.description,
-            human_bytes(self.raw_bytes),
-            human_bytes(self.disk_bytes),
+            nbytes::decimal(self.raw_bytes),
+            nbytes::decimal(self.disk_bytes),
             self.chunks_written,
             self.chunks_absent,
         )
-    }
-}
-
-/// Formats a byte count with a binary-free decimal unit (MB = 10^6 bytes), as the docs quote sizes.
-pub fn human_bytes(bytes: u64) -> String {
-    #[allow(clippy::cast_precision_loss)]
-    let b = bytes as f64;
-    if b >= 1e9 {
-        format!("{:.2} GB", b / 1e9)
-    } else if b >= 1e6 {
-        format!("{:.1} MB", b / 1e6)
-    } else if b >= 1e3 {
-        format!("{:.1} kB", b / 1e3)
-    } else {
-        format!("{bytes} B")
     }
 }
 
@@ -357,12 +343,5 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("medium"), "{err}");
-    }
-
-    #[test]
-    fn human_bytes_units() {
-        assert_eq!(human_bytes(512), "512 B");
-        assert_eq!(human_bytes(15_360_000), "15.4 MB");
-        assert_eq!(human_bytes(3_840_000_000), "3.84 GB");
     }
 }

@@ -18,10 +18,10 @@ use ndarray::{ArrayD, IxDyn};
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::io::{ChunkSource, IoError, Rechunked};
 use nereus_engine::model::{Block, DType, Data, DataArray, Variable};
-use nereus_engine::ops::arith::expr_of;
+use nereus_engine::ops::arith::plan_of;
 use nereus_engine::ops::{
-    align, open_zarr, open_zarr_chunked, ChunkSize, Chunks, Expr, Indexer, Join, MapOp, Node,
-    OpenOptions, Operand, PlanError,
+    align, open_zarr, open_zarr_chunked, ChunkSize, Chunks, Indexer, Join, MapOp, Node,
+    OpenOptions, Operand, Plan, PlanError,
 };
 use std::sync::Arc;
 
@@ -48,7 +48,7 @@ fn lazy(name: &str, nt: usize, x: &[f64], offset: f64) -> DataArray {
     )
     .unwrap();
     let source = Arc::new(FnSource::memory(data, &[2, 3]));
-    let expr = Expr::source(
+    let expr = Plan::source(
         source,
         nereus_engine::coding::CfDecoder::identity(DType::F64),
     );
@@ -94,11 +94,11 @@ fn equal_labels_plan_no_selection() {
     let a = lazy("a", 3, &X, 0.0);
     let b = lazy("b", 3, &X, 100.0);
     let c = a.binary(MapOp::Add, &Operand::array(b.clone())).unwrap();
-    let Node::Map { inputs, .. } = &expr_of(&c.variable).node else {
+    let Node::Map { inputs, .. } = &plan_of(&c.variable).node else {
         panic!("not a map");
     };
-    assert!(Arc::ptr_eq(&inputs[0].0, &expr_of(&a.variable)));
-    assert!(Arc::ptr_eq(&inputs[1].0, &expr_of(&b.variable)));
+    assert!(Arc::ptr_eq(&inputs[0].0, &plan_of(&a.variable)));
+    assert!(Arc::ptr_eq(&inputs[1].0, &plan_of(&b.variable)));
     assert_eq!(labels(&c, "x"), X);
 }
 
@@ -263,7 +263,7 @@ fn rechunked_source_reports_and_serves_new_chunks() {
         src.read_chunk(&[1, 0]),
         Err(IoError::OutOfBounds { .. })
     ));
-    let expr = Expr::source(src, nereus_engine::coding::CfDecoder::identity(DType::F64));
+    let expr = Plan::source(src, nereus_engine::coding::CfDecoder::identity(DType::F64));
     assert_eq!(expr.chunk_sizes(), [vec![5], vec![4, 3]]);
 }
 

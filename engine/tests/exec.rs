@@ -13,7 +13,7 @@ mod common;
 use common::source::FnSource;
 use nereus_engine::exec::{CancelToken, Context, ExecConfig, ExecError, Progress};
 use nereus_engine::model::{DType, Data, DataArray, Dataset, Variable};
-use nereus_engine::ops::{open_zarr, Expr, MapOp, OpenOptions, Operand, ReduceOp};
+use nereus_engine::ops::{open_zarr, MapOp, OpenOptions, Operand, Plan, ReduceOp};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -31,7 +31,7 @@ fn array_over(source: Arc<FnSource>) -> DataArray {
 
 /// The source as a data array with dimensions `dims`.
 fn named_over(source: Arc<FnSource>, dims: &[&str]) -> DataArray {
-    let expr = Expr::source(
+    let expr = Plan::source(
         source,
         nereus_engine::coding::CfDecoder::identity(DType::F64),
     );
@@ -475,7 +475,7 @@ fn a_plan_built_by_doubling_gets_a_clear_error_not_a_hang() {
             .unwrap();
     }
     // Its chunks (what a repr shows) come back at once.
-    let chunks = nereus_engine::ops::arith::expr_of(&a.variable).chunk_sizes();
+    let chunks = nereus_engine::ops::arith::plan_of(&a.variable).chunk_sizes();
     assert_eq!(chunks, vec![vec![4, 4], vec![4]]);
     let cancel = CancelToken::new();
     let ctx = Context {

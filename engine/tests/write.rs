@@ -21,7 +21,7 @@ use nereus_engine::exec::{
 };
 use nereus_engine::io::{ChunkSource, TEMP_PREFIX};
 use nereus_engine::model::{Attrs, Block, DType, Data, Dataset, Variable};
-use nereus_engine::ops::{open_zarr, Expr, OpenOptions};
+use nereus_engine::ops::{open_zarr, OpenOptions, Plan};
 use serde_json::json;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -422,7 +422,7 @@ fn a_cancelled_write_leaves_whole_chunks_and_an_openable_store() {
             })
             .slow(Duration::from_millis(30)),
         );
-        let expr = Expr::source(
+        let expr = Plan::source(
             Arc::clone(&source) as Arc<dyn ChunkSource>,
             nereus_engine::coding::CfDecoder::identity(DType::F64),
         );

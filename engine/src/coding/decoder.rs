@@ -278,7 +278,7 @@ impl CfDecoder {
             return TimeNumbers::Int(ints.into_iter().map(exact).collect());
         }
         TimeNumbers::Float(
-            crate::with_block!(block, a => a.iter().map(|v| self.decode(v.to_f64())).collect()),
+            crate::model::with_block!(block, a => a.iter().map(|v| self.decode(v.to_f64())).collect()),
         )
     }
 
@@ -335,7 +335,7 @@ impl CfDecoder {
 }
 
 fn map<T>(block: &Block, f: impl Fn(f64) -> T) -> ArrayD<T> {
-    crate::with_block!(block, a => a.mapv(|v| f(v.to_f64())))
+    crate::model::with_block!(block, a => a.mapv(|v| f(v.to_f64())))
 }
 
 #[inline]

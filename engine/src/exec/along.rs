@@ -11,12 +11,14 @@ mod select;
 
 use self::gather::{Gather, Layout};
 use self::select::{select_cells, Value};
+use super::context::Context;
 use super::error::ExecError;
-use super::run::{run_tile_list, tile_cost, Context, Memory};
-use super::tiles::{for_each_strip, region, spans, tile_grid, tiles, Tile};
+use super::eval::for_each_strip;
+use super::run::run_tile_list;
+use super::tiles::{region, spans, tile_cost, tile_grid, tiles, Memory, Tile};
 use crate::model::{Block, DType};
-use crate::ops::along::{block_at, Carried};
-use crate::ops::{Along, AlongOp, Expr, Node};
+use crate::ops::plan::{block_at, Carried};
+use crate::ops::{Along, AlongOp, Node, Plan};
 use ndarray::{ArrayD, Axis, IxDyn, Slice, Zip};
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +26,7 @@ use std::sync::{Arc, Mutex};
 /// `out_shape` (a running sum is [`carried`] instead).
 pub(super) fn compute_along(
     a: &Along,
-    input: &Arc<Expr>,
+    input: &Arc<Plan>,
     out_shape: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {
@@ -42,10 +44,10 @@ pub(super) fn compute_along(
 /// along the axis (the input's size over the chunk length, in float64).
 pub(super) fn carried(
     a: &Along,
-    input: &Arc<Expr>,
-    expr: &Expr,
+    input: &Arc<Plan>,
+    expr: &Plan,
     ctx: &Context<'_>,
-) -> Result<Arc<Expr>, ExecError> {
+) -> Result<Arc<Plan>, ExecError> {
     let axis = a.axes.first().copied().unwrap_or_default();
     let starts: Vec<usize> = spans(&input.chunk_sizes()[axis])
         .iter()
@@ -64,15 +66,15 @@ pub(super) fn carried(
         axis,
         skipna: a.skipna,
         starts: starts.into(),
-        carries: Expr::memory(Arc::new(Block::from_f64(carries, DType::F64))),
+        carries: Plan::memory(Arc::new(Block::from_f64(carries, DType::F64))),
     });
-    Ok(Expr::new(node, expr.shape().to_vec(), expr.dtype()))
+    Ok(Plan::new(node, expr.shape().to_vec(), expr.dtype()))
 }
 
 /// The sum of each chunk along `axis` (starting at `starts`): the input's shape with one row
 /// per chunk. Tiles follow the chunk grid, so each lies in one chunk; they stream strip by strip.
 fn block_totals(
-    input: &Arc<Expr>,
+    input: &Arc<Plan>,
     axis: usize,
     skipna: bool,
     starts: &[usize],
@@ -164,7 +166,7 @@ pub(super) fn resume(
 /// Tiles holding the whole `axes` for blocks of the other axes: the chunk grid of the kept
 /// axes, halved along their longest axis until a tile (plus its buffer of `item` bytes per
 /// value, in blocks of `lanes` cells) fits `room`.
-fn column_tiles(input: &Expr, axes: &[usize], room: u64, (item, lanes): (u64, usize)) -> Vec<Tile> {
+fn column_tiles(input: &Plan, axes: &[usize], room: u64, (item, lanes): (u64, usize)) -> Vec<Tile> {
     let shape = input.shape();
     let pieces: Vec<Vec<(usize, usize)>> = input
         .chunk_sizes()
@@ -219,7 +221,7 @@ fn layout(tile: &Tile, axes: &[usize], lanes: usize) -> Layout {
 /// `T` (see [`Layout`]), and each cell is selected from a run of its own values.
 fn columns<T: Value>(
     a: &Along,
-    input: &Arc<Expr>,
+    input: &Arc<Plan>,
     out_shape: &[usize],
     ctx: &Context<'_>,
     gather: &Gather<'_>,
@@ -307,7 +309,7 @@ mod tests {
                 f64::from(u32::try_from((ix[0] * 7919 + ix[1] * 31 + ix[2]) % 97).unwrap_or(0))
             }
         });
-        let input = Expr::memory(Arc::new(Block::F64(values)));
+        let input = Plan::memory(Arc::new(Block::F64(values)));
         let op = AlongOp::Quantile {
             qs: vec![0.5],
             list: false,
@@ -318,7 +320,7 @@ mod tests {
             axes: vec![0],
             skipna: true,
         };
-        let expr = Expr::new(Node::Along(along), vec![6, 10], DType::F64);
+        let expr = Plan::new(Node::Along(along), vec![6, 10], DType::F64);
         let ctx = Context {
             config: ExecConfig {
                 threads: 2,
@@ -342,7 +344,7 @@ mod tests {
             .iter()
             .zip(tight.iter())
             .all(|(a, b)| a.to_bits() == b.to_bits()));
-        let input = Expr::memory(Arc::new(Block::F64(ArrayD::zeros(IxDyn(&[40, 6, 10])))));
+        let input = Plan::memory(Arc::new(Block::F64(ArrayD::zeros(IxDyn(&[40, 6, 10])))));
         let tiles = column_tiles(&input, &[0], 4 << 10, (8, 1));
         assert!(tiles.len() > 1);
         assert!(tiles.iter().all(|t| t.start[0] == 0 && t.shape[0] == 40));

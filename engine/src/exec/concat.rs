@@ -3,7 +3,7 @@
 
 use super::error::ExecError;
 use super::eval::{eval, prefetch, Reads};
-use crate::ops::combine::Concat;
+use crate::ops::Concat;
 use ndarray::{ArrayD, Axis};
 
 /// The input regions covering `start .. start + shape` of the concat's output.

@@ -5,12 +5,15 @@
 //! evaluated strip by strip, so `f64` temporaries stay small whatever the chunk size.
 //! Reductions inside the plan must have been computed first (see `run::materialize`).
 
+use super::context::Context;
 use super::error::ExecError;
+use super::tiles::{strip_order, strips, Tile};
+use super::CancelToken;
 use crate::io::ChunkSource;
+use crate::model::with_block;
 use crate::model::{Block, DType, ToF64};
-use crate::ops::along::Carried;
-use crate::ops::{Expr, MapOp, Node, Sel};
-use crate::with_block;
+use crate::ops::plan::Carried;
+use crate::ops::{MapOp, Node, Plan, Sel};
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
 /// Source regions read for one tile, in storage dtype, keyed by plan node.
@@ -21,7 +24,7 @@ pub(crate) struct Reads {
 
 impl Reads {
     /// The cached read of `node` containing `start .. start + shape`, and the offset within it.
-    fn find(&self, node: &Expr, start: &[usize], shape: &[usize]) -> Option<(&Block, Vec<usize>)> {
+    fn find(&self, node: &Plan, start: &[usize], shape: &[usize]) -> Option<(&Block, Vec<usize>)> {
         let key = std::ptr::from_ref(node) as usize;
         self.entries.iter().find_map(|(k, at, block)| {
             let inside = *k == key
@@ -38,7 +41,7 @@ impl Reads {
 
 /// The source of a plan that only reads stored 64-bit integers: such values are copied as
 /// they are, never through `f64` (which rounds them past 2**53).
-pub(crate) fn wide_int_read(expr: &Expr) -> Option<&dyn ChunkSource> {
+pub(crate) fn wide_int_read(expr: &Plan) -> Option<&dyn ChunkSource> {
     match &expr.node {
         Node::Source { source, decoder }
             if decoder.is_identity() && matches!(expr.dtype(), DType::I64 | DType::U64) =>
@@ -61,7 +64,7 @@ pub(crate) fn read_region(
 
 /// Reads every source region that the region `start .. start + shape` of `expr` needs.
 pub(crate) fn prefetch(
-    expr: &Expr,
+    expr: &Plan,
     start: &[usize],
     shape: &[usize],
     reads: &mut Reads,
@@ -140,7 +143,7 @@ fn check_exact(
 /// The values of `expr` over the region `start .. start + shape`, from `reads` where they
 /// cover it (else read directly).
 pub(crate) fn eval(
-    expr: &Expr,
+    expr: &Plan,
     start: &[usize],
     shape: &[usize],
     reads: &Reads,
@@ -257,7 +260,7 @@ fn select_region(
 }
 
 fn eval_select(
-    input: &Expr,
+    input: &Plan,
     sel: &[Sel],
     start: &[usize],
     shape: &[usize],
@@ -277,7 +280,7 @@ fn eval_select(
 
 fn eval_map(
     op: MapOp,
-    inputs: &[(std::sync::Arc<Expr>, Vec<usize>)],
+    inputs: &[(std::sync::Arc<Plan>, Vec<usize>)],
     start: &[usize],
     shape: &[usize],
     reads: &Reads,
@@ -289,4 +292,39 @@ fn eval_map(
         operands.push((eval(input, &s, &n, reads)?, axes.as_slice()));
     }
     Ok(op.apply_arrays(operands, shape))
+}
+
+/// Reads a tile's sources once, then hands each strip's values to `each`, in order.
+pub(super) fn for_each_strip(
+    plan: &Plan,
+    tile: &Tile,
+    cancel: &CancelToken,
+    mut each: impl FnMut(&Tile, ArrayD<f64>),
+) -> Result<(), ExecError> {
+    let mut reads = Reads::default();
+    prefetch(plan, &tile.start, &tile.shape, &mut reads)?;
+    for strip in strips(tile, &strip_order(plan)) {
+        cancel.check()?;
+        each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
+    }
+    Ok(())
+}
+
+/// A tile's values, evaluated strip by strip.
+pub(super) fn read_tile(
+    plan: &Plan,
+    tile: &Tile,
+    ctx: &Context<'_>,
+) -> Result<ArrayD<f64>, ExecError> {
+    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
+    for_each_strip(plan, tile, ctx.cancel, |strip, part| {
+        values
+            .slice_each_axis_mut(|ax| {
+                let i = ax.axis.index();
+                let from = strip.start[i] - tile.start[i];
+                Slice::from(from..from + strip.shape[i])
+            })
+            .assign(&part);
+    })?;
+    Ok(values)
 }

@@ -8,10 +8,10 @@ use super::error::ExecError;
 use super::tiles::Tile;
 use super::CancelToken;
 use crate::coding::CfDecoder;
+use crate::io::with_slab;
 use crate::io::ChunkSource;
 use crate::model::ToF64;
-use crate::ops::{Expr, Node, Sel};
-use crate::with_slab;
+use crate::ops::{Node, Plan, Sel};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ const SLAB_BYTES: u64 = 4 << 20;
 /// The source under `input` and where `input`'s origin lies in it, when `input` is a source or
 /// a contiguous box of one (`sel` with slices).
 pub(super) fn fused_source(
-    input: &Expr,
+    input: &Plan,
 ) -> Option<(&Arc<dyn ChunkSource>, &CfDecoder, Vec<usize>)> {
     match &input.node {
         Node::Source { source, decoder } => {
@@ -54,7 +54,7 @@ pub(super) fn fused_source(
 /// `cells` holds slots of `width` cells each; a row whose slot is `None` is skipped. Returns
 /// false, touching nothing, when `input` is not a source or a box of one.
 pub(super) fn fold_rows<C: Cell>(
-    input: &Expr,
+    input: &Plan,
     tile: &Tile,
     (cells, width): (&mut [C], usize),
     slot_of: &dyn Fn(usize) -> Option<usize>,

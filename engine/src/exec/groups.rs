@@ -3,12 +3,14 @@
 //! gives the same bits. Not the label maps: `ops::groupby` computes those.
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
+use super::context::Context;
 use super::error::ExecError;
+use super::eval::{for_each_strip, read_tile};
 use super::fused::fold_rows;
-use super::run::{run_tile_list, Context, Memory};
-use super::tiles::{for_each_strip, read_tile, region, tiles, Tile};
-use crate::ops::groupby::NO_GROUP;
-use crate::ops::{Expr, GroupReduce, ReduceOp};
+use super::run::run_tile_list;
+use super::tiles::{region, tiles, Memory, Tile};
+use crate::ops::plan::NO_GROUP;
+use crate::ops::{GroupReduce, Plan, ReduceOp};
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,7 +27,7 @@ const MIN_TILES: usize = 8;
 /// values shaped `out_shape`.
 pub(super) fn reduce_groups(
     g: &GroupReduce,
-    input: &Arc<Expr>,
+    input: &Arc<Plan>,
     out_shape: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {
@@ -58,7 +60,7 @@ fn present_groups(span: &[usize]) -> Vec<usize> {
 
 /// The input's chunk tiles, runs of consecutive ones along the grouped axis joined so each
 /// holds about [`ROWS_PER_GROUP`] rows per group it touches.
-fn grouped_tiles(input: &Expr, g: &GroupReduce) -> Result<Vec<Tile>, ExecError> {
+fn grouped_tiles(input: &Plan, g: &GroupReduce) -> Result<Vec<Tile>, ExecError> {
     let base = tiles(input)?;
     let axis = g.axis;
     let Some(first) = base.first() else {
@@ -159,7 +161,7 @@ enum Part<C> {
 
 fn run<C: Cell>(
     g: &GroupReduce,
-    input: &Arc<Expr>,
+    input: &Arc<Plan>,
     out_shape: &[usize],
     ctx: &Context<'_>,
 ) -> Result<ArrayD<f64>, ExecError> {

@@ -5,12 +5,12 @@ use super::cells::{ExtremeCell, MomentCell, SumCell};
 use super::ExecConfig;
 use crate::model::memory::{bytes_of, check, OutOfMemory};
 use crate::model::shape_text;
-use crate::ops::{Expr, Node};
+use crate::ops::{Node, Plan};
 use std::mem::size_of;
 
 /// Refuses to compute `expr` when its result, with the working memory that result needs
 /// (reduction accumulators, the float64 values a reduction produces), exceeds the budget.
-pub(super) fn check_result(expr: &Expr, config: &ExecConfig) -> Result<(), OutOfMemory> {
+pub(super) fn check_result(expr: &Plan, config: &ExecConfig) -> Result<(), OutOfMemory> {
     let item = expr.dtype().size();
     let cells = [
         size_of::<SumCell>(),

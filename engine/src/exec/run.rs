@@ -2,42 +2,22 @@
 //! the memory budget, and folds results in tile order so any thread count gives the same bits.
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
+use super::context::Context;
 use super::error::ExecError;
-use super::eval::{read_region, wide_int_read};
+use super::eval::{for_each_strip, read_region, read_tile, wide_int_read};
 use super::fused::fold_rows;
-use super::progress::{Progress, ProgressFn};
+use super::progress::Progress;
 use super::shared::hold_repeated_reads;
-use super::tiles::{for_each_strip, read_tile, region, tiles, Tile, STRIP};
+use super::tiles::{region, tile_cost, tiles, Memory, Tile};
 use super::{CancelToken, ExecConfig};
 use crate::model::Block;
 use crate::ops::narrow::push_selections;
-use crate::ops::{AlongOp, Expr, Node, ReduceOp};
+use crate::ops::{AlongOp, Node, Plan, ReduceOp};
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-
-/// What a computation runs with.
-pub struct Context<'a> {
-    /// Threads and memory budget.
-    pub config: ExecConfig,
-    /// Called after every tile.
-    pub progress: Option<ProgressFn<'a>>,
-    /// Checked before every tile.
-    pub cancel: &'a CancelToken,
-}
-
-impl<'a> Context<'a> {
-    /// The same progress and cancellation under other settings.
-    pub(super) fn with_config(&self, config: ExecConfig) -> Context<'a> {
-        Context {
-            config,
-            progress: self.progress,
-            cancel: self.cancel,
-        }
-    }
-}
 
 /// The most root-to-leaf paths a plan may have. The executor walks a sub-plan once per path
 /// reaching it, so a plan that reuses its own result over and over (`a = a + a` in a loop)
@@ -56,33 +36,14 @@ const WORKER_STACK: usize = 256 << 20;
 /// computing and one waiting keeps every thread busy while the fold catches up.
 const WAVE_AHEAD: usize = 2;
 
-/// Bytes one tile of `expr` may take while evaluated: its source reads in storage dtype (with
-/// the codec's compressed and decoded buffers alive during the read), plus the `f64`
-/// temporaries of one strip per plan node.
-pub(super) fn tile_cost(expr: &Expr, tile: &Tile) -> u64 {
-    fn walk(e: &Expr, nodes: &mut u64, read_bytes: &mut u64) {
-        *nodes += 1;
-        if let Node::Source { source, .. } = &e.node {
-            *read_bytes += source.dtype().size() as u64;
-        }
-        for input in e.inputs() {
-            walk(input, nodes, read_bytes);
-        }
-    }
-    let (mut nodes, mut read_bytes) = (0, 0);
-    walk(expr, &mut nodes, &mut read_bytes);
-    let len = tile.len() as u64;
-    len * read_bytes * 3 + len.min(STRIP as u64) * 8 * (nodes + 1)
-}
-
 /// Computes inner reductions first, so what remains is element-wise over sources.
-pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Expr>, ExecError> {
+pub(super) fn materialize(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Arc<Plan>, ExecError> {
     match &expr.node {
         Node::Along(a) if a.op == AlongOp::CumSum => {
             return super::along::carried(a, &materialize(&a.input, ctx)?, expr, ctx);
         }
         Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
-            return Ok(Expr::memory(Arc::new(compute_plan(expr, ctx)?)));
+            return Ok(Plan::memory(Arc::new(compute_plan(expr, ctx)?)));
         }
         _ => {}
     }
@@ -96,7 +57,7 @@ pub(super) fn materialize(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Arc<Exp
 }
 
 /// Computes a plan to an in-memory block of its dtype.
-pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
+pub fn compute(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     let (plan, config) = prepare(expr, ctx)?;
     compute_plan(&plan, &ctx.with_config(config))
 }
@@ -104,9 +65,9 @@ pub fn compute(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> 
 /// The plan to run for `expr`: selections pushed down, small repeated reads held in memory;
 /// and the settings for the rest (the budget less what is held).
 pub(super) fn prepare(
-    expr: &Arc<Expr>,
+    expr: &Arc<Plan>,
     ctx: &Context<'_>,
-) -> Result<(Arc<Expr>, ExecConfig), ExecError> {
+) -> Result<(Arc<Plan>, ExecConfig), ExecError> {
     if expr.depth() > MAX_PLAN_DEPTH {
         return Err(ExecError::PlanTooDeep {
             depth: expr.depth(),
@@ -128,7 +89,7 @@ pub(super) fn prepare(
 }
 
 /// Computes a plan as [`prepare`] leaves it.
-pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block, ExecError> {
+pub(super) fn compute_plan(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Block, ExecError> {
     ctx.cancel.check()?;
     super::results::check_result(expr, &ctx.config)?;
     if let Some(source) = wide_int_read(expr) {
@@ -197,17 +158,10 @@ pub(super) fn compute_plan(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Block,
     }
 }
 
-/// What the caller holds besides the tiles: `fixed` bytes for the whole run (accumulators),
-/// and `per_tile` bytes for each tile's result until it is folded.
-pub(super) struct Memory<F: Fn(&Tile) -> u64> {
-    pub(super) fixed: u64,
-    pub(super) per_tile: F,
-}
-
 /// Evaluates every tile of `plan` with `work` in parallel waves and hands results to `fold`
 /// one at a time, in tile order.
 pub(super) fn run_tiles<T: Send>(
-    plan: &Expr,
+    plan: &Plan,
     ctx: &Context<'_>,
     memory: &Memory<impl Fn(&Tile) -> u64>,
     work: impl Fn(&Tile) -> Result<T, ExecError> + Sync,
@@ -221,7 +175,7 @@ type Computed<T> = std::thread::Result<Result<T, ExecError>>;
 
 /// [`run_tiles`] over given tiles (largest first, for the budget), e.g. a store's chunks.
 pub(super) fn run_tile_list<T: Send>(
-    plan: &Expr,
+    plan: &Plan,
     all: &[Tile],
     ctx: &Context<'_>,
     memory: &Memory<impl Fn(&Tile) -> u64>,
@@ -340,7 +294,7 @@ struct Reduction<'a> {
 }
 
 impl Reduction<'_> {
-    fn run<C: Cell>(&self, input: &Arc<Expr>, ctx: &Context<'_>) -> Result<ArrayD<f64>, ExecError> {
+    fn run<C: Cell>(&self, input: &Arc<Plan>, ctx: &Context<'_>) -> Result<ArrayD<f64>, ExecError> {
         let mut acc = ArrayD::<C>::default(IxDyn(self.out_shape));
         let kept: Vec<usize> = (0..input.shape().len())
             .filter(|a| !self.axes.contains(a))
@@ -388,7 +342,7 @@ fn region_of_kept(tile: &Tile, kept: &[usize], out_axis: usize) -> Slice {
 /// of one) along its leading axes (e.g. `mean("time")`): every row folds into the same cells.
 /// Returns false when the plan has another shape.
 fn reduce_source_directly<C: Cell>(
-    input: &Expr,
+    input: &Plan,
     tile: &Tile,
     axes: &[usize],
     cells: &mut ArrayD<C>,

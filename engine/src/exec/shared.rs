@@ -10,9 +10,10 @@
 //! arrays and dense regions stream again: passes over them from memory are no faster than
 //! decoding, and holding them would cost memory for nothing.
 
+use super::context::Context;
 use super::error::ExecError;
-use super::run::{compute_plan, Context};
-use crate::ops::{Expr, Node, Rechunk, Sel};
+use super::run::compute_plan;
+use crate::ops::{Node, Plan, Rechunk, Sel};
 use std::sync::Arc;
 
 /// A repeated read is held when it takes at most this fraction of the memory budget.
@@ -29,7 +30,7 @@ struct Key {
 }
 
 /// The read `e` is, if it is a selection of a source.
-fn key(e: &Expr) -> Option<Key> {
+fn key(e: &Plan) -> Option<Key> {
     match &e.node {
         Node::Select { input, sel } if matches!(input.node, Node::Source { .. }) => Some(Key {
             source: std::ptr::from_ref(input.as_ref()) as usize,
@@ -40,7 +41,7 @@ fn key(e: &Expr) -> Option<Key> {
 }
 
 /// Whether the storage chunks a selection touches hold [`SPARSITY`] times its elements.
-fn sparse(read: &Expr) -> bool {
+fn sparse(read: &Plan) -> bool {
     let Node::Select { input, sel } = &read.node else {
         return false;
     };
@@ -64,7 +65,7 @@ fn sparse(read: &Expr) -> bool {
 }
 
 /// Counts every read of the plan, one per place it occurs.
-fn count(e: &Arc<Expr>, seen: &mut Vec<(Key, Arc<Expr>, usize)>) {
+fn count(e: &Arc<Plan>, seen: &mut Vec<(Key, Arc<Plan>, usize)>) {
     if let Some(k) = key(e) {
         match seen.iter_mut().find(|(have, _, _)| *have == k) {
             Some((_, _, n)) => *n += 1,
@@ -78,7 +79,7 @@ fn count(e: &Arc<Expr>, seen: &mut Vec<(Key, Arc<Expr>, usize)>) {
 }
 
 /// `e` with the held reads served from memory.
-fn replace(e: &Arc<Expr>, held: &[(Key, Arc<Expr>)]) -> Arc<Expr> {
+fn replace(e: &Arc<Plan>, held: &[(Key, Arc<Plan>)]) -> Arc<Plan> {
     if let Some(k) = key(e) {
         return held
             .iter()
@@ -90,19 +91,19 @@ fn replace(e: &Arc<Expr>, held: &[(Key, Arc<Expr>)]) -> Arc<Expr> {
 
 /// `read` computed into memory once, tiled by `splits` (interior edges per axis).
 pub(super) fn held_in_memory(
-    read: &Arc<Expr>,
+    read: &Arc<Plan>,
     splits: Vec<Vec<usize>>,
     ctx: &Context<'_>,
-) -> Result<Arc<Expr>, ExecError> {
-    let block = Expr::memory(Arc::new(compute_plan(read, ctx)?));
+) -> Result<Arc<Plan>, ExecError> {
+    let block = Plan::memory(Arc::new(compute_plan(read, ctx)?));
     Ok(Rechunk::over(block, splits))
 }
 
 /// The plan with its small repeated reads loaded once, and the budget left for the rest.
 pub(super) fn hold_repeated_reads(
-    expr: &Arc<Expr>,
+    expr: &Arc<Plan>,
     ctx: &Context<'_>,
-) -> Result<(Arc<Expr>, u64), ExecError> {
+) -> Result<(Arc<Plan>, u64), ExecError> {
     let budget = ctx.config.memory_budget;
     let mut seen = Vec::new();
     count(expr, &mut seen);

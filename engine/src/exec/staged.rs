@@ -11,15 +11,15 @@
 //! plan. An input small next to the memory budget (as held reads are, see `shared`) is instead
 //! read once into memory and re-tiled from there.
 
+use super::context::Context;
 use super::error::ExecError;
-use super::run::Context;
 use super::shared::{held_in_memory, SHARE_FRACTION};
 use super::tiles::spans;
 use super::write::ToZarr;
 use crate::io::{ChunkSource, IoError, Slab};
 use crate::model::{Attrs, Block, DType, Dataset};
-use crate::ops::arith::{expr_of, lazy_variable};
-use crate::ops::{open_zarr, Expr, Node, OpenOptions, Rechunk};
+use crate::ops::arith::{lazy_variable, plan_of};
+use crate::ops::{open_zarr, Node, OpenOptions, Plan, Rechunk};
 use serde_json::{json, Value};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -98,7 +98,7 @@ fn remove_stale_stages(tmp: &std::path::Path) {
 /// The rechunk `expr` (of a materialized input) held in memory or staged through a temporary
 /// store, when reading it directly would decode the input [`STAGE_AMPLIFICATION`] times over;
 /// else `None`.
-pub(super) fn staged(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Option<Arc<Expr>>, ExecError> {
+pub(super) fn staged(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Option<Arc<Plan>>, ExecError> {
     let Node::Rechunk(Rechunk { input, splits }) = &expr.node else {
         return Ok(None);
     };
@@ -161,14 +161,14 @@ pub(super) fn staged(expr: &Arc<Expr>, ctx: &Context<'_>) -> Result<Option<Arc<E
         .map_err(|e| stage(e.to_string()))?
         .get(NAME)
         .map_err(|e| stage(e.to_string()))?;
-    let Node::Source { source, decoder } = &expr_of(&back.variable).node else {
+    let Node::Source { source, decoder } = &plan_of(&back.variable).node else {
         return Err(stage("the staged array did not open lazily".to_owned()));
     };
     let held = Arc::new(Staged {
         inner: Arc::clone(source),
         _dir: dir,
     });
-    let read = Expr::new(
+    let read = Plan::new(
         Node::Source {
             source: held,
             decoder: Arc::clone(decoder),

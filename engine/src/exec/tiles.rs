@@ -2,13 +2,10 @@
 //! work and of the memory budget), and each tile into strips evaluated in `f64` one at a time.
 
 use super::error::ExecError;
-use super::eval::{eval, prefetch, Reads};
-use super::run::Context;
-use super::CancelToken;
 use crate::model::memory;
-use crate::ops::along::Carried;
-use crate::ops::{Expr, Node, Rolling};
-use ndarray::{ArrayD, IxDyn, Slice};
+use crate::ops::plan::Carried;
+use crate::ops::{Node, Plan, Rolling};
+use ndarray::Slice;
 
 /// A region of a plan's output.
 #[derive(Debug, Clone)]
@@ -25,7 +22,7 @@ impl Tile {
 
 /// The chunk-aligned tiles of `expr`, in C order; a `MemoryError` when their list alone would
 /// not fit (a plan of billions of chunks, e.g. outer products of outer products).
-pub(super) fn tiles(expr: &Expr) -> Result<Vec<Tile>, ExecError> {
+pub(super) fn tiles(expr: &Plan) -> Result<Vec<Tile>, ExecError> {
     let pieces: Vec<Vec<(usize, usize)>> = expr.chunk_sizes().iter().map(|s| spans(s)).collect();
     let count = pieces
         .iter()
@@ -57,7 +54,7 @@ pub(super) const STRIP: usize = 1 << 18;
 /// outermost split to the innermost: the axes before the first one whose trailing block (the
 /// later axes of `order`) fits in a strip go one index at a time, that one in steps, the rest
 /// whole. Strips come in that nested order, made one at a time: a tile may hold billions.
-fn strips(tile: &Tile, order: &[usize]) -> Strips {
+pub(super) fn strips(tile: &Tile, order: &[usize]) -> Strips {
     let trailing = |p: usize| {
         order[p + 1..]
             .iter()
@@ -98,7 +95,7 @@ fn strips(tile: &Tile, order: &[usize]) -> Strips {
 }
 
 /// The strips of a tile in nested order (see [`strips`]): an odometer over each axis's pieces.
-struct Strips {
+pub(super) struct Strips {
     tile: Tile,
     order: Vec<usize>,
     steps: Vec<usize>,
@@ -137,7 +134,7 @@ impl Iterator for Strips {
 /// The order `strips` splits a plan's tiles in: C order, except that a rolling window's axis
 /// is kept whole (innermost), so each window's rows are read once per strip rather than
 /// once per output row.
-fn strip_order(plan: &Expr) -> Vec<usize> {
+pub(super) fn strip_order(plan: &Plan) -> Vec<usize> {
     let ndim = plan.shape().len();
     match &plan.node {
         Node::Rolling(Rolling { axis, .. }) | Node::Carried(Carried { axis, .. }) => (0..ndim)
@@ -146,41 +143,6 @@ fn strip_order(plan: &Expr) -> Vec<usize> {
             .collect(),
         _ => (0..ndim).collect(),
     }
-}
-
-/// Reads a tile's sources once, then hands each strip's values to `each`, in order.
-pub(super) fn for_each_strip(
-    plan: &Expr,
-    tile: &Tile,
-    cancel: &CancelToken,
-    mut each: impl FnMut(&Tile, ArrayD<f64>),
-) -> Result<(), ExecError> {
-    let mut reads = Reads::default();
-    prefetch(plan, &tile.start, &tile.shape, &mut reads)?;
-    for strip in strips(tile, &strip_order(plan)) {
-        cancel.check()?;
-        each(&strip, eval(plan, &strip.start, &strip.shape, &reads)?);
-    }
-    Ok(())
-}
-
-/// A tile's values, evaluated strip by strip.
-pub(super) fn read_tile(
-    plan: &Expr,
-    tile: &Tile,
-    ctx: &Context<'_>,
-) -> Result<ArrayD<f64>, ExecError> {
-    let mut values = ArrayD::<f64>::zeros(IxDyn(&tile.shape));
-    for_each_strip(plan, tile, ctx.cancel, |strip, part| {
-        values
-            .slice_each_axis_mut(|ax| {
-                let i = ax.axis.index();
-                let from = strip.start[i] - tile.start[i];
-                Slice::from(from..from + strip.shape[i])
-            })
-            .assign(&part);
-    })?;
-    Ok(values)
 }
 
 /// The tiles of the grid that cuts axis `a` into `pieces[a]` (start, length), in C order.
@@ -209,9 +171,36 @@ pub(super) fn region(tile: &Tile, axis: usize) -> Slice {
     Slice::from(tile.start[axis]..tile.start[axis] + tile.shape[axis])
 }
 
+/// Bytes one tile of `expr` may take while evaluated: its source reads in storage dtype (with
+/// the codec's compressed and decoded buffers alive during the read), plus the `f64`
+/// temporaries of one strip per plan node.
+pub(super) fn tile_cost(expr: &Plan, tile: &Tile) -> u64 {
+    fn walk(e: &Plan, nodes: &mut u64, read_bytes: &mut u64) {
+        *nodes += 1;
+        if let Node::Source { source, .. } = &e.node {
+            *read_bytes += source.dtype().size() as u64;
+        }
+        for input in e.inputs() {
+            walk(input, nodes, read_bytes);
+        }
+    }
+    let (mut nodes, mut read_bytes) = (0, 0);
+    walk(expr, &mut nodes, &mut read_bytes);
+    let len = tile.len() as u64;
+    len * read_bytes * 3 + len.min(STRIP as u64) * 8 * (nodes + 1)
+}
+
+/// What the caller holds besides the tiles: `fixed` bytes for the whole run (accumulators),
+/// and `per_tile` bytes for each tile's result until it is folded.
+pub(super) struct Memory<F: Fn(&Tile) -> u64> {
+    pub(super) fixed: u64,
+    pub(super) per_tile: F,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::IxDyn;
 
     /// Every element of `tile` in exactly one strip, each strip within [`STRIP`] elements.
     fn covers_once(tile: &Tile, order: &[usize]) -> usize {

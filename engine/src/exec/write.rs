@@ -15,14 +15,14 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
-use super::eval::{read_region, wide_int_read};
-use super::run::{materialize, prepare, run_tile_list, Memory};
-use super::tiles::{read_tile, spans, tile_grid, Tile};
+use super::eval::{read_region, read_tile, wide_int_read};
+use super::run::{materialize, prepare, run_tile_list};
+use super::tiles::{spans, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};
 use crate::coding::CfEncoder;
 use crate::io::{is_zarr_node, open_store, store_format, ArrayWriter, IoError, StoreWriter};
 use crate::model::{Attrs, Block, DataArray, Dataset, Variable};
-use crate::ops::Expr;
+use crate::ops::Plan;
 use indexmap::IndexMap;
 use ndarray::Slice;
 use serde_json::Value;
@@ -466,7 +466,7 @@ fn write_all(
 /// bounding it: a worker computes a group's region once and writes its chunks, so a plan chunk
 /// cut into several output chunks is decoded once, not once per output chunk. A chunk that
 /// straddles plan chunks is a group of its own.
-fn chunk_groups(plan: &Expr, chunks: &[Tile]) -> Vec<(Tile, Vec<usize>)> {
+fn chunk_groups(plan: &Plan, chunks: &[Tile]) -> Vec<(Tile, Vec<usize>)> {
     let edges: Vec<Vec<usize>> = plan
         .chunk_sizes()
         .iter()

@@ -7,8 +7,8 @@ use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
 use crate::coding::TimeScale;
+use crate::model::{map_block, with_block};
 use crate::model::{shape_text, Block, DType};
-use crate::{map_block, with_block};
 use ndarray::Axis;
 
 /// The numpy print options (`np.set_printoptions`) that reprs set.

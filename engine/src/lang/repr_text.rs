@@ -13,13 +13,13 @@ use super::dict::{attr_text, quoted, Dict, DictKind};
 use super::ndarray::{NdArray, PrintOptions};
 use super::value::{str_repr, Value};
 use crate::coding::TimeScale;
-use crate::model::{Attrs, Data, DataArray, Dataset, Variable};
+use crate::model::{nbytes, Attrs, Data, DataArray, Dataset, Variable};
 use crate::repr::{html as repr_html, DisplayOptions, ValueFormat};
 use layout::{attr_row, col_width, mapping_section, pad, wrapped, MAX_ROWS, WIDTH};
 
 use crate::repr::is_index;
 
-pub(crate) use crate::repr::{dataset_dims, dtype_name, human_bytes};
+pub(crate) use crate::repr::{dataset_dims, dtype_name};
 
 /// xarray cuts the printed values of an array to this many lines (`limit_lines`).
 const MAX_DATA_LINES: usize = 40;
@@ -48,7 +48,7 @@ fn var_line(name: &str, var: &Variable, index: bool, col: usize) -> String {
         "{}{dims}{} {} ",
         pad(&format!("  {marker} {name} "), col),
         dtype_name(var),
-        human_bytes(var.nbytes())
+        nbytes::xarray(var.nbytes() as u128)
     );
     let used = isize::try_from(front.chars().count()).unwrap_or(isize::MAX);
     let room = isize::try_from(WIDTH).unwrap_or(isize::MAX) - used;
@@ -182,7 +182,7 @@ pub(crate) fn dataarray(a: &DataArray) -> String {
     let mut lines = vec![
         format!(
             "{start}({dims})> Size: {}",
-            human_bytes(a.variable.nbytes())
+            nbytes::xarray(a.variable.nbytes() as u128)
         ),
         data_text(a),
     ];
@@ -210,7 +210,7 @@ pub(crate) fn dataset(ds: &Dataset) -> String {
     let shape: Vec<usize> = sizes.values().copied().collect();
     let col = col_width(ds.names());
     let mut lines = vec![
-        format!("<xarray.Dataset> Size: {}", human_bytes(size)),
+        format!("<xarray.Dataset> Size: {}", nbytes::xarray(size as u128)),
         format!(
             "{}({})",
             pad("Dimensions:", col),

@@ -32,7 +32,6 @@ pub enum Block {
 }
 
 /// Runs `$body` with `$a` bound to the inner `ArrayD<T>` of any variant.
-#[macro_export]
 macro_rules! with_block {
     ($block:expr, $a:ident => $body:expr) => {
         match $block {
@@ -50,9 +49,9 @@ macro_rules! with_block {
         }
     };
 }
+pub(crate) use with_block;
 
 /// Builds the same variant from `$body`, with `$a` bound to the inner `ArrayD<T>`.
-#[macro_export]
 macro_rules! map_block {
     ($block:expr, $a:ident => $body:expr) => {
         match $block {
@@ -70,6 +69,7 @@ macro_rules! map_block {
         }
     };
 }
+pub(crate) use map_block;
 
 /// Lossy conversions of an element to and from `f64` (what computations run in).
 pub trait ToF64: Copy + Send + Sync + 'static {
@@ -191,7 +191,7 @@ impl Block {
     /// The region of `shape` starting at `start`, as a new block of the same dtype.
     #[must_use]
     pub fn region(&self, start: &[usize], shape: &[usize]) -> Block {
-        crate::map_block!(self, a => a
+        crate::model::map_block!(self, a => a
             .slice_each_axis(|ax| {
                 let i = ax.axis.index();
                 ndarray::Slice::from(start[i]..start[i] + shape[i])

@@ -2,11 +2,12 @@
 //! Rust aborts the process when an allocation fails (and a container's limit kills it), so an
 //! allocation sized by user data is measured against what is left first.
 
+use super::nbytes;
 use std::fmt;
 
 /// A result that does not fit: what it is, what it needs, and the budget it was held to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} needs {}; the memory budget is {}", binary_bytes(*.needs), self.budget)]
+#[error("{what} needs {}; the memory budget is {}", nbytes::binary(*.needs), self.budget)]
 pub struct OutOfMemory {
     /// What was to be allocated, e.g. "the result (float64, shape (480, 180, 360))".
     pub what: String,
@@ -28,9 +29,9 @@ pub enum Budget {
 impl fmt::Display for Budget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Budget::Set(n) => write!(f, "{} (set by %config memory=)", binary_bytes(n.into())),
+            Budget::Set(n) => write!(f, "{} (set by %config memory=)", nbytes::binary(n)),
             Budget::Available(n) => {
-                write!(f, "{} (the memory available now)", binary_bytes(n.into()))
+                write!(f, "{} (the memory available now)", nbytes::binary(n))
             }
         }
     }
@@ -217,41 +218,9 @@ fn address_space_room() -> Option<u64> {
     Some(limit.saturating_sub(kb.saturating_mul(1024)))
 }
 
-/// Bytes in binary units with three significant digits: `512 B`, `7.33 GiB`, `59.2 TiB`.
-pub fn binary_bytes(n: u128) -> String {
-    three_digits(n, 1024, &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB"])
-}
-
-/// `n` bytes with three significant digits in `units`, each `base` times the one before
-/// (`units[0]` is `base` bytes): `999 B`, `3.84 GB`, `480 MB` for 1000 and kB, MB, GB...
-pub fn three_digits(n: u128, base: u16, units: &[&str]) -> String {
-    let base = f64::from(base);
-    #[allow(clippy::cast_precision_loss, reason = "three digits are shown")]
-    let bytes = n as f64;
-    if bytes < base || units.is_empty() {
-        return format!("{n} B");
-    }
-    let mut x = bytes / base;
-    let mut unit = 0;
-    while x >= 999.5 && unit + 1 < units.len() {
-        x /= base;
-        unit += 1;
-    }
-    let digits = if x < 9.995 { 2 } else { usize::from(x < 99.95) };
-    format!("{x:.digits$} {}", units[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(binary_bytes(512), "512 B");
-        assert_eq!(binary_bytes(1536), "1.50 KiB");
-        assert_eq!(binary_bytes(8_062_156_800_000), "7.33 TiB");
-        assert!(binary_bytes(u128::MAX).ends_with(" ZiB"));
-    }
 
     #[test]
     fn a_result_over_the_set_budget_is_refused_by_name() {

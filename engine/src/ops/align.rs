@@ -8,9 +8,9 @@ mod merge;
 
 pub(crate) use merge::{merge_coords, same_values};
 
-use super::arith::{expr_of, lazy_variable, map_node};
+use super::arith::{lazy_variable, map_node, plan_of};
 use super::error::PlanError;
-use super::expr::{Expr, MapOp, Node, Sel};
+use super::plan::{MapOp, Node, Plan, Sel};
 use super::select::select_variable;
 use crate::coding::TimeScale;
 use crate::model::{Block, DType, Data, DataArray, Variable};
@@ -149,7 +149,7 @@ enum Action {
 }
 
 /// Per argument, per dimension: the action and the target index coordinate.
-type Plan = Vec<IndexMap<String, (Action, Variable)>>;
+type Actions = Vec<IndexMap<String, (Action, Variable)>>;
 
 /// Aligns data arrays on their indexed dimensions as `xr.align(*arrays, join=join)` does.
 ///
@@ -164,7 +164,7 @@ pub fn align(arrays: &[DataArray], join: Join) -> Result<Vec<DataArray>, PlanErr
             }
         }
     }
-    let mut plan: Plan = vec![IndexMap::new(); arrays.len()];
+    let mut plan: Actions = vec![IndexMap::new(); arrays.len()];
     let mut not_equal = Vec::new();
     for dim in dims {
         if !align_dim(arrays, dim, join, &mut plan)? {
@@ -186,7 +186,7 @@ fn align_dim(
     arrays: &[DataArray],
     dim: &str,
     join: Join,
-    plan: &mut Plan,
+    plan: &mut Actions,
 ) -> Result<bool, PlanError> {
     let mut members: Vec<Member<'_>> = Vec::new();
     let mut blocks: Vec<&Arc<Block>> = Vec::new();
@@ -436,12 +436,12 @@ fn reindex_variable(var: &Variable, dim: &str, positions: &[Option<usize>]) -> V
             Data::Memory(Arc::new(block))
         }
         Data::Lazy(_) => {
-            let input = expr_of(var);
+            let input = plan_of(var);
             let mut shape = input.shape().to_vec();
             shape[axis] = positions.len();
             let nan = || {
                 (
-                    Expr::new(Node::Scalar(f64::NAN), Vec::new(), DType::F64),
+                    Plan::new(Node::Scalar(f64::NAN), Vec::new(), DType::F64),
                     Vec::new(),
                 )
             };
@@ -451,12 +451,12 @@ fn reindex_variable(var: &Variable, dim: &str, positions: &[Option<usize>]) -> V
                 let picks = positions.iter().map(|p| p.unwrap_or(0)).collect();
                 let sel = Sel::take(input.shape(), axis, picks);
                 let dtype = input.dtype();
-                let picked = Expr::new(Node::Select { input, sel }, shape.clone(), dtype);
+                let picked = Plan::new(Node::Select { input, sel }, shape.clone(), dtype);
                 (picked, (0..shape.len()).collect())
             };
             let mask: Vec<bool> = positions.iter().map(Option::is_some).collect();
             let mask = Array1::from(mask).into_dyn();
-            let mask = (Expr::memory(Arc::new(Block::Bool(mask))), vec![axis]);
+            let mask = (Plan::memory(Arc::new(Block::Bool(mask))), vec![axis]);
             let expr = map_node(MapOp::Where, vec![mask, values, nan()], shape);
             return Variable {
                 attrs: var.attrs.clone(),

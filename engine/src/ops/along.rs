@@ -4,88 +4,14 @@
 //!
 //! Data only: `exec::along` runs them within the memory budget.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{lazy_variable, plan_of};
 use super::error::{bad_option, unknown_dim, PlanError};
-use super::expr::{Expr, Node, ReduceOp};
+use super::plan::{Along, AlongOp, Node, Plan, ReduceOp};
 use super::reduce::result_dtype;
 use crate::model::{Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, IxDyn};
 use std::sync::Arc;
-
-/// What an [`Along`] node computes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlongOp {
-    /// The running sum along the axis; NaN counts as 0 when skipping.
-    CumSum,
-    /// The position of the smallest value (the first on ties).
-    ArgMin,
-    /// The position of the largest value (the first on ties).
-    ArgMax,
-    /// numpy's "linear" quantiles of the reduced axes' values; with `list`, the quantiles are a
-    /// new leading axis, else there is one.
-    Quantile {
-        /// The quantiles, in `[0, 1]`.
-        qs: Vec<f64>,
-        /// Whether the result has a `quantile` axis (a list of q) or not (one q).
-        list: bool,
-    },
-}
-
-impl AlongOp {
-    /// The method name, as xarray spells it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            AlongOp::CumSum => "cumsum",
-            AlongOp::ArgMin => "argmin",
-            AlongOp::ArgMax => "argmax",
-            AlongOp::Quantile { .. } => "quantile",
-        }
-    }
-}
-
-/// A running sum resumed block by block (the executor's form of `cumsum`): along `axis`, a
-/// position's value is its block's carry plus the running sum of the block up to it, so any
-/// region is computed from its blocks alone and a cumsum streams like an element-wise step.
-#[derive(Debug)]
-pub struct Carried {
-    /// The summed values.
-    pub input: Arc<Expr>,
-    /// The summed axis.
-    pub axis: usize,
-    /// NaN counts as 0.
-    pub skipna: bool,
-    /// Where each block starts along the axis: ascending, the first 0.
-    pub starts: Arc<[usize]>,
-    /// The sum of everything before each block: the input's shape, one row per block along
-    /// `axis`.
-    pub carries: Arc<Expr>,
-}
-
-impl Carried {
-    /// The block holding position `at` along the axis.
-    pub fn block_of(&self, at: usize) -> usize {
-        block_at(&self.starts, at)
-    }
-}
-
-/// The block holding position `at`, for blocks starting at `starts` (ascending, the first 0).
-pub fn block_at(starts: &[usize], at: usize) -> usize {
-    starts.partition_point(|&s| s <= at).saturating_sub(1)
-}
-
-/// A whole-axis operation: see [`AlongOp`].
-#[derive(Debug)]
-pub struct Along {
-    /// The operation.
-    pub op: AlongOp,
-    /// The input.
-    pub input: Arc<Expr>,
-    /// The input axes it runs along (one, but for quantiles), ascending.
-    pub axes: Vec<usize>,
-    /// Skip NaN.
-    pub skipna: bool,
-}
 
 /// The axis positions of `dims` (every dimension when `None`), ascending.
 fn axes_of(array: &DataArray, dims: Option<&[String]>) -> Result<Vec<usize>, PlanError> {
@@ -116,8 +42,8 @@ impl DataArray {
         axes: Vec<usize>,
         skipna: Option<bool>,
         dtype: DType,
-    ) -> (Arc<Expr>, Vec<String>) {
-        let input = expr_of(&self.variable);
+    ) -> (Arc<Plan>, Vec<String>) {
+        let input = plan_of(&self.variable);
         let skipna = skipna.unwrap_or(true) && input.dtype().is_float();
         let (mut shape, mut dims) = (Vec::new(), Vec::new());
         if let AlongOp::Quantile { qs, list: true } = &op {
@@ -137,7 +63,7 @@ impl DataArray {
             axes,
             skipna,
         });
-        (Expr::new(node, shape, dtype), dims)
+        (Plan::new(node, shape, dtype), dims)
     }
 
     /// `var` with this array's attributes, which xarray keeps through these operations.

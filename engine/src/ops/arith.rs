@@ -8,24 +8,24 @@ pub(crate) mod promote;
 use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
-use super::expr::{Expr, MapOp, Node};
+use super::plan::{MapOp, Node, Plan};
 use crate::model::{drop_conflicts, memory, Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
 /// The plan behind an array's values (in-memory values become a memory node).
-pub fn expr_of(var: &Variable) -> Arc<Expr> {
+pub fn plan_of(var: &Variable) -> Arc<Plan> {
     match &var.data {
-        Data::Memory(block) => Expr::memory(Arc::clone(block)),
+        Data::Memory(block) => Plan::memory(Arc::clone(block)),
         Data::Lazy(lazy) => Arc::clone(lazy)
             .as_any_arc()
-            .downcast::<Expr>()
-            .unwrap_or_else(|_| unreachable!("every lazy array is an ops::Expr")),
+            .downcast::<Plan>()
+            .unwrap_or_else(|_| unreachable!("every lazy array is an ops::Plan")),
     }
 }
 
 /// A variable over a plan: lazy, or loaded when the plan is values in memory.
-pub fn lazy_variable(dims: Vec<String>, expr: Arc<Expr>) -> Variable {
+pub fn lazy_variable(dims: Vec<String>, expr: Arc<Plan>) -> Variable {
     match &expr.node {
         Node::Memory(block) => Variable::new(dims, Data::Memory(Arc::clone(block))),
         _ => Variable::new(dims, Data::Lazy(expr)),
@@ -57,12 +57,12 @@ impl Operand {
 }
 
 /// A Python scalar's plan node, typed by its Python type (see [`Node::Scalar`]).
-fn scalar_node(x: f64, dtype: DType) -> Arc<Expr> {
-    Expr::new(Node::Scalar(x), Vec::new(), dtype)
+fn scalar_node(x: f64, dtype: DType) -> Arc<Plan> {
+    Plan::new(Node::Scalar(x), Vec::new(), dtype)
 }
 
 /// How promotion sees a plan input: Python scalars are weak (NEP 50), arrays strong.
-fn typed(e: &Expr) -> Typed {
+fn typed(e: &Plan) -> Typed {
     if e.is_scalar() {
         Typed::weak(e.dtype())
     } else {
@@ -73,23 +73,23 @@ fn typed(e: &Expr) -> Typed {
 /// A map node with numpy's result dtype.
 pub(crate) fn map_node(
     op: MapOp,
-    inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+    inputs: Vec<(Arc<Plan>, Vec<usize>)>,
     shape: Vec<usize>,
-) -> Arc<Expr> {
+) -> Arc<Plan> {
     let dtypes: Vec<Typed> = inputs.iter().map(|(e, _)| typed(e)).collect();
     let dtype = promote(op, &dtypes);
-    map_expr(op, inputs, shape, dtype)
+    map_plan(op, inputs, shape, dtype)
 }
 
 /// A map node of `dtype`; over loaded values only, it computes at once as numpy does, and the
 /// result is loaded values too (when memory holds it).
-pub(crate) fn map_expr(
+pub(crate) fn map_plan(
     op: MapOp,
-    inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+    inputs: Vec<(Arc<Plan>, Vec<usize>)>,
     shape: Vec<usize>,
     dtype: DType,
-) -> Arc<Expr> {
-    let loaded = |e: &Expr| match &e.node {
+) -> Arc<Plan> {
+    let loaded = |e: &Plan| match &e.node {
         Node::Memory(block) => Some(block.to_f64()),
         Node::Scalar(x) => Some(ndarray::arr0(*x).into_dyn()),
         _ => None,
@@ -110,15 +110,15 @@ pub(crate) fn map_expr(
             .map(|(v, (_, axes))| (v, axes.as_slice()))
             .collect();
         let out = op.apply_arrays(operands, &shape);
-        return Expr::memory(Arc::new(Block::from_f64(out, dtype)));
+        return Plan::memory(Arc::new(Block::from_f64(out, dtype)));
     }
-    Expr::new(Node::Map { op, inputs }, shape, dtype)
+    Plan::new(Node::Map { op, inputs }, shape, dtype)
 }
 
 /// numpy's check that a Python int fits the dtype it is cast to (`int8_array + 300` raises).
 /// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
 /// `where`, whose values numpy casts without the check.
-fn check_ints(op: MapOp, inputs: &[(Arc<Expr>, Vec<usize>)]) -> Result<(), PlanError> {
+fn check_ints(op: MapOp, inputs: &[(Arc<Plan>, Vec<usize>)]) -> Result<(), PlanError> {
     if op.is_predicate() || op == MapOp::Where {
         return Ok(());
     }
@@ -196,7 +196,7 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
     let mut sizes = broadcast_dims(&arrays)?;
     let lifted = positional::name_axes(&operands, &mut sizes)?;
     let dims: Vec<String> = sizes.keys().cloned().collect();
-    let inputs: Vec<(Arc<Expr>, Vec<usize>)> = lifted
+    let inputs: Vec<(Arc<Plan>, Vec<usize>)> = lifted
         .iter()
         .map(|o| match o {
             Operand::Array(a) => {
@@ -205,7 +205,7 @@ pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
                     .iter()
                     .map(|d| sizes.get_index_of(d).unwrap_or_default())
                     .collect();
-                (expr_of(&a.variable), axes)
+                (plan_of(&a.variable), axes)
             }
             Operand::Positional(_) => unreachable!("name_axes names every numpy operand"),
             Operand::Scalar(x) => (scalar_node(*x, DType::F64), Vec::new()),

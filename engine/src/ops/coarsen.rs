@@ -12,11 +12,10 @@
 //! Coordinates become the mean of each window, as xarray's default `coord_func="mean"` gives
 //! (times: the mean instant, exactly, in ticks).
 
-use super::arith::{expr_of, lazy_variable};
-use super::combine::Concat;
+use super::arith::{lazy_variable, plan_of};
 use super::error::{bad_option, unknown_dim, PlanError};
-use super::expr::{Expr, MapOp, Node, ReduceOp, Sel};
-use super::groupby::{GroupReduce, NO_GROUP};
+use super::plan::{Concat, GroupReduce, NO_GROUP};
+use super::plan::{MapOp, Node, Plan, ReduceOp, Sel};
 use super::reduce::result_dtype;
 use crate::coding::NAT;
 use crate::model::{Block, DType, Data, DataArray, Variable};
@@ -240,7 +239,7 @@ impl Coarsen {
                 attrs: coord.attrs.clone(),
                 ..lazy_variable(
                     coord.dims.clone(),
-                    window_reduce(ReduceOp::Mean, expr_of(coord), &layouts),
+                    window_reduce(ReduceOp::Mean, plan_of(coord), &layouts),
                 )
             });
         };
@@ -269,7 +268,7 @@ impl Coarsen {
         if layouts.is_empty() {
             return Ok(self.array.clone());
         }
-        let expr = window_reduce(op, expr_of(&self.array.variable), &layouts);
+        let expr = window_reduce(op, plan_of(&self.array.variable), &layouts);
         let coords = self
             .array
             .coords
@@ -289,7 +288,7 @@ impl Coarsen {
 
 /// The plan of `op` over the windows `layouts` (at least one) of `input`: one grouped
 /// reduction along the widest window's axis, over the strided selections of the others.
-fn window_reduce(op: ReduceOp, input: Arc<Expr>, layouts: &[(usize, Layout)]) -> Arc<Expr> {
+fn window_reduce(op: ReduceOp, input: Arc<Plan>, layouts: &[(usize, Layout)]) -> Arc<Plan> {
     // The widest window groups (the first among equals), so the fewest selections are made.
     let grouped = layouts.iter().enumerate().fold(0, |best, (i, (_, l))| {
         if l.size > layouts[best].1.size {
@@ -328,7 +327,7 @@ fn window_reduce(op: ReduceOp, input: Arc<Expr>, layouts: &[(usize, Layout)]) ->
     let mut shape = input.shape().to_vec();
     shape[axis] = along.count;
     let skipna = input.dtype().is_float();
-    Expr::new(
+    Plan::new(
         Node::GroupReduce(GroupReduce {
             op,
             input,
@@ -344,7 +343,7 @@ fn window_reduce(op: ReduceOp, input: Arc<Expr>, layouts: &[(usize, Layout)]) ->
 }
 
 /// `input` with `l`'s missing positions (NaN) added along `axis`; integers become floats.
-fn pad(input: &Arc<Expr>, axis: usize, l: Layout) -> Arc<Expr> {
+fn pad(input: &Arc<Plan>, axis: usize, l: Layout) -> Arc<Plan> {
     let dtype = if input.dtype().is_float() {
         input.dtype()
     } else {
@@ -353,9 +352,9 @@ fn pad(input: &Arc<Expr>, axis: usize, l: Layout) -> Arc<Expr> {
     let missing = |len: usize| {
         let mut shape = input.shape().to_vec();
         shape[axis] = len;
-        let nan = Expr::new(Node::Scalar(f64::NAN), Vec::new(), DType::F64);
+        let nan = Plan::new(Node::Scalar(f64::NAN), Vec::new(), DType::F64);
         let inputs = vec![(nan, Vec::new())];
-        Expr::new(
+        Plan::new(
             Node::Map {
                 op: MapOp::Cast(dtype),
                 inputs,
@@ -364,7 +363,7 @@ fn pad(input: &Arc<Expr>, axis: usize, l: Layout) -> Arc<Expr> {
             dtype,
         )
     };
-    let parts: Vec<Arc<Expr>> = [
+    let parts: Vec<Arc<Plan>> = [
         (l.pad_before > 0).then(|| missing(l.pad_before)),
         Some(Arc::clone(input)),
         (l.pad_after > 0).then(|| missing(l.pad_after)),
@@ -377,7 +376,7 @@ fn pad(input: &Arc<Expr>, axis: usize, l: Layout) -> Arc<Expr> {
 
 /// Every strided selection of `source`: one per combination of positions within the windows
 /// of the `strided` axes, each taking that position of every window.
-fn selections(source: &Arc<Expr>, strided: &[(usize, Layout)]) -> Vec<Arc<Expr>> {
+fn selections(source: &Arc<Plan>, strided: &[(usize, Layout)]) -> Vec<Arc<Plan>> {
     let mut sels: Vec<Vec<Sel>> = vec![source.shape().iter().map(|&n| Sel::all(n)).collect()];
     for &(axis, l) in strided {
         sels = sels
@@ -399,13 +398,13 @@ fn selections(source: &Arc<Expr>, strided: &[(usize, Layout)]) -> Vec<Arc<Expr>>
         .map(|sel| {
             let shape = sel.iter().filter_map(Sel::out_len).collect();
             let input = Arc::clone(source);
-            Expr::new(Node::Select { input, sel }, shape, source.dtype())
+            Plan::new(Node::Select { input, sel }, shape, source.dtype())
         })
         .collect()
 }
 
 /// `parts` laid end to end along `axis` as `dtype` (the part itself when alone).
-fn lay_end_to_end(mut parts: Vec<Arc<Expr>>, axis: usize, dtype: DType) -> Arc<Expr> {
+fn lay_end_to_end(mut parts: Vec<Arc<Plan>>, axis: usize, dtype: DType) -> Arc<Plan> {
     if parts.len() == 1 {
         return parts.remove(0);
     }
@@ -415,7 +414,7 @@ fn lay_end_to_end(mut parts: Vec<Arc<Expr>>, axis: usize, dtype: DType) -> Arc<E
     }
     let mut shape = parts[0].shape().to_vec();
     shape[axis] = offsets[offsets.len() - 1];
-    Expr::new(
+    Plan::new(
         Node::Concat(Concat {
             inputs: parts,
             axis,

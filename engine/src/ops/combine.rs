@@ -7,71 +7,15 @@
 
 use super::align::{align, merge_coords, Join};
 use super::arith::promote::{result_type, Typed};
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{lazy_variable, plan_of};
 use super::error::PlanError;
-use super::expr::{Expr, Node};
+use super::plan::{Concat, Node, Plan};
 use super::structure::{expand_variable, rename_dims};
 use crate::coding::TimeScale;
 use crate::model::{Block, DType, Data, DataArray, Dataset, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis};
 use std::sync::Arc;
-
-/// Inputs laid end to end along one axis; all other axes agree.
-#[derive(Debug)]
-pub struct Concat {
-    /// The inputs, in order.
-    pub inputs: Vec<Arc<Expr>>,
-    /// The axis they are laid along.
-    pub axis: usize,
-    /// Where each input starts along `axis`, then the total length.
-    pub offsets: Vec<usize>,
-}
-
-impl Concat {
-    /// The inputs covering `start .. start + len` along the axis: (input, start within it,
-    /// length), in order.
-    pub fn pieces(&self, start: usize, len: usize) -> Vec<(usize, usize, usize)> {
-        let end = start + len;
-        self.offsets
-            .windows(2)
-            .enumerate()
-            .filter_map(|(i, w)| {
-                let (lo, hi) = (w[0].max(start), w[1].min(end));
-                (lo < hi).then(|| (i, lo - w[0], hi - lo))
-            })
-            .collect()
-    }
-
-    /// Interior split points per axis: every input boundary along the axis plus each input's
-    /// own chunk edges, shifted to where it starts.
-    pub(crate) fn splits(&self, ndim: usize) -> Vec<Vec<usize>> {
-        let mut out = vec![Vec::new(); ndim];
-        for (input, &offset) in self.inputs.iter().zip(&self.offsets) {
-            for (axis, sizes) in input.chunk_sizes().into_iter().enumerate() {
-                let shift = if axis == self.axis { offset } else { 0 };
-                let mut at = shift;
-                for n in sizes {
-                    at += n;
-                    out[axis].push(at);
-                }
-                out[axis].push(shift);
-            }
-        }
-        let total = self.offsets.last().copied().unwrap_or_default();
-        for (axis, cuts) in out.iter_mut().enumerate() {
-            let n = if axis == self.axis {
-                total
-            } else {
-                self.inputs.first().map_or(0, |e| e.shape()[axis])
-            };
-            cuts.retain(|&c| c > 0 && c < n);
-            cuts.sort_unstable();
-            cuts.dedup();
-        }
-        out
-    }
-}
 
 /// numpy's common dtype of the variables (`np.concatenate`'s result type).
 fn common_dtype(vars: &[&Variable]) -> DType {
@@ -136,7 +80,7 @@ fn concat_variables(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError
             Data::Memory(Arc::new(concat_blocks(&blocks, axis, dtype))),
         )
     } else {
-        let inputs: Vec<Arc<Expr>> = vars.iter().map(|v| expr_of(v)).collect();
+        let inputs: Vec<Arc<Plan>> = vars.iter().map(|v| plan_of(v)).collect();
         let mut offsets = vec![0];
         for e in &inputs {
             offsets.push(offsets.last().copied().unwrap_or_default() + e.shape()[axis]);
@@ -148,7 +92,7 @@ fn concat_variables(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError
             axis,
             offsets,
         });
-        lazy_variable(first.dims.clone(), Expr::new(node, shape, dtype))
+        lazy_variable(first.dims.clone(), Plan::new(node, shape, dtype))
     };
     out.attrs.clone_from(&first.attrs);
     out.encoding.clone_from(&first.encoding);

@@ -1,11 +1,11 @@
 //! Plan explanations: the tree of stages a computation will run, one line per node, with the
 //! source chunking and what is fused into each chunk task.
 
-use super::expr::{Expr, Node, Sel};
+use super::plan::{Node, Plan, Sel};
 use crate::model::DataArray;
 use std::fmt::Write;
 
-impl Expr {
+impl Plan {
     /// The plan as an indented tree; per-chunk stages below a reduction run fused in one pass.
     pub fn explain(&self) -> String {
         let mut out = String::new();
@@ -92,7 +92,7 @@ impl Expr {
                 a.skipna,
                 self.dtype(),
                 self.shape(),
-                if a.op == super::along::AlongOp::CumSum {
+                if a.op == super::plan::AlongOp::CumSum {
                     "running sum, carried across chunk edges in chunk order"
                 } else {
                     "whole reduced axes for a block of cells, within the memory budget"
@@ -124,6 +124,6 @@ impl Expr {
 impl DataArray {
     /// `.explain()`: how the values would be computed (nothing is read).
     pub fn explain(&self) -> String {
-        super::arith::expr_of(&self.variable).explain()
+        super::arith::plan_of(&self.variable).explain()
     }
 }

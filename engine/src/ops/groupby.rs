@@ -5,9 +5,9 @@
 //! coordinates are in memory, so the label map (a group id per position) is computed eagerly,
 //! while the data stay lazy. Resampling builds the same [`GroupBy`] over time bins (`resample`).
 
-use super::arith::{apply, expr_of, lazy_variable, Operand};
+use super::arith::{apply, lazy_variable, plan_of, Operand};
 use super::error::{closest, PlanError};
-use super::expr::{Expr, MapOp, Node, ReduceOp, Sel};
+use super::plan::{GroupReduce, MapOp, Node, Plan, ReduceOp, Sel, NO_GROUP};
 use super::reduce::result_dtype;
 use crate::coding::NAT;
 use crate::coding::{TimeComponent, TimeScale};
@@ -15,36 +15,6 @@ use crate::model::{Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, IxDyn};
 use std::sync::Arc;
-
-/// In a label map: a position that belongs to no group (a missing time).
-pub const NO_GROUP: usize = usize::MAX;
-
-/// A reduction by group along one axis: output position `g` of the axis folds every input
-/// position whose group is `g`.
-#[derive(Debug)]
-pub struct GroupReduce {
-    /// The reduction.
-    pub op: ReduceOp,
-    /// The input.
-    pub input: Arc<Expr>,
-    /// The grouped input axis.
-    pub axis: usize,
-    /// The group of each input position along `axis` ([`NO_GROUP`]: left out).
-    pub groups: Arc<[usize]>,
-    /// Skip NaN.
-    pub skipna: bool,
-    /// Delta degrees of freedom for std and var.
-    pub ddof: u32,
-    /// Whether groups without positions give NaN (resample bins) rather than the empty value.
-    pub empty_nan: bool,
-}
-
-impl GroupReduce {
-    /// Number of groups: the output length along the axis.
-    pub fn count(&self, out_shape: &[usize]) -> usize {
-        out_shape.get(self.axis).copied().unwrap_or(0)
-    }
-}
 
 /// An array split into groups along one dimension: `da.groupby(key)` or `da.resample(...)`.
 #[derive(Debug, Clone)]
@@ -151,7 +121,7 @@ impl GroupBy {
         skipna: Option<bool>,
         ddof: u32,
     ) -> Result<DataArray, PlanError> {
-        let input = expr_of(&self.array.variable);
+        let input = plan_of(&self.array.variable);
         let axis = self.axis();
         let mut shape = input.shape().to_vec();
         shape[axis] = self.count;
@@ -166,7 +136,7 @@ impl GroupBy {
             result_dtype(op, input.dtype())
         };
         let skipna = skipna.unwrap_or(true) && input.dtype().is_float();
-        let expr = Expr::new(
+        let expr = Plan::new(
             Node::GroupReduce(GroupReduce {
                 op,
                 input,
@@ -232,12 +202,12 @@ impl GroupBy {
             positions.push(at[g]);
         }
         // `other` indexed by each position's group, along the grouped dimension.
-        let input = expr_of(&other.variable);
+        let input = plan_of(&other.variable);
         let mut shape = input.shape().to_vec();
         shape[other_axis] = positions.len();
         let sel = Sel::take(input.shape(), other_axis, positions);
         let dtype = input.dtype();
-        let picked = Expr::new(Node::Select { input, sel }, shape, dtype);
+        let picked = Plan::new(Node::Select { input, sel }, shape, dtype);
         let mut dims = other.dims().to_vec();
         dims[other_axis].clone_from(&self.dim);
         let spread = DataArray {
@@ -305,7 +275,7 @@ impl GroupBy {
 fn select_block(block: &Block, sel: &Sel) -> Arc<Block> {
     let n = sel.out_len().unwrap_or(0);
     let picks: Vec<usize> = (0..n).map(|j| sel.position(j)).collect();
-    Arc::new(crate::map_block!(block, a => a.select(ndarray::Axis(0), &picks)))
+    Arc::new(crate::model::map_block!(block, a => a.select(ndarray::Axis(0), &picks)))
 }
 
 /// Sorted distinct keys and each position's index among them (`None` keys: [`NO_GROUP`]).

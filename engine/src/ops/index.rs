@@ -4,7 +4,7 @@
 //! January, in a slice as in a single label.
 
 use super::error::PlanError;
-use super::expr::Sel;
+use super::plan::Sel;
 use super::select::{Label, LabelIndexer};
 use crate::coding::time::{parse_date_label, DateLabel, Resolution};
 use crate::coding::{TimeScale, NAT};

@@ -7,13 +7,13 @@
 //! axes beside a grouped or rolled one) commutes with it, value for value. The rewrite never
 //! changes a result's values, only which input positions are read.
 
-use super::expr::{Expr, Node, Sel};
-use super::groupby::GroupReduce;
-use super::rolling::Rolling;
+use super::plan::GroupReduce;
+use super::plan::Rolling;
+use super::plan::{Node, Plan, Sel};
 use std::sync::Arc;
 
 /// The plan with every selection pushed as far towards its sources as it goes.
-pub fn push_selections(expr: &Arc<Expr>) -> Arc<Expr> {
+pub fn push_selections(expr: &Arc<Plan>) -> Arc<Plan> {
     match &expr.node {
         Node::Select { input, sel } => narrow(input, sel),
         // Whole-axis operations, rechunks and concats address their inputs by position: what
@@ -23,7 +23,7 @@ pub fn push_selections(expr: &Arc<Expr>) -> Arc<Expr> {
 }
 
 /// `expr` with `sel` applied (one selection per axis of `expr`), selections pushed down.
-fn narrow(expr: &Arc<Expr>, sel: &[Sel]) -> Arc<Expr> {
+fn narrow(expr: &Arc<Plan>, sel: &[Sel]) -> Arc<Plan> {
     // A dropped axis is first kept as a length-one range, so every rule below keeps ranks;
     // it is dropped again on top.
     if sel.iter().any(|s| matches!(s, Sel::Index(_))) {
@@ -91,7 +91,7 @@ fn narrow(expr: &Arc<Expr>, sel: &[Sel]) -> Arc<Expr> {
 
 /// An operation on `input` along `axis` (grouped or rolled) with `sel` applied: the other axes
 /// are selected below it, `axis` above it.
-fn beside_axis(expr: &Arc<Expr>, input: &Arc<Expr>, axis: usize, sel: &[Sel]) -> Arc<Expr> {
+fn beside_axis(expr: &Arc<Plan>, input: &Arc<Plan>, axis: usize, sel: &[Sel]) -> Arc<Plan> {
     let below: Vec<Sel> = sel
         .iter()
         .zip(input.shape())
@@ -112,7 +112,7 @@ fn beside_axis(expr: &Arc<Expr>, input: &Arc<Expr>, axis: usize, sel: &[Sel]) ->
 
 /// A selection node (merged with one under it), or `input` itself when the selection takes
 /// everything.
-fn select(input: Arc<Expr>, sel: Vec<Sel>) -> Arc<Expr> {
+fn select(input: Arc<Plan>, sel: Vec<Sel>) -> Arc<Plan> {
     if sel.iter().zip(input.shape()).all(|(s, &n)| is_whole(s, n)) {
         return input;
     }
@@ -125,7 +125,7 @@ fn select(input: Arc<Expr>, sel: Vec<Sel>) -> Arc<Expr> {
     }
     let shape = sel.iter().filter_map(Sel::out_len).collect();
     let dtype = input.dtype();
-    Expr::new(Node::Select { input, sel }, shape, dtype)
+    Plan::new(Node::Select { input, sel }, shape, dtype)
 }
 
 /// The shape after a rank-keeping selection.

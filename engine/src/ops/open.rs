@@ -3,13 +3,13 @@
 
 use super::arith::lazy_variable;
 use super::error::{closest, unknown_dim, PlanError};
-use super::expr::Expr;
+use super::plan::Plan;
 use crate::coding::time::{is_time_units, TimeUnits};
 use crate::coding::{decode_times, Calendar, CfDecoder, CodingError};
 use crate::io::{open_store, ArrayMeta, IoError, Rechunked};
+use crate::model::with_block;
 use crate::model::ToF64;
 use crate::model::{Attrs, Block, Data, DataArray, Dataset, Variable};
-use crate::with_block;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -313,7 +313,7 @@ fn variable(
             .zip(source.chunks().iter().zip(source.shape()))
             .map(|(d, (&c, &n))| chunks.for_dim(d).resolve(c, n))
             .collect();
-        let expr = Expr::source(Rechunked::wrap(Arc::clone(source), &sizes), decoder);
+        let expr = Plan::source(Rechunked::wrap(Arc::clone(source), &sizes), decoder);
         return Ok(Variable {
             attrs,
             encoding,

@@ -1,24 +1,15 @@
 //! `.chunk(...)`: the same values tiled by other chunks, lazily, for any plan.
 //!
-//! The executor tiles a plan by its chunk sizes ([`Expr::chunk_sizes`]), and every tile reads
+//! The executor tiles a plan by its chunk sizes ([`Plan::chunk_sizes`]), and every tile reads
 //! just the source region it covers, stitching the storage chunks it spans. So a rechunk only
 //! changes where the plan is split: no data moves when it is built, no temporary store is
 //! needed, and memory stays bounded by the tile size. The cost is re-reading a storage chunk
 //! that several new chunks cut (read amplification), which storage-aligned chunks avoid.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{lazy_variable, plan_of};
 use super::error::{unknown_dim, PlanError};
-use super::expr::{Expr, Node};
+use super::plan::Rechunk;
 use crate::model::DataArray;
-use std::sync::Arc;
-
-impl Rechunk {
-    /// `input`'s values tiled by `splits` (interior edges per axis).
-    pub fn over(input: Arc<Expr>, splits: Vec<Vec<usize>>) -> Arc<Expr> {
-        let (shape, dtype) = (input.shape().to_vec(), input.dtype());
-        Expr::new(Node::Rechunk(Rechunk { input, splits }), shape, dtype)
-    }
-}
 
 /// One dimension's chunks in `.chunk(...)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +22,6 @@ pub enum ChunkSpec {
     Size(i64),
     /// Explicit chunk lengths, which must add up to the dimension's length.
     Sizes(Vec<usize>),
-}
-
-/// A plan split into other chunks: `splits` are the interior chunk edges of each axis.
-#[derive(Debug)]
-pub struct Rechunk {
-    /// The input.
-    pub input: Arc<Expr>,
-    /// Interior split points per axis, ascending.
-    pub splits: Vec<Vec<usize>>,
 }
 
 /// Interior edges of chunks of `sizes` along an axis.
@@ -63,7 +45,7 @@ impl DataArray {
     /// An unknown dimension, a size below 1 (but -1), or sizes that do not add up to the
     /// dimension's length.
     pub fn chunk(&self, chunks: &[(String, ChunkSpec)]) -> Result<DataArray, PlanError> {
-        let input = expr_of(&self.variable);
+        let input = plan_of(&self.variable);
         let mut sizes = input.chunk_sizes();
         for (dim, spec) in chunks {
             let axis = self

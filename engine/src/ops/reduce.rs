@@ -1,9 +1,9 @@
 //! Reductions over named dimensions (mean, sum, min, max, std, var, count), lazily, with
 //! xarray's defaults: all dims when none are named, NaN skipped for floats.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{lazy_variable, plan_of};
 use super::error::{unknown_dim, PlanError};
-use super::expr::{Expr, Node, ReduceOp};
+use super::plan::{Node, Plan, ReduceOp};
 use crate::model::{DType, DataArray};
 
 /// The dtype xarray gives a reduction of `input`.
@@ -49,7 +49,7 @@ impl DataArray {
             }
         }
         axes.sort_unstable();
-        let input = expr_of(&self.variable);
+        let input = plan_of(&self.variable);
         let shape: Vec<usize> = input
             .shape()
             .iter()
@@ -65,7 +65,7 @@ impl DataArray {
             .collect();
         let dtype = result_dtype(op, input.dtype());
         let skipna = skipna.unwrap_or(true) && input.dtype().is_float();
-        let expr = Expr::new(
+        let expr = Plan::new(
             Node::Reduce {
                 op,
                 input,

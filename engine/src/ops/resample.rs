@@ -6,7 +6,8 @@
 //! "QE", "YE") on the right. Empty bins give NaN.
 
 use super::error::PlanError;
-use super::groupby::{GroupBy, NO_GROUP};
+use super::groupby::GroupBy;
+use super::plan::NO_GROUP;
 use crate::coding::{DateTime, TimeScale, NAT, NS_PER_DAY};
 use crate::model::{Block, Data, DataArray, Variable};
 use ndarray::{ArrayD, IxDyn};

@@ -1,41 +1,10 @@
 //! rolling: moving-window reductions along one dimension (`da.rolling(time=3, center=True)`),
 //! lazily; a window reaches across chunk edges, so the executor reads each tile with a halo.
 
-use super::arith::{expr_of, lazy_variable};
+use super::arith::{lazy_variable, plan_of};
 use super::error::{unknown_dim, PlanError};
-use super::expr::{Expr, Node, ReduceOp};
+use super::plan::{Node, Plan, ReduceOp, Rolling};
 use crate::model::{DType, DataArray};
-use std::sync::Arc;
-
-/// A moving-window reduction: output position `i` reduces the input positions of its window
-/// along `axis`, NaN where fewer than `min_periods` of them are valid.
-#[derive(Debug)]
-pub struct Rolling {
-    /// The reduction.
-    pub op: ReduceOp,
-    /// The input.
-    pub input: Arc<Expr>,
-    /// The rolled axis.
-    pub axis: usize,
-    /// Window length.
-    pub window: usize,
-    /// Whether the window is centred on its position (else it ends there).
-    pub center: bool,
-    /// Fewest valid values that give a result.
-    pub min_periods: usize,
-}
-
-impl Rolling {
-    /// How many positions before and after its own a window covers (xarray's centring puts
-    /// the extra position of an even window before).
-    pub fn reach(&self) -> (usize, usize) {
-        if self.center {
-            (self.window / 2, self.window - 1 - self.window / 2)
-        } else {
-            (self.window - 1, 0)
-        }
-    }
-}
 
 /// A rolling window over an array, waiting for its reduction: `da.rolling(time=3)`.
 #[derive(Debug, Clone)]
@@ -76,7 +45,7 @@ impl RollingWindow {
     /// `.mean()`, `.sum()`, `.min()`, `.max()`, `.std()`, `.var()`, `.count()` of each window
     /// (std and var with ddof 0, as xarray's rolling gives).
     pub fn reduce(&self, op: ReduceOp) -> Result<DataArray, PlanError> {
-        let input = expr_of(&self.array.variable);
+        let input = plan_of(&self.array.variable);
         let axis = self
             .array
             .dims()
@@ -89,7 +58,7 @@ impl RollingWindow {
             DType::F64
         };
         let shape = input.shape().to_vec();
-        let expr = Expr::new(
+        let expr = Plan::new(
             Node::Rolling(Rolling {
                 op,
                 input,

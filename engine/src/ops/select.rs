@@ -1,10 +1,10 @@
 //! Indexing: `isel` by position and `sel` by coordinate label (exact, inclusive slices, lists,
 //! nearest), applied lazily to an array and to the coordinates that share its dimensions.
 
-use super::arith::{expr_of, lazy_variable, map_node};
+use super::arith::{lazy_variable, map_node, plan_of};
 use super::error::{unknown_dim, PlanError};
-use super::expr::{Expr, MapOp, Node, Sel};
-use crate::map_block;
+use super::plan::{MapOp, Node, Plan, Sel};
+use crate::model::map_block;
 use crate::model::{Block, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis};
@@ -182,7 +182,7 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
             encoding: var.encoding.clone(),
         };
     }
-    let input = expr_of(var);
+    let input = plan_of(var);
     let per_axis = per_axis(&var.dims, input.shape(), selections);
     let mut dims = Vec::new();
     let mut shape = Vec::new();
@@ -193,7 +193,7 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
         }
     }
     let dtype = input.dtype();
-    let expr = Expr::new(
+    let expr = Plan::new(
         Node::Select {
             input,
             sel: per_axis,
@@ -234,8 +234,8 @@ fn spread(sel: &Sel, n: usize, len: usize) -> Sel {
 
 /// The positions an assignment writes, as a boolean plan with the array axes it spans
 /// (None: every position).
-fn written(per_axis: &[Sel], shape: &[usize]) -> Option<(Arc<Expr>, Vec<usize>)> {
-    let mut mask: Option<(Arc<Expr>, Vec<usize>)> = None;
+fn written(per_axis: &[Sel], shape: &[usize]) -> Option<(Arc<Plan>, Vec<usize>)> {
+    let mut mask: Option<(Arc<Plan>, Vec<usize>)> = None;
     for (axis, (sel, &n)) in per_axis.iter().zip(shape).enumerate() {
         if is_whole(sel, n) {
             continue;
@@ -245,7 +245,7 @@ fn written(per_axis: &[Sel], shape: &[usize]) -> Option<(Arc<Expr>, Vec<usize>)>
             hit[sel.position(j)] = true;
         }
         let axis_mask = (
-            Expr::memory(Arc::new(Block::Bool(hit.into_dyn()))),
+            Plan::memory(Arc::new(Block::Bool(hit.into_dyn()))),
             vec![axis],
         );
         mask = Some(match mask {
@@ -298,11 +298,11 @@ impl DataArray {
         value: &Variable,
     ) -> Result<DataArray, PlanError> {
         let selections = self.selections(indexers)?;
-        let target = expr_of(&self.variable);
+        let target = plan_of(&self.variable);
         let shape = target.shape().to_vec();
         let per_axis = per_axis(self.dims(), &shape, &selections);
         let dtype = target.dtype();
-        let mut source = expr_of(value);
+        let mut source = plan_of(value);
         // For each value dim, the array axis it lands on, and which value position goes where.
         let mut onto = Vec::new();
         let mut spreads = Vec::new();
@@ -327,7 +327,7 @@ impl DataArray {
         }
         let spread_shape: Vec<usize> = onto.iter().map(|&a| shape[a]).collect();
         if spread_shape != source.shape() || spreads.iter().any(|s| matches!(s, Sel::List(_))) {
-            source = Expr::new(
+            source = Plan::new(
                 Node::Select {
                     input: source,
                     sel: spreads,

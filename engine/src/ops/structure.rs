@@ -5,60 +5,15 @@
 //! such as index coordinates, are reshaped at once so they stay usable as indexes. Combining
 //! several arrays (`concat`, `merge`) is in `combine`.
 
-use super::arith::{expr_of, lazy_variable, map_expr};
+use super::arith::{lazy_variable, map_plan, plan_of};
 use super::error::{closest, unknown_dim, PlanError};
-use super::expr::{Expr, MapOp, Node, Sel};
+use super::plan::{MapOp, Node, Plan, Sel};
 use crate::coding::TimeScale;
-use crate::map_block;
+use crate::model::map_block;
 use crate::model::{DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis, IxDyn};
 use std::sync::Arc;
-
-/// `x` as `dtype` holds it, back in `f64`: integers truncate toward zero and saturate (NaN
-/// becomes 0), as `Block::from_f64` stores them, so later operations see the cast values.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-#[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
-pub(crate) fn cast(x: f64, dtype: DType) -> f64 {
-    match dtype {
-        DType::Bool => f64::from(u8::from(x != 0.0)),
-        DType::I8 => f64::from(x as i8),
-        DType::I16 => f64::from(x as i16),
-        DType::I32 => f64::from(x as i32),
-        DType::I64 => (x as i64) as f64,
-        DType::U8 => f64::from(x as u8),
-        DType::U16 => f64::from(x as u16),
-        DType::U32 => f64::from(x as u32),
-        DType::U64 => (x as u64) as f64,
-        DType::F32 => f64::from(x as f32),
-        DType::F64 => x,
-    }
-}
-
-/// numpy's `round(x, decimals)`: scale, round half to even, unscale.
-pub(crate) fn round(x: f64, decimals: f64) -> f64 {
-    if decimals >= 0.0 {
-        let f = 10f64.powf(decimals);
-        (x * f).round_ties_even() / f
-    } else {
-        let f = 10f64.powf(-decimals);
-        (x / f).round_ties_even() * f
-    }
-}
-
-/// numpy's `clip(x, lo, hi)` with NaN standing for a missing bound.
-pub(crate) fn clip(x: f64, lo: f64, hi: f64) -> f64 {
-    let x = if lo.is_nan() || x.is_nan() || x >= lo {
-        x
-    } else {
-        lo
-    };
-    if hi.is_nan() || x.is_nan() || x <= hi {
-        x
-    } else {
-        hi
-    }
-}
 
 /// An in-memory array laid out on new axes: input axis `i` becomes output axis `axes[i]`,
 /// other output axes broadcast to `shape` (C order).
@@ -92,10 +47,10 @@ pub(crate) fn remap_variable(
             map_block!(block.as_ref(), a => remap_array(a, axes, &shape)),
         )),
         Data::Lazy(_) => {
-            let input = expr_of(var);
+            let input = plan_of(var);
             let dtype = input.dtype();
             let op = MapOp::Cast(dtype);
-            Data::Lazy(Expr::new(
+            Data::Lazy(Plan::new(
                 Node::Map {
                     op,
                     inputs: vec![(input, axes.to_vec())],
@@ -342,17 +297,17 @@ impl DataArray {
 
     /// The values through `op` with scalar extra inputs, as `dtype`; coordinates unchanged.
     fn map_values(&self, op: MapOp, scalars: &[f64], dtype: DType) -> DataArray {
-        let input = expr_of(&self.variable);
+        let input = plan_of(&self.variable);
         let axes: Vec<usize> = (0..input.shape().len()).collect();
         let shape = input.shape().to_vec();
         let mut inputs = vec![(input, axes)];
         inputs.extend(scalars.iter().map(|&x| {
             (
-                Expr::new(Node::Scalar(x), Vec::new(), DType::F64),
+                Plan::new(Node::Scalar(x), Vec::new(), DType::F64),
                 Vec::new(),
             )
         }));
-        let expr = map_expr(op, inputs, shape, dtype);
+        let expr = map_plan(op, inputs, shape, dtype);
         let mut variable = lazy_variable(self.dims().to_vec(), expr);
         variable.attrs.clone_from(&self.variable.attrs);
         variable.encoding.clone_from(&self.variable.encoding);
@@ -367,24 +322,6 @@ impl DataArray {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    #[allow(clippy::float_cmp, reason = "exact results are the point")]
-    fn round_and_clip_follow_numpy() {
-        // Checked against numpy 2.4: np.round([0.5, 1.5, 2.5, -0.5, 1.25], 1), np.round(15, -1).
-        assert_eq!(round(0.5, 0.0), 0.0);
-        assert_eq!(round(1.5, 0.0), 2.0);
-        assert_eq!(round(2.5, 0.0), 2.0);
-        assert_eq!(round(-0.5, 0.0), -0.0);
-        assert_eq!(round(1.25, 1.0), 1.2);
-        assert_eq!(round(15.0, -1.0), 20.0);
-        assert_eq!(round(25.0, -1.0), 20.0);
-        assert_eq!(clip(5.0, 0.0, 2.0), 2.0);
-        assert_eq!(clip(-1.0, 0.0, f64::NAN), 0.0);
-        assert!(clip(f64::NAN, 0.0, 1.0).is_nan());
-        assert_eq!(cast(-1.7, DType::I32), -1.0);
-        assert_eq!(cast(300.0, DType::U8), 255.0);
-    }
 
     #[test]
     fn transpose_orders_with_ellipsis() -> Result<(), PlanError> {

@@ -7,7 +7,7 @@
 
 use super::arith::Operand;
 use super::error::{closest, PlanError};
-use super::expr::{MapOp, ReduceOp};
+use super::plan::{MapOp, ReduceOp};
 use crate::model::{Data, DataArray};
 
 /// An array with weights, waiting for a weighted reduction: `da.weighted(weights)`.

@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use super::style;
-use super::summary::{dask_bytes, tuple_text};
+use super::summary::tuple_text;
+use crate::model::nbytes;
 use crate::model::{Data, Variable};
 
 /// Axis lines drawn in the sketch before a dense grid is shown as a darker fill instead.
@@ -77,8 +78,8 @@ impl ChunkLayout {
         let rows = [
             (
                 "Bytes",
-                dask_bytes(self.nbytes()),
-                Some(dask_bytes(self.chunk_nbytes())),
+                nbytes::dask(self.nbytes() as u128),
+                Some(nbytes::dask(self.chunk_nbytes() as u128)),
             ),
             (
                 "Shape",

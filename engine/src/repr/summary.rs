@@ -13,37 +13,6 @@ pub fn dtype_name(var: &Variable) -> &'static str {
     TimeScale::of(var).map_or_else(|| var.dtype().name(), TimeScale::dtype_name)
 }
 
-/// Bytes as xarray writes them (decimal units, no decimals): `15MB`, `768B`, `160kB`.
-pub fn human_bytes(n: usize) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    #[allow(clippy::cast_precision_loss, reason = "a rounded display value")]
-    let mut x = n as f64;
-    let mut unit = UNITS[0];
-    for u in UNITS {
-        unit = u;
-        if x < 1000.0 || u == "EB" {
-            break;
-        }
-        x /= 1000.0;
-    }
-    format!("{x:.0}{unit}")
-}
-
-/// Bytes as dask's array table writes them (binary units, two decimals): `14.65 MiB`, `768 B`.
-pub(crate) fn dask_bytes(n: usize) -> String {
-    const PREFIXES: [(&str, u32); 5] = [("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("ki", 10)];
-    #[allow(clippy::cast_precision_loss, reason = "a rounded display value")]
-    let x = n as f64;
-    for (prefix, shift) in PREFIXES {
-        let k = f64::from(shift).exp2();
-        // dask switches unit at 90% of it, so 1000 kiB shows as 0.98 MiB.
-        if x >= k * 0.9 {
-            return format!("{:.2} {prefix}B", x / k);
-        }
-    }
-    format!("{n} B")
-}
-
 /// Dimension sizes of a dataset in xarray's order: data variables first, then coordinates.
 pub fn dataset_dims(ds: &Dataset) -> IndexMap<String, usize> {
     let mut sizes = IndexMap::new();
@@ -89,16 +58,6 @@ pub fn dask_inline(var: &Variable) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bytes_like_xarray_and_dask() {
-        assert_eq!(human_bytes(768), "768B");
-        assert_eq!(human_bytes(160_000), "160kB");
-        assert_eq!(human_bytes(15_360_000), "15MB");
-        assert_eq!(dask_bytes(768), "768 B");
-        assert_eq!(dask_bytes(15_360_000), "14.65 MiB");
-        assert_eq!(dask_bytes(1000 * 1024), "0.98 MiB");
-    }
 
     #[test]
     fn tuples_like_python() {

@@ -10,7 +10,7 @@ use jupyter_protocol::{
 };
 use nereus_engine::exec::Progress;
 use nereus_engine::lang::ProgressMode;
-use nereus_engine::model::memory::three_digits;
+use nereus_engine::model::nbytes;
 use std::fmt::Write as _;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -214,12 +214,12 @@ fn bar(p: Progress, elapsed: Duration) -> Media {
     if p.bytes_total > 0 {
         parts.push(format!(
             "{} / {}",
-            human_bytes(p.bytes_done),
-            human_bytes(p.bytes_total)
+            nbytes::decimal(p.bytes_done),
+            nbytes::decimal(p.bytes_total)
         ));
     }
     if let Some(rate) = rate(p.bytes_done, elapsed) {
-        parts.push(format!("{}/s", human_bytes(rate)));
+        parts.push(format!("{}/s", nbytes::decimal(rate)));
     }
     if let Some(left) = time_left(p, elapsed) {
         parts.push(format!("{} left", human_duration(left)));
@@ -254,7 +254,7 @@ fn bar(p: Progress, elapsed: Duration) -> Media {
 /// The one line a finished computation leaves.
 fn summary(p: Progress, elapsed: Duration, completed: bool) -> Media {
     let bytes = if p.bytes_total > 0 {
-        format!(", {}", human_bytes(p.bytes_done))
+        format!(", {}", nbytes::decimal(p.bytes_done))
     } else {
         String::new()
     };
@@ -262,7 +262,7 @@ fn summary(p: Progress, elapsed: Duration, completed: bool) -> Media {
     let text = if completed {
         let rate = rate(p.bytes_done, elapsed)
             .filter(|_| p.bytes_total > 0)
-            .map(|r| format!(" ({}/s)", human_bytes(r)))
+            .map(|r| format!(" ({}/s)", nbytes::decimal(r)))
             .unwrap_or_default();
         format!("Computed {} chunks{bytes} in {time}{rate}", p.chunks_done)
     } else if p.chunks_total == 0 {
@@ -314,11 +314,6 @@ fn rate(bytes: u64, elapsed: Duration) -> Option<u64> {
 fn time_left(p: Progress, elapsed: Duration) -> Option<Duration> {
     let f = fraction(p);
     (f > 0.0 && f < 1.0).then(|| elapsed.mul_f64((1.0 - f) / f))
-}
-
-/// Bytes in decimal units with three significant digits, as dask and xarray print them.
-fn human_bytes(n: u64) -> String {
-    three_digits(u128::from(n), 1000, &["kB", "MB", "GB", "TB", "PB"])
 }
 
 /// A duration as people read it: `850 ms`, `2.1 s`, `42 s`, `3 min 05 s`, `1 h 02 min`.
@@ -504,12 +499,6 @@ mod tests {
 
     #[test]
     fn units_read_like_dask() {
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(3_840_000_000), "3.84 GB");
-        assert_eq!(human_bytes(1_800_000_000), "1.80 GB");
-        assert_eq!(human_bytes(480_000_000), "480 MB");
-        assert_eq!(human_bytes(12_500_000), "12.5 MB");
-        assert_eq!(human_bytes(999_999), "1.00 MB");
         assert_eq!(human_duration(ms(850)), "850 ms");
         assert_eq!(human_duration(ms(2100)), "2.1 s");
         assert_eq!(human_duration(ms(42_000)), "42 s");

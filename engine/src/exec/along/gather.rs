@@ -8,13 +8,14 @@
 
 use super::select::Value;
 use crate::coding::CfDecoder;
+use crate::exec::eval::for_each_strip;
 use crate::exec::fused::fused_source;
-use crate::exec::tiles::{for_each_strip, tile_grid, Tile};
+use crate::exec::tiles::{tile_grid, Tile};
 use crate::exec::{CancelToken, ExecError};
+use crate::io::with_slab;
 use crate::io::ChunkSource;
 use crate::model::{DType, ToF64};
-use crate::ops::Expr;
-use crate::with_slab;
+use crate::ops::Plan;
 use ndarray::{ArrayViewMutD, IxDyn, Slice, Zip};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -69,7 +70,7 @@ pub(super) enum Gather<'a> {
 
 impl<'a> Gather<'a> {
     /// The way to read `input` reduced along `axes` (ascending).
-    pub(super) fn new(input: &'a Expr, axes: &[usize]) -> Self {
+    pub(super) fn new(input: &'a Plan, axes: &[usize]) -> Self {
         let leading = !axes.is_empty() && axes.iter().enumerate().all(|(i, &a)| i == a);
         match fused_source(input) {
             Some((source, decoder, offset)) if leading => Gather::Source {
@@ -123,7 +124,7 @@ impl<'a> Gather<'a> {
     /// still to be decoded with [`Gather::decoder`].
     pub(super) fn fill<T: Value>(
         &self,
-        input: &Expr,
+        input: &Plan,
         (tile, layout): (&Tile, Layout),
         cols: &mut [T],
         cancel: &CancelToken,
@@ -173,7 +174,7 @@ impl Columns<'_> {
     /// each is read in slabs) into `cols`.
     fn stream<T: Value>(
         &self,
-        input: &Expr,
+        input: &Plan,
         source: &dyn ChunkSource,
         offset: &[usize],
         cols: &mut [T],
@@ -279,7 +280,7 @@ mod tests {
     use crate::exec::{compute, CancelToken, Context, ExecConfig};
     use crate::io::{ChunkSource, IoError};
     use crate::model::{Attrs, Block, DType};
-    use crate::ops::{Along, AlongOp, Expr, Node, Sel};
+    use crate::ops::{Along, AlongOp, Node, Plan, Sel};
     use ndarray::{ArrayD, IxDyn, Slice};
     use std::sync::Arc;
 
@@ -325,7 +326,7 @@ mod tests {
     }
 
     /// `op` over `axes` of `input` under `budget`, as `f64` bits.
-    fn run(input: &Arc<Expr>, op: &AlongOp, axes: &[usize], budget: u64) -> Vec<u64> {
+    fn run(input: &Arc<Plan>, op: &AlongOp, axes: &[usize], budget: u64) -> Vec<u64> {
         let mut shape: Vec<usize> = match op {
             AlongOp::Quantile { qs, list: true } => vec![qs.len()],
             _ => Vec::new(),
@@ -341,7 +342,7 @@ mod tests {
             axes: axes.to_vec(),
             skipna: true,
         };
-        let expr = Expr::new(Node::Along(along), shape, DType::F64);
+        let expr = Plan::new(Node::Along(along), shape, DType::F64);
         let cancel = CancelToken::new();
         let ctx = Context {
             config: ExecConfig {
@@ -399,12 +400,12 @@ mod tests {
             },
             Sel::all(7),
         ];
-        let boxed = |input: &Arc<Expr>| {
+        let boxed = |input: &Arc<Plan>| {
             let node = Node::Select {
                 input: Arc::clone(input),
                 sel: sel.clone(),
             };
-            Expr::new(node, vec![25, 4, 7], input.dtype())
+            Plan::new(node, vec![25, 4, 7], input.dtype())
         };
         for scaled in [false, true] {
             let mut attrs = Attrs::new();
@@ -415,8 +416,8 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"))
                 .decoder;
             let expected = values.mapv(|x| decoder.decode(f64::from(x)));
-            let source = Expr::source(Arc::clone(&stored), decoder);
-            let memory = Expr::memory(Arc::new(Block::F64(expected)));
+            let source = Plan::source(Arc::clone(&stored), decoder);
+            let memory = Plan::memory(Arc::new(Block::F64(expected)));
             assert_eq!(Gather::new(&source, &[0]).exact_f32(), !scaled);
             assert!(matches!(
                 Gather::new(&boxed(&source), &[0, 1]),

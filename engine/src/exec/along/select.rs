@@ -191,7 +191,7 @@ mod tests {
                 qs: vec![0.0, 0.1, 0.5, 0.77, 1.0],
                 list: true,
             },
-            input: crate::ops::Expr::memory(std::sync::Arc::new(crate::model::Block::F64(
+            input: crate::ops::Plan::memory(std::sync::Arc::new(crate::model::Block::F64(
                 ndarray::ArrayD::zeros(ndarray::IxDyn(&[0])),
             ))),
             axes: vec![0],

@@ -4,7 +4,7 @@
 use super::eval_rolling;
 use crate::exec::eval::Reads;
 use crate::model::Block;
-use crate::ops::{Expr, ReduceOp, Rolling};
+use crate::ops::{Plan, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayView1, Axis, IxDyn};
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -64,7 +64,7 @@ fn expected(r: &Rolling, values: &ArrayD<f64>) -> ArrayD<f64> {
 fn rolling(values: &ArrayD<f64>, op: ReduceOp, axis: usize, window: usize) -> Rolling {
     Rolling {
         op,
-        input: Expr::memory(Arc::new(Block::F64(values.clone()))),
+        input: Plan::memory(Arc::new(Block::F64(values.clone()))),
         axis,
         window,
         center: false,

@@ -2,7 +2,7 @@
 
 use super::error::WriteError;
 use crate::model::{Dataset, Variable};
-use crate::ops::arith::expr_of;
+use crate::ops::arith::plan_of;
 use std::path::Path;
 
 /// Fails when a lazy variable of `ds` reads an array stored at, inside, or around `target`
@@ -17,7 +17,7 @@ pub(super) fn check_not_read(ds: &Dataset, target: &Path) -> Result<(), WriteErr
         .chain(ds.coords.values())
         .filter(|v: &&Variable| !v.data.is_loaded());
     for var in lazy {
-        for source in expr_of(var).sources() {
+        for source in plan_of(var).sources() {
             let Some(dir) = source.location().and_then(|d| d.canonicalize().ok()) else {
                 continue;
             };

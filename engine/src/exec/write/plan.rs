@@ -8,8 +8,8 @@ use crate::coding::{CfDecoder, CfEncoder, TimeScale};
 use crate::exec::{compute, Context};
 use crate::io::{ArrayMeta, ArraySpec, Compression};
 use crate::model::{Attrs, Block, Data, Variable};
-use crate::ops::arith::expr_of;
-use crate::ops::Expr;
+use crate::ops::arith::plan_of;
+use crate::ops::Plan;
 use serde_json::Value;
 use std::ops::Range;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ pub(super) enum Target {
 }
 
 /// What [`encode`] gives: values, encoder, CF attributes, fill value, stored times.
-type Encoded = (Arc<Expr>, CfEncoder, Attrs, Option<f64>, Option<Arc<Block>>);
+type Encoded = (Arc<Plan>, CfEncoder, Attrs, Option<f64>, Option<Arc<Block>>);
 
 /// One variable's write.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ pub(super) struct VarWrite {
     /// The array name.
     pub(super) name: String,
     /// The values, decoded (times already encoded: see [`VarWrite::encoder`]).
-    pub(super) values: Arc<Expr>,
+    pub(super) values: Arc<Plan>,
     /// Times, already in their stored form: written from this block as they are, since
     /// integer ticks far from the reference need more precision than the `f64` tiles hold.
     pub(super) stored: Option<Arc<Block>>,
@@ -59,9 +59,9 @@ fn encode(
 ) -> Result<Encoded, WriteError> {
     let Some(scale) = TimeScale::of(var) else {
         let cf = CfEncoder::encode_cf(name, var.dtype(), encoding, None)?;
-        return Ok((expr_of(var), cf.encoder, cf.attrs, cf.fill_value, None));
+        return Ok((plan_of(var), cf.encoder, cf.attrs, cf.fill_value, None));
     };
-    let Block::I64(ticks) = compute(&expr_of(var), ctx)? else {
+    let Block::I64(ticks) = compute(&plan_of(var), ctx)? else {
         return Err(WriteError::BadArgument(format!(
             "variable `{name}` has a calendar but its values are not datetimes"
         )));
@@ -72,7 +72,7 @@ fn encode(
     // The values are stored values now: only the cast to the storage dtype remains.
     let cast = CfEncoder::cast(block.dtype());
     let block = Arc::new(block);
-    let values = Expr::memory(Arc::clone(&block));
+    let values = Plan::memory(Arc::clone(&block));
     Ok((values, cast, cf.attrs, cf.fill_value, Some(block)))
 }
 

@@ -398,7 +398,7 @@ impl ArrayWriter {
             .chunk_shape(index)
             .map_err(|e| fail(e.to_string()))?;
         let data_type = self.array.data_type();
-        let bytes = crate::with_block!(chunk, a => a.into_array_bytes(data_type))
+        let bytes = crate::model::with_block!(chunk, a => a.into_array_bytes(data_type))
             .map_err(|e| fail(e.to_string()))?;
         let encoded = self
             .array

@@ -5,11 +5,12 @@
 use std::fmt::Write as _;
 
 use super::super::error::Res;
-use super::super::repr_text::{dtype_name, human_bytes};
+use super::super::repr_text::dtype_name;
 use super::super::value::Value;
 use super::super::{Interpreter, Output, Stream};
 use super::Call;
 use crate::exec::CancelToken;
+use crate::model::nbytes;
 
 /// The user's variable names, sorted, optionally only of the given type names.
 fn variables<'a>(interp: &'a Interpreter, types: &str) -> Vec<(&'a String, &'a Value)> {
@@ -69,7 +70,7 @@ fn info(v: &Value) -> String {
                 var.shape(),
                 dtype_name(var),
                 var.size(),
-                human_bytes(var.nbytes()),
+                nbytes::xarray(var.nbytes() as u128),
             )
         }
         Value::Dataset(ds) => {
@@ -85,7 +86,7 @@ fn info(v: &Value) -> String {
                 dims_text(dims.iter().map(|(d, n)| (d.as_str(), *n))),
                 ds.data_vars.len(),
                 ds.coords.len(),
-                human_bytes(bytes)
+                nbytes::xarray(bytes as u128)
             )
         }
         Value::NdArray(a) => {
@@ -94,7 +95,7 @@ fn info(v: &Value) -> String {
             format!(
                 "shape {shape:?}, {}, {n} elems, {}",
                 a.dtype_name(),
-                human_bytes(n * a.block.dtype().size())
+                nbytes::xarray((n * a.block.dtype().size()) as u128)
             )
         }
         other => {

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use crate::model::shape_text as tuple_text;
 use crate::model::{DType, Data, Variable};
-use crate::ops::{AlongOp, Expr, MapOp, Node, ReduceOp};
+use crate::ops::{AlongOp, MapOp, Node, Plan, ReduceOp};
 use crate::repr::dtype_name;
 
 /// The plan behind a lazy variable.
-fn plan(var: &Variable) -> Option<Arc<Expr>> {
+fn plan(var: &Variable) -> Option<Arc<Plan>> {
     match &var.data {
-        Data::Lazy(l) => Arc::clone(l).as_any_arc().downcast::<Expr>().ok(),
+        Data::Lazy(l) => Arc::clone(l).as_any_arc().downcast::<Plan>().ok(),
         Data::Memory(_) => None,
     }
 }
@@ -43,8 +43,8 @@ pub(super) fn array_repr(var: &Variable) -> Option<String> {
 }
 
 /// The name dask gives the last step of the plan, token dropped (`name.rsplit("-", 1)[0]`).
-fn step_name(e: &Expr) -> String {
-    let float_input = |input: &Expr| matches!(input.dtype(), DType::F32 | DType::F64);
+fn step_name(e: &Plan) -> String {
+    let float_input = |input: &Plan| matches!(input.dtype(), DType::F32 | DType::F64);
     let name = match &e.node {
         Node::Source { source, .. } => {
             // xarray's `_maybe_chunk` names the graph `open_dataset-{name}-{token}`.

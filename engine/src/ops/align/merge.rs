@@ -4,8 +4,8 @@
 
 use crate::coding::TimeScale;
 use crate::model::{Block, Data, DataArray, Variable};
-use crate::ops::arith::expr_of;
-use crate::ops::expr::{Expr, Node};
+use crate::ops::arith::plan_of;
+use crate::ops::plan::{Node, Plan};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -47,7 +47,7 @@ pub(crate) fn same_values(a: &Variable, b: &Variable) -> bool {
     }
     match (&a.data, &b.data) {
         (Data::Memory(x), Data::Memory(y)) => Arc::ptr_eq(x, y) || same_block(x, y),
-        (Data::Lazy(_), Data::Lazy(_)) => same_plan(&expr_of(a), &expr_of(b)),
+        (Data::Lazy(_), Data::Lazy(_)) => same_plan(&plan_of(a), &plan_of(b)),
         _ => false,
     }
 }
@@ -72,7 +72,7 @@ enum Pick {
 }
 
 /// The node under a chain of selections, and per axis of it the positions the chain reads.
-fn flatten(e: &Expr) -> (&Expr, Vec<Pick>) {
+fn flatten(e: &Plan) -> (&Plan, Vec<Pick>) {
     let Node::Select { input, sel } = &e.node else {
         let all = e.shape().iter().map(|&n| Pick::Positions((0..n).collect()));
         return (e, all.collect());
@@ -96,7 +96,7 @@ fn flatten(e: &Expr) -> (&Expr, Vec<Pick>) {
 }
 
 /// Whether two plans compute the same values (conservative: `false` when unsure).
-fn same_plan(a: &Expr, b: &Expr) -> bool {
+fn same_plan(a: &Plan, b: &Plan) -> bool {
     if std::ptr::eq(a, b) {
         return true;
     }
@@ -107,7 +107,7 @@ fn same_plan(a: &Expr, b: &Expr) -> bool {
     picks_a == picks_b && same_node(base_a, base_b)
 }
 
-fn same_node(a: &Expr, b: &Expr) -> bool {
+fn same_node(a: &Plan, b: &Plan) -> bool {
     if std::ptr::eq(a, b) {
         return true;
     }

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use ndarray::Axis;
 
 use super::Operand;
-use crate::map_block;
+use crate::model::map_block;
 use crate::model::{Block, Data, DataArray, Variable};
 use crate::ops::error::PlanError;
 

@@ -1,7 +1,7 @@
 //! numpy's result dtypes for element-wise operations: the promotion table of the engine's
 //! dtypes and NEP 50's weak Python scalars. Pure functions of dtypes; no values are looked at.
 
-use super::super::expr::MapOp;
+use super::super::plan::MapOp;
 use crate::model::DType;
 
 /// An operand's dtype as promotion sees it: an array's dtype is strong; a Python scalar is weak

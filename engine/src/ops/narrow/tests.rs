@@ -3,11 +3,11 @@ use crate::model::{Block, DType};
 use crate::ops::{MapOp, ReduceOp};
 use ndarray::{ArrayD, Dimension, IxDyn};
 
-fn memory(shape: &[usize]) -> Arc<Expr> {
+fn memory(shape: &[usize]) -> Arc<Plan> {
     let values = ArrayD::from_shape_fn(IxDyn(shape), |ix| {
         f64::from(u32::try_from(ix.as_array_view().sum()).unwrap_or(0))
     });
-    Expr::memory(Arc::new(Block::from_f64(values, DType::F64)))
+    Plan::memory(Arc::new(Block::from_f64(values, DType::F64)))
 }
 
 fn range(start: usize, step: usize, len: usize) -> Sel {
@@ -15,7 +15,7 @@ fn range(start: usize, step: usize, len: usize) -> Sel {
 }
 
 /// Every grouped reduction's input shape, depth first.
-fn grouped_inputs(e: &Expr, out: &mut Vec<Vec<usize>>) {
+fn grouped_inputs(e: &Plan, out: &mut Vec<Vec<usize>>) {
     match &e.node {
         Node::GroupReduce(g) => {
             out.push(g.input.shape().to_vec());
@@ -28,8 +28,8 @@ fn grouped_inputs(e: &Expr, out: &mut Vec<Vec<usize>>) {
 }
 
 /// `op` over two groups (alternate positions) along axis 0 of `x` of shape (4, 3, 5).
-fn two_groups(op: ReduceOp, x: &Arc<Expr>) -> Arc<Expr> {
-    Expr::new(
+fn two_groups(op: ReduceOp, x: &Arc<Plan>) -> Arc<Plan> {
+    Plan::new(
         Node::GroupReduce(GroupReduce {
             op,
             input: Arc::clone(x),
@@ -45,13 +45,13 @@ fn two_groups(op: ReduceOp, x: &Arc<Expr>) -> Arc<Expr> {
 }
 
 /// `x.groupby(...) - clim` over `x` of shape (4, 3, 5), groups along axis 0.
-fn anomaly(x: &Arc<Expr>) -> Arc<Expr> {
+fn anomaly(x: &Arc<Plan>) -> Arc<Plan> {
     let clim = two_groups(ReduceOp::Mean, x);
     let gathered = select(
         clim,
         vec![Sel::List(vec![0, 1, 0, 1]), Sel::all(3), Sel::all(5)],
     );
-    Expr::new(
+    Plan::new(
         Node::Map {
             op: MapOp::Sub,
             inputs: vec![(Arc::clone(x), vec![0, 1, 2]), (gathered, vec![0, 1, 2])],
@@ -113,7 +113,7 @@ fn chained_selections_compose_into_one() {
 fn a_broadcast_operand_keeps_its_length_one_axis() {
     let x = memory(&[4, 3]);
     let row = memory(&[1, 3]);
-    let sum = Expr::new(
+    let sum = Plan::new(
         Node::Map {
             op: MapOp::Add,
             inputs: vec![(Arc::clone(&x), vec![0, 1]), (Arc::clone(&row), vec![0, 1])],
@@ -132,7 +132,7 @@ fn a_broadcast_operand_keeps_its_length_one_axis() {
 #[test]
 fn a_reduction_takes_the_selection_of_its_kept_axes() {
     let x = memory(&[4, 3, 5]);
-    let mean = Expr::new(
+    let mean = Plan::new(
         Node::Reduce {
             op: ReduceOp::Mean,
             input: Arc::clone(&x),

@@ -163,9 +163,9 @@ impl MapOp {
                     c
                 }
             }
-            MapOp::Cast(dtype) => crate::ops::structure::cast(a, dtype),
-            MapOp::Round => crate::ops::structure::round(a, b),
-            MapOp::Clip => crate::ops::structure::clip(a, b, c),
+            MapOp::Cast(dtype) => cast(a, dtype),
+            MapOp::Round => round(a, b),
+            MapOp::Clip => clip(a, b, c),
         }
     }
 
@@ -337,9 +337,72 @@ fn on_output_axes(values: ArrayD<f64>, axes: &[usize], ndim: usize) -> ArrayD<f6
     v
 }
 
+/// `x` as `dtype` holds it, back in `f64`: integers truncate toward zero and saturate (NaN
+/// becomes 0), as `Block::from_f64` stores them, so later operations see the cast values.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+#[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
+fn cast(x: f64, dtype: DType) -> f64 {
+    match dtype {
+        DType::Bool => f64::from(u8::from(x != 0.0)),
+        DType::I8 => f64::from(x as i8),
+        DType::I16 => f64::from(x as i16),
+        DType::I32 => f64::from(x as i32),
+        DType::I64 => (x as i64) as f64,
+        DType::U8 => f64::from(x as u8),
+        DType::U16 => f64::from(x as u16),
+        DType::U32 => f64::from(x as u32),
+        DType::U64 => (x as u64) as f64,
+        DType::F32 => f64::from(x as f32),
+        DType::F64 => x,
+    }
+}
+
+/// numpy's `round(x, decimals)`: scale, round half to even, unscale.
+fn round(x: f64, decimals: f64) -> f64 {
+    if decimals >= 0.0 {
+        let f = 10f64.powf(decimals);
+        (x * f).round_ties_even() / f
+    } else {
+        let f = 10f64.powf(-decimals);
+        (x / f).round_ties_even() * f
+    }
+}
+
+/// numpy's `clip(x, lo, hi)` with NaN standing for a missing bound.
+fn clip(x: f64, lo: f64, hi: f64) -> f64 {
+    let x = if lo.is_nan() || x.is_nan() || x >= lo {
+        x
+    } else {
+        lo
+    };
+    if hi.is_nan() || x.is_nan() || x <= hi {
+        x
+    } else {
+        hi
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp, reason = "exact results are the point")]
+    fn round_and_clip_follow_numpy() {
+        // Checked against numpy 2.4: np.round([0.5, 1.5, 2.5, -0.5, 1.25], 1), np.round(15, -1).
+        assert_eq!(round(0.5, 0.0), 0.0);
+        assert_eq!(round(1.5, 0.0), 2.0);
+        assert_eq!(round(2.5, 0.0), 2.0);
+        assert_eq!(round(-0.5, 0.0), -0.0);
+        assert_eq!(round(1.25, 1.0), 1.2);
+        assert_eq!(round(15.0, -1.0), 20.0);
+        assert_eq!(round(25.0, -1.0), 20.0);
+        assert_eq!(clip(5.0, 0.0, 2.0), 2.0);
+        assert_eq!(clip(-1.0, 0.0, f64::NAN), 0.0);
+        assert!(clip(f64::NAN, 0.0, 1.0).is_nan());
+        assert_eq!(cast(-1.7, DType::I32), -1.0);
+        assert_eq!(cast(300.0, DType::U8), 255.0);
+    }
 
     #[test]
     #[allow(clippy::float_cmp, reason = "exact results are the point")]

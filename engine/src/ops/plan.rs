@@ -3,8 +3,12 @@
 //! Data only: building a node computes nothing and reads nothing; `exec` runs plans.
 
 mod map;
+mod nodes;
 
 pub use map::MapOp;
+pub use nodes::{
+    block_at, Along, AlongOp, Carried, Concat, GroupReduce, Rechunk, Rolling, NO_GROUP,
+};
 
 use crate::coding::CfDecoder;
 use crate::io::ChunkSource;
@@ -121,7 +125,7 @@ pub enum Node {
     /// Positions selected along each input axis.
     Select {
         /// The input.
-        input: Arc<Expr>,
+        input: Arc<Plan>,
         /// One per input axis.
         sel: Vec<Sel>,
     },
@@ -131,14 +135,14 @@ pub enum Node {
         /// The operation.
         op: MapOp,
         /// Inputs with their axis maps.
-        inputs: Vec<(Arc<Expr>, Vec<usize>)>,
+        inputs: Vec<(Arc<Plan>, Vec<usize>)>,
     },
     /// A reduction over some axes of the input.
     Reduce {
         /// The reduction.
         op: ReduceOp,
         /// The input.
-        input: Arc<Expr>,
+        input: Arc<Plan>,
         /// Reduced input axes, ascending.
         axes: Vec<usize>,
         /// Skip NaN.
@@ -147,22 +151,22 @@ pub enum Node {
         ddof: u32,
     },
     /// A reduction by group along one axis (groupby, resample).
-    GroupReduce(super::groupby::GroupReduce),
+    GroupReduce(GroupReduce),
     /// A moving-window reduction along one axis (rolling).
-    Rolling(super::rolling::Rolling),
+    Rolling(Rolling),
     /// An operation needing whole axes: cumsum, argmin/argmax, median/quantile.
-    Along(super::along::Along),
+    Along(Along),
     /// A running sum resumed from per-block carries (what `exec` runs a cumsum as).
-    Carried(super::along::Carried),
+    Carried(Carried),
     /// The input's values tiled by other chunks (`.chunk(...)`).
-    Rechunk(super::rechunk::Rechunk),
+    Rechunk(Rechunk),
     /// Inputs laid end to end along one axis (concat).
-    Concat(super::combine::Concat),
+    Concat(Concat),
 }
 
 /// A plan node with its shape and dtype.
 #[derive(Debug)]
-pub struct Expr {
+pub struct Plan {
     /// What to compute.
     pub node: Node,
     shape: Vec<usize>,
@@ -171,7 +175,7 @@ pub struct Expr {
     depth: usize,
 }
 
-impl Expr {
+impl Plan {
     /// Wraps a node whose shape and dtype the caller computed.
     pub(crate) fn new(node: Node, shape: Vec<usize>, dtype: DType) -> Arc<Self> {
         let mut expr = Self {
@@ -233,7 +237,7 @@ impl Expr {
     /// Root-to-leaf paths through the plan (a shared sub-plan counts once per path to it),
     /// counted in time linear in its distinct nodes; saturates at `u64::MAX`.
     pub fn paths(self: &Arc<Self>) -> u64 {
-        fn walk(e: &Arc<Expr>, seen: &mut std::collections::HashMap<usize, u64>) -> u64 {
+        fn walk(e: &Arc<Plan>, seen: &mut std::collections::HashMap<usize, u64>) -> u64 {
             let key = Arc::as_ptr(e) as usize;
             if let Some(&n) = seen.get(&key) {
                 return n;
@@ -270,8 +274,8 @@ impl Expr {
         found
     }
 
-    /// The node's inputs, in a fixed order ([`Expr::with_inputs`] takes them back in it).
-    pub fn inputs(&self) -> Vec<&Arc<Expr>> {
+    /// The node's inputs, in a fixed order ([`Plan::with_inputs`] takes them back in it).
+    pub fn inputs(&self) -> Vec<&Arc<Plan>> {
         match &self.node {
             Node::Source { .. } | Node::Memory(_) | Node::Scalar(_) => Vec::new(),
             Node::Select { input, .. } | Node::Reduce { input, .. } => vec![input],
@@ -285,9 +289,9 @@ impl Expr {
         }
     }
 
-    /// The same node over other inputs of the same shapes (in [`Expr::inputs`] order); `self`
+    /// The same node over other inputs of the same shapes (in [`Plan::inputs`] order); `self`
     /// itself when they are the same nodes.
-    pub fn with_inputs(self: &Arc<Self>, new: Vec<Arc<Expr>>) -> Arc<Expr> {
+    pub fn with_inputs(self: &Arc<Self>, new: Vec<Arc<Plan>>) -> Arc<Plan> {
         if self
             .inputs()
             .into_iter()
@@ -303,9 +307,9 @@ impl Expr {
     /// the node keeps gives).
     pub(crate) fn reshaped_with(
         self: &Arc<Self>,
-        new: Vec<Arc<Expr>>,
+        new: Vec<Arc<Plan>>,
         shape: Vec<usize>,
-    ) -> Arc<Expr> {
+    ) -> Arc<Plan> {
         let mut new = new.into_iter();
         let mut next = || {
             new.next()
@@ -337,38 +341,38 @@ impl Expr {
                     .map(|(_, axes)| (next(), axes.clone()))
                     .collect(),
             },
-            Node::GroupReduce(g) => Node::GroupReduce(super::groupby::GroupReduce {
+            Node::GroupReduce(g) => Node::GroupReduce(GroupReduce {
                 input: next(),
                 groups: Arc::clone(&g.groups),
                 ..*g
             }),
-            Node::Rolling(r) => Node::Rolling(super::rolling::Rolling {
+            Node::Rolling(r) => Node::Rolling(Rolling {
                 input: next(),
                 ..*r
             }),
-            Node::Along(a) => Node::Along(super::along::Along {
+            Node::Along(a) => Node::Along(Along {
                 op: a.op.clone(),
                 input: next(),
                 axes: a.axes.clone(),
                 skipna: a.skipna,
             }),
-            Node::Rechunk(r) => Node::Rechunk(super::rechunk::Rechunk {
+            Node::Rechunk(r) => Node::Rechunk(Rechunk {
                 input: next(),
                 splits: r.splits.clone(),
             }),
-            Node::Carried(c) => Node::Carried(super::along::Carried {
+            Node::Carried(c) => Node::Carried(Carried {
                 input: next(),
                 carries: next(),
                 starts: Arc::clone(&c.starts),
                 ..*c
             }),
-            Node::Concat(c) => Node::Concat(super::combine::Concat {
+            Node::Concat(c) => Node::Concat(Concat {
                 inputs: c.inputs.iter().map(|_| next()).collect(),
                 axis: c.axis,
                 offsets: c.offsets.clone(),
             }),
         };
-        Expr::new(node, shape, self.dtype)
+        Plan::new(node, shape, self.dtype)
     }
 
     /// Chunk sizes along each axis: where storage chunks (or operands' chunks) split it.
@@ -419,7 +423,7 @@ impl Expr {
             Node::Rolling(r) => r.input.splits(),
             Node::Carried(c) => c.input.splits(),
             // A running sum keeps its input's chunks; the reductions are computed whole.
-            Node::Along(a) if a.op == super::along::AlongOp::CumSum => a.input.splits(),
+            Node::Along(a) if a.op == AlongOp::CumSum => a.input.splits(),
             Node::Along(_) => vec![Vec::new(); self.shape.len()],
             Node::Rechunk(r) => r.splits.clone(),
             Node::Concat(c) => c.splits(self.shape.len()),
@@ -465,7 +469,7 @@ impl Expr {
     }
 }
 
-impl LazyArray for Expr {
+impl LazyArray for Plan {
     fn shape(&self) -> &[usize] {
         &self.shape
     }
