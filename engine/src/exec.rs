@@ -30,7 +30,7 @@ pub use write::{
     ArrayProgress, Mismatch, ToZarr, WriteError, WriteMode, WriteReport, WriteSummary,
 };
 
-use crate::model::{Data, DataArray, Variable};
+use crate::model::{Data, DataArray, Dataset, Variable};
 use crate::ops::arith::plan_of;
 use std::sync::Arc;
 
@@ -59,6 +59,22 @@ impl DataArray {
                 .iter()
                 .map(|(k, c)| Ok((k.clone(), load_variable(c, ctx)?)))
                 .collect::<Result<_, ExecError>>()?,
+        })
+    }
+}
+
+impl Dataset {
+    /// `.load()` / `.compute()`: every variable in memory, as one computation for progress.
+    pub fn compute(&self, ctx: &Context<'_>) -> Result<Dataset, ExecError> {
+        let load_all = |vars: &indexmap::IndexMap<String, Variable>| {
+            vars.iter()
+                .map(|(k, v)| Ok((k.clone(), load_variable(v, ctx)?)))
+                .collect::<Result<indexmap::IndexMap<_, _>, ExecError>>()
+        };
+        Ok(Dataset {
+            coords: load_all(&self.coords)?,
+            data_vars: load_all(&self.data_vars)?,
+            attrs: self.attrs.clone(),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod along;
 pub mod arith;
 pub mod coarsen;
 pub mod combine;
+pub mod dataset;
 pub mod error;
 pub mod explain;
 pub mod groupby;

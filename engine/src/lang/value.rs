@@ -8,7 +8,6 @@
     reason = "range triples (a, b, c) compared field by field"
 )]
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::builtins::{Builtin, Module};
@@ -62,6 +61,18 @@ pub(crate) enum Value {
     /// `ds.groupby(...)`, `ds.resample(...)`, `ds.rolling(...)`, `ds.coarsen(...)` or
     /// `ds.weighted(...)`, waiting for a reduction (or arithmetic, when grouped).
     DatasetOp(Arc<super::xarray::DatasetOp>),
+}
+
+impl From<DataArray> for Value {
+    fn from(a: DataArray) -> Self {
+        Value::DataArray(Arc::new(a))
+    }
+}
+
+impl From<Dataset> for Value {
+    fn from(ds: Dataset) -> Self {
+        Value::Dataset(Arc::new(ds))
+    }
 }
 
 impl Value {
@@ -316,34 +327,7 @@ fn float_text(x: f64, sci: &str) -> String {
     }
 }
 
-/// Python's str repr: single quotes unless the text has one and no double quote.
-pub(crate) fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
+pub(crate) use crate::model::names::py_repr as str_repr;
 
 #[cfg(test)]
 mod tests {

@@ -38,7 +38,6 @@ mod coarsen;
 mod combine;
 mod convert;
 mod creation;
-mod dataset;
 mod dataset_climate;
 mod groupby;
 mod methods;

@@ -1,6 +1,7 @@
 //! Errors building a plan: unknown names, mismatched shapes, bad indexers; each says what was
 //! expected and suggests the closest valid name.
 
+use crate::model::names::py_repr;
 /// An error in what an operation was asked to do.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -316,6 +317,47 @@ pub enum PlanError {
     /// A DataArray without a name where a dataset variable is needed (`merge`).
     #[error("unable to convert unnamed DataArray to a Dataset without providing an explicit name")]
     Unnamed,
+    /// A Dataset key naming no variable (xarray's KeyError).
+    #[error("No variable named {}. Variables on the dataset include {}", py_repr(.key), elided_list(.names, 10))]
+    NoVariable {
+        /// The key.
+        key: String,
+        /// The dataset's variables, data variables first.
+        names: Vec<String>,
+    },
+    /// Rolling or coarsening a Dataset along dimensions it lacks (a KeyError for rolling).
+    #[error("Window dimensions {} not found in Dataset dimensions {}", py_tuple(.missing), py_tuple(.dims))]
+    WindowDimsNotFound {
+        /// The missing dimensions.
+        missing: Vec<String>,
+        /// The dataset's dimensions.
+        dims: Vec<String>,
+        /// Whether Python raises a KeyError (rolling) rather than a ValueError (coarsen).
+        key_error: bool,
+    },
+    /// A weighted Dataset reduction over dimensions neither the dataset nor the weights have.
+    #[error("Dimensions {} not found in DatasetWeighted dimensions {}", py_tuple(.missing), py_tuple(.dims))]
+    WeightedDatasetDims {
+        /// The missing dimensions.
+        missing: Vec<String>,
+        /// The dataset's and the weights' dimensions.
+        dims: Vec<String>,
+    },
+    /// A weighted reduction of a variable over dimensions it and the weights lack (xarray's
+    /// `dot` error).
+    #[error("Dimension(s) {} do not exist. Expected one or more of {{{}}}", quoted(.missing), quoted(.expected))]
+    DotDims {
+        /// The missing dimensions.
+        missing: Vec<String>,
+        /// The variable's and the weights' dimensions.
+        expected: Vec<String>,
+    },
+    /// A windowed operation given no dimension.
+    #[error("{op}() needs a dimension")]
+    NoDims {
+        /// The method.
+        op: &'static str,
+    },
 }
 
 /// numpy's shapes in its broadcasting error: `(2,3) (2,)`.
@@ -336,17 +378,23 @@ fn numpy_shapes(shapes: &[Vec<usize>]) -> String {
 /// Python's repr of a tuple of strings: `('x',)`, `('x', 'y')`.
 fn py_tuple(v: &[String]) -> String {
     match v {
-        [one] => format!("('{one}',)"),
+        [one] => format!("({},)", py_repr(one)),
         _ => format!("({})", quoted(v)),
     }
 }
 
 /// `'a', 'b'`: names as Python lists show them.
 fn quoted(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    v.iter().map(|s| py_repr(s)).collect::<Vec<_>>().join(", ")
+}
+
+/// Python's repr of a list of names, shortened past `max` items as xarray's messages do.
+fn elided_list(names: &[String], max: usize) -> String {
+    if names.len() <= max {
+        return format!("[{}]", quoted(names));
+    }
+    let (head, tail) = (&names[..max / 2], &names[names.len() - max / 2..]);
+    format!("[{}, ..., {}]", quoted(head), quoted(tail))
 }
 
 fn suggest(s: Option<&String>) -> String {

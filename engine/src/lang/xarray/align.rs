@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
-use super::convert::plan_error;
 use crate::model::DataArray;
 use crate::ops::Join;
 
@@ -48,7 +47,7 @@ pub(crate) fn align(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ))),
         })
         .collect::<Res<Vec<DataArray>>>()?;
-    let aligned = crate::ops::align(&arrays, join).map_err(|e| plan_error(&e))?;
+    let aligned = crate::ops::align(&arrays, join).map_err(Exc::from)?;
     Ok(Value::Tuple(Arc::new(
         aligned
             .into_iter()

@@ -5,18 +5,12 @@
     reason = "all methods share the registry's `Func` signature"
 )]
 
-use std::sync::Arc;
-
 use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
-use super::convert::{dims_arg, plan_error};
+use super::convert::dims_arg;
 use super::methods::{this_array, truth};
 use crate::model::DataArray;
-
-fn array(a: DataArray) -> Value {
-    Value::DataArray(Arc::new(a))
-}
 
 fn skipna(ctx: &Ctx<'_>, args: &mut Args) -> Res<Option<bool>> {
     match args.take_kw("skipna") {
@@ -61,9 +55,7 @@ fn cumsum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let _keep_attrs = args.take_kw("keep_attrs");
     let dim = one_dim(&mut args, a, "cumsum")?;
     args.arity("cumsum", 0, 0)?;
-    a.cumsum(&dim, skipna)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+    a.cumsum(&dim, skipna).map(Value::from).map_err(Exc::from)
 }
 
 fn arg_extreme(max: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -75,8 +67,8 @@ fn arg_extreme(max: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let dim = one_dim(&mut args, a, name)?;
     args.arity(name, 0, 0)?;
     a.arg_extreme(max, &dim, skipna)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 fn argmin(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -96,8 +88,8 @@ fn median(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
     this_array(&recv, "median")?
         .median(dims.as_deref(), skipna)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 /// `da.quantile(q, dim=None, method="linear", skipna=None)`.
@@ -144,8 +136,8 @@ fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     this_array(&recv, "quantile")?
         .quantile(&qs, list, dims.as_deref(), &method, skipna)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 macro_rules! method {

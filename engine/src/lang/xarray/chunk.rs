@@ -11,7 +11,6 @@ use std::sync::Arc;
 use super::super::builtins::{Args, Builtin, Ctx, ANY_KEYWORD};
 use super::super::error::{Exc, Res};
 use super::super::value::Value;
-use super::convert::plan_error;
 use super::methods::this_array;
 use crate::ops::ChunkSpec;
 
@@ -79,7 +78,7 @@ fn chunk(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
     a.chunk(&pairs)
         .map(|c| Value::DataArray(Arc::new(c)))
-        .map_err(|e| plan_error(&e))
+        .map_err(Exc::from)
 }
 
 /// `DataArray.chunk`.

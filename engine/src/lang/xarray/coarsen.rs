@@ -11,15 +11,11 @@ use std::sync::Arc;
 use super::super::builtins::{Args, Builtin, Class, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::{str_repr, Value};
-use super::convert::{dims_arg, load, plan_error};
+use super::convert::{dims_arg, load};
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
-use crate::model::{Data, DataArray};
+use crate::model::Data;
 use crate::ops::{Boundary, Coarsen, ReduceOp, Weighted};
-
-fn array(a: DataArray) -> Value {
-    Value::DataArray(Arc::new(a))
-}
 
 /// `da.coarsen(time=4, boundary="trim", side="left")`, `da.coarsen(lat=2, lon=2)` or
 /// `da.coarsen({"lat": 2, "lon": 2})`.
@@ -62,14 +58,14 @@ pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             "coarsen() needs a dimension, e.g. coarsen(time=4) or coarsen(lat=2, lon=2)",
         ));
     }
-    let boundary = Boundary::parse(&boundary).map_err(|e| plan_error(&e))?;
+    let boundary = Boundary::parse(&boundary).map_err(Exc::from)?;
     if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::coarsen(Arc::clone(ds), &windows, boundary, &side)?;
+        let op = DatasetOp::coarsen(ds, &windows, boundary, &side)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
     let c = this_array(&recv, "coarsen")?
         .coarsen(&windows, boundary, &side)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(Exc::from)?;
     Ok(Value::Coarsen(Arc::new(c)))
 }
 
@@ -79,7 +75,7 @@ fn coarsen_reduce(op: ReduceOp, _: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let _keep_attrs = args.take_kw("keep_attrs");
     args.arity(op.name(), 0, 0)?;
     match &recv {
-        Value::Coarsen(c) => c.reduce(op).map(array).map_err(|e| plan_error(&e)),
+        Value::Coarsen(c) => c.reduce(op).map(Value::from).map_err(Exc::from),
         Value::DatasetOp(d) => d.reduce_windows(op),
         other => Err(Exc::type_error(format!(
             "DataArrayCoarsen.{}() needs a DataArrayCoarsen, not {}",
@@ -137,12 +133,12 @@ pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         Data::Lazy(_) => load(ctx, &weights)?,
     };
     if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::weighted(Arc::clone(ds), weights)?;
+        let op = DatasetOp::weighted(ds, &weights)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
     let w = this_array(&recv, "weighted")?
         .weighted(&weights)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(Exc::from)?;
     Ok(Value::Weighted(Arc::new(w)))
 }
 
@@ -172,7 +168,7 @@ fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     } else {
         w.sum(dims.as_deref(), skipna)
     };
-    out.map(array).map_err(|e| plan_error(&e))
+    out.map(Value::from).map_err(Exc::from)
 }
 
 fn weighted_mean(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {

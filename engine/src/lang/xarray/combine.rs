@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 use ndarray::ArrayD;
 
 fn plan<T>(r: Result<T, PlanError>) -> Res<T> {
-    r.map_err(|e| plan_error(&e))
+    r.map_err(Exc::from)
 }
 
 /// Values given as a list of numbers, a numpy array or a number: an in-memory block (ints stay
@@ -358,7 +358,7 @@ pub(crate) fn merge(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         .map(|o| match o {
             Value::Dataset(d) => Ok(d.as_ref().clone()),
             Value::DataArray(a) => {
-                let name = a.name.clone().ok_or(PlanError::Unnamed).map_err(|e| plan_error(&e))?;
+                let name = a.name.clone().ok_or(PlanError::Unnamed).map_err(Exc::from)?;
                 Ok(Dataset {
                     data_vars: IndexMap::from([(name, a.variable.clone())]),
                     coords: a.coords.clone(),

@@ -16,13 +16,29 @@ pub(crate) fn plan_error(e: &PlanError) -> Exc {
     let kind = match e {
         PlanError::UnknownVariable { .. }
         | PlanError::LabelNotFound { .. }
-        | PlanError::NoIndex { .. } => ExcKind::KeyError,
+        | PlanError::NoIndex { .. }
+        | PlanError::NoVariable { .. }
+        | PlanError::WindowDimsNotFound {
+            key_error: true, ..
+        } => ExcKind::KeyError,
         PlanError::OutOfBounds { .. } | PlanError::MaskLength { .. } => ExcKind::IndexError,
-        PlanError::BadDtype { .. } => ExcKind::TypeError,
+        PlanError::BadDtype { .. } | PlanError::NoDims { .. } => ExcKind::TypeError,
         PlanError::IntOutOfBounds { .. } => ExcKind::OverflowError,
         _ => ExcKind::ValueError,
     };
     Exc::new(kind, e.to_string())
+}
+
+impl From<PlanError> for Exc {
+    fn from(e: PlanError) -> Self {
+        plan_error(&e)
+    }
+}
+
+impl From<ExecError> for Exc {
+    fn from(e: ExecError) -> Self {
+        exec_error(&e)
+    }
 }
 
 /// A computation error: an interrupt, a storage failure naming the chunk, or a pool failure.
@@ -56,7 +72,7 @@ pub(crate) fn run<T>(
     ctx: &Ctx<'_>,
     compute: impl FnOnce(&Context<'_>) -> Result<T, ExecError>,
 ) -> Res<T> {
-    run_reporting(ctx, compute).map_err(|e| exec_error(&e))
+    run_reporting(ctx, compute).map_err(Exc::from)
 }
 
 /// [`run`] for computations with their own error type (a write reports what it left).

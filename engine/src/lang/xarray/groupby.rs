@@ -13,16 +13,11 @@ use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, Res};
 use super::super::format::format_value;
 use super::super::value::Value;
-use super::convert::plan_error;
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
 use crate::coding::{TimeScale, NAT};
-use crate::model::{Block, Data, DataArray, Variable};
+use crate::model::{Block, Data, Variable};
 use crate::ops::{GroupBy, MapOp, ReduceOp, RollingWindow};
-
-fn array(a: DataArray) -> Value {
-    Value::DataArray(Arc::new(a))
-}
 
 fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
     match v {
@@ -83,12 +78,12 @@ pub(crate) fn groupby(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let group = args.take_kw("group").or_else(|| args.pos.first().cloned());
     let key = string_arg(group, "groupby", "group")?;
     if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::groupby(Arc::clone(ds), &key)?;
+        let op = DatasetOp::groupby(ds, &key)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
     let gb = this_array(&recv, "groupby")?
         .groupby(&key)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(Exc::from)?;
     Ok(Value::GroupBy(Arc::new(gb)))
 }
 
@@ -98,12 +93,12 @@ pub(crate) fn resample(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (dim, freq) = one_dim(&mut args, "resample", "indexer")?;
     let freq = string_arg(Some(freq), "resample", "frequency")?;
     if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::resample(Arc::clone(ds), &dim, &freq)?;
+        let op = DatasetOp::resample(ds, &dim, &freq)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
     let gb = this_array(&recv, "resample")?
         .resample(&dim, &freq)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(Exc::from)?;
     Ok(Value::GroupBy(Arc::new(gb)))
 }
 
@@ -126,12 +121,12 @@ pub(crate) fn rolling(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .as_int()
         .ok_or_else(|| Exc::type_error("rolling() window must be an integer"))?;
     if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::rolling(Arc::clone(ds), &dim, window, center, min_periods)?;
+        let op = DatasetOp::rolling(ds, &dim, window, center, min_periods)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
     let rolled = this_array(&recv, "rolling")?
         .rolling(&dim, window, center, min_periods)
-        .map_err(|e| plan_error(&e))?;
+        .map_err(Exc::from)?;
     Ok(Value::Rolling(Arc::new(rolled)))
 }
 
@@ -143,7 +138,7 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let grouped = match &recv {
         Value::Rolling(r) => {
             args.arity(name, 0, 0)?;
-            return r.reduce(op).map(array).map_err(|e| plan_error(&e));
+            return r.reduce(op).map(Value::from).map_err(Exc::from);
         }
         Value::DatasetOp(d) => {
             let Some(gb) = d.grouping() else {
@@ -189,8 +184,8 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         Value::DatasetOp(d) => d.reduce_groups(op, skipna, ddof),
         _ => grouped
             .reduce(op, skipna, ddof)
-            .map(array)
-            .map_err(|e| plan_error(&e)),
+            .map(Value::from)
+            .map_err(Exc::from),
     }
 }
 
@@ -222,8 +217,8 @@ pub(crate) fn binary(op: MapOp, a: &Value, b: &Value) -> Option<Res<Value>> {
         (Value::DatasetOp(d), other) => d.group_binary(op, other, reflected),
         (Value::GroupBy(gb), Value::DataArray(other)) => gb
             .binary(op, other, reflected)
-            .map(array)
-            .map_err(|e| plan_error(&e)),
+            .map(Value::from)
+            .map_err(Exc::from),
         _ => Err(Exc::new(
             super::super::error::ExcKind::NotImplementedError,
             "arithmetic between a DataArrayGroupBy and a Dataset is not supported yet: combine each variable, e.g. gb - clim[\"sst\"]",

@@ -11,8 +11,7 @@ use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::super::Stream;
-use super::convert::{dims_arg, indexer, label_indexer, load, operand, plan_error};
-use super::dataset;
+use super::convert::{dims_arg, indexer, label_indexer, load, operand, run};
 use crate::model::DataArray;
 use crate::ops::{Indexer, LabelIndexer, ReduceOp};
 
@@ -25,10 +24,6 @@ pub(crate) fn this_array<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<DataA
             other.type_name()
         ))),
     }
-}
-
-fn array(a: DataArray) -> Value {
-    Value::DataArray(Arc::new(a))
 }
 
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -55,11 +50,14 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
     let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
     match &recv {
-        Value::Dataset(ds) => dataset::reduce(ds, op, dims.as_deref(), skipna, ddof),
+        Value::Dataset(ds) => ds
+            .reduce(op, dims.as_deref(), skipna, ddof)
+            .map(Value::from)
+            .map_err(Exc::from),
         other => this_array(other, name)?
             .reduce(op, dims.as_deref(), skipna, ddof)
-            .map(array)
-            .map_err(|e| plan_error(&e)),
+            .map(Value::from)
+            .map_err(Exc::from),
     }
 }
 
@@ -113,11 +111,11 @@ pub(crate) fn isel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .map(|(d, v)| Ok((d.clone(), indexer(v)?)))
         .collect::<Res<_>>()?;
     match &recv {
-        Value::Dataset(ds) => dataset::isel(ds, &indexers),
+        Value::Dataset(ds) => ds.isel(&indexers).map(Value::from).map_err(Exc::from),
         other => this_array(other, "isel")?
             .isel(&indexers)
-            .map(array)
-            .map_err(|e| plan_error(&e)),
+            .map(Value::from)
+            .map_err(Exc::from),
     }
 }
 
@@ -146,11 +144,14 @@ pub(crate) fn sel(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
         .collect::<Res<_>>()?;
     match &recv {
-        Value::Dataset(ds) => dataset::sel(ds, &indexers, nearest),
+        Value::Dataset(ds) => ds
+            .sel(&indexers, nearest)
+            .map(Value::from)
+            .map_err(Exc::from),
         other => this_array(other, "sel")?
             .sel(&indexers, nearest)
-            .map(array)
-            .map_err(|e| plan_error(&e)),
+            .map(Value::from)
+            .map_err(Exc::from),
     }
 }
 
@@ -159,8 +160,8 @@ pub(crate) fn load_method(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, args) = args.receiver();
     args.arity("load", 0, 0)?;
     match &recv {
-        Value::Dataset(ds) => dataset::load(ctx, ds),
-        other => Ok(array(load(ctx, this_array(other, "load")?)?)),
+        Value::Dataset(ds) => run(ctx, |c| ds.compute(c)).map(Value::from),
+        other => Ok(Value::from(load(ctx, this_array(other, "load")?)?)),
     }
 }
 
@@ -195,8 +196,8 @@ pub(crate) fn where_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         })?),
     };
     a.where_(cond, other.as_ref())
-        .map(array)
-        .map_err(|e| plan_error(&e))
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -219,8 +220,8 @@ pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
     this_array(&recv, "fillna")?
         .fillna(&v)
-        .map(array)
-        .map_err(|e| plan_error(&e))
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 pub(crate) fn explain(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {

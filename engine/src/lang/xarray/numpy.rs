@@ -13,7 +13,7 @@ use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::ndarray::NdArray;
 use super::super::value::Value;
-use super::convert::{exec_error, is_array, operand, plan_error};
+use super::convert::{is_array, operand};
 use crate::exec::{CancelToken, Context, ExecConfig};
 use crate::model::{DType, Data, DataArray};
 use crate::ops::arith::apply;
@@ -21,7 +21,7 @@ use crate::ops::{MapOp, Operand};
 
 /// Wraps an engine result: a DataArray stays lazy, a numpy-only result is computed now.
 fn finish(result: Result<DataArray, crate::ops::PlanError>, numpy_only: bool) -> Res<Value> {
-    let a = result.map_err(|e| plan_error(&e))?;
+    let a = result.map_err(Exc::from)?;
     if !numpy_only {
         return Ok(Value::DataArray(Arc::new(a)));
     }
@@ -43,7 +43,7 @@ pub(crate) fn compute_now(a: &DataArray) -> Res<DataArray> {
         progress: None,
         cancel: &cancel,
     };
-    a.compute(&ctx).map_err(|e| exec_error(&e))
+    a.compute(&ctx).map_err(Exc::from)
 }
 
 fn has_dataarray(vals: &[&Value]) -> bool {

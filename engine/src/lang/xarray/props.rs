@@ -9,7 +9,7 @@ use super::super::error::{suggestion, Exc, ExcKind, Res};
 use super::super::ndarray::NdArray;
 use super::super::repr_text::{dataset_dims, dtype_name, ndarray_of};
 use super::super::value::Value;
-use super::convert::{indexer, load, plan_error};
+use super::convert::{indexer, load};
 use crate::model::{Data, DataArray, Dataset, Variable};
 use crate::ops::Indexer;
 
@@ -244,7 +244,7 @@ pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
         Value::Str(s) => d
             .get(s)
             .map(|a| Value::DataArray(Arc::new(a)))
-            .map_err(|e| plan_error(&e)),
+            .map_err(Exc::from),
         other => Err(Exc::type_error(format!(
             "Dataset indices must be variable names, not {}",
             other.type_name()
@@ -265,7 +265,7 @@ pub(crate) fn dataarray_item(a: &DataArray, key: &Value) -> Res<Value> {
     }
     a.isel(&item_indexers(a, key)?)
         .map(|r| Value::DataArray(Arc::new(r)))
-        .map_err(|e| plan_error(&e))
+        .map_err(Exc::from)
 }
 
 /// The positional indexers of `da[key]` (and `da[key] = ...`): a dict of dims to indexers,

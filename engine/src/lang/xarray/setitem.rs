@@ -12,7 +12,6 @@ use super::super::dict::to_json;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::combine::{array_coord, dataset_coord, dataset_var};
-use super::convert::plan_error;
 use super::creation::list_block;
 use super::numpy::compute_now;
 use super::props::item_indexers;
@@ -169,13 +168,11 @@ fn set_positions(a: &DataArray, key: &Value, v: &Value) -> Res<Value> {
         ));
     }
     let indexers = item_indexers(a, key)?;
-    let obj = a.isel(&indexers).map_err(|e| plan_error(&e))?;
+    let obj = a.isel(&indexers).map_err(Exc::from)?;
     let value = assigned(v, &obj, a.dtype())?;
     let lazy = !a.variable.data.is_loaded();
     check_shape(&value, &obj, lazy)?;
-    let out = a
-        .isel_assign(&indexers, &value)
-        .map_err(|e| plan_error(&e))?;
+    let out = a.isel_assign(&indexers, &value).map_err(Exc::from)?;
     let out = if lazy { out } else { compute_now(&out)? };
     Ok(Value::DataArray(Arc::new(out)))
 }

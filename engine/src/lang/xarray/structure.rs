@@ -6,8 +6,6 @@
     reason = "all methods share the registry's `Func` signature"
 )]
 
-use std::sync::Arc;
-
 use super::super::builtins::{Args, Builtin, Ctx, Func, ANY_KEYWORD};
 use super::super::error::{Exc, Res};
 use super::super::value::Value;
@@ -68,16 +66,8 @@ pub(crate) const fn entry(class: &'static str, i: usize) -> Builtin {
     }
 }
 
-fn array(a: DataArray) -> Value {
-    Value::DataArray(Arc::new(a))
-}
-
-fn dataset(ds: Dataset) -> Value {
-    Value::Dataset(Arc::new(ds))
-}
-
 fn plan<T>(r: Result<T, PlanError>) -> Res<T> {
-    r.map_err(|e| plan_error(&e))
+    r.map_err(Exc::from)
 }
 
 /// A string argument, or a TypeError naming it.
@@ -153,7 +143,7 @@ pub(super) fn map_data(
             *v = plan(f(a))?.variable;
         }
     }
-    Ok(dataset(out))
+    Ok(Value::from(out))
 }
 
 fn dataset_dims(ds: &Dataset) -> Vec<String> {
@@ -192,10 +182,10 @@ pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                     .collect();
                 Ok(a.transpose(&mine, false)?.variable)
             })
-            .map(dataset)
+            .map(Value::from)
         }
         other => plan(super::methods::this_array(other, "transpose")?.transpose(&dims, ignore))
-            .map(array),
+            .map(Value::from),
     }
 }
 
@@ -208,7 +198,7 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                 Value::Str(s) => Some(s.to_string()),
                 _ => None,
             });
-            return Ok(array(out));
+            return Ok(Value::from(out));
         }
     }
     let mapping: Vec<(String, String)> =
@@ -226,13 +216,15 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                     .map(|(k, v)| (renamed(k, &mapping), rename_dims(v, &mapping)))
                     .collect()
             };
-            Ok(dataset(Dataset {
+            Ok(Value::from(Dataset {
                 data_vars: ren(&ds.data_vars),
                 coords: ren(&ds.coords),
                 attrs: ds.attrs.clone(),
             }))
         }
-        other => plan(super::methods::this_array(other, "rename")?.rename(&mapping)).map(array),
+        other => {
+            plan(super::methods::this_array(other, "rename")?.rename(&mapping)).map(Value::from)
+        }
     }
 }
 
@@ -274,11 +266,10 @@ pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                     .collect();
                 Ok(a.squeeze(Some(&mine))?.variable)
             })?;
-            Ok(dataset(squeezed))
+            Ok(Value::from(squeezed))
         }
-        other => {
-            plan(super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref())).map(array)
-        }
+        other => plan(super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref()))
+            .map(Value::from),
     }
 }
 
@@ -336,11 +327,10 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                     *v = plan(a.expand_dims(&new))?.variable;
                 }
             }
-            Ok(dataset(out))
+            Ok(Value::from(out))
         }
-        other => {
-            plan(super::methods::this_array(other, "expand_dims")?.expand_dims(&new)).map(array)
-        }
+        other => plan(super::methods::this_array(other, "expand_dims")?.expand_dims(&new))
+            .map(Value::from),
     }
 }
 
@@ -355,7 +345,7 @@ pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .ok_or_else(|| Exc::type_error("astype() missing required argument 'dtype'"))?;
     match &recv {
         Value::Dataset(ds) => map_data(ds, |a| Ok(a.astype(dtype))),
-        other => Ok(array(
+        other => Ok(Value::from(
             super::methods::this_array(other, "astype")?.astype(dtype),
         )),
     }
@@ -379,7 +369,7 @@ pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     match &recv {
         Value::Dataset(ds) => map_data(ds, |a| Ok(a.round(decimals))),
-        other => Ok(array(
+        other => Ok(Value::from(
             super::methods::this_array(other, "round")?.round(decimals),
         )),
     }
@@ -411,11 +401,9 @@ pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (lo, hi) = (bound(lo)?, bound(hi)?);
     match &recv {
         Value::Dataset(ds) => map_data(ds, |a| Ok(a.clip(lo, hi, float_bound))),
-        other => Ok(array(super::methods::this_array(other, "clip")?.clip(
-            lo,
-            hi,
-            float_bound,
-        ))),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "clip")?.clip(lo, hi, float_bound),
+        )),
     }
 }
 

@@ -1,0 +1,136 @@
+//! Dataset operations, applied variable by variable as xarray does: each variable takes the
+//! indexers and dimensions it has; coordinates along reduced dimensions are dropped.
+
+mod climate;
+
+pub use climate::{DatasetCoarsen, DatasetGroupBy, DatasetRolling, DatasetWeighted, GroupOperand};
+
+use super::error::unknown_dim;
+use super::reduce::result_dtype;
+use super::{Indexer, LabelIndexer, PlanError, ReduceOp};
+use crate::model::{DataArray, Dataset, Variable};
+
+impl Dataset {
+    /// Checks every named dimension exists in the dataset.
+    fn check_dims<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> Result<(), PlanError> {
+        let dims: Vec<String> = self.dims().keys().cloned().collect();
+        for d in names {
+            if !dims.contains(d) {
+                return Err(unknown_dim(d, &dims));
+            }
+        }
+        Ok(())
+    }
+
+    /// The dataset with every variable mapped by `f` (`None` drops it), attributes kept.
+    pub fn map_variables(
+        &self,
+        f: impl Fn(DataArray) -> Result<Option<Variable>, PlanError>,
+    ) -> Result<Dataset, PlanError> {
+        let mut out = Dataset {
+            attrs: self.attrs.clone(),
+            ..Dataset::default()
+        };
+        for (names, target) in [
+            (self.coords.keys().collect::<Vec<_>>(), &mut out.coords),
+            (
+                self.data_vars.keys().collect::<Vec<_>>(),
+                &mut out.data_vars,
+            ),
+        ] {
+            for name in names {
+                let Some(a) = self.array(name) else { continue };
+                if let Some(v) = f(a)? {
+                    target.insert(name.clone(), v);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `ds.isel(...)`: positions along the named dimensions, in every variable having them.
+    pub fn isel(&self, indexers: &[(String, Indexer)]) -> Result<Dataset, PlanError> {
+        self.check_dims(indexers.iter().map(|(d, _)| d))?;
+        self.map_variables(|a| Ok(Some(a.isel(&restrict(&a, indexers))?.variable)))
+    }
+
+    /// `ds.sel(...)`: labels along the named dimensions (`nearest`: the closest label).
+    pub fn sel(
+        &self,
+        indexers: &[(String, LabelIndexer)],
+        nearest: bool,
+    ) -> Result<Dataset, PlanError> {
+        self.check_dims(indexers.iter().map(|(d, _)| d))?;
+        self.map_variables(|a| Ok(Some(a.sel(&restrict(&a, indexers), nearest)?.variable)))
+    }
+
+    /// `ds.mean(dim)` and the other reductions, over `dims` (every dimension when `None`);
+    /// `skipna` as xarray's default when `None`.
+    pub fn reduce(
+        &self,
+        op: ReduceOp,
+        dims: Option<&[String]>,
+        skipna: Option<bool>,
+        ddof: u32,
+    ) -> Result<Dataset, PlanError> {
+        if let Some(d) = dims {
+            self.check_dims(d)?;
+        }
+        let data_vars: Vec<&String> = self.data_vars.keys().collect();
+        self.map_variables(|a| {
+            let name = a.name.clone().unwrap_or_default();
+            let mine: Vec<String> = a
+                .dims()
+                .iter()
+                .filter(|d| dims.is_none_or(|w| w.contains(d)))
+                .cloned()
+                .collect();
+            if !data_vars.contains(&&name) {
+                // A coordinate survives only if no reduced dimension runs along it.
+                return Ok(mine.is_empty().then(|| a.variable.clone()));
+            }
+            let mut out = if mine.is_empty() {
+                reduce_absent(&a, op, skipna, ddof)?.variable
+            } else {
+                a.reduce(op, Some(&mine), skipna, ddof)?.variable
+            };
+            out.attrs.clone_from(&a.variable.attrs);
+            Ok(Some(out))
+        })
+    }
+}
+
+/// The pairs of `pairs` naming a dimension of `a`.
+fn restrict<T: Clone>(a: &DataArray, pairs: &[(String, T)]) -> Vec<(String, T)> {
+    pairs
+        .iter()
+        .filter(|(d, _)| a.dims().contains(d))
+        .cloned()
+        .collect()
+}
+
+/// A data variable lacking every reduced dimension, reduced as xarray's Dataset reductions
+/// reduce it: over none of its dimensions (each value alone), or over all when it has none.
+/// A value alone keeps itself, and its dtype, under mean, min and max (sum may widen it).
+pub fn reduce_absent(
+    a: &DataArray,
+    op: ReduceOp,
+    skipna: Option<bool>,
+    ddof: u32,
+) -> Result<DataArray, PlanError> {
+    if a.dims().is_empty() {
+        return a.reduce(op, None, skipna, ddof);
+    }
+    match op {
+        ReduceOp::Mean | ReduceOp::Min | ReduceOp::Max => Ok(a.clone()),
+        ReduceOp::Sum => {
+            let dtype = result_dtype(op, a.dtype());
+            Ok(if dtype == a.dtype() {
+                a.clone()
+            } else {
+                a.astype(dtype)
+            })
+        }
+        ReduceOp::Count | ReduceOp::Std | ReduceOp::Var => a.reduce(op, Some(&[]), skipna, ddof),
+    }
+}
