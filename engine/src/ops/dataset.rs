@@ -1,14 +1,27 @@
 //! Dataset operations, applied variable by variable as xarray does: each variable takes the
 //! indexers and dimensions it has; coordinates along reduced dimensions are dropped.
 
+mod arith;
+mod assign;
 mod climate;
+mod structure;
 
-pub use climate::{DatasetCoarsen, DatasetGroupBy, DatasetRolling, DatasetWeighted, GroupOperand};
+pub use climate::{DatasetCoarsen, DatasetGroupBy, DatasetRolling, DatasetWeighted};
 
 use super::error::unknown_dim;
 use super::reduce::result_dtype;
 use super::{Indexer, LabelIndexer, PlanError, ReduceOp};
 use crate::model::{DataArray, Dataset, Variable};
+
+/// What a Dataset is combined with: one array for every variable, or a dataset's variable
+/// of each name.
+#[derive(Debug, Clone, Copy)]
+pub enum DatasetOperand<'a> {
+    /// The same array for every variable.
+    Array(&'a DataArray),
+    /// The variable of the same name.
+    Dataset(&'a Dataset),
+}
 
 impl Dataset {
     /// Checks every named dimension exists in the dataset.

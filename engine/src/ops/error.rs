@@ -358,6 +358,28 @@ pub enum PlanError {
         /// The method.
         op: &'static str,
     },
+    /// A variable or coordinate assigned with a dimension of another length than the object's.
+    #[error("conflicting sizes for dimension '{dim}': length {len} on '{name}' and length {target} on the object it is assigned to")]
+    AssignedSize {
+        /// The dimension.
+        dim: String,
+        /// Its length in the assigned value.
+        len: usize,
+        /// The name assigned.
+        name: String,
+        /// Its length in the object.
+        target: usize,
+    },
+    /// A DataArray coordinate along dimensions the array lacks.
+    #[error("coordinate {name} has dimensions {}, but these are not a subset of the DataArray dimensions {}", py_tuple(.dims), py_tuple(.array_dims))]
+    CoordNotSubset {
+        /// The coordinate.
+        name: String,
+        /// Its dimensions.
+        dims: Vec<String>,
+        /// The array's.
+        array_dims: Vec<String>,
+    },
 }
 
 /// numpy's shapes in its broadcasting error: `(2,3) (2,)`.

@@ -8,14 +8,13 @@
 use std::sync::Arc;
 
 use super::super::builtins::{Args, Ctx};
-use super::super::error::{Exc, ExcKind, Res};
+use super::super::error::{Exc, Res};
 use super::super::value::Value;
-use super::convert::{dims_arg, operand, plan_error};
+use super::convert::{dims_arg, operand};
 use super::structure::pairs;
 use crate::model::{Block, Data, DataArray, Dataset, Variable};
 use crate::ops::combine::{concat_datasets, merge as merge_datasets};
-use crate::ops::error::closest;
-use crate::ops::{Join, MapOp, Operand, PlanError};
+use crate::ops::{Join, MapOp, PlanError};
 use indexmap::IndexMap;
 use ndarray::ArrayD;
 
@@ -56,19 +55,16 @@ fn values_block(v: &Value) -> Res<Arc<Block>> {
     }
 }
 
-/// A variable for `name` from what assign/assign_coords take: a DataArray, `(dims, values)`,
-/// values along the dimension `name`, or a number; checked against the object's `sizes`.
-fn new_variable(
-    name: &str,
-    v: &Value,
-    sizes: &IndexMap<String, usize>,
-) -> Res<(Variable, IndexMap<String, Variable>)> {
-    let (var, coords) = match v {
-        Value::DataArray(a) => (a.variable.clone(), a.coords.clone()),
+/// An array for `name` from what assign/assign_coords take: a DataArray, `(dims, values)`,
+/// values along the dimension `name`, or a number.
+fn new_array(name: &str, v: &Value) -> Res<DataArray> {
+    if let Value::DataArray(a) = v {
+        return Ok(a.as_ref().clone());
+    }
+    let variable = match v {
         Value::Tuple(parts) if parts.len() == 2 => {
             let dims = dims_arg(Some(parts[0].clone()))?.unwrap_or_default();
-            let block = values_block(&parts[1])?;
-            (Variable::new(dims, Data::Memory(block)), IndexMap::new())
+            Variable::new(dims, Data::Memory(values_block(&parts[1])?))
         }
         other => {
             let block = values_block(other)?;
@@ -77,77 +73,53 @@ fn new_variable(
             } else {
                 vec![name.to_owned()]
             };
-            (Variable::new(dims, Data::Memory(block)), IndexMap::new())
+            Variable::new(dims, Data::Memory(block))
         }
     };
-    if var.dims.len() != var.shape().len() {
+    if variable.dims.len() != variable.shape().len() {
         return Err(Exc::value_error(format!(
             "different number of dimensions on data and dims: {} vs {}",
-            var.shape().len(),
-            var.dims.len()
+            variable.shape().len(),
+            variable.dims.len()
         )));
     }
-    for (d, n) in var.dims.iter().zip(var.shape()) {
-        if let Some(&m) = sizes.get(d).filter(|&&m| m != n) {
-            return Err(Exc::value_error(format!(
-                "conflicting sizes for dimension '{d}': length {n} on '{name}' and length {m} on the object it is assigned to"
-            )));
-        }
-    }
-    Ok((var, coords))
+    Ok(DataArray {
+        name: Some(name.to_owned()),
+        variable,
+        coords: IndexMap::new(),
+    })
+}
+
+/// `(name, array)` pairs from assign's arguments.
+fn new_arrays(pairs: Vec<(String, Value)>) -> Res<Vec<(String, DataArray)>> {
+    pairs
+        .into_iter()
+        .map(|(name, v)| Ok((name.clone(), new_array(&name, &v)?)))
+        .collect()
 }
 
 pub(crate) fn assign_coords(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, mut args) = args.receiver();
-    let new = pairs(&mut args, "assign_coords", &["coords"])?;
+    let coords: Vec<(String, Variable)> =
+        new_arrays(pairs(&mut args, "assign_coords", &["coords"])?)?
+            .into_iter()
+            .map(|(name, a)| (name, a.variable))
+            .collect();
     match &recv {
-        Value::Dataset(ds) => {
-            let mut out = ds.as_ref().clone();
-            for (name, v) in &new {
-                dataset_coord(&mut out, name, v)?;
-            }
-            Ok(Value::Dataset(Arc::new(out)))
-        }
-        other => {
-            let mut out = super::methods::this_array(other, "assign_coords")?
-                .as_ref()
-                .clone();
-            for (name, v) in &new {
-                array_coord(&mut out, name, v)?;
-            }
-            Ok(Value::DataArray(Arc::new(out)))
-        }
+        Value::Dataset(ds) => plan(ds.assign_coords(&coords)).map(Value::from),
+        other => plan(super::methods::this_array(other, "assign_coords")?.assign_coords(&coords))
+            .map(Value::from),
     }
 }
 
 /// `ds.coords[name] = v`: adds or replaces a coordinate (a data variable of that name goes).
 pub(crate) fn dataset_coord(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
-    let (var, _) = new_variable(name, v, &out.dims())?;
-    out.data_vars.shift_remove(name);
-    out.coords.insert(name.to_owned(), var);
-    Ok(())
+    plan(out.set_coord(name, new_array(name, v)?.variable))
 }
 
 /// `da.coords[name] = v`: adds or replaces a coordinate along the array's own dimensions.
 pub(crate) fn array_coord(out: &mut DataArray, name: &str, v: &Value) -> Res<()> {
-    let (var, _) = new_variable(name, v, &out.sizes())?;
-    if !var.dims.iter().all(|d| out.dims().contains(d)) {
-        return Err(Exc::value_error(format!(
-            "coordinate {name} has dimensions {}, but these are not a subset of the DataArray dimensions {}",
-            dims_repr(&var.dims),
-            dims_repr(out.dims())
-        )));
-    }
-    out.coords.insert(name.to_owned(), var);
-    Ok(())
-}
-
-/// Dimension names as Python shows a tuple of them: `('x',)`, `('time', 'lat')`.
-fn dims_repr(dims: &[String]) -> String {
-    Value::Tuple(Arc::new(
-        dims.iter().map(|d| Value::str(d.as_str())).collect(),
-    ))
-    .repr()
+    plan(out.set_coord(name, new_array(name, v)?.variable))
 }
 
 pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -155,55 +127,13 @@ pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let Value::Dataset(ds) = &recv else {
         return Err(Exc::type_error("assign() needs a Dataset"));
     };
-    let new = pairs(&mut args, "assign", &["variables"])?;
-    let mut out = ds.as_ref().clone();
-    for (name, v) in &new {
-        dataset_var(&mut out, name, v)?;
-    }
-    Ok(Value::Dataset(Arc::new(out)))
+    let new = new_arrays(pairs(&mut args, "assign", &["variables"])?)?;
+    plan(ds.assign(&new)).map(Value::from)
 }
 
-/// `ds[name] = v`, as `ds.assign`: adds or replaces a data variable. A DataArray is first
-/// aligned to the dataset's indexes (xarray's left join: missing labels become NaN), and its
-/// coordinates come along where the dataset has none of that name.
+/// `ds[name] = v`, as `ds.assign`.
 pub(crate) fn dataset_var(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
-    let aligned;
-    let v = match v {
-        Value::DataArray(a) => {
-            aligned = Value::DataArray(Arc::new(align_to(out, a)?));
-            &aligned
-        }
-        other => other,
-    };
-    let (var, coords) = new_variable(name, v, &out.dims())?;
-    for (k, c) in coords {
-        out.coords.entry(k).or_insert(c);
-    }
-    out.coords.shift_remove(name);
-    out.data_vars.insert(name.to_owned(), var);
-    Ok(())
-}
-
-/// `a` reindexed onto the dataset's index along every dimension both have an index for.
-fn align_to(ds: &Dataset, a: &DataArray) -> Res<DataArray> {
-    let mut a = a.clone();
-    for d in a.dims().to_vec() {
-        let is_index = |c: &Variable| c.dims.len() == 1 && c.dims[0] == d;
-        let (Some(target), true) = (
-            ds.coords
-                .get(&d)
-                .filter(|c| is_index(c))
-                .and_then(|_| ds.array(&d)),
-            a.coords.get(&d).is_some_and(is_index),
-        ) else {
-            continue;
-        };
-        let mut both = plan(crate::ops::align(&[target, a], Join::Left))?;
-        a = both
-            .pop()
-            .ok_or_else(|| Exc::new(ExcKind::RuntimeError, "alignment lost an array"))?;
-    }
-    Ok(a)
+    plan(out.set_variable(name, &new_array(name, v)?))
 }
 
 pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -221,43 +151,11 @@ pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("drop_vars", 0, 1)?;
     let names = dims_arg(names.or_else(|| args.pos.pop()))?
         .ok_or_else(|| Exc::type_error("drop_vars() missing required argument 'names'"))?;
-    let have: Vec<String> = match &recv {
-        Value::Dataset(ds) => ds.names().map(str::to_owned).collect(),
-        other => super::methods::this_array(other, "drop_vars")?
-            .coords
-            .keys()
-            .cloned()
-            .collect(),
-    };
-    let missing: Vec<String> = names
-        .iter()
-        .filter(|n| !have.contains(n))
-        .cloned()
-        .collect();
-    if !missing.is_empty() && !ignore {
-        let suggestion = closest(&missing[0], have.iter().map(String::as_str));
-        return Err(plan_error(&PlanError::VarsNotFound {
-            names: missing,
-            suggestion,
-        }));
+    match &recv {
+        Value::Dataset(ds) => plan(ds.drop_vars(&names, ignore)).map(Value::from),
+        other => plan(super::methods::this_array(other, "drop_vars")?.drop_vars(&names, ignore))
+            .map(Value::from),
     }
-    Ok(match &recv {
-        Value::Dataset(ds) => {
-            let mut out = ds.as_ref().clone();
-            for n in &names {
-                out.data_vars.shift_remove(n);
-                out.coords.shift_remove(n);
-            }
-            Value::Dataset(Arc::new(out))
-        }
-        other => {
-            let mut out = super::methods::this_array(other, "drop_vars")?
-                .as_ref()
-                .clone();
-            out.coords.retain(|k, _| !names.contains(k));
-            Value::DataArray(Arc::new(out))
-        }
-    })
 }
 
 /// The `dim` argument of concat: a dimension name.
@@ -374,80 +272,26 @@ pub(crate) fn merge(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     plan(merge_datasets(&datasets, join)).map(|d| Value::Dataset(Arc::new(d)))
 }
 
-/// A dataset from per-variable results: their coordinates (first wins), then the original's
-/// coordinates that still fit the result's dimensions.
-fn rebuild(ds: &Dataset, results: Vec<(String, DataArray)>) -> Dataset {
-    let mut out = Dataset {
-        attrs: ds.attrs.clone(),
-        ..Dataset::default()
-    };
-    for (name, a) in results {
-        for (k, c) in &a.coords {
-            out.coords.entry(k.clone()).or_insert_with(|| c.clone());
-        }
-        out.data_vars.insert(name, a.variable);
-    }
-    let sizes = out.dims();
-    for (k, c) in &ds.coords {
-        let fits = c
-            .dims
-            .iter()
-            .zip(c.shape())
-            .all(|(d, n)| sizes.get(d).is_none_or(|&m| m == n));
-        if fits && !out.coords.contains_key(k) {
-            out.coords.insert(k.clone(), c.clone());
-        }
-    }
-    out
-}
-
 /// `ds <op> other` (or reflected): every data variable with `other`, a number, an array, or
-/// the same-named variable of another dataset (names only in one are dropped, as xarray's
-/// inner join of variables). `None` when neither side is a Dataset.
+/// the same-named variable of another dataset. `None` when neither side is a Dataset.
 pub(crate) fn dataset_binary(op: MapOp, left: &Value, right: &Value) -> Option<Res<Value>> {
     let (ds, other, reflected) = match (left, right) {
         (Value::Dataset(d), o) => (d, o, false),
         (o, Value::Dataset(d)) => (d, o, true),
         _ => return None,
     };
-    let run = || -> Res<Value> {
-        let mut results = Vec::new();
-        for name in ds.data_vars.keys() {
-            let Some(mine) = ds.array(name) else {
-                continue;
-            };
-            let operand: Operand = match other {
-                Value::Dataset(o) => match o.array(name) {
-                    Some(theirs) => Operand::array(theirs),
-                    None => continue,
-                },
-                v => operand(v).ok_or_else(|| {
-                    Exc::type_error(format!(
-                        "unsupported operand type(s) for Dataset arithmetic: '{}'",
-                        v.type_name()
-                    ))
-                })?,
-            };
-            let result = if reflected {
-                mine.binary_reflected(op, &operand)
-            } else {
-                mine.binary(op, &operand)
-            };
-            let mut result = plan(result)?;
-            result.name = Some(name.clone());
-            results.push((name.clone(), result));
-        }
-        let mut out = rebuild(ds, results);
-        // xarray merges both operands' attributes, the Dataset's first, dropping conflicts.
-        let theirs = match other {
-            Value::Dataset(o) => Some(&o.attrs),
-            Value::DataArray(a) => Some(a.attrs()),
-            _ => None,
-        };
-        out.attrs = crate::model::drop_conflicts(std::iter::once(&ds.attrs).chain(theirs));
-        Ok(Value::Dataset(Arc::new(out)))
+    let result = match other {
+        Value::Dataset(o) => plan(ds.binary_dataset(op, o, reflected)),
+        v => operand(v)
+            .ok_or_else(|| {
+                Exc::type_error(format!(
+                    "unsupported operand type(s) for Dataset arithmetic: '{}'",
+                    v.type_name()
+                ))
+            })
+            .and_then(|o| plan(ds.binary(op, &o, reflected))),
     };
-    Some(run())
+    Some(result.map(Value::from))
 }
 
 /// `-ds`, `~ds`: a one-input operation on every data variable.
@@ -458,11 +302,5 @@ pub(crate) fn dataset_unary(op: MapOp, v: &Value) -> Res<Value> {
             v.type_name()
         )));
     };
-    let mut results = Vec::new();
-    for name in ds.data_vars.keys() {
-        if let Some(x) = ds.array(name) {
-            results.push((name.clone(), plan(x.unary(op))?));
-        }
-    }
-    Ok(Value::Dataset(Arc::new(rebuild(ds, results))))
+    plan(ds.unary(op)).map(Value::from)
 }

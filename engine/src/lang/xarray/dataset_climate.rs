@@ -9,7 +9,7 @@ use super::coarsen::{coarsen_text, weighted_text, DATASET_COARSEN, DATASET_WEIGH
 use super::groupby::{groupby_text, rolling_text};
 use crate::model::{DataArray, Dataset};
 use crate::ops::dataset::{
-    DatasetCoarsen, DatasetGroupBy, DatasetRolling, DatasetWeighted, GroupOperand,
+    DatasetCoarsen, DatasetGroupBy, DatasetOperand, DatasetRolling, DatasetWeighted,
 };
 use crate::ops::{Boundary, GroupBy, MapOp, ReduceOp};
 
@@ -157,8 +157,8 @@ impl DatasetOp {
             return Err(self.mismatch("arithmetic"));
         };
         let other = match other {
-            Value::DataArray(o) => GroupOperand::Array(o),
-            Value::Dataset(o) => GroupOperand::Dataset(o),
+            Value::DataArray(o) => DatasetOperand::Array(o),
+            Value::Dataset(o) => DatasetOperand::Dataset(o),
             _ => {
                 return Err(Exc::type_error(
                     "GroupBy objects only support binary ops when the other argument is a Dataset or DataArray",

@@ -216,7 +216,10 @@ pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         ))
     })?;
     if let Value::Dataset(ds) = &recv {
-        return super::structure::map_data(ds, |a| a.fillna(&v));
+        return ds
+            .map_data(|a| a.fillna(&v))
+            .map(Value::from)
+            .map_err(Exc::from);
     }
     this_array(&recv, "fillna")?
         .fillna(&v)

@@ -9,10 +9,9 @@
 use super::super::builtins::{Args, Builtin, Ctx, Func, ANY_KEYWORD};
 use super::super::error::{Exc, Res};
 use super::super::value::Value;
-use super::convert::{dims_arg, plan_error};
-use crate::model::{DType, DataArray, Dataset, Variable};
-use crate::ops::error::unknown_dim;
-use crate::ops::structure::{check_rename, rename_dims, renamed, transpose_order};
+use super::convert::dims_arg;
+use crate::model::{DType, Dataset};
+use crate::ops::dataset::DatasetOperand;
 use crate::ops::{Operand, PlanError};
 
 /// One registry row: name, signature, keywords, implementation, help.
@@ -107,49 +106,6 @@ pub(super) fn pairs(args: &mut Args, name: &str, dict_kw: &[&str]) -> Res<Vec<(S
     Ok(out)
 }
 
-/// Applies `f` to every variable of a dataset (coordinates too), as arrays with their coords.
-fn map_all(
-    ds: &Dataset,
-    f: impl Fn(&str, DataArray) -> Result<Variable, PlanError>,
-) -> Res<Dataset> {
-    let mut out = Dataset {
-        attrs: ds.attrs.clone(),
-        ..Dataset::default()
-    };
-    for (name, v) in &ds.coords {
-        let a = DataArray {
-            name: Some(name.clone()),
-            variable: v.clone(),
-            coords: indexmap::IndexMap::new(),
-        };
-        out.coords.insert(name.clone(), plan(f(name, a))?);
-    }
-    for name in ds.data_vars.keys() {
-        if let Some(a) = ds.array(name) {
-            out.data_vars.insert(name.clone(), plan(f(name, a))?);
-        }
-    }
-    Ok(out)
-}
-
-/// Applies `f` to the data variables only; coordinates are kept.
-pub(super) fn map_data(
-    ds: &Dataset,
-    f: impl Fn(DataArray) -> Result<DataArray, PlanError>,
-) -> Res<Value> {
-    let mut out = ds.clone();
-    for (name, v) in &mut out.data_vars {
-        if let Some(a) = ds.array(name) {
-            *v = plan(f(a))?.variable;
-        }
-    }
-    Ok(Value::from(out))
-}
-
-fn dataset_dims(ds: &Dataset) -> Vec<String> {
-    ds.dims().keys().cloned().collect()
-}
-
 pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let (recv, mut args) = args.receiver();
     let _coords = args.take_kw("transpose_coords");
@@ -169,21 +125,7 @@ pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .map(|v| string(v, "dimension names"))
         .collect::<Res<Vec<_>>>()?;
     match &recv {
-        Value::Dataset(ds) => {
-            // Checked against the dataset's dims, then applied per variable (`...` included),
-            // as xarray does.
-            let all = dataset_dims(ds);
-            plan(transpose_order(&all, &dims, ignore))?;
-            map_all(ds, |_, a| {
-                let mine: Vec<String> = dims
-                    .iter()
-                    .filter(|d| *d == "..." || a.dims().contains(d))
-                    .cloned()
-                    .collect();
-                Ok(a.transpose(&mine, false)?.variable)
-            })
-            .map(Value::from)
-        }
+        Value::Dataset(ds) => plan(ds.transpose(&dims, ignore)).map(Value::from),
         other => plan(super::methods::this_array(other, "transpose")?.transpose(&dims, ignore))
             .map(Value::from),
     }
@@ -207,21 +149,7 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             .map(|(k, v)| Ok((k, string(&v, "new names")?)))
             .collect::<Res<_>>()?;
     match &recv {
-        Value::Dataset(ds) => {
-            let dims = dataset_dims(ds);
-            let valid: Vec<&str> = ds.names().chain(dims.iter().map(String::as_str)).collect();
-            plan(check_rename(&mapping, &valid))?;
-            let ren = |vars: &indexmap::IndexMap<String, Variable>| {
-                vars.iter()
-                    .map(|(k, v)| (renamed(k, &mapping), rename_dims(v, &mapping)))
-                    .collect()
-            };
-            Ok(Value::from(Dataset {
-                data_vars: ren(&ds.data_vars),
-                coords: ren(&ds.coords),
-                attrs: ds.attrs.clone(),
-            }))
-        }
+        Value::Dataset(ds) => plan(ds.rename(&mapping)).map(Value::from),
         other => {
             plan(super::methods::this_array(other, "rename")?.rename(&mapping)).map(Value::from)
         }
@@ -235,39 +163,7 @@ pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("squeeze", 0, 1)?;
     let dims = dims_arg(dim.or_else(|| args.pos.pop()))?;
     match &recv {
-        Value::Dataset(ds) => {
-            let sizes = ds.dims();
-            let names: Vec<String> = match &dims {
-                Some(d) => d.clone(),
-                None => sizes
-                    .iter()
-                    .filter(|(_, &n)| n == 1)
-                    .map(|(d, _)| d.clone())
-                    .collect(),
-            };
-            let all = dataset_dims(ds);
-            for d in &names {
-                match sizes.get(d) {
-                    None => return Err(plan_error(&unknown_dim(d, &all))),
-                    Some(&size) if size != 1 => {
-                        return Err(plan_error(&PlanError::NotSqueezable {
-                            dim: d.clone(),
-                            size,
-                        }))
-                    }
-                    Some(_) => {}
-                }
-            }
-            let squeezed = map_all(ds, |_, a| {
-                let mine: Vec<String> = names
-                    .iter()
-                    .filter(|d| a.dims().contains(d))
-                    .cloned()
-                    .collect();
-                Ok(a.squeeze(Some(&mine))?.variable)
-            })?;
-            Ok(Value::from(squeezed))
-        }
+        Value::Dataset(ds) => plan(ds.squeeze(dims.as_deref())).map(Value::from),
         other => plan(super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref()))
             .map(Value::from),
     }
@@ -307,28 +203,7 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         new.push((k, size(&v)?));
     }
     match &recv {
-        Value::Dataset(ds) => {
-            let have = dataset_dims(ds);
-            if let Some((d, _)) = new.iter().find(|(d, _)| have.contains(d)) {
-                return Err(plan_error(&PlanError::DimExists { dim: d.clone() }));
-            }
-            let mut out = ds.as_ref().clone();
-            for (name, c) in &mut out.coords {
-                if let Some(pair) = new
-                    .iter()
-                    .find(|(d, _)| d == name)
-                    .filter(|_| c.dims.is_empty())
-                {
-                    *c = crate::ops::structure::expand_variable(c, std::slice::from_ref(pair));
-                }
-            }
-            for (name, v) in &mut out.data_vars {
-                if let Some(a) = ds.array(name) {
-                    *v = plan(a.expand_dims(&new))?.variable;
-                }
-            }
-            Ok(Value::from(out))
-        }
+        Value::Dataset(ds) => plan(ds.expand_dims(&new)).map(Value::from),
         other => plan(super::methods::this_array(other, "expand_dims")?.expand_dims(&new))
             .map(Value::from),
     }
@@ -344,7 +219,7 @@ pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let dtype: DType = super::creation::dtype_arg(dtype.or_else(|| args.pos.pop()))?
         .ok_or_else(|| Exc::type_error("astype() missing required argument 'dtype'"))?;
     match &recv {
-        Value::Dataset(ds) => map_data(ds, |a| Ok(a.astype(dtype))),
+        Value::Dataset(ds) => Ok(Value::from(ds.astype(dtype))),
         other => Ok(Value::from(
             super::methods::this_array(other, "astype")?.astype(dtype),
         )),
@@ -368,7 +243,7 @@ pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             })?,
     };
     match &recv {
-        Value::Dataset(ds) => map_data(ds, |a| Ok(a.round(decimals))),
+        Value::Dataset(ds) => Ok(Value::from(ds.round(decimals))),
         other => Ok(Value::from(
             super::methods::this_array(other, "round")?.round(decimals),
         )),
@@ -400,7 +275,7 @@ pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     let (lo, hi) = (bound(lo)?, bound(hi)?);
     match &recv {
-        Value::Dataset(ds) => map_data(ds, |a| Ok(a.clip(lo, hi, float_bound))),
+        Value::Dataset(ds) => Ok(Value::from(ds.clip(lo, hi, float_bound))),
         other => Ok(Value::from(
             super::methods::this_array(other, "clip")?.clip(lo, hi, float_bound),
         )),
@@ -409,17 +284,15 @@ pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// `ds.where(cond, other)`: `cond` a boolean DataArray, or a Dataset of them by variable name.
 pub(super) fn dataset_where(ds: &Dataset, cond: &Value, other: Option<&Operand>) -> Res<Value> {
-    map_data(ds, |a| {
-        let c = match cond {
-            Value::Dataset(c) => c.get(a.name.as_deref().unwrap_or_default())?,
-            Value::DataArray(c) => c.as_ref().clone(),
-            _ => {
-                return Err(PlanError::BadDtype {
-                    op: "where() cond".to_owned(),
-                    dtype: "non-array".to_owned(),
-                })
-            }
-        };
-        a.where_(&c, other)
-    })
+    let cond = match cond {
+        Value::Dataset(c) => DatasetOperand::Dataset(c),
+        Value::DataArray(c) => DatasetOperand::Array(c),
+        _ => {
+            return Err(Exc::from(PlanError::BadDtype {
+                op: "where() cond".to_owned(),
+                dtype: "non-array".to_owned(),
+            }))
+        }
+    };
+    plan(ds.where_(cond, other)).map(Value::from)
 }

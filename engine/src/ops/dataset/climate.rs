@@ -3,7 +3,7 @@
 //! variable's plan the DataArray one, so nothing is computed. Here: which variables and
 //! coordinates the results keep, in which order, and xarray's errors.
 
-use super::reduce_absent;
+use super::{reduce_absent, DatasetOperand};
 use crate::model::{Block, Data, DataArray, Dataset, Variable};
 use crate::ops::weighted::check_weights;
 use crate::ops::{Boundary, Coarsen, GroupBy, MapOp, PlanError, ReduceOp, RollingWindow};
@@ -44,15 +44,6 @@ pub struct DatasetWeighted {
     pub dataset: Arc<Dataset>,
     /// The weights.
     pub weights: DataArray,
-}
-
-/// What a grouped Dataset is combined with: an array, or a dataset's variable of each name.
-#[derive(Debug, Clone, Copy)]
-pub enum GroupOperand<'a> {
-    /// The same array for every variable.
-    Array(&'a DataArray),
-    /// The variable of the same name (names in only one side are left out).
-    Dataset(&'a Dataset),
 }
 
 impl Dataset {
@@ -243,7 +234,7 @@ impl DatasetGroupBy {
     pub fn binary(
         &self,
         op: MapOp,
-        other: GroupOperand<'_>,
+        other: DatasetOperand<'_>,
         reflected: bool,
     ) -> Result<Dataset, PlanError> {
         let (ds, gb) = (&self.dataset, &self.groupby);
@@ -253,8 +244,8 @@ impl DatasetGroupBy {
         let mut per_position: Option<Variable> = None;
         for (k, var) in &ds.data_vars {
             let theirs = match other {
-                GroupOperand::Array(o) => o.clone(),
-                GroupOperand::Dataset(o) => match o.array(k) {
+                DatasetOperand::Array(o) => o.clone(),
+                DatasetOperand::Dataset(o) => match o.array(k) {
                     Some(o) => o,
                     None => continue,
                 },
