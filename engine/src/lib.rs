@@ -9,6 +9,7 @@ pub mod io;
 pub mod lang;
 pub mod model;
 pub mod ops;
+pub mod prelude;
 pub mod repr;
 pub mod sample;
 

@@ -12,13 +12,12 @@
 
 mod common;
 
+use common::ctx;
 use common::source::FnSource;
 use common::zarr::temp_store;
 use ndarray::{ArrayD, Dimension, IxDyn};
 use nereus_engine::coding::{Calendar, DateTime, TickUnit, TimeScale};
-use nereus_engine::exec::{
-    CancelToken, Context, ExecConfig, Progress, ToZarr, WriteError, WriteMode,
-};
+use nereus_engine::exec::{CancelToken, Context, Progress, ToZarr, WriteError, WriteMode};
 use nereus_engine::io::{ChunkSource, TEMP_PREFIX};
 use nereus_engine::model::{Attrs, Block, DType, Data, Dataset, Variable};
 use nereus_engine::ops::{open_zarr, OpenOptions, Plan};
@@ -27,18 +26,6 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-fn ctx(cancel: &CancelToken) -> Context<'_> {
-    Context {
-        config: ExecConfig {
-            threads: 2,
-            memory_budget: 64 << 20,
-            result_budget: None,
-        },
-        progress: None,
-        cancel,
-    }
-}
 
 fn memory(dims: &[&str], block: Block) -> Variable {
     Variable::new(

@@ -7,6 +7,7 @@ pub mod samples;
 pub mod source;
 pub mod zarr;
 
+use nereus_engine::exec::{Context, ExecConfig};
 use nereus_engine::lang::{Interpreter, MimeBundle, Output, Stream};
 use nereus_engine::CancelToken;
 
@@ -76,5 +77,18 @@ fn run_in(it: &mut Interpreter, code: &str, out: &mut Recorder) -> Result<String
     match it.execute(code, out, &CancelToken::new()) {
         Ok(shown) => Ok(shown.as_ref().map(plain).unwrap_or_default()),
         Err(e) => Err(format!("{}: {}", e.ename, e.evalue)),
+    }
+}
+
+/// A computation context for the tests: two threads, a 64 MiB budget.
+pub fn ctx(cancel: &CancelToken) -> Context<'_> {
+    Context {
+        config: ExecConfig {
+            threads: 2,
+            memory_budget: 64 << 20,
+            result_budget: None,
+        },
+        progress: None,
+        cancel,
     }
 }
