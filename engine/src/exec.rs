@@ -1,14 +1,13 @@
 //! The executor: runs plans chunk by chunk on a thread pool within a memory budget, with
 //! progress events and cancellation.
 
-mod along;
 mod cancel;
 mod cells;
 mod concat;
 mod config;
 mod context;
+mod elementwise;
 mod error;
-mod eval;
 mod fused;
 mod groups;
 mod progress;
@@ -17,6 +16,7 @@ mod run;
 mod shared;
 mod staged;
 mod tiles;
+mod whole_axis;
 mod window;
 mod write;
 

@@ -24,7 +24,7 @@ mod help;
 mod lexer;
 mod magics;
 mod ndarray;
-mod ops;
+mod operators;
 mod parser;
 mod progress;
 mod repr_text;

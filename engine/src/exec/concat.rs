@@ -1,8 +1,8 @@
 //! Evaluates a concat node over a region: each piece of the region comes from the input that
 //! covers it, so a region straddling inputs still works (the chunking avoids it).
 
+use super::elementwise::{eval, prefetch, Reads};
 use super::error::ExecError;
-use super::eval::{eval, prefetch, Reads};
 use crate::ops::Concat;
 use ndarray::{ArrayD, Axis};
 

@@ -4,8 +4,8 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::context::Context;
+use super::elementwise::{for_each_strip, read_tile};
 use super::error::ExecError;
-use super::eval::{for_each_strip, read_tile};
 use super::fused::fold_rows;
 use super::run::run_tile_list;
 use super::tiles::{region, tiles, Memory, Tile};

@@ -3,8 +3,8 @@
 
 use super::cells::{Cell, ExtremeCell, MomentCell, SumCell};
 use super::context::Context;
+use super::elementwise::{for_each_strip, read_region, read_tile, wide_int_read};
 use super::error::ExecError;
-use super::eval::{for_each_strip, read_region, read_tile, wide_int_read};
 use super::fused::fold_rows;
 use super::progress::Progress;
 use super::shared::hold_repeated_reads;
@@ -40,7 +40,7 @@ const WAVE_AHEAD: usize = 2;
 pub(super) fn materialize(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Arc<Plan>, ExecError> {
     match &expr.node {
         Node::Along(a) if a.op == AlongOp::CumSum => {
-            return super::along::carried(a, &materialize(&a.input, ctx)?, expr, ctx);
+            return super::whole_axis::carried(a, &materialize(&a.input, ctx)?, expr, ctx);
         }
         Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {
             return Ok(Plan::memory(Arc::new(compute_plan(expr, ctx)?)));
@@ -135,7 +135,7 @@ pub(super) fn compute_plan(expr: &Arc<Plan>, ctx: &Context<'_>) -> Result<Block,
         // A running sum streams as an element-wise step (the arm below).
         Node::Along(a) if a.op != AlongOp::CumSum => {
             let input = materialize(&a.input, ctx)?;
-            let values = super::along::compute_along(a, &input, expr.shape(), ctx)?;
+            let values = super::whole_axis::compute_along(a, &input, expr.shape(), ctx)?;
             Ok(Block::from_f64(values, expr.dtype()))
         }
         _ => {

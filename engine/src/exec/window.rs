@@ -7,8 +7,8 @@ mod blocks;
 #[cfg(test)]
 mod tests;
 
+use super::elementwise::{eval, Reads};
 use super::error::ExecError;
-use super::eval::{eval, Reads};
 use crate::ops::{ReduceOp, Rolling};
 use blocks::{Extreme, Moments};
 use ndarray::{ArrayD, Axis, IxDyn, Zip};

@@ -15,7 +15,7 @@ mod plan;
 pub use error::{ArrayProgress, Mismatch, WriteError, WriteReport};
 
 use self::plan::{existing_array, new_array, Target, VarWrite};
-use super::eval::{read_region, read_tile, wide_int_read};
+use super::elementwise::{read_region, read_tile, wide_int_read};
 use super::run::{materialize, prepare, run_tile_list};
 use super::tiles::{spans, tile_grid, Memory, Tile};
 use super::{Context, ExecError, Progress, ProgressFn};

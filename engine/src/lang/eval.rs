@@ -12,7 +12,7 @@ use super::dict::{Dict, DictKind};
 use super::error::{suggestion, Exc, ExcKind, Res};
 use super::format::format_value;
 use super::functions::items;
-use super::ops;
+use super::operators;
 use super::value::Value;
 use super::Interpreter;
 
@@ -288,7 +288,7 @@ impl Machine<'_> {
             ExprKind::Index(base, idx) => {
                 let b = self.eval(base)?;
                 let i = self.index_key(idx)?;
-                ops::index(&b, &i)?
+                operators::index(&b, &i)?
             }
             ExprKind::Slice(..) => {
                 return Err(Exc::type_error(
@@ -301,12 +301,12 @@ impl Machine<'_> {
             }
             ExprKind::Unary(op, v) => {
                 let v = self.eval(v)?;
-                ops::unary(*op, &v)?
+                operators::unary(*op, &v)?
             }
             ExprKind::Binary(op, a, b) => {
                 let a = self.eval(a)?;
                 let b = self.eval(b)?;
-                ops::binary(*op, &a, &b)?
+                operators::binary(*op, &a, &b)?
             }
             ExprKind::Logic(and, a, b) => {
                 let a = self.eval(a)?;
@@ -323,11 +323,11 @@ impl Machine<'_> {
                     if let Some(r) = super::xarray::compare(*op, &left, &right) {
                         return r;
                     }
-                    return Ok(Value::Bool(ops::compare(*op, &left, &right)?));
+                    return Ok(Value::Bool(operators::compare(*op, &left, &right)?));
                 }
                 for (op, e) in rest {
                     let right = self.eval(e)?;
-                    if !ops::compare(*op, &left, &right)? {
+                    if !operators::compare(*op, &left, &right)? {
                         return Ok(Value::Bool(false));
                     }
                     left = right;

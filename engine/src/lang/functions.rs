@@ -14,7 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::builtins::{Args, Ctx};
 use super::error::{Exc, ExcKind, Res};
 use super::help::help_text;
-use super::ops::order;
+use super::operators::order;
 use super::value::{bundle, Value};
 use super::xarray::truth;
 use super::Stream;
@@ -449,7 +449,7 @@ pub(crate) fn sum(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         ));
     }
     for v in items(&args.pos[0])? {
-        acc = super::ops::binary(super::ast::BinOp::Add, &acc, &v)?;
+        acc = super::operators::binary(super::ast::BinOp::Add, &acc, &v)?;
     }
     Ok(acc)
 }

@@ -2,7 +2,7 @@
 //! chunk edges), `argmin`/`argmax` (integer positions) and `median`/`quantile` (every value of
 //! the reduced dimensions for each output cell), with xarray's signatures and dtypes.
 //!
-//! Data only: `exec::along` runs them within the memory budget.
+//! Data only: `exec::whole_axis` runs them within the memory budget.
 
 use super::arith::{lazy_variable, plan_of};
 use super::error::{bad_option, unknown_dim, PlanError};

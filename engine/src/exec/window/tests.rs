@@ -2,7 +2,7 @@
 //! construct path without bottleneck), on random tiles of random data with NaN.
 
 use super::eval_rolling;
-use crate::exec::eval::Reads;
+use crate::exec::elementwise::Reads;
 use crate::model::Block;
 use crate::ops::{Plan, ReduceOp, Rolling};
 use ndarray::{ArrayD, ArrayView1, Axis, IxDyn};

@@ -13,7 +13,7 @@ use super::super::ast::{BinOp, Expr, ExprKind, Target};
 use super::super::dict::DictKind;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
-use super::super::{ops, xarray};
+use super::super::{operators, xarray};
 use super::{items, lookup, Machine};
 
 /// One step from an object to a part of it.
@@ -31,14 +31,14 @@ impl Machine<'_> {
             Target::Name(n) => {
                 let current = lookup(&self.interp.ns, n)?;
                 let rhs = self.eval(value)?;
-                let v = ops::binary(op, &current, &rhs)?;
+                let v = operators::binary(op, &current, &rhs)?;
                 self.interp.ns.insert(n.clone(), v);
                 Ok(())
             }
             Target::Store(e) => self.store(e, true, |m, current| {
                 let rhs = m.eval(value)?;
                 let current = current.ok_or_else(|| Exc::syntax("nothing to update", e.pos))?;
-                ops::binary(op, &current, &rhs)
+                operators::binary(op, &current, &rhs)
             }),
             Target::Tuple(_) => Err(Exc::syntax(
                 "'tuple' is an illegal expression for augmented assignment",
@@ -144,10 +144,10 @@ impl Machine<'_> {
     fn part(&mut self, v: &Value, step: &Step) -> Res<Value> {
         match step {
             Step::Attr(name) => self.attr_of(v, name),
-            Step::Item(k) => ops::index(v, k),
+            Step::Item(k) => operators::index(v, k),
             Step::Coord(k) => {
                 let coords = self.attr_of(v, "coords")?;
-                ops::index(&coords, k)
+                operators::index(&coords, k)
             }
         }
     }
@@ -206,7 +206,7 @@ fn del_item(base: &Value, key: &Value) -> Res<Value> {
         Value::List(items) => {
             let mut out = items.as_ref().clone();
             if let Value::Slice(p) = key {
-                let (picks, _) = ops::slice_positions(p, out.len())?;
+                let (picks, _) = operators::slice_positions(p, out.len())?;
                 let mut drop = vec![false; out.len()];
                 for i in picks {
                     drop[i] = true;
@@ -256,7 +256,7 @@ fn del_item(base: &Value, key: &Value) -> Res<Value> {
 /// `lst[lo:hi:step] = v` as Python does it: a step of 1 splices in any number of items, other
 /// steps replace exactly the items they select.
 fn assign_slice(list: &mut Vec<Value>, p: &[Value; 3], v: &Value) -> Res<()> {
-    let (picks, step) = ops::slice_positions(p, list.len())?;
+    let (picks, step) = operators::slice_positions(p, list.len())?;
     let Ok(new) = items(v) else {
         return Err(Exc::type_error(if step == 1 {
             "can only assign an iterable"
@@ -265,7 +265,7 @@ fn assign_slice(list: &mut Vec<Value>, p: &[Value; 3], v: &Value) -> Res<()> {
         }));
     };
     if step == 1 {
-        let (start, end) = ops::splice_range(p, list.len())?;
+        let (start, end) = operators::splice_range(p, list.len())?;
         list.splice(start..end, new);
         return Ok(());
     }

@@ -195,7 +195,7 @@ pub(crate) fn eval(
             let mut one = shape.to_vec();
             one[c.axis] = 1;
             let carry = eval(&c.carries, &at, &one, reads)?;
-            Ok(super::along::resume(c, values, &carry, skip))
+            Ok(super::whole_axis::resume(c, values, &carry, skip))
         }
         Node::Concat(c) => super::concat::eval_concat(c, start, shape, reads),
         Node::Reduce { .. } | Node::GroupReduce(_) | Node::Along(_) => {

@@ -8,7 +8,7 @@
 
 use super::select::Value;
 use crate::coding::CfDecoder;
-use crate::exec::eval::for_each_strip;
+use crate::exec::elementwise::for_each_strip;
 use crate::exec::fused::fused_source;
 use crate::exec::tiles::{tile_grid, Tile};
 use crate::exec::{CancelToken, ExecError};
