@@ -27,6 +27,8 @@ mod ndarray;
 mod operators;
 mod parser;
 mod progress;
+#[cfg(test)]
+mod registry_tests;
 mod repr_text;
 mod value;
 mod xarray;

@@ -208,6 +208,27 @@ fn errors_are_pythonic_with_line_numbers() {
 }
 
 #[test]
+fn positional_parameters_bind_by_keyword_as_in_python() {
+    for (code, want) in [
+        ("round(number=2.5)", "2"),
+        ("round(number=2.25, ndigits=1)", "2.2"),
+        ("str(object=5)", "'5'"),
+        ("import xarray as xr\nxr.where(cond=True, x=1, y=0)", "1"),
+        ("import xarray as xr\nxr.where(False, 1, y=0)", "0"),
+        (
+            "import xarray as xr\nxr.where(True, 1, 0, cond=1)",
+            "TypeError: where() got multiple values for argument 'cond'",
+        ),
+        (
+            "import xarray as xr\nxr.where(True, y=0)",
+            "TypeError: where() missing 1 required positional argument: 'x'",
+        ),
+    ] {
+        assert_eq!(value(code), want, "cell: {code}");
+    }
+}
+
+#[test]
 fn syntax_errors_have_caret_and_expectation() {
     let mut out = Recorder::default();
     let e = Interpreter::new()

@@ -44,6 +44,31 @@ impl Args {
         (recv, self)
     }
 
+    /// Moves the keywords among `params` (positional-or-keyword parameters, in order) into
+    /// their positional places, as Python binds `round(number=1.5)`.
+    pub(crate) fn positional(&mut self, func: &str, params: &[&str]) -> Res<()> {
+        for (i, name) in params.iter().enumerate() {
+            let Some(v) = self.take_kw(name) else {
+                continue;
+            };
+            match self.pos.len() {
+                n if n > i => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() got multiple values for argument '{name}'"
+                    )))
+                }
+                n if n < i => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() missing 1 required positional argument: '{}'",
+                        params[n]
+                    )))
+                }
+                _ => self.pos.push(v),
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the positional count is within `min..=max`.
     pub(crate) fn arity(&self, name: &str, min: usize, max: usize) -> Res<()> {
         let n = self.pos.len();
@@ -278,17 +303,17 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         "Prints the objects to the stream `file` (sys.stdout or sys.stderr), separated by `sep` and followed by `end`. Non-string objects are converted with str()."),
     builtin!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
         "Shows each object as a rich output in the cell's output area. With `display_id`, the output can later be replaced in place by update_display(obj, display_id=...)."),
-    builtin!("", "update_display", "update_display(obj, *, display_id)", &["display_id"], f::update_display,
+    builtin!("", "update_display", "update_display(obj, *, display_id)", &["obj", "display_id"], f::update_display,
         "Replaces the output previously shown with display(..., display_id=display_id) by a display of `obj`."),
     builtin!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
         "Clears the cell's output area. With wait=True the clearing is delayed until new output arrives, which avoids flicker in animations."),
-    builtin!("", "help", "help(obj)", &[], f::help,
+    builtin!("", "help", "help(request)", &["request"], f::help,
         "Shows the signature and documentation of a function or module, or the type and value of any other object, in the pager. `obj?` does the same."),
     builtin!("", "len", "len(obj, /)", &[], f::len,
         "Returns the number of items in a container: characters of a string, items of a list, tuple, range or dict, data variables of a Dataset, rows (the first dimension) of an array."),
     builtin!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
         "Returns an immutable sequence of integers from start (default 0) up to but not including stop, by step (default 1). Used in for loops."),
-    builtin!("", "str", "str(object='')", &[], f::str_,
+    builtin!("", "str", "str(object='')", &["object"], f::str_,
         "Returns the informal string form of an object, as print() shows it."),
     builtin!("", "repr", "repr(obj, /)", &[], f::repr,
         "Returns the canonical string form of an object, as the cell shows a trailing expression; strings get quotes."),
@@ -306,7 +331,7 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         "Builds a dict from a mapping, from (key, value) pairs, and from keyword arguments: dict(lat=0, lon=slice(0, 10)) is {'lat': 0, 'lon': slice(0, 10)}."),
     builtin!("", "abs", "abs(x, /)", &[], f::abs,
         "Returns the absolute value of a number, or element-wise of an array or of each data variable of a Dataset (lazy for xarray objects)."),
-    builtin!("", "round", "round(number, ndigits=None)", &["ndigits"], f::round,
+    builtin!("", "round", "round(number, ndigits=None)", &["number", "ndigits"], f::round,
         "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
     builtin!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
         "Returns the smallest item of an iterable, or the smallest of two or more arguments."),

@@ -119,6 +119,7 @@ pub(crate) fn display(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 }
 
 pub(crate) fn update_display(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("update_display", &["obj"])?;
     let id = display_id(args.take_kw("display_id"))?.ok_or_else(|| {
         Exc::type_error("update_display() missing required keyword argument: 'display_id'")
     })?;
@@ -137,7 +138,8 @@ pub(crate) fn clear_output(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     Ok(Value::None)
 }
 
-pub(crate) fn help(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn help(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("help", &["request"])?;
     args.arity("help", 1, 1)?;
     let mut data = super::MimeBundle::new();
     data.insert("text/plain".into(), help_text(&first(args), 0).into());
@@ -179,7 +181,8 @@ pub(crate) fn range(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     Ok(Value::Range(start, stop, step))
 }
 
-pub(crate) fn str_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn str_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("str", &["object"])?;
     args.arity("str", 0, 1)?;
     Ok(Value::str(
         args.pos.first().map(Value::to_str).unwrap_or_default(),
@@ -364,6 +367,7 @@ pub(crate) fn abs(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn round(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("round", &["number"])?;
     let kw = args.take_kw("ndigits");
     args.arity("round", 1, 2)?;
     let nd = match kw.or_else(|| args.pos.get(1).cloned()) {

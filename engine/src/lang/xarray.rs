@@ -53,6 +53,8 @@ use super::error::Res;
 use super::value::Value;
 
 pub(crate) use coarsen::{coarsen_repr, weighted_repr, COARSEN, WEIGHTED};
+#[cfg(test)]
+pub(crate) use coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
 pub(crate) use convert::is_array;
 pub(crate) use dataset_climate::DatasetOp;
 pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
@@ -261,7 +263,7 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
     method!("xarray", "merge", "merge(objects, compat='no_conflicts', join='outer', fill_value=<NA>, combine_attrs='override')",
         &["objects", "compat", "join", "fill_value", "combine_attrs"], combine::merge,
         "Combines the variables of Datasets and named DataArrays into one Dataset, aligned on their indexes (join='outer' by default: missing values become NaN). A variable in several objects must hold the same values (else MergeError). Lazy."),
-    method!("xarray", "where", "where(cond, x, y)", &[], numpy::where_,
+    method!("xarray", "where", "where(cond, x, y)", &["cond", "x", "y"], numpy::xr_where,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
 ];
 

@@ -219,7 +219,13 @@ pub(crate) fn abs_array(x: &Value) -> Res<Value> {
     elementwise(MapOp::Abs, &[x], "abs()")
 }
 
-/// `xr.where(cond, x, y)` / `np.where(cond, x, y)`.
+/// `xr.where(cond, x, y)`: as `np.where`, with its parameters also by keyword.
+pub(crate) fn xr_where(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("where", &["cond", "x", "y"])?;
+    where_(ctx, args)
+}
+
+/// `np.where(cond, x, y)`.
 pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("where", 3, 3)?;
     let vals: Vec<&Value> = args.pos.iter().collect();

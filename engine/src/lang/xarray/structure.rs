@@ -28,7 +28,7 @@ type Row = (
 const ROWS: [Row; 12] = [
     ("transpose", "transpose(*dims, transpose_coords=True, missing_dims='raise')", &["transpose_coords", "missing_dims"], transpose,
         "Reorders the dimensions: transpose(\"lon\", \"lat\", \"time\"); \"...\" stands for the others in their order (transpose(\"time\", \"...\")); no names reverses them. missing_dims=\"ignore\" skips names the object lacks. Coordinates are reordered too. Lazy."),
-    ("rename", "rename(new_name_or_name_dict=None, **names)", &["new_name_or_name_dict", "name_dict", ANY_KEYWORD], rename,
+    ("rename", "rename(new_name_or_name_dict=None, **names)", &["new_name_or_name_dict", ANY_KEYWORD], rename,
         "Renames variables, coordinates and dimensions: rename({\"lat\": \"latitude\"}) or rename(lat=\"latitude\"); renaming an index coordinate renames its dimension. On a DataArray, a string renames the array itself."),
     ("squeeze", "squeeze(dim=None, drop=False, axis=None)", &["dim", "drop", "axis"], squeeze,
         "Drops dimensions of length 1 (the named ones, or all of them); their coordinates stay as scalar coordinates. Lazy."),
