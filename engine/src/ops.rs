@@ -1,5 +1,5 @@
-//! The lazy plan: indexing, arithmetic and reductions on data arrays build an expression tree
-//! over chunked sources; nothing is read until `exec` runs it.
+//! The lazy operations: indexing, arithmetic and reductions on data arrays and datasets build
+//! a [`Plan`] over chunked sources; nothing is read until `exec` runs it.
 
 pub mod align;
 pub mod along;
