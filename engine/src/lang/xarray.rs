@@ -3,7 +3,7 @@
 
 // The macros come first: the modules below use them.
 macro_rules! method {
-    ($class:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
+    ($class:expr, $name:expr, $sig:expr, $kw:expr, $func:path, $doc:expr) => {
         Builtin {
             name: $name,
             module: $class,
@@ -29,6 +29,47 @@ macro_rules! reductions {
             }
         )*
     };
+}
+
+/// The registry rows of the seven reductions, from one table, followed by `$rest`: `$m` is
+/// the module whose `mean` .. `count` (made by [`reductions!`]) implement them; `dims` takes
+/// xarray's `dim`/`skipna`/`ddof` signature, `windows` only `keep_attrs`; `$over` and `$note`
+/// complete each docstring ("Mean" + " of each group" + ...).
+macro_rules! with_reductions {
+    ($class:expr, $m:ident, $form:ident, $over:literal, $note:literal; $($rest:expr),* $(,)?) => {
+        [
+            with_reductions!(@row $class, $m, $form, mean, plain, "Mean", $over, $note),
+            with_reductions!(@row $class, $m, $form, sum, plain, "Sum", $over, $note),
+            with_reductions!(@row $class, $m, $form, min, plain, "Minimum", $over, $note),
+            with_reductions!(@row $class, $m, $form, max, plain, "Maximum", $over, $note),
+            with_reductions!(@row $class, $m, $form, std, moment, "Standard deviation", $over, $note),
+            with_reductions!(@row $class, $m, $form, var, moment, "Variance", $over, $note),
+            with_reductions!(@row $class, $m, $form, count, count, "Number of non-missing values", $over, $note),
+            $($rest),*
+        ]
+    };
+    (@row $class:expr, $m:ident, $form:ident, $name:ident, $kind:ident, $title:literal, $over:literal, $note:literal) => {
+        method!(
+            $class,
+            stringify!($name),
+            with_reductions!(@sig $form $kind $name),
+            with_reductions!(@kw $form $kind),
+            $m::$name,
+            concat!($title, $over, with_reductions!(@how $form $kind), ". ", $note)
+        )
+    };
+    (@sig dims plain $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, keep_attrs=None)") };
+    (@sig dims moment $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, ddof=0, keep_attrs=None)") };
+    (@sig dims count $name:ident) => { concat!(stringify!($name), "(dim=None, *, keep_attrs=None)") };
+    (@sig windows $kind:ident $name:ident) => { concat!(stringify!($name), "(keep_attrs=None)") };
+    (@kw dims plain) => { &["dim", "skipna", "keep_attrs"] };
+    (@kw dims moment) => { &["dim", "skipna", "ddof", "keep_attrs"] };
+    (@kw dims count) => { &["dim", "keep_attrs"] };
+    (@kw windows $kind:ident) => { &["keep_attrs"] };
+    (@how dims plain) => { "; NaN is skipped for floats unless skipna=False" };
+    (@how dims moment) => { ", with `ddof` delta degrees of freedom (0: population); NaN is skipped for floats unless skipna=False" };
+    (@how windows moment) => { " (ddof 0)" };
+    (@how $form:ident $kind:ident) => { "" };
 }
 
 mod align;
@@ -74,29 +115,15 @@ macro_rules! prop {
     };
 }
 
-const REDUCE_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
-const MOMENT_KW: &[&str] = &["dim", "skipna", "ddof", "keep_attrs"];
 const ISEL_KW: &[&str] = &["indexers", "drop", "missing_dims", ANY_KEYWORD];
 const SEL_KW: &[&str] = &["indexers", "method", "tolerance", "drop", ANY_KEYWORD];
 
 /// Methods DataArray and Dataset share.
 macro_rules! shared_methods {
     ($class:literal $(, $extra:expr)* $(,)?) => {
-        [
-            method!($class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::mean,
-                "Mean along the named dimension(s) (a name, a tuple or list of names; all dimensions when None). NaN is skipped for floats unless skipna=False. Lazy: nothing is read until the values are needed."),
-            method!($class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::sum,
-                "Sum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
-            method!($class, "min", "min(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::min,
-                "Minimum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
-            method!($class, "max", "max(dim=None, *, skipna=None, keep_attrs=None)", REDUCE_KW, methods::max,
-                "Maximum along the named dimension(s), all when None; NaN skipped for floats. Lazy."),
-            method!($class, "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", MOMENT_KW, methods::std,
-                "Standard deviation along the named dimension(s), with `ddof` delta degrees of freedom (0: population). Lazy."),
-            method!($class, "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", MOMENT_KW, methods::var,
-                "Variance along the named dimension(s), with `ddof` delta degrees of freedom. Lazy."),
-            method!($class, "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], methods::count,
-                "Number of non-missing values along the named dimension(s). Lazy."),
+        with_reductions!($class, methods, dims,
+            " along the named dimension(s) (a name, a tuple or list of names; all dimensions when None)",
+            "Lazy: nothing is read until the values are needed.";
             method!($class, "isel", "isel(indexers=None, drop=False, missing_dims='raise', **indexers_kwargs)", ISEL_KW, methods::isel,
                 "Selects by integer position along dimensions: isel(time=0), isel(x=slice(10, 20)), isel(y=[1, 5]) or isel({\"x\": 3}). Negative positions count from the end. Lazy."),
             method!($class, "sel", "sel(indexers=None, method=None, tolerance=None, drop=False, **indexers_kwargs)", SEL_KW, methods::sel,
@@ -121,7 +148,7 @@ macro_rules! shared_methods {
             structure::entry($class, 3), structure::entry($class, 4), structure::entry($class, 5),
             structure::entry($class, 6), structure::entry($class, 7), structure::entry($class, 8),
             $($extra),*
-        ]
+        )
     };
 }
 
@@ -391,90 +418,16 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     f(&mut ctx)
 }
 
-const GROUP_REDUCE_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
-const GROUP_MOMENT_KW: &[&str] = &["dim", "skipna", "ddof", "keep_attrs"];
-
 /// The reductions of a GroupBy class (`DataArrayGroupBy` or `DatasetGroupBy`).
 const fn group_methods(class: &'static str) -> [Builtin; 7] {
-    [
-        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::mean,
-            "Mean of each group over the grouped dimension: sst.groupby(\"time.month\").mean() is the monthly climatology. Lazy; streams chunk by chunk."),
-        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::sum,
-            "Sum of each group over the grouped dimension (NaN for empty resample bins). Lazy."),
-        method!(class, "min", "min(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::min,
-            "Minimum of each group over the grouped dimension. Lazy."),
-        method!(class, "max", "max(dim=None, *, skipna=None, keep_attrs=None)", GROUP_REDUCE_KW, groupby::max,
-            "Maximum of each group over the grouped dimension. Lazy."),
-        method!(class, "std", "std(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::std,
-            "Standard deviation of each group, with `ddof` delta degrees of freedom. Lazy."),
-        method!(class, "var", "var(dim=None, *, skipna=None, ddof=0, keep_attrs=None)", GROUP_MOMENT_KW, groupby::var,
-            "Variance of each group, with `ddof` delta degrees of freedom. Lazy."),
-        method!(class, "count", "count(dim=None, *, keep_attrs=None)", &["dim", "keep_attrs"], groupby::count,
-            "Number of non-missing values in each group. Lazy."),
-    ]
+    with_reductions!(class, groupby, dims, " of each group over the grouped dimension",
+        "Lazy; streams chunk by chunk.";)
 }
 
 /// The reductions of a Rolling class (`DataArrayRolling` or `DatasetRolling`).
 const fn rolling_methods(class: &'static str) -> [Builtin; 7] {
-    const KW: &[&str] = &["keep_attrs"];
-    [
-        method!(
-            class,
-            "mean",
-            "mean(keep_attrs=None)",
-            KW,
-            groupby::mean,
-            "Mean of each window (NaN with fewer than min_periods valid values). Lazy."
-        ),
-        method!(
-            class,
-            "sum",
-            "sum(keep_attrs=None)",
-            KW,
-            groupby::sum,
-            "Sum of each window. Lazy."
-        ),
-        method!(
-            class,
-            "min",
-            "min(keep_attrs=None)",
-            KW,
-            groupby::min,
-            "Minimum of each window. Lazy."
-        ),
-        method!(
-            class,
-            "max",
-            "max(keep_attrs=None)",
-            KW,
-            groupby::max,
-            "Maximum of each window. Lazy."
-        ),
-        method!(
-            class,
-            "std",
-            "std(keep_attrs=None)",
-            KW,
-            groupby::std,
-            "Standard deviation of each window (ddof 0). Lazy."
-        ),
-        method!(
-            class,
-            "var",
-            "var(keep_attrs=None)",
-            KW,
-            groupby::var,
-            "Variance of each window (ddof 0). Lazy."
-        ),
-        method!(
-            class,
-            "count",
-            "count(keep_attrs=None)",
-            KW,
-            groupby::count,
-            "Number of valid values in each window. Lazy."
-        ),
-    ]
+    with_reductions!(class, groupby, windows, " of each window",
+        "Windows with fewer than min_periods valid values give NaN. Lazy.";)
 }
 
 static GROUPBY_METHODS: [Builtin; 7] = group_methods("DataArrayGroupBy");

@@ -191,68 +191,9 @@ pub(super) fn weighted_text(owner: &str, weight_dims: &[String]) -> String {
     )
 }
 
-const COARSEN_KW: &[&str] = &["keep_attrs"];
-
 /// The reductions of a Coarsen class (`DataArrayCoarsen` or `DatasetCoarsen`).
 const fn coarsen_methods(class: &'static str) -> [Builtin; 7] {
-    [
-        method!(
-            class,
-            "mean",
-            "mean(keep_attrs=None)",
-            COARSEN_KW,
-            mean,
-            "Mean of each window (NaN skipped). Lazy."
-        ),
-        method!(
-            class,
-            "sum",
-            "sum(keep_attrs=None)",
-            COARSEN_KW,
-            sum,
-            "Sum of each window (NaN skipped). Lazy."
-        ),
-        method!(
-            class,
-            "min",
-            "min(keep_attrs=None)",
-            COARSEN_KW,
-            min,
-            "Minimum of each window. Lazy."
-        ),
-        method!(
-            class,
-            "max",
-            "max(keep_attrs=None)",
-            COARSEN_KW,
-            max,
-            "Maximum of each window. Lazy."
-        ),
-        method!(
-            class,
-            "std",
-            "std(keep_attrs=None)",
-            COARSEN_KW,
-            std,
-            "Standard deviation of each window (ddof 0). Lazy."
-        ),
-        method!(
-            class,
-            "var",
-            "var(keep_attrs=None)",
-            COARSEN_KW,
-            var,
-            "Variance of each window (ddof 0). Lazy."
-        ),
-        method!(
-            class,
-            "count",
-            "count(keep_attrs=None)",
-            COARSEN_KW,
-            count,
-            "Number of valid values in each window. Lazy."
-        ),
-    ]
+    with_reductions!(class, self, windows, " of each window", "NaN is skipped. Lazy.";)
 }
 
 static COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DataArrayCoarsen");
