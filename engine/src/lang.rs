@@ -10,6 +10,22 @@
 //! `for d in dicts: d["k"] = 1` for the dicts in the list), and a target must start at a name
 //! (`f()[0] = 1` is refused).
 
+/// One registry row ([`builtins::Builtin`]): the class or module it belongs to ("" for a
+/// builtin), its name, Python signature, accepted keywords, implementation and docstring.
+/// Defined before the modules so that every table below uses this one spelling.
+macro_rules! method {
+    ($class:expr, $name:expr, $sig:expr, $kw:expr, $func:path, $doc:expr) => {
+        Builtin {
+            name: $name,
+            module: $class,
+            signature: $sig,
+            doc: $doc,
+            keywords: $kw,
+            func: $func,
+        }
+    };
+}
+
 mod ast;
 mod builtins;
 mod complete;

@@ -97,19 +97,6 @@ impl Args {
     }
 }
 
-macro_rules! builtin {
-    ($module:expr, $name:literal, $sig:literal, $kw:expr, $func:path, $doc:literal) => {
-        Builtin {
-            name: $name,
-            module: $module,
-            signature: $sig,
-            doc: $doc,
-            keywords: $kw,
-            func: $func,
-        }
-    };
-}
-
 /// A builtin's implementation.
 pub(crate) type Func = fn(&mut Ctx<'_>, Args) -> Res<Value>;
 
@@ -189,7 +176,7 @@ impl Class {
 
 /// `dict` methods.
 static DICT_METHODS: &[Builtin] = &[
-    builtin!(
+    method!(
         "dict",
         "get",
         "get(key, default=None, /)",
@@ -197,7 +184,7 @@ static DICT_METHODS: &[Builtin] = &[
         dict::get,
         "Returns the value for key if key is in the dictionary, else default (None)."
     ),
-    builtin!(
+    method!(
         "dict",
         "keys",
         "keys()",
@@ -205,7 +192,7 @@ static DICT_METHODS: &[Builtin] = &[
         dict::keys,
         "Returns the keys, in insertion order."
     ),
-    builtin!(
+    method!(
         "dict",
         "values",
         "values()",
@@ -213,7 +200,7 @@ static DICT_METHODS: &[Builtin] = &[
         dict::values,
         "Returns the values, in insertion order."
     ),
-    builtin!(
+    method!(
         "dict",
         "items",
         "items()",
@@ -299,63 +286,63 @@ impl Module {
 
 /// The builtin functions, available without import.
 pub(crate) static BUILTINS: &[Builtin] = &[
-    builtin!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
+    method!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
         "Prints the objects to the stream `file` (sys.stdout or sys.stderr), separated by `sep` and followed by `end`. Non-string objects are converted with str()."),
-    builtin!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
+    method!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
         "Shows each object as a rich output in the cell's output area. With `display_id`, the output can later be replaced in place by update_display(obj, display_id=...)."),
-    builtin!("", "update_display", "update_display(obj, *, display_id)", &["obj", "display_id"], f::update_display,
+    method!("", "update_display", "update_display(obj, *, display_id)", &["obj", "display_id"], f::update_display,
         "Replaces the output previously shown with display(..., display_id=display_id) by a display of `obj`."),
-    builtin!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
+    method!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
         "Clears the cell's output area. With wait=True the clearing is delayed until new output arrives, which avoids flicker in animations."),
-    builtin!("", "help", "help(request)", &["request"], f::help,
+    method!("", "help", "help(request)", &["request"], f::help,
         "Shows the signature and documentation of a function or module, or the type and value of any other object, in the pager. `obj?` does the same."),
-    builtin!("", "len", "len(obj, /)", &[], f::len,
+    method!("", "len", "len(obj, /)", &[], f::len,
         "Returns the number of items in a container: characters of a string, items of a list, tuple, range or dict, data variables of a Dataset, rows (the first dimension) of an array."),
-    builtin!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
+    method!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
         "Returns an immutable sequence of integers from start (default 0) up to but not including stop, by step (default 1). Used in for loops."),
-    builtin!("", "str", "str(object='')", &["object"], f::str_,
+    method!("", "str", "str(object='')", &["object"], f::str_,
         "Returns the informal string form of an object, as print() shows it."),
-    builtin!("", "repr", "repr(obj, /)", &[], f::repr,
+    method!("", "repr", "repr(obj, /)", &[], f::repr,
         "Returns the canonical string form of an object, as the cell shows a trailing expression; strings get quotes."),
-    builtin!("", "int", "int(x=0, /, base=10)", &["base"], f::int,
+    method!("", "int", "int(x=0, /, base=10)", &["base"], f::int,
         "Converts a number or string to an integer. Floats are truncated toward zero; strings are parsed in `base` (0 means: guess from a 0x/0o/0b prefix)."),
-    builtin!("", "float", "float(x=0.0, /)", &[], f::float,
+    method!("", "float", "float(x=0.0, /)", &[], f::float,
         "Converts a number or a string such as '1.5', '1e-3', 'nan' or 'inf' to a floating-point number."),
-    builtin!("", "bool", "bool(x=False, /)", &[], f::bool_,
+    method!("", "bool", "bool(x=False, /)", &[], f::bool_,
         "Returns True when x is true by Python's rules (non-zero numbers, non-empty containers), else False."),
-    builtin!("", "list", "list(iterable=(), /)", &[], f::list,
+    method!("", "list", "list(iterable=(), /)", &[], f::list,
         "Builds a list from the items of an iterable (a list, tuple, range, string, dict keys, a Dataset's variable names, or an array's rows along its first dimension)."),
-    builtin!("", "tuple", "tuple(iterable=(), /)", &[], f::tuple,
+    method!("", "tuple", "tuple(iterable=(), /)", &[], f::tuple,
         "Builds a tuple from the items of an iterable (a list, tuple, range or string)."),
-    builtin!("", "dict", "dict(mapping_or_iterable=(), /, **kwargs)", &[ANY_KEYWORD], f::dict_,
+    method!("", "dict", "dict(mapping_or_iterable=(), /, **kwargs)", &[ANY_KEYWORD], f::dict_,
         "Builds a dict from a mapping, from (key, value) pairs, and from keyword arguments: dict(lat=0, lon=slice(0, 10)) is {'lat': 0, 'lon': slice(0, 10)}."),
-    builtin!("", "abs", "abs(x, /)", &[], f::abs,
+    method!("", "abs", "abs(x, /)", &[], f::abs,
         "Returns the absolute value of a number, or element-wise of an array or of each data variable of a Dataset (lazy for xarray objects)."),
-    builtin!("", "round", "round(number, ndigits=None)", &["number", "ndigits"], f::round,
+    method!("", "round", "round(number, ndigits=None)", &["number", "ndigits"], f::round,
         "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
-    builtin!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
+    method!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
         "Returns the smallest item of an iterable, or the smallest of two or more arguments."),
-    builtin!("", "max", "max(iterable, /) / max(a, b, *args)", &[], f::max,
+    method!("", "max", "max(iterable, /) / max(a, b, *args)", &[], f::max,
         "Returns the largest item of an iterable, or the largest of two or more arguments."),
-    builtin!("", "sum", "sum(iterable, /, start=0)", &["start"], f::sum,
+    method!("", "sum", "sum(iterable, /, start=0)", &["start"], f::sum,
         "Returns start plus the sum of the numbers in an iterable."),
-    builtin!("", "sorted", "sorted(iterable, /, *, reverse=False)", &["reverse"], f::sorted,
+    method!("", "sorted", "sorted(iterable, /, *, reverse=False)", &["reverse"], f::sorted,
         "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
-    builtin!("", "type", "type(object, /)", &[], f::type_,
+    method!("", "type", "type(object, /)", &[], f::type_,
         "Returns the type of an object, e.g. <class 'int'>."),
-    builtin!("", "slice", "slice(stop) / slice(start, stop[, step])", &[], xarray::slice,
+    method!("", "slice", "slice(stop) / slice(start, stop[, step])", &[], xarray::slice,
         "A slice object, as `a:b:c` inside brackets writes: isel(x=slice(10, 20)) by position, sel(lat=slice(-5, 5)) by label (both ends included)."),
 ];
 
 /// The `time` module's functions.
 static TIME_FUNCTIONS: &[Builtin] = &[
-    builtin!("time", "sleep", "sleep(secs, /)", &[], f::sleep,
+    method!("time", "sleep", "sleep(secs, /)", &[], f::sleep,
         "Suspends the cell for the given number of seconds (a float for sub-second precision). An interrupt stops the sleep within milliseconds and raises KeyboardInterrupt."),
-    builtin!("time", "time", "time()", &[], f::time,
+    method!("time", "time", "time()", &[], f::time,
         "Returns the current time in seconds since the Unix epoch, as a float."),
-    builtin!("time", "perf_counter", "perf_counter()", &[], f::perf_counter,
+    method!("time", "perf_counter", "perf_counter()", &[], f::perf_counter,
         "Returns the value in fractional seconds of a monotonic clock with the highest available resolution, for measuring short durations. Only differences between calls are meaningful."),
-    builtin!("time", "monotonic", "monotonic()", &[], f::perf_counter,
+    method!("time", "monotonic", "monotonic()", &[], f::perf_counter,
         "Returns the value in fractional seconds of a clock that never goes backwards. Only differences between calls are meaningful."),
 ];
 

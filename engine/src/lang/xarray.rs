@@ -2,18 +2,6 @@
 //! and ndarray methods and properties, and the `xarray` / `numpy` module functions.
 
 // The macros come first: the modules below use them.
-macro_rules! method {
-    ($class:expr, $name:expr, $sig:expr, $kw:expr, $func:path, $doc:expr) => {
-        Builtin {
-            name: $name,
-            module: $class,
-            signature: $sig,
-            doc: $doc,
-            keywords: $kw,
-            func: $func,
-        }
-    };
-}
 
 /// Defines a module's seven reduction methods (`mean`, `sum`, `min`, `max`, `std`, `var`,
 /// `count`) over its `$reduce(op, ctx, args)`: arrays, groups and windows spell them once.
