@@ -24,9 +24,14 @@ pub enum DatasetOperand<'a> {
 }
 
 impl Dataset {
+    /// The dataset's dimension names, in [`Dataset::dims`] order.
+    fn dim_names(&self) -> Vec<String> {
+        self.dims().keys().cloned().collect()
+    }
+
     /// Checks every named dimension exists in the dataset.
     fn check_dims<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> Result<(), PlanError> {
-        let dims: Vec<String> = self.dims().keys().cloned().collect();
+        let dims = self.dim_names();
         for d in names {
             if !dims.contains(d) {
                 return Err(unknown_dim(d, &dims));

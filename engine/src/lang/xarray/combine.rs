@@ -18,10 +18,6 @@ use crate::ops::{Join, MapOp, PlanError};
 use indexmap::IndexMap;
 use ndarray::ArrayD;
 
-fn plan<T>(r: Result<T, PlanError>) -> Res<T> {
-    r.map_err(Exc::from)
-}
-
 /// Values given as a list of numbers, a numpy array or a number: an in-memory block (ints stay
 /// int64, as numpy makes them).
 fn values_block(v: &Value) -> Res<Arc<Block>> {
@@ -106,20 +102,21 @@ pub(crate) fn assign_coords(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             .map(|(name, a)| (name, a.variable))
             .collect();
     match &recv {
-        Value::Dataset(ds) => plan(ds.assign_coords(&coords)).map(Value::from),
-        other => plan(super::methods::this_array(other, "assign_coords")?.assign_coords(&coords))
-            .map(Value::from),
+        Value::Dataset(ds) => Ok(Value::from(ds.assign_coords(&coords)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "assign_coords")?.assign_coords(&coords)?,
+        )),
     }
 }
 
 /// `ds.coords[name] = v`: adds or replaces a coordinate (a data variable of that name goes).
 pub(crate) fn dataset_coord(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
-    plan(out.set_coord(name, new_array(name, v)?.variable))
+    Ok(out.set_coord(name, new_array(name, v)?.variable)?)
 }
 
 /// `da.coords[name] = v`: adds or replaces a coordinate along the array's own dimensions.
 pub(crate) fn array_coord(out: &mut DataArray, name: &str, v: &Value) -> Res<()> {
-    plan(out.set_coord(name, new_array(name, v)?.variable))
+    Ok(out.set_coord(name, new_array(name, v)?.variable)?)
 }
 
 pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -128,12 +125,12 @@ pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         return Err(Exc::type_error("assign() needs a Dataset"));
     };
     let new = new_arrays(pairs(&mut args, "assign", &["variables"])?)?;
-    plan(ds.assign(&new)).map(Value::from)
+    Ok(Value::from(ds.assign(&new)?))
 }
 
 /// `ds[name] = v`, as `ds.assign`.
 pub(crate) fn dataset_var(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
-    plan(out.set_variable(name, &new_array(name, v)?))
+    Ok(out.set_variable(name, &new_array(name, v)?)?)
 }
 
 pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -152,9 +149,10 @@ pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let names = dims_arg(names.or_else(|| args.pos.pop()))?
         .ok_or_else(|| Exc::type_error("drop_vars() missing required argument 'names'"))?;
     match &recv {
-        Value::Dataset(ds) => plan(ds.drop_vars(&names, ignore)).map(Value::from),
-        other => plan(super::methods::this_array(other, "drop_vars")?.drop_vars(&names, ignore))
-            .map(Value::from),
+        Value::Dataset(ds) => Ok(Value::from(ds.drop_vars(&names, ignore)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "drop_vars")?.drop_vars(&names, ignore)?,
+        )),
     }
 }
 
@@ -227,7 +225,7 @@ pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
                 _ => None,
             })
             .collect();
-        return plan(concat_datasets(&ds, &dim, join)).map(|d| Value::Dataset(Arc::new(d)));
+        return Ok(Value::Dataset(Arc::new(concat_datasets(&ds, &dim, join)?)));
     }
     let arrays: Vec<DataArray> = objs
         .iter()
@@ -239,7 +237,9 @@ pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ))),
         })
         .collect::<Res<_>>()?;
-    plan(crate::ops::combine::concat(&arrays, &dim, join)).map(|a| Value::DataArray(Arc::new(a)))
+    Ok(Value::DataArray(Arc::new(crate::ops::combine::concat(
+        &arrays, &dim, join,
+    )?)))
 }
 
 /// `xr.merge(objects)`.
@@ -269,7 +269,7 @@ pub(crate) fn merge(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ))),
         })
         .collect::<Res<Vec<_>>>()?;
-    plan(merge_datasets(&datasets, join)).map(|d| Value::Dataset(Arc::new(d)))
+    Ok(Value::Dataset(Arc::new(merge_datasets(&datasets, join)?)))
 }
 
 /// `ds <op> other` (or reflected): every data variable with `other`, a number, an array, or
@@ -281,7 +281,7 @@ pub(crate) fn dataset_binary(op: MapOp, left: &Value, right: &Value) -> Option<R
         _ => return None,
     };
     let result = match other {
-        Value::Dataset(o) => plan(ds.binary_dataset(op, o, reflected)),
+        Value::Dataset(o) => ds.binary_dataset(op, o, reflected).map_err(Exc::from),
         v => operand(v)
             .ok_or_else(|| {
                 Exc::type_error(format!(
@@ -289,7 +289,7 @@ pub(crate) fn dataset_binary(op: MapOp, left: &Value, right: &Value) -> Option<R
                     v.type_name()
                 ))
             })
-            .and_then(|o| plan(ds.binary(op, &o, reflected))),
+            .and_then(|o| ds.binary(op, &o, reflected).map_err(Exc::from)),
     };
     Some(result.map(Value::from))
 }
@@ -302,5 +302,5 @@ pub(crate) fn dataset_unary(op: MapOp, v: &Value) -> Res<Value> {
             v.type_name()
         )));
     };
-    plan(ds.unary(op)).map(Value::from)
+    Ok(Value::from(ds.unary(op)?))
 }

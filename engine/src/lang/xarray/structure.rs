@@ -65,10 +65,6 @@ pub(crate) const fn entry(class: &'static str, i: usize) -> Builtin {
     }
 }
 
-fn plan<T>(r: Result<T, PlanError>) -> Res<T> {
-    r.map_err(Exc::from)
-}
-
 /// A string argument, or a TypeError naming it.
 fn string(v: &Value, what: &str) -> Res<String> {
     match v {
@@ -125,9 +121,10 @@ pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .map(|v| string(v, "dimension names"))
         .collect::<Res<Vec<_>>>()?;
     match &recv {
-        Value::Dataset(ds) => plan(ds.transpose(&dims, ignore)).map(Value::from),
-        other => plan(super::methods::this_array(other, "transpose")?.transpose(&dims, ignore))
-            .map(Value::from),
+        Value::Dataset(ds) => Ok(Value::from(ds.transpose(&dims, ignore)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "transpose")?.transpose(&dims, ignore)?,
+        )),
     }
 }
 
@@ -149,10 +146,10 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             .map(|(k, v)| Ok((k, string(&v, "new names")?)))
             .collect::<Res<_>>()?;
     match &recv {
-        Value::Dataset(ds) => plan(ds.rename(&mapping)).map(Value::from),
-        other => {
-            plan(super::methods::this_array(other, "rename")?.rename(&mapping)).map(Value::from)
-        }
+        Value::Dataset(ds) => Ok(Value::from(ds.rename(&mapping)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "rename")?.rename(&mapping)?,
+        )),
     }
 }
 
@@ -163,9 +160,10 @@ pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     args.arity("squeeze", 0, 1)?;
     let dims = dims_arg(dim.or_else(|| args.pos.pop()))?;
     match &recv {
-        Value::Dataset(ds) => plan(ds.squeeze(dims.as_deref())).map(Value::from),
-        other => plan(super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref()))
-            .map(Value::from),
+        Value::Dataset(ds) => Ok(Value::from(ds.squeeze(dims.as_deref())?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref())?,
+        )),
     }
 }
 
@@ -203,9 +201,10 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         new.push((k, size(&v)?));
     }
     match &recv {
-        Value::Dataset(ds) => plan(ds.expand_dims(&new)).map(Value::from),
-        other => plan(super::methods::this_array(other, "expand_dims")?.expand_dims(&new))
-            .map(Value::from),
+        Value::Dataset(ds) => Ok(Value::from(ds.expand_dims(&new)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "expand_dims")?.expand_dims(&new)?,
+        )),
     }
 }
 
@@ -294,5 +293,5 @@ pub(super) fn dataset_where(ds: &Dataset, cond: &Value, other: Option<&Operand>)
             }))
         }
     };
-    plan(ds.where_(cond, other)).map(Value::from)
+    Ok(Value::from(ds.where_(cond, other)?))
 }

@@ -12,11 +12,6 @@ use indexmap::IndexMap;
 use std::convert::Infallible;
 
 impl Dataset {
-    /// The dataset's dimension names, in [`Dataset::dims`] order.
-    fn dim_names(&self) -> Vec<String> {
-        self.dims().keys().cloned().collect()
-    }
-
     /// The data variables mapped by `f`; coordinates and attributes kept.
     pub fn map_data<E>(&self, f: impl Fn(DataArray) -> Result<DataArray, E>) -> Result<Dataset, E> {
         let mut out = self.clone();
