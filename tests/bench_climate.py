@@ -3,7 +3,7 @@
 
 Each case is one snippet of xarray code, run unchanged by both tools, each in its own process:
 
-- Nereus: engine/benches/pipeline.rs runs the snippet as one cell of the cell language.
+- Nereus: kernel/benches/pipeline.rs runs the snippet as one cell of the cell language.
 - xarray + dask: ``exec`` of the snippet in the pinned venv (this interpreter), with the threaded
   scheduler and the same number of workers.
 
@@ -104,7 +104,7 @@ def main() -> None:
                    help="seconds the timed runs may take before falling back to one run")
     p.add_argument("--bin", type=Path, help="a built pipeline bench (default: cargo bench)")
     args = p.parse_args()
-    binary = args.bin or bench_binary("pipeline")
+    binary = args.bin or bench_binary("pipeline", "nereus")
     results: dict[tuple[str, str], list[dict]] = {(c, t): [] for c in CASES for t in ("n", "d")}
 
     with tempfile.TemporaryDirectory(prefix="nereus-climate-") as tmp:

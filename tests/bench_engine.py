@@ -145,7 +145,7 @@ def main() -> None:
         raise SystemExit(f"{args.store}: {args.var} is {shape}, not the large sample "
                          f"{LARGE_SHAPE}; run `nereus sample-data --size large` into another "
                          "directory, or pass --any-size")
-    binary = args.bin or bench_binary("reduce")
+    binary = args.bin or bench_binary("reduce", "nereus-engine")
     runner = Runner(args, binary)
     tools = ("nereus", "dask", "floor")
     results: dict[tuple[str, str], list[dict]] = {(op, t): [] for op in OPS for t in tools}

@@ -5,7 +5,7 @@ For each case xarray writes a Zarr store (format 2, consolidated; metadata only:
 no chunk, so none is written) with that many float32 ``(time, lat, lon)`` variables, attributes
 on each, and time/lat/lon index coordinates. Then:
 
-- Nereus: engine/benches/repr.rs opens the store once and times displaying ``ds`` (the full
+- Nereus: kernel/benches/repr.rs opens the store once and times displaying ``ds`` (the full
   MIME bundle: text/plain and text/html), median of ``--nereus-runs``.
 - xarray: ``xr.open_zarr(store)`` once, then ``ds._repr_html_()`` timed the same way (the
   HTML, which embeds the text repr as its fallback), in this interpreter.
@@ -88,7 +88,7 @@ def main() -> None:
                         help="timed Nereus reprs per case (default 500: a median of many "
                              "sub-millisecond runs is steadier on a shared machine)")
     args = parser.parse_args()
-    binary = bench_binary("repr")
+    binary = bench_binary("repr", "nereus")
     rows = []
     with tempfile.TemporaryDirectory(prefix="nereus-bench-repr-") as tmp:
         for n in CASES:

@@ -30,11 +30,12 @@ VERSIONS = {"xarray": xr.__version__, "dask": dask.__version__, "zarr": zarr.__v
 """
 
 
-def bench_binary(name: str) -> Path:
-    """Builds the `engine/benches/<name>.rs` bench (bench profile) and returns its executable."""
+def bench_binary(name: str, package: str) -> Path:
+    """Builds bench `name` of crate `package` (`nereus-engine`: engine/benches/, `nereus`:
+    kernel/benches/) in the bench profile and returns its executable."""
     cargo = os.environ.get("CARGO", "cargo")
     proc = subprocess.run(
-        [cargo, "bench", "-p", "nereus-engine", "--bench", name, "--no-run",
+        [cargo, "bench", "-p", package, "--bench", name, "--no-run",
          "--message-format=json"],
         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
     )

@@ -1,12 +1,12 @@
-//! Nereus engine: labelled chunked arrays over Zarr, and the cell language that drives them.
+//! Nereus engine: labelled chunked arrays over Zarr with xarray's names, lazy, computed in
+//! parallel over chunks in bounded memory, with progress, cancellation and xarray-like reprs.
 //!
-//! The kernel talks to the engine only through [`lang::Interpreter`] (run a cell, complete,
-//! inspect) and [`exec::CancelToken`] (interrupt a running cell). It never sees protocol types.
+//! A Rust program uses it alone through [`prelude`]: open a store, select, compute, reduce,
+//! group, write. The kernel's cell language is one such program; it sees only this public API.
 
 pub mod coding;
 pub mod exec;
 pub mod io;
-pub mod lang;
 pub mod model;
 pub mod ops;
 pub mod prelude;
@@ -14,4 +14,3 @@ pub mod repr;
 pub mod sample;
 
 pub use exec::CancelToken;
-pub use lang::{Interpreter, LangError, MimeBundle, Output, Stream};

@@ -12,8 +12,10 @@
 //! section pieces, and one arm in the language's display hook.
 
 mod chunks;
+pub mod dask;
 mod escape;
 pub mod html;
+pub mod numpy;
 mod options;
 mod section;
 mod style;

@@ -6,14 +6,14 @@ mod outputs;
 pub mod progress;
 pub mod queue;
 
+use crate::lang::{self, Completeness, Interpreter, LangError, MimeBundle};
 use history::History;
 use jupyter_protocol::{
     CompleteReply, ErrorOutput, ExecuteInput, ExecuteReply, ExecuteResult, ExecutionCount,
     ExpressionResult, InspectReply, IsCompleteReply, JupyterMessageContent, Media, MediaType,
     ReplyError, ReplyStatus, Transient,
 };
-use nereus_engine::lang::{self, Completeness};
-use nereus_engine::{CancelToken, Interpreter, LangError, MimeBundle};
+use nereus_engine::CancelToken;
 use outputs::Outputs;
 use serde_json::{json, Value};
 use std::collections::HashMap;

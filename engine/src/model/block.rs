@@ -135,6 +135,27 @@ impl Block {
         })
     }
 
+    /// The elements as `i64`, in C order: integers exactly (never through `f64`, which
+    /// rounds past 2**53), saturated past `i64`; floats truncated; bools 0 and 1.
+    pub fn iter_i64(&self) -> Box<dyn Iterator<Item = i64> + '_> {
+        let sat = |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+        match self {
+            Block::I64(a) => Box::new(a.iter().copied()),
+            Block::U64(a) => Box::new(a.iter().map(move |&v| sat(i128::from(v)))),
+            #[allow(clippy::cast_possible_truncation)]
+            other => with_block!(other, a => Box::new(a.iter().map(|&x| x.to_f64() as i64))),
+        }
+    }
+
+    /// The sub-array at position `i` of the first axis (numpy's `a[i]`), one dimension fewer.
+    ///
+    /// # Panics
+    /// If the block is 0-d or `i` is out of range (callers index within the shape).
+    #[must_use]
+    pub fn subarray(&self, i: usize) -> Block {
+        map_block!(self, a => a.index_axis(ndarray::Axis(0), i).to_owned())
+    }
+
     /// The element type.
     pub fn dtype(&self) -> DType {
         match self {

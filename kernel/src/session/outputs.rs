@@ -5,13 +5,13 @@
 use super::history::History;
 use super::progress::Reporter;
 use super::{media, Publish};
+use crate::lang::{MimeBundle, Output, Stream};
+use crate::lang::{ProgressMode, ProgressSink};
 use jupyter_protocol::{
     ClearOutput, DisplayData, JupyterMessageContent, Payload, StreamContent, Transient,
     UpdateDisplayData,
 };
 use nereus_engine::exec::Progress;
-use nereus_engine::lang::{ProgressMode, ProgressSink};
-use nereus_engine::{MimeBundle, Output, Stream};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 

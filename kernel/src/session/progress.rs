@@ -5,11 +5,11 @@
 //! update_display_data contents to publish, and never publishes or reads the clock itself
 //! (`session::outputs` does both).
 
+use crate::lang::ProgressMode;
 use jupyter_protocol::{
     DisplayData, JupyterMessageContent, Media, MediaType, Transient, UpdateDisplayData,
 };
 use nereus_engine::exec::Progress;
-use nereus_engine::lang::ProgressMode;
 use nereus_engine::model::nbytes;
 use std::fmt::Write as _;
 use std::sync::{Mutex, PoisonError};

@@ -1,0 +1,454 @@
+//! The one registry of builtins and modules: names, signatures, docstrings and function pointers.
+//!
+//! Dispatch, completion, inspect, help and "did you mean" suggestions all read these tables.
+
+use super::dict;
+use super::error::{Exc, ExcKind, Res};
+use super::functions as f;
+use super::value::Value;
+use super::xarray;
+use super::{Output, ProgressMode, Stream};
+use nereus_engine::exec::{CancelToken, ExecConfig};
+
+/// What a builtin may touch while it runs.
+pub(crate) struct Ctx<'a> {
+    pub(crate) out: &'a mut dyn Output,
+    pub(crate) cancel: &'a CancelToken,
+    /// Threads and memory budget for computations.
+    pub(crate) config: ExecConfig,
+    /// How computations show their progress (`%config progress=`).
+    pub(crate) progress: ProgressMode,
+}
+
+/// Evaluated call arguments.
+#[derive(Debug, Default)]
+pub(crate) struct Args {
+    pub(crate) pos: Vec<Value>,
+    pub(crate) kw: Vec<(String, Value)>,
+}
+
+impl Args {
+    /// Removes and returns keyword `name`.
+    pub(crate) fn take_kw(&mut self, name: &str) -> Option<Value> {
+        let i = self.kw.iter().position(|(k, _)| k == name)?;
+        Some(self.kw.remove(i).1)
+    }
+
+    /// Splits off the receiver of a method call (always the first positional argument).
+    pub(crate) fn receiver(mut self) -> (Value, Self) {
+        let recv = if self.pos.is_empty() {
+            Value::None
+        } else {
+            self.pos.remove(0)
+        };
+        (recv, self)
+    }
+
+    /// Moves the keywords among `params` (positional-or-keyword parameters, in order) into
+    /// their positional places, as Python binds `round(number=1.5)`.
+    pub(crate) fn positional(&mut self, func: &str, params: &[&str]) -> Res<()> {
+        for (i, name) in params.iter().enumerate() {
+            let Some(v) = self.take_kw(name) else {
+                continue;
+            };
+            match self.pos.len() {
+                n if n > i => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() got multiple values for argument '{name}'"
+                    )))
+                }
+                n if n < i => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() missing 1 required positional argument: '{}'",
+                        params[n]
+                    )))
+                }
+                _ => self.pos.push(v),
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the positional count is within `min..=max`.
+    pub(crate) fn arity(&self, name: &str, min: usize, max: usize) -> Res<()> {
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let msg = if min == max {
+            let what = if min == 1 {
+                "exactly one argument".to_string()
+            } else {
+                format!("exactly {min} arguments")
+            };
+            format!("{name}() takes {what} ({n} given)")
+        } else if n < min {
+            format!(
+                "{name} expected at least {min} argument{}, got {n}",
+                if min == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "{name}() takes at most {max} argument{} ({n} given)",
+                if max == 1 { "" } else { "s" }
+            )
+        };
+        Err(Exc::type_error(msg))
+    }
+}
+
+/// A builtin's implementation.
+pub(crate) type Func = fn(&mut Ctx<'_>, Args) -> Res<Value>;
+
+/// One callable in the registry.
+#[derive(Debug)]
+pub(crate) struct Builtin {
+    /// Its name, e.g. `sleep`.
+    pub(crate) name: &'static str,
+    /// The module it lives in, or "" for builtins.
+    pub(crate) module: &'static str,
+    /// Its signature as help shows it, e.g. `sleep(secs, /)`.
+    pub(crate) signature: &'static str,
+    /// One paragraph of documentation.
+    pub(crate) doc: &'static str,
+    /// The keyword arguments it accepts; [`ANY_KEYWORD`] among them admits any name (dims).
+    pub(crate) keywords: &'static [&'static str],
+    pub(crate) func: Func,
+}
+
+impl Builtin {
+    /// `module.name` or `name`.
+    pub(crate) fn qualname(&self) -> String {
+        if self.module.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{}.{}", self.module, self.name)
+        }
+    }
+}
+
+/// In a keyword list: further keywords are free names (`isel(x=0)`), checked by the callee.
+pub(crate) const ANY_KEYWORD: &str = "**indexers";
+
+/// A non-callable attribute of a value, such as `DataArray.dims`.
+#[derive(Debug)]
+pub(crate) struct Property {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    /// Whether reading it computes values (`.values`); completion and inspect never read those.
+    pub(crate) computes: bool,
+    pub(crate) get: fn(&mut Ctx<'_>, &Value) -> Res<Value>,
+}
+
+/// The methods and properties of a value type.
+#[derive(Debug)]
+pub(crate) struct Class {
+    pub(crate) name: &'static str,
+    pub(crate) methods: &'static [Builtin],
+    pub(crate) properties: &'static [Property],
+}
+
+impl Class {
+    /// A method by name.
+    pub(crate) fn method(&self, name: &str) -> Option<&'static Builtin> {
+        let methods: &'static [Builtin] = self.methods;
+        methods.iter().find(|b| b.name == name)
+    }
+
+    /// A property by name.
+    pub(crate) fn property(&self, name: &str) -> Option<&'static Property> {
+        let props: &'static [Property] = self.properties;
+        props.iter().find(|p| p.name == name)
+    }
+
+    /// Every method and property name, sorted.
+    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self
+            .methods
+            .iter()
+            .map(|b| b.name)
+            .chain(self.properties.iter().map(|p| p.name))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// `dict` methods.
+static DICT_METHODS: &[Builtin] = &[
+    method!(
+        "dict",
+        "get",
+        "get(key, default=None, /)",
+        &[],
+        dict::get,
+        "Returns the value for key if key is in the dictionary, else default (None)."
+    ),
+    method!(
+        "dict",
+        "keys",
+        "keys()",
+        &[],
+        dict::keys,
+        "Returns the keys, in insertion order."
+    ),
+    method!(
+        "dict",
+        "values",
+        "values()",
+        &[],
+        dict::values,
+        "Returns the values, in insertion order."
+    ),
+    method!(
+        "dict",
+        "items",
+        "items()",
+        &[],
+        dict::items,
+        "Returns (key, value) pairs, in insertion order: `for k, v in d.items(): ...`."
+    ),
+];
+
+/// The dict class (also attrs, encoding, sizes and xarray's mappings).
+pub(crate) static DICT: Class = Class {
+    name: "dict",
+    methods: DICT_METHODS,
+    properties: &[],
+};
+
+/// The registry class of a value, if it has methods or properties.
+pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
+    match v {
+        Value::Dict(_) => Some(&DICT),
+        Value::DataArray(_) => Some(&xarray::DATAARRAY),
+        Value::Dataset(_) => Some(&xarray::DATASET),
+        Value::NdArray(_) => Some(&xarray::NDARRAY),
+        Value::GroupBy(_) => Some(&xarray::GROUPBY),
+        Value::Rolling(_) => Some(&xarray::ROLLING),
+        Value::Coarsen(_) => Some(&xarray::COARSEN),
+        Value::Weighted(_) => Some(&xarray::WEIGHTED),
+        Value::DatasetOp(d) => Some(d.class()),
+        _ => None,
+    }
+}
+
+/// A non-callable module attribute such as `sys.stdout`.
+#[derive(Debug)]
+pub(crate) struct Constant {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) value: fn() -> Value,
+}
+
+/// A module that `import` accepts.
+#[derive(Debug)]
+pub(crate) struct Module {
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) functions: &'static [Builtin],
+    pub(crate) constants: &'static [Constant],
+}
+
+impl Module {
+    /// Looks up an attribute.
+    pub(crate) fn attr(&'static self, name: &str) -> Option<Value> {
+        if let Some(b) = self.functions.iter().find(|b| b.name == name) {
+            return Some(Value::Builtin(b));
+        }
+        self.constants
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| (c.value)())
+    }
+
+    /// Every attribute name, sorted.
+    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self
+            .functions
+            .iter()
+            .map(|b| b.name)
+            .chain(self.constants.iter().map(|c| c.name))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The AttributeError for a missing attribute, with a suggestion.
+    pub(crate) fn no_attr(&self, name: &str) -> Exc {
+        let hint = super::error::suggestion(name, self.attr_names());
+        Exc::new(
+            ExcKind::AttributeError,
+            format!("module '{}' has no attribute '{name}'{hint}", self.name),
+        )
+    }
+}
+
+/// The builtin functions, available without import.
+pub(crate) static BUILTINS: &[Builtin] = &[
+    method!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
+        "Prints the objects to the stream `file` (sys.stdout or sys.stderr), separated by `sep` and followed by `end`. Non-string objects are converted with str()."),
+    method!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
+        "Shows each object as a rich output in the cell's output area. With `display_id`, the output can later be replaced in place by update_display(obj, display_id=...)."),
+    method!("", "update_display", "update_display(obj, *, display_id)", &["obj", "display_id"], f::update_display,
+        "Replaces the output previously shown with display(..., display_id=display_id) by a display of `obj`."),
+    method!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
+        "Clears the cell's output area. With wait=True the clearing is delayed until new output arrives, which avoids flicker in animations."),
+    method!("", "help", "help(request)", &["request"], f::help,
+        "Shows the signature and documentation of a function or module, or the type and value of any other object, in the pager. `obj?` does the same."),
+    method!("", "len", "len(obj, /)", &[], f::len,
+        "Returns the number of items in a container: characters of a string, items of a list, tuple, range or dict, data variables of a Dataset, rows (the first dimension) of an array."),
+    method!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
+        "Returns an immutable sequence of integers from start (default 0) up to but not including stop, by step (default 1). Used in for loops."),
+    method!("", "str", "str(object='')", &["object"], f::str_,
+        "Returns the informal string form of an object, as print() shows it."),
+    method!("", "repr", "repr(obj, /)", &[], f::repr,
+        "Returns the canonical string form of an object, as the cell shows a trailing expression; strings get quotes."),
+    method!("", "int", "int(x=0, /, base=10)", &["base"], f::int,
+        "Converts a number or string to an integer. Floats are truncated toward zero; strings are parsed in `base` (0 means: guess from a 0x/0o/0b prefix)."),
+    method!("", "float", "float(x=0.0, /)", &[], f::float,
+        "Converts a number or a string such as '1.5', '1e-3', 'nan' or 'inf' to a floating-point number."),
+    method!("", "bool", "bool(x=False, /)", &[], f::bool_,
+        "Returns True when x is true by Python's rules (non-zero numbers, non-empty containers), else False."),
+    method!("", "list", "list(iterable=(), /)", &[], f::list,
+        "Builds a list from the items of an iterable (a list, tuple, range, string, dict keys, a Dataset's variable names, or an array's rows along its first dimension)."),
+    method!("", "tuple", "tuple(iterable=(), /)", &[], f::tuple,
+        "Builds a tuple from the items of an iterable (a list, tuple, range or string)."),
+    method!("", "dict", "dict(mapping_or_iterable=(), /, **kwargs)", &[ANY_KEYWORD], f::dict_,
+        "Builds a dict from a mapping, from (key, value) pairs, and from keyword arguments: dict(lat=0, lon=slice(0, 10)) is {'lat': 0, 'lon': slice(0, 10)}."),
+    method!("", "abs", "abs(x, /)", &[], f::abs,
+        "Returns the absolute value of a number, or element-wise of an array or of each data variable of a Dataset (lazy for xarray objects)."),
+    method!("", "round", "round(number, ndigits=None)", &["number", "ndigits"], f::round,
+        "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
+    method!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
+        "Returns the smallest item of an iterable, or the smallest of two or more arguments."),
+    method!("", "max", "max(iterable, /) / max(a, b, *args)", &[], f::max,
+        "Returns the largest item of an iterable, or the largest of two or more arguments."),
+    method!("", "sum", "sum(iterable, /, start=0)", &["start"], f::sum,
+        "Returns start plus the sum of the numbers in an iterable."),
+    method!("", "sorted", "sorted(iterable, /, *, reverse=False)", &["reverse"], f::sorted,
+        "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
+    method!("", "type", "type(object, /)", &[], f::type_,
+        "Returns the type of an object, e.g. <class 'int'>."),
+    method!("", "slice", "slice(stop) / slice(start, stop[, step])", &[], xarray::slice,
+        "A slice object, as `a:b:c` inside brackets writes: isel(x=slice(10, 20)) by position, sel(lat=slice(-5, 5)) by label (both ends included)."),
+];
+
+/// The `time` module's functions.
+static TIME_FUNCTIONS: &[Builtin] = &[
+    method!("time", "sleep", "sleep(secs, /)", &[], f::sleep,
+        "Suspends the cell for the given number of seconds (a float for sub-second precision). An interrupt stops the sleep within milliseconds and raises KeyboardInterrupt."),
+    method!("time", "time", "time()", &[], f::time,
+        "Returns the current time in seconds since the Unix epoch, as a float."),
+    method!("time", "perf_counter", "perf_counter()", &[], f::perf_counter,
+        "Returns the value in fractional seconds of a monotonic clock with the highest available resolution, for measuring short durations. Only differences between calls are meaningful."),
+    method!("time", "monotonic", "monotonic()", &[], f::perf_counter,
+        "Returns the value in fractional seconds of a clock that never goes backwards. Only differences between calls are meaningful."),
+];
+
+static SYS_CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "stdout",
+        doc: "The standard output stream: print(..., file=sys.stdout).",
+        value: || Value::Stream(Stream::Stdout),
+    },
+    Constant {
+        name: "stderr",
+        doc:
+            "The standard error stream: print(..., file=sys.stderr) shows text as an error stream.",
+        value: || Value::Stream(Stream::Stderr),
+    },
+];
+
+/// The modules `import` accepts.
+pub(crate) static MODULES: &[Module] = &[
+    Module {
+        name: "time",
+        doc: "Time access: sleep, wall-clock time and performance counters.",
+        functions: TIME_FUNCTIONS,
+        constants: &[],
+    },
+    Module {
+        name: "xarray",
+        doc: "xarray's API over the Nereus engine: open_zarr, where. `import xarray as xr`.",
+        functions: xarray::XARRAY_FUNCTIONS,
+        constants: &[],
+    },
+    Module {
+        name: "numpy",
+        doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, log10, sin, cos, tan, arcsin, arccos, arctan, deg2rad, rad2deg, floor, ceil, sign, isnan, isfinite, where; arange and linspace; nan, pi, e and inf. `import numpy as np`.",
+        functions: xarray::NUMPY_FUNCTIONS,
+        constants: xarray::NUMPY_CONSTANTS,
+    },
+    Module {
+        name: "sys",
+        doc: "System streams: sys.stdout and sys.stderr, for print(..., file=...).",
+        functions: &[],
+        constants: SYS_CONSTANTS,
+    },
+];
+
+/// A builtin function by name.
+pub(crate) fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// A module by name, or ModuleNotFoundError listing what is accepted.
+pub(crate) fn module(name: &str) -> Res<&'static Module> {
+    MODULES.iter().find(|m| m.name == name).ok_or_else(|| {
+        let accepted: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+        Exc::new(
+            ExcKind::ModuleNotFoundError,
+            format!(
+                "No module named '{name}' (Nereus cells accept: {})",
+                accepted.join(", ")
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_are_unique_and_documented() {
+        let mut names: Vec<_> = BUILTINS.iter().map(|b| b.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), BUILTINS.len());
+        for m in MODULES {
+            for b in m.functions {
+                assert_eq!(b.module, m.name);
+                assert!(!b.doc.is_empty() && b.signature.starts_with(b.name));
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_module_lists_accepted_ones() {
+        let e = module("numpyy").err();
+        assert!(e
+            .is_some_and(|e| e.msg
+                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, sys)"));
+        assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
+        assert!(
+            module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))
+        );
+    }
+
+    #[test]
+    fn arity_messages_match_python() {
+        let a = Args {
+            pos: vec![Value::Int(1), Value::Int(2)],
+            kw: Vec::new(),
+        };
+        assert!(a
+            .arity("len", 1, 1)
+            .is_err_and(|e| e.msg == "len() takes exactly one argument (2 given)"));
+        let a = Args::default();
+        assert!(a
+            .arity("min", 1, usize::MAX)
+            .is_err_and(|e| e.msg == "min expected at least 1 argument, got 0"));
+    }
+}

@@ -1,0 +1,110 @@
+//! numpy arrays of computed values: their elements as Python values, and their text forms
+//! (numpy's, from `nereus_engine::repr::numpy`).
+
+use std::sync::Arc;
+
+use super::error::{Exc, ExcKind, Res};
+use super::functions::MAX_ITEMS;
+use super::value::Value;
+use nereus_engine::coding::TimeScale;
+use nereus_engine::model::Block;
+use nereus_engine::repr::numpy::{self, PrintOptions};
+
+/// A computed numpy array; datetimes are int64 ticks of `time` (datetime64[ns] or cftime).
+#[derive(Debug, Clone)]
+pub(crate) struct NdArray {
+    pub(crate) block: Arc<Block>,
+    pub(crate) time: Option<TimeScale>,
+}
+
+impl NdArray {
+    /// numpy's dtype name.
+    pub(crate) fn dtype_name(&self) -> &'static str {
+        numpy::dtype_name(&self.block, self.time)
+    }
+
+    /// Element `i` (C order) as a Python value.
+    pub(crate) fn item(&self, i: usize) -> Value {
+        match self.block.as_ref() {
+            Block::Bool(a) => Value::Bool(a.iter().nth(i).copied().unwrap_or(false)),
+            Block::F32(a) => Value::Float(a.iter().nth(i).map_or(f64::NAN, |&x| f64::from(x))),
+            Block::F64(a) => Value::Float(a.iter().nth(i).copied().unwrap_or(f64::NAN)),
+            Block::U64(a) => a
+                .iter()
+                .nth(i)
+                .and_then(|&x| i64::try_from(x).ok())
+                .map_or(Value::None, Value::Int),
+            other => Value::Int(other.iter_i64().nth(i).unwrap_or(0)),
+        }
+    }
+
+    /// The elements as integers, in C order (an integer array used as positions); floats are
+    /// truncated, integers exact (past `i64` saturated).
+    pub(crate) fn ints(&self) -> Vec<i64> {
+        self.block.iter_i64().collect()
+    }
+
+    /// What iterating gives, as numpy does: the elements of a 1-D array, the sub-arrays along
+    /// the first axis otherwise.
+    pub(crate) fn rows(&self) -> Res<Vec<Value>> {
+        let shape = self.block.shape();
+        let n = row_count(shape)?;
+        Ok((0..n)
+            .map(|i| {
+                let row = NdArray {
+                    block: Arc::new(self.block.subarray(i)),
+                    time: self.time,
+                };
+                if shape.len() == 1 {
+                    row.item(0)
+                } else {
+                    Value::NdArray(Arc::new(row))
+                }
+            })
+            .collect())
+    }
+
+    /// numpy's `repr()`.
+    pub(crate) fn repr(&self) -> String {
+        self.repr_with(PrintOptions::NUMPY)
+    }
+
+    /// numpy's `repr()` under `opts`.
+    pub(crate) fn repr_with(&self, opts: PrintOptions) -> String {
+        numpy::array_repr(&self.block, self.time, opts)
+    }
+
+    /// numpy's `str()`: `[1. 2. 3.]`; a 0-d array prints as its scalar (`0.0`, a datetime
+    /// without quotes).
+    pub(crate) fn to_str(&self) -> String {
+        let text = numpy::array_str(&self.block, self.time, PrintOptions::NUMPY);
+        if !self.block.shape().is_empty() {
+            return text;
+        }
+        if self.time.is_some() {
+            return text.trim_matches('\'').to_owned();
+        }
+        match self.block.as_ref() {
+            Block::F32(a) => a
+                .iter()
+                .next()
+                .map_or(text, |&x| super::value::float32_repr(x)),
+            _ => self.item(0).to_str(),
+        }
+    }
+}
+
+/// How many items iterating an array of `shape` (numpy or xarray) gives: numpy's error for a
+/// 0-d array, and a refusal past what a cell may hold.
+pub(crate) fn row_count(shape: &[usize]) -> Res<usize> {
+    let &n = shape
+        .first()
+        .ok_or_else(|| Exc::type_error("iteration over a 0-d array"))?;
+    if n > MAX_ITEMS {
+        return Err(Exc::new(
+            ExcKind::MemoryError,
+            format!("array of {n} rows is too large to iterate in a cell"),
+        ));
+    }
+    Ok(n)
+}

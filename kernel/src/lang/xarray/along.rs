@@ -1,0 +1,161 @@
+//! Whole-axis methods of a DataArray in the cell language: `cumsum`, `argmin`, `argmax`,
+//! `median` and `quantile`, with xarray's signatures. Argument parsing only.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all methods share the registry's `Func` signature"
+)]
+
+use super::super::builtins::{Args, Builtin, Ctx};
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::value::Value;
+use super::convert::dims_arg;
+use super::methods::{this_array, truth};
+use nereus_engine::model::DataArray;
+
+fn skipna(ctx: &Ctx<'_>, args: &mut Args) -> Res<Option<bool>> {
+    match args.take_kw("skipna") {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => Ok(Some(truth(ctx, &v)?)),
+    }
+}
+
+/// The one dimension `name()` runs along: `dim` as a keyword or the first positional argument;
+/// none is the only dimension of a 1-D array.
+fn one_dim(args: &mut Args, a: &DataArray, name: &str) -> Res<String> {
+    let dim = args
+        .take_kw("dim")
+        .or_else(|| (!args.pos.is_empty()).then(|| args.pos.remove(0)));
+    match dim {
+        Some(Value::Str(d)) => Ok(d.to_string()),
+        None | Some(Value::None) => match a.dims() {
+            [only] => Ok(only.clone()),
+            dims => Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "{name}() over every dimension of a {}-D array (a flat position) is not supported; give dim=, one of {dims:?}",
+                    dims.len()
+                ),
+            )),
+        },
+        Some(other) => Err(Exc::new(
+            ExcKind::NotImplementedError,
+            format!(
+                "{name}() along one dimension only (a name); got {}",
+                other.repr()
+            ),
+        )),
+    }
+}
+
+/// `da.cumsum(dim, skipna=None)`.
+fn cumsum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let a = this_array(&recv, "cumsum")?;
+    let skipna = skipna(ctx, &mut args)?;
+    let _keep_attrs = args.take_kw("keep_attrs");
+    let dim = one_dim(&mut args, a, "cumsum")?;
+    args.arity("cumsum", 0, 0)?;
+    a.cumsum(&dim, skipna).map(Value::from).map_err(Exc::from)
+}
+
+fn arg_extreme(max: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let name = if max { "argmax" } else { "argmin" };
+    let (recv, mut args) = args.receiver();
+    let a = this_array(&recv, name)?;
+    let skipna = skipna(ctx, &mut args)?;
+    let _keep_attrs = args.take_kw("keep_attrs");
+    let dim = one_dim(&mut args, a, name)?;
+    args.arity(name, 0, 0)?;
+    a.arg_extreme(max, &dim, skipna)
+        .map(Value::from)
+        .map_err(Exc::from)
+}
+
+fn argmin(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    arg_extreme(false, ctx, args)
+}
+fn argmax(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    arg_extreme(true, ctx, args)
+}
+
+/// `da.median(dim=None, skipna=None)`.
+fn median(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let skipna = skipna(ctx, &mut args)?;
+    let _keep_attrs = args.take_kw("keep_attrs");
+    let dim = args.take_kw("dim");
+    args.arity("median", 0, 1)?;
+    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    this_array(&recv, "median")?
+        .median(dims.as_deref(), skipna)
+        .map(Value::from)
+        .map_err(Exc::from)
+}
+
+/// `da.quantile(q, dim=None, method="linear", skipna=None)`.
+fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let skipna = skipna(ctx, &mut args)?;
+    let _keep_attrs = args.take_kw("keep_attrs");
+    let method = match args.take_kw("method") {
+        None => "linear".to_owned(),
+        Some(Value::Str(s)) => s.to_string(),
+        Some(other) => {
+            return Err(Exc::type_error(format!(
+                "quantile() method must be a string, not {}",
+                other.type_name()
+            )))
+        }
+    };
+    let q = args
+        .take_kw("q")
+        .or_else(|| (!args.pos.is_empty()).then(|| args.pos.remove(0)));
+    let dim = args.take_kw("dim");
+    args.arity("quantile", 0, 1)?;
+    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let bad_q = |v: &Value| {
+        Exc::type_error(format!(
+            "quantile() q must be a number or a list of numbers, not {}",
+            v.type_name()
+        ))
+    };
+    let (qs, list) = match q {
+        None => {
+            return Err(Exc::type_error(
+                "quantile() missing 1 required positional argument: 'q'",
+            ))
+        }
+        Some(Value::List(items) | Value::Tuple(items)) => (
+            items
+                .iter()
+                .map(|v| v.as_f64().ok_or_else(|| bad_q(v)))
+                .collect::<Res<Vec<f64>>>()?,
+            true,
+        ),
+        Some(v) => (vec![v.as_f64().ok_or_else(|| bad_q(&v))?], false),
+    };
+    this_array(&recv, "quantile")?
+        .quantile(&qs, list, dims.as_deref(), &method, skipna)
+        .map(Value::from)
+        .map_err(Exc::from)
+}
+
+/// `DataArray.cumsum`.
+pub(crate) const CUMSUM: Builtin = method!("DataArray", "cumsum", "cumsum(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], cumsum,
+        "Running sum along one dimension: NaN counts as 0 for floats unless skipna=False; integers sum in int64. Lazy; the sum is carried across chunk edges.");
+
+/// `DataArray.argmin`.
+pub(crate) const ARGMIN: Builtin = method!("DataArray", "argmin", "argmin(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], argmin,
+        "Integer position of the minimum along one dimension (the first on ties; NaN skipped for floats, an all-NaN slice raises). Lazy.");
+
+/// `DataArray.argmax`.
+pub(crate) const ARGMAX: Builtin = method!("DataArray", "argmax", "argmax(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], argmax,
+        "Integer position of the maximum along one dimension (the first on ties; NaN skipped for floats, an all-NaN slice raises). Lazy.");
+
+/// `DataArray.median`.
+pub(crate) const MEDIAN: Builtin = method!("DataArray", "median", "median(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], median,
+        "Median along the named dimension(s), all when None; NaN skipped for floats. Lazy; computed over blocks of cells that each hold the whole dimension, within the memory budget.");
+
+/// `DataArray.quantile`.
+pub(crate) const QUANTILE: Builtin = method!("DataArray", "quantile", "quantile(q, dim=None, *, method='linear', keep_attrs=None, skipna=None)", &["q", "dim", "method", "keep_attrs", "skipna"], quantile,
+        "Quantile(s) q in [0, 1] along the named dimension(s), all when None, with numpy's 'linear' method: a list of q adds a leading 'quantile' dimension, one q a scalar 'quantile' coordinate. float64. Lazy; within the memory budget.");

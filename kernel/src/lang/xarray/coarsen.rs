@@ -1,0 +1,243 @@
+//! `coarsen` and `weighted` on a DataArray or Dataset in the cell language: the Coarsen and
+//! Weighted values they return, those values' reductions, registry tables and reprs. Argument
+//! parsing only (a Dataset's variables are handled in `dataset_climate`).
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all methods share the registry's `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::builtins::{Args, Builtin, Class, Ctx};
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::value::{str_repr, Value};
+use super::convert::{dims_arg, load};
+use super::dataset_climate::DatasetOp;
+use super::methods::{this_array, truth};
+use nereus_engine::model::Data;
+use nereus_engine::ops::{Boundary, Coarsen, ReduceOp, Weighted};
+
+/// `da.coarsen(time=4, boundary="trim", side="left")`, `da.coarsen(lat=2, lon=2)` or
+/// `da.coarsen({"lat": 2, "lon": 2})`.
+pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let text = |args: &mut Args, name: &str, default: &str| -> Res<String> {
+        match args.take_kw(name) {
+            None => Ok(default.to_owned()),
+            Some(Value::Str(s)) => Ok(s.to_string()),
+            Some(other) => Err(Exc::type_error(format!(
+                "coarsen() {name} must be a string, not {}",
+                other.type_name()
+            ))),
+        }
+    };
+    let boundary = text(&mut args, "boundary", "exact")?;
+    let side = text(&mut args, "side", "left")?;
+    if let Some(v) = args.take_kw("coord_func") {
+        if !matches!(&v, Value::Str(s) if &**s == "mean") {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "coarsen() supports coord_func='mean' only, got {}",
+                    v.repr()
+                ),
+            ));
+        }
+    }
+    let windows = super::groupby::dim_pairs(&mut args, "coarsen", "dim")?
+        .into_iter()
+        .map(|(dim, window)| {
+            let window = window
+                .as_int()
+                .ok_or_else(|| Exc::type_error("coarsen() window must be an integer"))?;
+            Ok((dim, window))
+        })
+        .collect::<Res<Vec<_>>>()?;
+    if windows.is_empty() {
+        return Err(Exc::type_error(
+            "coarsen() needs a dimension, e.g. coarsen(time=4) or coarsen(lat=2, lon=2)",
+        ));
+    }
+    let boundary = Boundary::parse(&boundary).map_err(Exc::from)?;
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::coarsen(ds, &windows, boundary, &side)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
+    let c = this_array(&recv, "coarsen")?
+        .coarsen(&windows, boundary, &side)
+        .map_err(Exc::from)?;
+    Ok(Value::Coarsen(Arc::new(c)))
+}
+
+/// A Coarsen reduction: of a DataArray or of every variable of a Dataset.
+fn coarsen_reduce(op: ReduceOp, _: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let _keep_attrs = args.take_kw("keep_attrs");
+    args.arity(op.name(), 0, 0)?;
+    match &recv {
+        Value::Coarsen(c) => c.reduce(op).map(Value::from).map_err(Exc::from),
+        Value::DatasetOp(d) => d.reduce_windows(op),
+        other => Err(Exc::type_error(format!(
+            "DataArrayCoarsen.{}() needs a DataArrayCoarsen, not {}",
+            op.name(),
+            other.type_name()
+        ))),
+    }
+}
+
+reductions!(coarsen_reduce);
+
+/// xarray's repr of a DataArray's Coarsen.
+pub(crate) fn coarsen_repr(c: &Coarsen) -> String {
+    coarsen_text("DataArray", c)
+}
+
+/// xarray's repr of the Coarsen of a DataArray or Dataset (`owner`).
+pub(super) fn coarsen_text(owner: &str, c: &Coarsen) -> String {
+    let windows: Vec<String> = c
+        .windows()
+        .iter()
+        .map(|(dim, size)| format!("{}: {size}", str_repr(dim)))
+        .collect();
+    format!(
+        "{owner}Coarsen [windows->{{{}}},side->{}]",
+        windows.join(", "),
+        c.side()
+    )
+}
+
+/// `da.weighted(weights)`: lazy weights are loaded first, since NaN among them is an error
+/// that xarray raises here (weights are normally small: cos(lat), cell areas).
+pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let w = args
+        .take_kw("weights")
+        .or_else(|| args.pos.first().cloned());
+    args.arity("weighted", 0, 1)?;
+    let weights = match w {
+        Some(Value::DataArray(w)) => w,
+        Some(other) => {
+            return Err(Exc::type_error(format!(
+                "`weights` must be a DataArray, not {}",
+                other.type_name()
+            )))
+        }
+        None => {
+            return Err(Exc::type_error(
+                "weighted() missing 1 required positional argument: 'weights'",
+            ))
+        }
+    };
+    let weights = match &weights.variable.data {
+        Data::Memory(_) => weights.as_ref().clone(),
+        Data::Lazy(_) => load(ctx, &weights)?,
+    };
+    if let Value::Dataset(ds) = &recv {
+        let op = DatasetOp::weighted(ds, &weights)?;
+        return Ok(Value::DatasetOp(Arc::new(op)));
+    }
+    let w = this_array(&recv, "weighted")?
+        .weighted(&weights)
+        .map_err(Exc::from)?;
+    Ok(Value::Weighted(Arc::new(w)))
+}
+
+fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let name = if mean { "mean" } else { "sum" };
+    let (recv, mut args) = args.receiver();
+    let _keep_attrs = args.take_kw("keep_attrs");
+    let skipna = match args.take_kw("skipna") {
+        None | Some(Value::None) => None,
+        Some(v) => Some(truth(ctx, &v)?),
+    };
+    let dim = args.take_kw("dim");
+    args.arity(name, 0, 1)?;
+    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let w = match &recv {
+        Value::Weighted(w) => w,
+        Value::DatasetOp(d) => return d.reduce_weighted(mean, dims.as_deref(), skipna),
+        other => {
+            return Err(Exc::type_error(format!(
+                "DataArrayWeighted.{name}() needs a DataArrayWeighted, not {}",
+                other.type_name()
+            )))
+        }
+    };
+    let out = if mean {
+        w.mean(dims.as_deref(), skipna)
+    } else {
+        w.sum(dims.as_deref(), skipna)
+    };
+    out.map(Value::from).map_err(Exc::from)
+}
+
+fn weighted_mean(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    weighted_reduce(true, ctx, args)
+}
+fn weighted_sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    weighted_reduce(false, ctx, args)
+}
+
+/// xarray's repr of a DataArray's Weighted.
+pub(crate) fn weighted_repr(w: &Weighted) -> String {
+    weighted_text("DataArray", w.weight_dims())
+}
+
+/// xarray's repr of the Weighted of a DataArray or Dataset (`owner`).
+pub(super) fn weighted_text(owner: &str, weight_dims: &[String]) -> String {
+    format!(
+        "{owner}Weighted with weights along dimensions: {}",
+        weight_dims.join(", ")
+    )
+}
+
+/// The reductions of a Coarsen class (`DataArrayCoarsen` or `DatasetCoarsen`).
+const fn coarsen_methods(class: &'static str) -> [Builtin; 7] {
+    with_reductions!(class, self, windows, " of each window", "NaN is skipped. Lazy.";)
+}
+
+static COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DataArrayCoarsen");
+static DATASET_COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DatasetCoarsen");
+
+/// The Coarsen class.
+pub(crate) static COARSEN: Class = Class {
+    name: "DataArrayCoarsen",
+    methods: &COARSEN_METHODS,
+    properties: &[],
+};
+
+/// The Coarsen class of a Dataset.
+pub(crate) static DATASET_COARSEN: Class = Class {
+    name: "DatasetCoarsen",
+    methods: &DATASET_COARSEN_METHODS,
+    properties: &[],
+};
+
+const WEIGHTED_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
+
+/// The reductions of a Weighted class (`DataArrayWeighted` or `DatasetWeighted`).
+const fn weighted_methods(class: &'static str) -> [Builtin; 2] {
+    [
+        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_mean,
+            "Weighted mean over the named dimension(s) (all when None): the sum of weights times values over the sum of the weights of the non-missing values. Lazy."),
+        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_sum,
+            "Weighted sum over the named dimension(s) (all when None); missing values count as 0. Lazy."),
+    ]
+}
+
+static WEIGHTED_METHODS: [Builtin; 2] = weighted_methods("DataArrayWeighted");
+static DATASET_WEIGHTED_METHODS: [Builtin; 2] = weighted_methods("DatasetWeighted");
+
+/// The Weighted class.
+pub(crate) static WEIGHTED: Class = Class {
+    name: "DataArrayWeighted",
+    methods: &WEIGHTED_METHODS,
+    properties: &[],
+};
+
+/// The Weighted class of a Dataset.
+pub(crate) static DATASET_WEIGHTED: Class = Class {
+    name: "DatasetWeighted",
+    methods: &DATASET_WEIGHTED_METHODS,
+    properties: &[],
+};

@@ -1,0 +1,306 @@
+//! The methods of DataArray and Dataset: reductions, isel/sel, load/compute, where, fillna,
+//! explain and item. Each parses xarray's arguments and calls the engine.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all methods share the registry's `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::builtins::{Args, Ctx};
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::value::Value;
+use super::super::Stream;
+use super::convert::{dims_arg, indexer, label_indexer, load, operand, run};
+use nereus_engine::model::DataArray;
+use nereus_engine::ops::{Indexer, LabelIndexer, ReduceOp};
+
+/// The DataArray receiver, or a TypeError.
+pub(crate) fn this_array<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<DataArray>> {
+    match recv {
+        Value::DataArray(a) => Ok(a),
+        other => Err(Exc::type_error(format!(
+            "DataArray.{method}() needs a DataArray, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let name = op.name();
+    let (recv, mut args) = args.receiver();
+    let dim = args.take_kw("dim");
+    let skipna = match args.take_kw("skipna") {
+        None | Some(Value::None) => None,
+        Some(v) => Some(truth(ctx, &v)?),
+    };
+    let ddof = match args.take_kw("ddof") {
+        None => 0,
+        Some(v) => v
+            .as_int()
+            .and_then(|d| u32::try_from(d).ok())
+            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
+    };
+    let _keep_attrs = args.take_kw("keep_attrs");
+    args.arity(name, 0, 1)?;
+    if dim.is_some() && !args.pos.is_empty() {
+        return Err(Exc::type_error(format!(
+            "{name}() got multiple values for argument 'dim'"
+        )));
+    }
+    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    match &recv {
+        Value::Dataset(ds) => ds
+            .reduce(op, dims.as_deref(), skipna, ddof)
+            .map(Value::from)
+            .map_err(Exc::from),
+        other => this_array(other, name)?
+            .reduce(op, dims.as_deref(), skipna, ddof)
+            .map(Value::from)
+            .map_err(Exc::from),
+    }
+}
+
+reductions!(reduce);
+
+/// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
+/// keyword arguments, in order.
+fn indexer_pairs(name: &str, mut args: Args) -> Res<Vec<(String, Value)>> {
+    let dict = args.take_kw("indexers");
+    if args
+        .take_kw("drop")
+        .is_some_and(|v| v.truthy() != Some(false))
+    {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            format!("{name}(drop=True) is not supported yet"),
+        ));
+    }
+    let _missing = args.take_kw("missing_dims");
+    args.arity(name, 0, 1)?;
+    let mut pairs = Vec::new();
+    match dict.or_else(|| args.pos.into_iter().next()) {
+        None | Some(Value::None) => {}
+        Some(Value::Dict(d)) => {
+            for (k, v) in &d.items {
+                let Value::Str(k) = k else {
+                    return Err(Exc::type_error(format!(
+                        "{name}() dimension names must be strings, not {}",
+                        k.type_name()
+                    )));
+                };
+                pairs.push((k.to_string(), v.clone()));
+            }
+        }
+        Some(other) => {
+            return Err(Exc::type_error(format!(
+                "{name}() indexers must be a dict, not {}",
+                other.type_name()
+            )))
+        }
+    }
+    pairs.extend(args.kw);
+    Ok(pairs)
+}
+
+pub(crate) fn isel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, args) = args.receiver();
+    let pairs = indexer_pairs("isel", args)?;
+    let indexers: Vec<(String, Indexer)> = pairs
+        .iter()
+        .map(|(d, v)| Ok((d.clone(), indexer(v)?)))
+        .collect::<Res<_>>()?;
+    match &recv {
+        Value::Dataset(ds) => ds.isel(&indexers).map(Value::from).map_err(Exc::from),
+        other => this_array(other, "isel")?
+            .isel(&indexers)
+            .map(Value::from)
+            .map_err(Exc::from),
+    }
+}
+
+pub(crate) fn sel(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    let method = args.take_kw("method");
+    if args.take_kw("tolerance").is_some() {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            "sel(tolerance=...) is not supported yet",
+        ));
+    }
+    let nearest = match method {
+        None | Some(Value::None) => false,
+        Some(Value::Str(s)) if &*s == "nearest" => true,
+        Some(other) => {
+            return Err(Exc::value_error(format!(
+                "sel method must be None or 'nearest', not {}",
+                other.repr()
+            )))
+        }
+    };
+    let (recv, args) = args.receiver();
+    let pairs = indexer_pairs("sel", args)?;
+    let indexers: Vec<(String, LabelIndexer)> = pairs
+        .iter()
+        .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
+        .collect::<Res<_>>()?;
+    match &recv {
+        Value::Dataset(ds) => ds
+            .sel(&indexers, nearest)
+            .map(Value::from)
+            .map_err(Exc::from),
+        other => this_array(other, "sel")?
+            .sel(&indexers, nearest)
+            .map(Value::from)
+            .map_err(Exc::from),
+    }
+}
+
+/// `load()` and `compute()`: values in memory (interruptible).
+pub(crate) fn load_method(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, args) = args.receiver();
+    args.arity("load", 0, 0)?;
+    match &recv {
+        Value::Dataset(ds) => run(ctx, |c| ds.compute(c)).map(Value::from),
+        other => Ok(Value::from(load(ctx, this_array(other, "load")?)?)),
+    }
+}
+
+pub(crate) fn where_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    let cond = args.take_kw("cond");
+    let other = args.take_kw("other");
+    let (recv, args) = args.receiver();
+    args.arity("where", 0, 2)?;
+    let mut pos = args.pos.into_iter();
+    let cond = cond
+        .or_else(|| pos.next())
+        .ok_or_else(|| Exc::type_error("where() missing 1 required positional argument: 'cond'"))?;
+    let other = other.or_else(|| pos.next());
+    if let Value::Dataset(ds) = &recv {
+        let other = other.as_ref().and_then(operand);
+        return super::structure::dataset_where(ds, &cond, other.as_ref());
+    }
+    let a = this_array(&recv, "where")?;
+    let Value::DataArray(cond) = &cond else {
+        return Err(Exc::type_error(format!(
+            "where() cond must be a DataArray of booleans, not {}",
+            cond.type_name()
+        )));
+    };
+    let other = match &other {
+        None => None,
+        Some(v) => Some(operand(v).ok_or_else(|| {
+            Exc::type_error(format!(
+                "where() other must be a number or a DataArray, not {}",
+                v.type_name()
+            ))
+        })?),
+    };
+    a.where_(cond, other.as_ref())
+        .map(Value::from)
+        .map_err(Exc::from)
+}
+
+pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let value = args.take_kw("value");
+    args.arity("fillna", 0, 1)?;
+    let value = value
+        .or_else(|| args.pos.into_iter().next())
+        .ok_or_else(|| {
+            Exc::type_error("fillna() missing 1 required positional argument: 'value'")
+        })?;
+    let v = operand(&value).ok_or_else(|| {
+        Exc::type_error(format!(
+            "fillna() value must be a number or a DataArray, not {}",
+            value.type_name()
+        ))
+    })?;
+    if let Value::Dataset(ds) = &recv {
+        return ds
+            .map_data(|a| a.fillna(&v))
+            .map(Value::from)
+            .map_err(Exc::from);
+    }
+    this_array(&recv, "fillna")?
+        .fillna(&v)
+        .map(Value::from)
+        .map_err(Exc::from)
+}
+
+pub(crate) fn explain(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, args) = args.receiver();
+    args.arity("explain", 0, 0)?;
+    let text = this_array(&recv, "explain")?.explain();
+    ctx.out.stream(Stream::Stdout, &text);
+    Ok(Value::None)
+}
+
+/// A one-element array (DataArray computed if needed, or numpy) as a Python number.
+pub(crate) fn scalar(ctx: &Ctx<'_>, v: &Value) -> Res<Value> {
+    let nd = match v {
+        Value::NdArray(a) => Arc::clone(a),
+        Value::DataArray(a) => {
+            let loaded = load(ctx, a)?;
+            let Some(nd) = super::super::repr_text::ndarray_of(&loaded.variable) else {
+                return Err(Exc::new(ExcKind::RuntimeError, "array was not computed"));
+            };
+            Arc::new(nd)
+        }
+        other => return Ok(other.clone()),
+    };
+    if nd.block.len() != 1 {
+        return Err(Exc::value_error(
+            "can only convert an array of size 1 to a Python scalar",
+        ));
+    }
+    Ok(nd.item(0))
+}
+
+/// Python's `bool(v)`, as numpy decides it for arrays: a one-element array gives its element's
+/// truth (computing a lazy one), other sizes are ambiguous.
+pub(crate) fn truth(ctx: &Ctx<'_>, v: &Value) -> Res<bool> {
+    let size = match v {
+        Value::NdArray(a) => a.block.len(),
+        Value::DataArray(a) => a.variable.size(),
+        other => return Ok(other.truthy().unwrap_or(true)),
+    };
+    match size {
+        0 => Err(Exc::value_error(
+            "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.",
+        )),
+        1 => Ok(scalar(ctx, v)?.truthy().unwrap_or(true)),
+        _ => Err(Exc::value_error(
+            "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()",
+        )),
+    }
+}
+
+pub(crate) fn item(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, args) = args.receiver();
+    args.arity("item", 0, 0)?;
+    scalar(ctx, &recv)
+}
+
+/// `ndarray.tolist()`.
+pub(crate) fn tolist(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, args) = args.receiver();
+    args.arity("tolist", 0, 0)?;
+    let Value::NdArray(a) = &recv else {
+        return Err(Exc::type_error("tolist() needs a numpy array"));
+    };
+    let shape = a.block.shape().to_vec();
+    Ok(nest(a, &shape, 0))
+}
+
+/// Nested lists of the elements from `offset` over `shape`.
+fn nest(a: &super::super::ndarray::NdArray, shape: &[usize], offset: usize) -> Value {
+    match shape.split_first() {
+        None => a.item(offset),
+        Some((&n, rest)) => {
+            let stride: usize = rest.iter().product();
+            Value::List(Arc::new(
+                (0..n).map(|i| nest(a, rest, offset + i * stride)).collect(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! Element-wise maths on arrays: operators, numpy ufuncs (`np.sqrt`, ...), `xr.where` and
+//! `slice`. DataArrays stay lazy; numpy arrays are computed at once. Result dtypes are the
+//! engine's (numpy's rules, NEP 50 for Python scalars).
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all builtins share the `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::ast::{BinOp, CmpOp, UnaryOp};
+use super::super::builtins::{Args, Ctx};
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::ndarray::NdArray;
+use super::super::value::Value;
+use super::convert::{is_array, operand};
+use nereus_engine::exec::{CancelToken, Context, ExecConfig};
+use nereus_engine::model::{DType, Data, DataArray};
+use nereus_engine::ops::arith::apply;
+use nereus_engine::ops::{MapOp, Operand};
+
+/// Wraps an engine result: a DataArray stays lazy, a numpy-only result is computed now.
+fn finish(
+    result: Result<DataArray, nereus_engine::ops::PlanError>,
+    numpy_only: bool,
+) -> Res<Value> {
+    let a = result.map_err(Exc::from)?;
+    if !numpy_only {
+        return Ok(Value::DataArray(Arc::new(a)));
+    }
+    match compute_now(&a)?.variable.data {
+        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray { block, time: None }))),
+        Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
+    }
+}
+
+/// Computes a plan over in-memory values at once: nothing to read, nothing worth interrupting.
+pub(crate) fn compute_now(a: &DataArray) -> Res<DataArray> {
+    let cancel = CancelToken::new();
+    let ctx = Context {
+        config: ExecConfig {
+            threads: 1,
+            memory_budget: 1 << 30,
+            result_budget: None,
+        },
+        progress: None,
+        cancel: &cancel,
+    };
+    a.compute(&ctx).map_err(Exc::from)
+}
+
+fn has_dataarray(vals: &[&Value]) -> bool {
+    vals.iter().any(|v| matches!(v, Value::DataArray(_)))
+}
+
+fn operands(vals: &[&Value], what: &str) -> Res<Vec<Operand>> {
+    vals.iter()
+        .map(|v| {
+            operand(v).ok_or_else(|| {
+                Exc::type_error(format!(
+                    "unsupported operand type for {what}: '{}'",
+                    v.type_name()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The dtype of an array value, or of a Python number (ints and bools as int64).
+fn dtype_of(v: &Value) -> DType {
+    match v {
+        Value::DataArray(a) => a.variable.dtype(),
+        Value::NdArray(a) => a.block.dtype(),
+        Value::Float(_) => DType::F64,
+        Value::Dataset(d) if d.data_vars.values().any(|v| v.dtype().is_float()) => DType::F64,
+        _ => DType::I64,
+    }
+}
+
+/// Whether every operand holds integers (or bools), so `//` and `%` take numpy's integer rules.
+fn all_integer(vals: &[&Value]) -> bool {
+    vals.iter().all(|v| !dtype_of(v).is_float())
+}
+
+/// Applies an element-wise op to arrays and numbers (at least one array).
+fn elementwise(op: MapOp, vals: &[&Value], what: &str) -> Res<Value> {
+    let ops = operands(vals, what)?;
+    finish(apply(op, &ops), !has_dataarray(vals))
+}
+
+/// `a op b` when either side is an array.
+pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Res<Value> {
+    let map = match op {
+        BinOp::Add => MapOp::Add,
+        BinOp::Sub => MapOp::Sub,
+        BinOp::Mul => MapOp::Mul,
+        BinOp::Div => MapOp::Div,
+        BinOp::Pow => MapOp::Pow,
+        BinOp::FloorDiv if all_integer(&[a, b]) => MapOp::IntFloorDiv,
+        BinOp::FloorDiv => MapOp::FloorDiv,
+        BinOp::Mod if all_integer(&[a, b]) => MapOp::IntMod,
+        BinOp::Mod => MapOp::Mod,
+        BinOp::BitAnd => MapOp::And,
+        BinOp::BitOr => MapOp::Or,
+        other => {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "operator '{}' on arrays is not supported yet",
+                    other.symbol()
+                ),
+            ))
+        }
+    };
+    if let Some(grouped) = super::groupby::binary(map, a, b) {
+        return grouped;
+    }
+    if let Some(r) = super::combine::dataset_binary(map, a, b) {
+        return r;
+    }
+    elementwise(map, &[a, b], op.symbol())
+}
+
+/// `a op b` for a comparison when either side is an array: an array of booleans.
+pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<Res<Value>> {
+    let map = match op {
+        CmpOp::Lt => MapOp::Lt,
+        CmpOp::Le => MapOp::Le,
+        CmpOp::Gt => MapOp::Gt,
+        CmpOp::Ge => MapOp::Ge,
+        CmpOp::Eq => MapOp::Eq,
+        CmpOp::Ne => MapOp::Ne,
+        _ => return None,
+    };
+    if let Some(r) = super::combine::dataset_binary(map, a, b) {
+        return Some(r);
+    }
+    if !(is_array(a) || is_array(b)) {
+        return None;
+    }
+    Some(elementwise(map, &[a, b], "comparison"))
+}
+
+/// `op a` for an array.
+pub(crate) fn unary(op: UnaryOp, a: &Value) -> Res<Value> {
+    match op {
+        UnaryOp::Pos => Ok(a.clone()),
+        UnaryOp::Neg if matches!(a, Value::Dataset(_)) => super::combine::dataset_unary(MapOp::Neg, a),
+        UnaryOp::Neg => elementwise(MapOp::Neg, &[a], "unary -"),
+        UnaryOp::Invert => elementwise(MapOp::Not, &[a], "unary ~"),
+        UnaryOp::Not => Err(Exc::value_error(
+            "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()",
+        )),
+    }
+}
+
+/// A one-input numpy ufunc: element-wise (and lazy) on arrays, on each data variable of a
+/// Dataset (coordinates untouched); on a Python number the same operation, giving an int,
+/// float or bool as numpy's scalar result would be.
+fn ufunc(name: &str, op: MapOp, args: &Args) -> Res<Value> {
+    args.arity(name, 1, 1)?;
+    let x = &args.pos[0];
+    if matches!(x, Value::Dataset(_)) {
+        return super::combine::dataset_unary(op, x);
+    }
+    if is_array(x) {
+        return elementwise(op, &[x], name);
+    }
+    let v = x.as_f64().ok_or_else(|| {
+        Exc::type_error(format!(
+            "ufunc '{name}' not supported for the input type '{}'",
+            x.type_name()
+        ))
+    })?;
+    let y = op.apply(v, 0.0, 0.0);
+    Ok(match op.unary_dtype(dtype_of(x)) {
+        Some(DType::Bool) => Value::Bool(y != 0.0),
+        // Integer results of integer inputs (floor, ceil, sign, abs) are exact in f64.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(d) if !d.is_float() => Value::Int(y as i64),
+        _ => Value::Float(y),
+    })
+}
+
+/// One registry function per ufunc: `np.<name>(x)`.
+macro_rules! ufuncs {
+    ($($func:ident => $name:literal, $op:ident;)*) => {
+        $(
+            pub(crate) fn $func(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+                ufunc($name, MapOp::$op, &args)
+            }
+        )*
+    };
+}
+
+ufuncs! {
+    sqrt => "sqrt", Sqrt;
+    abs => "absolute", Abs;
+    exp => "exp", Exp;
+    log => "log", Log;
+    log10 => "log10", Log10;
+    isnan => "isnan", IsNan;
+    isfinite => "isfinite", IsFinite;
+    sin => "sin", Sin;
+    cos => "cos", Cos;
+    tan => "tan", Tan;
+    arcsin => "arcsin", ArcSin;
+    arccos => "arccos", ArcCos;
+    arctan => "arctan", ArcTan;
+    deg2rad => "deg2rad", Deg2Rad;
+    rad2deg => "rad2deg", Rad2Deg;
+    floor => "floor", Floor;
+    ceil => "ceil", Ceil;
+    sign => "sign", Sign;
+}
+
+/// `abs(x)` for an array or a Dataset (the builtin delegates here).
+pub(crate) fn abs_array(x: &Value) -> Res<Value> {
+    if matches!(x, Value::Dataset(_)) {
+        return super::combine::dataset_unary(MapOp::Abs, x);
+    }
+    elementwise(MapOp::Abs, &[x], "abs()")
+}
+
+/// `xr.where(cond, x, y)`: as `np.where`, with its parameters also by keyword.
+pub(crate) fn xr_where(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    args.positional("where", &["cond", "x", "y"])?;
+    where_(ctx, args)
+}
+
+/// `np.where(cond, x, y)`.
+pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    args.arity("where", 3, 3)?;
+    let vals: Vec<&Value> = args.pos.iter().collect();
+    if !vals.iter().any(|v| is_array(v)) {
+        // No array among them: Python's `x if cond else y`.
+        return Ok(if args.pos[0].truthy().unwrap_or(true) {
+            args.pos[1].clone()
+        } else {
+            args.pos[2].clone()
+        });
+    }
+    let mut out = elementwise(MapOp::Where, &vals, "where()")?;
+    // xarray's default `keep_attrs` for `where` copies the attributes of `x` (none for a number).
+    if let Value::DataArray(a) = &mut out {
+        let attrs = match &args.pos[1] {
+            Value::DataArray(x) => x.attrs().clone(),
+            _ => nereus_engine::model::Attrs::new(),
+        };
+        Arc::make_mut(a).variable.attrs = attrs;
+    }
+    Ok(out)
+}
+
+/// `slice(stop)` / `slice(start, stop[, step])`.
+pub(crate) fn slice(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    args.arity("slice", 1, 3)?;
+    let mut it = args.pos.into_iter();
+    let (a, b, c) = (it.next(), it.next(), it.next());
+    let parts = match (a, b, c) {
+        (Some(end), None, _) => [Value::None, end, Value::None],
+        (a, b, c) => [
+            a.unwrap_or(Value::None),
+            b.unwrap_or(Value::None),
+            c.unwrap_or(Value::None),
+        ],
+    };
+    Ok(Value::Slice(Arc::new(parts)))
+}

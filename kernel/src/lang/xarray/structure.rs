@@ -1,0 +1,297 @@
+//! The structural and element-wise methods of DataArray and Dataset: transpose, rename,
+//! squeeze, expand_dims, astype, round and clip. A Dataset applies each to every variable that
+//! has the dimensions involved (or to every data variable for value conversions), as xarray does.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all methods share the registry's `Func` signature"
+)]
+
+use super::super::builtins::{Args, Builtin, Ctx, Func, ANY_KEYWORD};
+use super::super::error::{Exc, Res};
+use super::super::value::Value;
+use super::convert::dims_arg;
+use nereus_engine::model::{DType, Dataset};
+use nereus_engine::ops::dataset::DatasetOperand;
+use nereus_engine::ops::{Operand, PlanError};
+
+/// One registry row: name, signature, keywords, implementation, help.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Func,
+    &'static str,
+);
+
+/// The methods of this module, for DataArray and Dataset (rows 0..=8), then
+/// those only Dataset takes from here: `assign`, `where` and `fillna` (DataArray has its own).
+const ROWS: [Row; 12] = [
+    ("transpose", "transpose(*dims, transpose_coords=True, missing_dims='raise')", &["transpose_coords", "missing_dims"], transpose,
+        "Reorders the dimensions: transpose(\"lon\", \"lat\", \"time\"); \"...\" stands for the others in their order (transpose(\"time\", \"...\")); no names reverses them. missing_dims=\"ignore\" skips names the object lacks. Coordinates are reordered too. Lazy."),
+    ("rename", "rename(new_name_or_name_dict=None, **names)", &["new_name_or_name_dict", ANY_KEYWORD], rename,
+        "Renames variables, coordinates and dimensions: rename({\"lat\": \"latitude\"}) or rename(lat=\"latitude\"); renaming an index coordinate renames its dimension. On a DataArray, a string renames the array itself."),
+    ("squeeze", "squeeze(dim=None, drop=False, axis=None)", &["dim", "drop", "axis"], squeeze,
+        "Drops dimensions of length 1 (the named ones, or all of them); their coordinates stay as scalar coordinates. Lazy."),
+    ("expand_dims", "expand_dims(dim=None, axis=None, **dim_kwargs)", &["dim", "axis", ANY_KEYWORD], expand_dims,
+        "Adds leading dimensions: expand_dims(\"member\") (length 1), expand_dims({\"member\": 3}) or expand_dims(member=3) (values repeated). A scalar coordinate of that name becomes the new dimension's coordinate. Lazy."),
+    ("astype", "astype(dtype, *, order=None, casting=None, subok=None, copy=None, keep_attrs=True)", &["dtype", "order", "casting", "subok", "copy", "keep_attrs"], astype,
+        "Casts the values to a numpy dtype (\"float32\", \"int16\", float, ...): floats to integers truncate toward zero. Lazy."),
+    ("round", "round(decimals=0)", &["decimals"], round,
+        "Rounds to the given number of decimals (negative: to tens, hundreds ...), halves to even as numpy does: 0.5 -> 0, 1.5 -> 2. Lazy."),
+    ("clip", "clip(min=None, max=None, *, keep_attrs=None)", &["min", "max", "keep_attrs"], clip,
+        "Limits the values to [min, max] (None: no bound on that side); NaN stays NaN. Lazy."),
+    ("drop_vars", "drop_vars(names, *, errors='raise')", &["names", "errors"], super::combine::drop_vars,
+        "Removes variables or coordinates by name (a name or a list); errors=\"ignore\" skips names that are absent."),
+    ("assign_coords", "assign_coords(coords=None, **coords_kwargs)", &["coords", ANY_KEYWORD], super::combine::assign_coords,
+        "Adds or replaces coordinates: assign_coords(lon=[...]) along the dimension of that name, assign_coords(month=(\"time\", values)), or a DataArray. Sizes must match the dimensions."),
+    ("assign", "assign(variables=None, **variables_kwargs)", &["variables", ANY_KEYWORD], super::combine::assign,
+        "Adds or replaces data variables: ds.assign(anom=ds.sst - ds.sst.mean(\"time\")). A DataArray's coordinates come along; sizes must match. Lazy."),
+    ("where", "where(cond, other=<NA>)", &["cond", "other"], super::methods::where_,
+        "Keeps values of every data variable where `cond` (a boolean DataArray, or a Dataset of them by variable name: ds.where(ds > 0)) is True, `other` (NaN by default) elsewhere. Lazy."),
+    ("fillna", "fillna(value)", &["value"], super::methods::fillna,
+        "Replaces missing values (NaN) of every data variable by `value`, a number or an array. Lazy."),
+];
+
+/// Registry entry `i` of [`ROWS`] for `class`.
+pub(crate) const fn entry(class: &'static str, i: usize) -> Builtin {
+    let (name, signature, keywords, func, doc) = ROWS[i];
+    Builtin {
+        name,
+        module: class,
+        signature,
+        doc,
+        keywords,
+        func,
+    }
+}
+
+/// A string argument, or a TypeError naming it.
+fn string(v: &Value, what: &str) -> Res<String> {
+    match v {
+        Value::Str(s) => Ok(s.to_string()),
+        other => Err(Exc::type_error(format!(
+            "{what} must be a string, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `{name: value}` pairs from an optional dict (positional or `dict_kw=`) and the keywords.
+pub(super) fn pairs(args: &mut Args, name: &str, dict_kw: &[&str]) -> Res<Vec<(String, Value)>> {
+    let mut dict = None;
+    for k in dict_kw {
+        dict = dict.or(args.take_kw(k));
+    }
+    args.arity(name, 0, 1)?;
+    let mut out = Vec::new();
+    match dict.or_else(|| args.pos.pop()) {
+        None | Some(Value::None) => {}
+        Some(Value::Dict(d)) => {
+            for (k, v) in &d.items {
+                out.push((string(k, "names")?, v.clone()));
+            }
+        }
+        Some(other) => {
+            return Err(Exc::type_error(format!(
+                "{name}() takes a dict, not {}",
+                other.type_name()
+            )))
+        }
+    }
+    out.append(&mut args.kw);
+    Ok(out)
+}
+
+pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let _coords = args.take_kw("transpose_coords");
+    let ignore = match args.take_kw("missing_dims") {
+        None => false,
+        Some(Value::Str(s)) if matches!(&*s, "raise" | "ignore" | "warn") => &*s != "raise",
+        Some(other) => {
+            return Err(Exc::value_error(format!(
+                "Unrecognised option {} for missing_dims argument",
+                other.repr()
+            )))
+        }
+    };
+    let dims = args
+        .pos
+        .iter()
+        .map(|v| string(v, "dimension names"))
+        .collect::<Res<Vec<_>>>()?;
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.transpose(&dims, ignore)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "transpose")?.transpose(&dims, ignore)?,
+        )),
+    }
+}
+
+pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    if let (Value::DataArray(a), Some(Value::Str(_) | Value::None)) = (&recv, args.pos.first()) {
+        if args.kw.is_empty() {
+            let mut out = a.as_ref().clone();
+            out.name = args.pos.first().and_then(|v| match v {
+                Value::Str(s) => Some(s.to_string()),
+                _ => None,
+            });
+            return Ok(Value::from(out));
+        }
+    }
+    let mapping: Vec<(String, String)> =
+        pairs(&mut args, "rename", &["new_name_or_name_dict", "name_dict"])?
+            .into_iter()
+            .map(|(k, v)| Ok((k, string(&v, "new names")?)))
+            .collect::<Res<_>>()?;
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.rename(&mapping)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "rename")?.rename(&mapping)?,
+        )),
+    }
+}
+
+pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let dim = args.take_kw("dim");
+    let _ = (args.take_kw("drop"), args.take_kw("axis"));
+    args.arity("squeeze", 0, 1)?;
+    let dims = dims_arg(dim.or_else(|| args.pos.pop()))?;
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.squeeze(dims.as_deref())?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "squeeze")?.squeeze(dims.as_deref())?,
+        )),
+    }
+}
+
+pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let _axis = args.take_kw("axis");
+    let dim = args.take_kw("dim");
+    args.arity("expand_dims", 0, 1)?;
+    let mut new: Vec<(String, usize)> = Vec::new();
+    let size = |v: &Value| -> Res<usize> {
+        v.as_int()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                Exc::type_error(format!(
+                    "dimension sizes must be non-negative integers, not {}",
+                    v.repr()
+                ))
+            })
+    };
+    match dim.or_else(|| args.pos.pop()) {
+        None | Some(Value::None) => {}
+        Some(Value::Dict(d)) => {
+            for (k, v) in &d.items {
+                new.push((string(k, "dimension names")?, size(v)?));
+            }
+        }
+        other => new.extend(
+            dims_arg(other)?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| (d, 1)),
+        ),
+    }
+    for (k, v) in args.kw.drain(..) {
+        new.push((k, size(&v)?));
+    }
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.expand_dims(&new)?)),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "expand_dims")?.expand_dims(&new)?,
+        )),
+    }
+}
+
+pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let dtype = args.take_kw("dtype");
+    for k in ["order", "casting", "subok", "copy", "keep_attrs"] {
+        let _ = args.take_kw(k);
+    }
+    args.arity("astype", 0, 1)?;
+    let dtype: DType = super::creation::dtype_arg(dtype.or_else(|| args.pos.pop()))?
+        .ok_or_else(|| Exc::type_error("astype() missing required argument 'dtype'"))?;
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.astype(dtype))),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "astype")?.astype(dtype),
+        )),
+    }
+}
+
+pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let decimals = args.take_kw("decimals");
+    args.arity("round", 0, 1)?;
+    let decimals = match decimals.or_else(|| args.pos.pop()) {
+        None => 0,
+        Some(v) => v
+            .as_int()
+            .filter(|_| !matches!(v, Value::Float(_)))
+            .ok_or_else(|| {
+                Exc::type_error(format!(
+                    "decimals must be an integer, not {}",
+                    v.type_name()
+                ))
+            })?,
+    };
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.round(decimals))),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "round")?.round(decimals),
+        )),
+    }
+}
+
+pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let (recv, mut args) = args.receiver();
+    let _ = args.take_kw("keep_attrs");
+    let (kmin, kmax) = (args.take_kw("min"), args.take_kw("max"));
+    args.arity("clip", 0, 2)?;
+    let mut pos = args.pos.into_iter();
+    let (lo, hi) = (kmin.or_else(|| pos.next()), kmax.or_else(|| pos.next()));
+    let mut float_bound = false;
+    let mut bound = |v: Option<Value>| -> Res<Option<f64>> {
+        match v {
+            None | Some(Value::None) => Ok(None),
+            Some(Value::Float(x)) => {
+                float_bound = true;
+                Ok(Some(x))
+            }
+            Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+                Exc::type_error(format!(
+                    "clip bounds must be numbers or None, not {}",
+                    v.type_name()
+                ))
+            }),
+        }
+    };
+    let (lo, hi) = (bound(lo)?, bound(hi)?);
+    match &recv {
+        Value::Dataset(ds) => Ok(Value::from(ds.clip(lo, hi, float_bound))),
+        other => Ok(Value::from(
+            super::methods::this_array(other, "clip")?.clip(lo, hi, float_bound),
+        )),
+    }
+}
+
+/// `ds.where(cond, other)`: `cond` a boolean DataArray, or a Dataset of them by variable name.
+pub(super) fn dataset_where(ds: &Dataset, cond: &Value, other: Option<&Operand>) -> Res<Value> {
+    let cond = match cond {
+        Value::Dataset(c) => DatasetOperand::Dataset(c),
+        Value::DataArray(c) => DatasetOperand::Array(c),
+        _ => {
+            return Err(Exc::from(PlanError::BadDtype {
+                op: "where() cond".to_owned(),
+                dtype: "non-array".to_owned(),
+            }))
+        }
+    };
+    Ok(Value::from(ds.where_(cond, other)?))
+}
