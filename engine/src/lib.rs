@@ -11,6 +11,5 @@ pub mod model;
 pub mod ops;
 pub mod prelude;
 pub mod repr;
-pub mod sample;
 
 pub use exec::CancelToken;

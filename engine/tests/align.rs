@@ -12,8 +12,8 @@
 
 mod common;
 
-use common::samples::data_dir;
 use common::source::FnSource;
+use common::zarr::{array_v3, temp_store, v3_meta, write};
 use ndarray::{ArrayD, IxDyn};
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};
 use nereus_engine::io::{ChunkSource, IoError, Rechunked};
@@ -269,7 +269,26 @@ fn rechunked_source_reports_and_serves_new_chunks() {
 
 #[test]
 fn open_with_chunks_retiles_lazily_and_checks_its_input() {
-    let path = data_dir().join("sst.zarr");
+    // 10 x 4 x 6 float32 in 4 x 4 x 3 chunks, some of it NaN (land).
+    let path = temp_store("sst");
+    let codecs = serde_json::json!([{"name": "bytes", "configuration": {"endian": "little"}}]);
+    let meta = v3_meta(
+        "float32",
+        &[10, 4, 6],
+        &[4, 4, 3],
+        &serde_json::json!("NaN"),
+        &codecs,
+        &["time", "lat", "lon"],
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let stored: Vec<f32> = (0..240)
+        .map(|i| if i % 7 == 3 { f32::NAN } else { i as f32 / 8.0 })
+        .collect();
+    array_v3(&path, "sst", &meta, &stored);
+    write(
+        &path.join("zarr.json"),
+        &serde_json::json!({"zarr_format": 3, "node_type": "group", "attributes": {}}),
+    );
     let plain = open_zarr(&path, OpenOptions::default()).unwrap();
     let sst = plain.get("sst").unwrap();
     let dims = sst.dims().to_vec();

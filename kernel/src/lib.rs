@@ -10,6 +10,7 @@
 pub mod install;
 pub mod lang;
 pub mod run;
+pub mod sample;
 pub mod server;
 pub mod session;
 pub mod wire;

@@ -60,7 +60,7 @@ enum Command {
     SampleData {
         /// small, medium or large.
         #[arg(long, default_value = "small")]
-        size: nereus_engine::sample::Size,
+        size: nereus::sample::Size,
         /// Output directory.
         #[arg(long, default_value = "data")]
         out: PathBuf,
@@ -136,7 +136,7 @@ fn main() -> ExitCode {
             out,
             force,
             threads,
-        } => report(sample_data(&nereus_engine::sample::SampleOptions {
+        } => report(sample_data(&nereus::sample::SampleOptions {
             size,
             out,
             force,
@@ -146,9 +146,9 @@ fn main() -> ExitCode {
 }
 
 /// Generates the sample stores and prints one line per store.
-fn sample_data(options: &nereus_engine::sample::SampleOptions) -> anyhow::Result<()> {
+fn sample_data(options: &nereus::sample::SampleOptions) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
-    for store in nereus_engine::sample::generate(options)? {
+    for store in nereus::sample::generate(options)? {
         println!("{store}");
     }
     println!(

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use nereus::lang::LangError;
 use nereus::lang::{is_complete, Completeness, Interpreter, PlotFormat, ProgressMode};
-use nereus_engine::sample::{generate, SampleOptions, Size};
+use nereus::sample::{generate, SampleOptions, Size};
 use nereus_engine::CancelToken;
 
 /// Runs a cell: (stdout, result text, error).

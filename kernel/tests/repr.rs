@@ -12,9 +12,9 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use nereus::lang::{Interpreter, MimeBundle};
+use nereus::sample::{generate, SampleOptions, Size};
 use nereus_engine::model::{Attrs, Block, Data, Dataset, Variable};
 use nereus_engine::repr::{html, DisplayOptions, ValueFormat};
-use nereus_engine::sample::{generate, SampleOptions, Size};
 use nereus_engine::CancelToken;
 
 type Res = Result<(), Box<dyn Error>>;

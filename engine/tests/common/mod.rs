@@ -3,7 +3,6 @@
 #![allow(dead_code, unused_imports, unreachable_pub)] // each test binary uses part of it
 
 mod context;
-pub mod samples;
 pub mod source;
 pub mod zarr;
 

@@ -5,7 +5,6 @@
 
 #[path = "../../../engine/tests/common/context.rs"]
 mod context;
-#[path = "../../../engine/tests/common/samples.rs"]
 pub mod samples;
 
 pub use context::ctx;

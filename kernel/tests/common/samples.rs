@@ -1,7 +1,7 @@
 //! The small sample stores, generated once per test process into cargo's temporary directory
 //! and reused by later runs (the generator leaves complete stores alone).
 
-use nereus_engine::sample::{generate, SampleOptions, Size};
+use nereus::sample::{generate, SampleOptions, Size};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -15,7 +15,7 @@ mod ssh;
 mod sst;
 mod store;
 
-use crate::model::nbytes;
+use nereus_engine::model::nbytes;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
