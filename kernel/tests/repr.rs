@@ -1,41 +1,21 @@
-//! HTML reprs: structure, escaping, xarray's collapse thresholds, bounds at 5,000 variables, and
-//! that displaying lazy data reads no chunk (a store whose chunks are garbage still displays).
+//! Reprs as cells show them: structure, escaping, and that displaying lazy data reads no chunk
+//! (a store whose chunks are garbage still displays).
 #![allow(missing_docs)]
 #![allow(clippy::unwrap_used, reason = "test fixtures")]
 
 mod common;
+use common::html::assert_balanced;
+use common::samples::data_dir;
 use common::{plain, Recorder};
 
 use std::error::Error;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::path::Path;
 
-use indexmap::IndexMap;
 use nereus::lang::{Interpreter, MimeBundle};
-use nereus::sample::{generate, SampleOptions, Size};
-use nereus_engine::model::{Attrs, Block, Data, Dataset, Variable};
-use nereus_engine::repr::{html, DisplayOptions, ValueFormat};
 use nereus_engine::CancelToken;
 
 type Res = Result<(), Box<dyn Error>>;
 
-/// The small sample stores, shared with the language tests (the generator skips complete ones).
-fn data_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lang-xarray-samples");
-        generate(&SampleOptions {
-            size: Size::Small,
-            out: dir.clone(),
-            force: false,
-            threads: 2,
-        })
-        .unwrap();
-        dir
-    })
-}
-
-/// The bundle a cell's last expression displays (after `setup`).
 fn display(it: &mut Interpreter, code: &str) -> MimeBundle {
     let r = it.execute(code, &mut Recorder::default(), &CancelToken::new());
     match r {
@@ -71,31 +51,6 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Every tag opened is closed (void and self-closed tags aside), in order.
-fn assert_balanced(html: &str) {
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let end = rest.find('>').unwrap();
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
-        if tag.ends_with('/') || name == "br" {
-            continue;
-        }
-        if tag.starts_with('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "in {html}");
-        } else {
-            stack.push(name);
-        }
-    }
-    assert!(stack.is_empty(), "unclosed {stack:?}");
-}
-
 #[test]
 fn lazy_store_displays_without_reading_a_chunk() -> Res {
     let broken =
@@ -279,108 +234,4 @@ fn hostile_strings_show_as_text() -> Res {
     assert!(h.contains(">v&lt;b&gt;</span>"), "{h}");
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
-}
-
-/// Plain printing for datasets built in Rust.
-struct Plain;
-
-impl ValueFormat for Plain {
-    fn inline(&self, var: &Variable, _: usize) -> String {
-        format!("{} values", var.size())
-    }
-    fn values(&self, var: &Variable) -> String {
-        format!("array of {}", var.size())
-    }
-    fn attr(&self, value: &serde_json::Value) -> String {
-        value.to_string()
-    }
-    fn quoted(&self, s: &str) -> String {
-        format!("'{s}'")
-    }
-}
-
-fn var(dims: &[&str], n: usize) -> Variable {
-    let block = Block::F64(ndarray::ArrayD::zeros(vec![n; dims.len()]));
-    Variable::new(
-        dims.iter().map(|d| (*d).to_owned()).collect(),
-        Data::Memory(Arc::new(block)),
-    )
-}
-
-/// A dataset of `n_vars` data variables, `n_coords` non-index coordinates along `x` and
-/// `n_attrs` attributes.
-fn dataset(n_vars: usize, n_coords: usize, n_attrs: usize) -> Dataset {
-    let mut coords = IndexMap::new();
-    coords.insert("x".to_owned(), var(&["x"], 3));
-    for i in 0..n_coords.saturating_sub(1) {
-        coords.insert(format!("c{i}"), var(&["x"], 3));
-    }
-    let data_vars = (0..n_vars)
-        .map(|i| (format!("v{i}"), var(&["x"], 3)))
-        .collect();
-    let attrs: Attrs = (0..n_attrs)
-        .map(|i| (format!("a{i}"), serde_json::Value::from(i)))
-        .collect();
-    Dataset {
-        data_vars,
-        coords,
-        attrs,
-    }
-}
-
-/// Whether the section titled `title` is a `<details open>`.
-fn section_open(h: &str, title: &str) -> bool {
-    let at = h.find(&format!("{title}: <span")).unwrap();
-    let start = h[..at].rfind("<details").unwrap();
-    h[start..at].starts_with("<details class='nr-section' open")
-}
-
-#[test]
-fn sections_collapse_at_xarrays_thresholds() {
-    let o = DisplayOptions::default();
-    let small = html::dataset(&dataset(14, 24, 9), "", &Plain, &o);
-    assert_balanced(&small);
-    assert!(section_open(&small, "Data variables"));
-    assert!(section_open(&small, "Coordinates"));
-    assert!(section_open(&small, "Attributes"));
-    let big = html::dataset(&dataset(15, 25, 10), "", &Plain, &o);
-    assert!(!section_open(&big, "Data variables"));
-    assert!(!section_open(&big, "Coordinates"));
-    assert!(!section_open(&big, "Attributes"));
-    // display_expand_* overrides the thresholds either way.
-    let mut forced = DisplayOptions::default();
-    forced.expand_data_vars = Some(true);
-    forced.expand_attrs = Some(false);
-    let h = html::dataset(&dataset(15, 1, 1), "", &Plain, &forced);
-    assert!(section_open(&h, "Data variables"));
-    assert!(!section_open(&h, "Attributes"));
-    // An empty section is a disabled line, not a details element.
-    let empty = html::dataset(&dataset(0, 1, 0), "", &Plain, &o);
-    assert!(empty.contains("Data variables: <span style='"), "{empty}");
-    assert!(!empty.contains("Attributes:"), "{empty}");
-}
-
-#[test]
-fn five_thousand_variables_stay_bounded() {
-    let o = DisplayOptions::default();
-    let ds = dataset(5000, 1, 5000);
-    let text = "    v (x) float64 24B\n".repeat(5000);
-    let h = html::dataset(&ds, &text, &Plain, &o);
-    assert_balanced(&h);
-    assert!(h.len() < 300_000, "{} bytes", h.len());
-    assert!(h.contains("Data variables: <span style='") && h.contains("(5000)"));
-    assert!(
-        h.contains(">v0</span>") && h.contains(">v4999</span>"),
-        "both ends shown"
-    );
-    assert!(!h.contains(">v2500</span>"), "the middle is summarised");
-    assert!(h.contains("... 4900 more variables ..."), "with a count");
-    assert!(h.contains("... 4900 more attributes ..."));
-    assert!(
-        h.contains("lines not shown) ..."),
-        "the fallback is bounded too"
-    );
-    // Ten times the variables, about the same size.
-    let h10 = html::dataset(&dataset(50_000, 1, 1), "", &Plain, &o);
-    assert!(h10.len() < 300_000, "{} bytes", h10.len());
 }

@@ -2,9 +2,8 @@
 //! `_repr_html_`: header, dimensions, Coordinates, Data variables and Attributes sections, each
 //! variable a row (name, dims, dtype, preview) that opens onto its attributes and data.
 //!
-//! Lazy data shows a dask-like chunk table; loaded data shows the values as the language prints
-//! them ([`ValueFormat`]). Nothing is computed or read, and every section is bounded by
-//! [`DisplayOptions::max_rows`].
+//! Lazy data shows a dask-like chunk table; loaded data shows the values as numpy prints them.
+//! Nothing is computed or read, and every section is bounded by [`DisplayOptions::max_rows`].
 
 use std::fmt::Write as _;
 
@@ -13,33 +12,21 @@ use indexmap::IndexMap;
 use super::chunks::ChunkLayout;
 use super::escape::escape_into;
 use super::options::DisplayOptions;
+use super::python::{attr_text, str_repr};
 use super::section::{attrs_list, bounded_rows, collapsible, escaped_cut};
 use super::style;
 use super::summary::{dask_inline, dataset_dims, dtype_name, is_index};
+use super::text;
 use crate::model::{Attrs, DataArray, Dataset, Variable};
 
-/// Python's printing of values, which the language owns: the HTML embeds what it returns.
-pub trait ValueFormat {
-    /// First and last values of a loaded variable in at most `width` characters (xarray's
-    /// inline repr, `format_array_flat`).
-    fn inline(&self, var: &Variable, width: usize) -> String;
-    /// A loaded variable's values as numpy prints them (summarised past numpy's threshold).
-    fn values(&self, var: &Variable) -> String;
-    /// An attribute value as Python's `str()` prints it.
-    fn attr(&self, value: &serde_json::Value) -> String;
-    /// A string as Python's `repr()` prints it (`'sossheig'`).
-    fn quoted(&self, s: &str) -> String;
-}
-
-/// What every builder needs: the language's printing and the display options.
+/// What every builder needs: the display options.
 struct Ctx<'a> {
-    fmt: &'a dyn ValueFormat,
     opts: &'a DisplayOptions,
 }
 
 /// The HTML repr of a dataset; `text` is its text repr, embedded as the `<pre>` fallback.
-pub fn dataset(ds: &Dataset, text: &str, fmt: &dyn ValueFormat, opts: &DisplayOptions) -> String {
-    let cx = Ctx { fmt, opts };
+pub fn dataset(ds: &Dataset, text: &str, opts: &DisplayOptions) -> String {
+    let cx = Ctx { opts };
     let dims = dataset_dims(ds);
     let indexed: Vec<&str> = indexed_dims(&ds.coords);
     let mut out = String::with_capacity(4096);
@@ -72,15 +59,10 @@ pub fn dataset(ds: &Dataset, text: &str, fmt: &dyn ValueFormat, opts: &DisplayOp
 }
 
 /// The HTML repr of a data array; `text` is its text repr, embedded as the `<pre>` fallback.
-pub fn dataarray(
-    a: &DataArray,
-    text: &str,
-    fmt: &dyn ValueFormat,
-    opts: &DisplayOptions,
-) -> String {
-    let cx = Ctx { fmt, opts };
+pub fn dataarray(a: &DataArray, text: &str, opts: &DisplayOptions) -> String {
+    let cx = Ctx { opts };
     let indexed = indexed_dims(&a.coords);
-    let name = a.name.as_deref().map(|n| fmt.quoted(n));
+    let name = a.name.as_deref().map(str_repr);
     let mut out = String::with_capacity(2048);
     open_wrap(&mut out, text, opts);
     header(&mut out, "xarray.DataArray", name.as_deref());
@@ -109,9 +91,9 @@ pub fn dataarray(
         style::CELLS,
         style::CELL_PREVIEW
     );
-    escape_into(&mut out, &cx.preview(var, opts.array_preview_width));
+    escape_into(&mut out, &preview(var, opts.array_preview_width));
     out.push_str("</span></span></summary><div style='padding-left:14px'>");
-    cx.data(&mut out, var);
+    data(&mut out, var);
     out.push_str("</div></details>");
     let dim_names: Vec<&str> = a.dims().iter().map(String::as_str).collect();
     if !a.coords.is_empty() {
@@ -130,10 +112,9 @@ pub fn variables(
     title: &str,
     vars: &IndexMap<String, Variable>,
     text: &str,
-    fmt: &dyn ValueFormat,
     opts: &DisplayOptions,
 ) -> String {
-    let cx = Ctx { fmt, opts };
+    let cx = Ctx { opts };
     let mut out = String::with_capacity(2048);
     open_wrap(&mut out, text, opts);
     let indexed = indexed_dims(vars);
@@ -287,7 +268,7 @@ impl Ctx<'_> {
             attrs_list(
                 out,
                 attrs,
-                &|v| self.fmt.attr(v),
+                &|v| attr_text(v),
                 self.opts.max_rows,
                 self.opts.max_attr_chars,
             );
@@ -362,7 +343,7 @@ impl Ctx<'_> {
             dtype_name(var),
             style::CELL_PREVIEW
         );
-        escape_into(out, &self.preview(var, self.opts.preview_width));
+        escape_into(out, &preview(var, self.opts.preview_width));
         let _ = write!(
             out,
             "</span></span></summary><div style='{}'>",
@@ -372,28 +353,28 @@ impl Ctx<'_> {
             attrs_list(
                 out,
                 &var.attrs,
-                &|v| self.fmt.attr(v),
+                &|v| attr_text(v),
                 self.opts.max_rows,
                 self.opts.max_attr_chars,
             );
         }
-        self.data(out, var);
+        data(out, var);
         out.push_str("</div></details></li>");
     }
+}
 
-    /// The one-line preview: dask's summary for lazy data, first and last values otherwise.
-    fn preview(&self, var: &Variable, width: usize) -> String {
-        dask_inline(var).unwrap_or_else(|| self.fmt.inline(var, width))
-    }
+/// The one-line preview: dask's summary for lazy data, first and last values otherwise.
+fn preview(var: &Variable, width: usize) -> String {
+    dask_inline(var).unwrap_or_else(|| text::inline(var, width))
+}
 
-    /// The data repr: the chunk table for lazy data, numpy's printout for loaded values.
-    fn data(&self, out: &mut String, var: &Variable) {
-        if let Some(layout) = ChunkLayout::of(var) {
-            out.push_str(&layout.html(dtype_name(var)));
-        } else {
-            let _ = write!(out, "<pre class='nr-values' style='{}'>", style::PRE);
-            escape_into(out, &self.fmt.values(var));
-            out.push_str("</pre>");
-        }
+/// The data repr: the chunk table for lazy data, numpy's printout for loaded values.
+fn data(out: &mut String, var: &Variable) {
+    if let Some(layout) = ChunkLayout::of(var) {
+        out.push_str(&layout.html(dtype_name(var)));
+    } else {
+        let _ = write!(out, "<pre class='nr-values' style='{}'>", style::PRE);
+        escape_into(out, &text::values(var));
+        out.push_str("</pre>");
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports, unreachable_pub)] // each test binary uses part of it
 
 mod context;
+pub mod html;
 pub mod source;
 pub mod zarr;
 

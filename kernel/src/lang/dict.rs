@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::builtins::{Args, Ctx};
 use super::error::{Exc, ExcKind, Res};
-use super::value::{str_repr, Value};
+use super::value::Value;
 use serde_json::Value as Json;
 
 /// How a dict shows itself: a plain dict, or one of xarray's read-only mappings.
@@ -220,19 +220,6 @@ pub(crate) fn attrs_dict(attrs: &nereus_engine::model::Attrs) -> Value {
         DictKind::Plain,
         attrs.iter().map(|(k, v)| (k.clone(), from_json(v))),
     )))
-}
-
-/// A short attribute value for reprs: strings bare, others as Python shows them.
-pub(crate) fn attr_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => from_json(other).repr(),
-    }
-}
-
-/// Quotes a key for messages.
-pub(crate) fn quoted(s: &str) -> String {
-    str_repr(s)
 }
 
 fn this(recv: &Value) -> Res<&Dict> {

@@ -5,7 +5,8 @@
 )]
 
 use super::error::{Exc, Res};
-use super::value::{float_repr, Value};
+use super::value::Value;
+use nereus_engine::repr::python::{float_repr, general, sci};
 
 #[derive(Debug, Default)]
 struct Spec {
@@ -184,49 +185,6 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
         _ => "",
     };
     Ok(pad(&s, sign, &body, '>'))
-}
-
-fn sci(mag: f64, p: usize) -> String {
-    let t = format!("{mag:.p$e}");
-    let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
-    let e: i32 = e.parse().unwrap_or(0);
-    format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
-}
-
-/// `g` formatting; `repr_like` (no type, a precision) keeps at least one decimal like Python's None type.
-fn general(mag: f64, p: usize, repr_like: bool) -> String {
-    if mag == 0.0 {
-        return if repr_like { "0.0".into() } else { "0".into() };
-    }
-    if !mag.is_finite() {
-        return float_repr(mag);
-    }
-    let t = format!("{:.*e}", p - 1, mag);
-    let exp: i64 = t
-        .split_once('e')
-        .and_then(|(_, e)| e.parse().ok())
-        .unwrap_or(0);
-    let p_i = i64::try_from(p).unwrap_or(6);
-    let strip = |s: String| -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    };
-    if -4 <= exp && exp < p_i - i64::from(repr_like) {
-        let decimals = usize::try_from(p_i - 1 - exp).unwrap_or(0);
-        let s = strip(format!("{mag:.decimals$}"));
-        if repr_like && !s.contains('.') {
-            format!("{s}.0")
-        } else {
-            s
-        }
-    } else {
-        let s = sci(mag, p - 1);
-        let (m, e) = s.split_once('e').unwrap_or((&s, ""));
-        format!("{}e{e}", strip(m.to_string()))
-    }
 }
 
 fn pad(s: &Spec, sign: &str, body: &str, default_align: char) -> String {

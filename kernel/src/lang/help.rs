@@ -30,7 +30,7 @@ pub(crate) fn help_text(v: &Value, detail: u8) -> String {
                 a.name.as_deref().unwrap_or("None"),
                 a.dims(),
                 a.shape(),
-                super::repr_text::dtype_name(&a.variable),
+                nereus_engine::repr::dtype_name(&a.variable),
                 v.repr()
             )
         }

@@ -7,7 +7,7 @@ use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
 use nereus_engine::coding::TimeScale;
-use nereus_engine::model::Block;
+use nereus_engine::model::{Block, Data, Variable};
 use nereus_engine::repr::numpy::{self, PrintOptions};
 
 /// A computed numpy array; datetimes are int64 ticks of `time` (datetime64[ns] or cftime).
@@ -91,6 +91,17 @@ impl NdArray {
                 .map_or(text, |&x| super::value::float32_repr(x)),
             _ => self.item(0).to_str(),
         }
+    }
+}
+
+/// The values of a loaded variable as a numpy array.
+pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
+    match &var.data {
+        Data::Memory(b) => Some(NdArray {
+            block: Arc::clone(b),
+            time: TimeScale::of(var),
+        }),
+        Data::Lazy(_) => None,
     }
 }
 

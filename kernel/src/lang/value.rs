@@ -15,6 +15,7 @@ use super::dict::Dict;
 use super::ndarray::NdArray;
 use super::Stream;
 use nereus_engine::model::{DataArray, Dataset};
+use nereus_engine::repr::text;
 
 /// A value held in a cell namespace.
 #[derive(Debug, Clone)]
@@ -167,8 +168,8 @@ impl Value {
             Self::Type(t) => format!("<class '{t}'>"),
             Self::Dict(d) => d.repr(),
             Self::Slice(p) => format!("slice({}, {}, {})", p[0].repr(), p[1].repr(), p[2].repr()),
-            Self::DataArray(a) => super::repr_text::dataarray(a),
-            Self::Dataset(d) => super::repr_text::dataset(d),
+            Self::DataArray(a) => text::dataarray(a),
+            Self::Dataset(d) => text::dataset(d),
             Self::NdArray(a) => a.repr(),
             Self::DType(name) => format!("dtype('{name}')"),
             Self::Method(recv, b) => format!(
@@ -271,97 +272,11 @@ pub(crate) fn range_len(start: i64, stop: i64, step: i64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-/// Python's float repr: shortest round-trip digits, scientific below 1e-4 and from 1e16.
-pub(crate) fn float_repr(x: f64) -> String {
-    float_text(x, &format!("{:e}", x.abs()))
-}
-
-/// numpy's str of a `float32` scalar: Python's layout with the shortest digits that
-/// round-trip in single precision (`0.1`, not `0.10000000149011612`).
-pub(crate) fn float32_repr(x: f32) -> String {
-    float_text(f64::from(x), &format!("{:e}", x.abs()))
-}
-
-/// Python's float layout of `x`, whose shortest digits are `sci` (`{:e}` of its magnitude).
-fn float_text(x: f64, sci: &str) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if x < 0.0 { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        let n = digits.len();
-        let body = if exp >= 0 {
-            let point = usize::try_from(exp).unwrap_or(0) + 1;
-            if n <= point {
-                format!("{digits}{}.0", "0".repeat(point - n))
-            } else {
-                format!("{}.{}", &digits[..point], &digits[point..])
-            }
-        } else {
-            let zeros = usize::try_from(-exp - 1).unwrap_or(0);
-            format!("0.{}{digits}", "0".repeat(zeros))
-        };
-        format!("{sign}{body}")
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{first}{frac}e{esign}{:02}", exp.abs())
-    }
-}
-
-pub(crate) use nereus_engine::model::names::py_repr as str_repr;
+pub(crate) use nereus_engine::repr::python::{float32_repr, float_repr, str_repr};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn float_reprs_match_python() {
-        for (x, s) in [
-            (1.0, "1.0"),
-            (0.1, "0.1"),
-            (1e16, "1e+16"),
-            (1e-5, "1e-05"),
-            (0.0001, "0.0001"),
-            (123_456_789_012_345_680.0, "1.2345678901234568e+17"),
-            (1e22, "1e+22"),
-            (-2.5, "-2.5"),
-            (1e15, "1000000000000000.0"),
-            (1.5e-7, "1.5e-07"),
-            (1e100, "1e+100"),
-            (f64::INFINITY, "inf"),
-            (-0.0, "-0.0"),
-        ] {
-            assert_eq!(float_repr(x), s);
-        }
-        assert_eq!(float_repr(f64::NAN), "nan");
-    }
-
-    #[test]
-    fn str_reprs_match_python() {
-        assert_eq!(str_repr("hello"), "'hello'");
-        assert_eq!(str_repr("it's"), "\"it's\"");
-        assert_eq!(str_repr("a'b\"c"), "'a\\'b\"c'");
-        assert_eq!(str_repr("\n\t\u{0}é"), "'\\n\\t\\x00é'");
-    }
 
     #[test]
     fn container_reprs() {

@@ -5,6 +5,8 @@
 
 #[path = "../../../engine/tests/common/context.rs"]
 mod context;
+#[path = "../../../engine/tests/common/html.rs"]
+pub mod html;
 pub mod samples;
 
 pub use context::ctx;

@@ -5,12 +5,12 @@
 use std::fmt::Write as _;
 
 use super::super::error::Res;
-use super::super::repr_text::dtype_name;
 use super::super::value::Value;
 use super::super::{Interpreter, Output, Stream};
 use super::Call;
 use nereus_engine::exec::CancelToken;
 use nereus_engine::model::nbytes;
+use nereus_engine::repr::dtype_name;
 
 /// The user's variable names, sorted, optionally only of the given type names.
 fn variables<'a>(interp: &'a Interpreter, types: &str) -> Vec<(&'a String, &'a Value)> {

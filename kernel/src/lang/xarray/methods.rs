@@ -241,7 +241,7 @@ pub(crate) fn scalar(ctx: &Ctx<'_>, v: &Value) -> Res<Value> {
         Value::NdArray(a) => Arc::clone(a),
         Value::DataArray(a) => {
             let loaded = load(ctx, a)?;
-            let Some(nd) = super::super::repr_text::ndarray_of(&loaded.variable) else {
+            let Some(nd) = super::super::ndarray::ndarray_of(&loaded.variable) else {
                 return Err(Exc::new(ExcKind::RuntimeError, "array was not computed"));
             };
             Arc::new(nd)

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use super::super::builtins::Ctx;
 use super::super::dict::{attrs_dict, Dict, DictKind};
 use super::super::error::{suggestion, Exc, ExcKind, Res};
+use super::super::ndarray::ndarray_of;
 use super::super::ndarray::NdArray;
-use super::super::repr_text::{dataset_dims, dtype_name, ndarray_of};
 use super::super::value::Value;
 use super::convert::{indexer, load};
 use nereus_engine::model::{Data, DataArray, Dataset, Variable};
 use nereus_engine::ops::Indexer;
+use nereus_engine::repr::{dataset_dims, dtype_name};
 
 fn tuple(v: Vec<Value>) -> Value {
     Value::Tuple(Arc::new(v))

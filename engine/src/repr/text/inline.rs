@@ -2,11 +2,10 @@
 //! them: dask's chunk summary for lazy data, `...` for unchunked lazy data, and for loaded data
 //! `format_array_flat`'s first and last items fitting the width. Only those items are read.
 
-use super::super::format::format_value;
-use super::super::value::Value;
-use nereus_engine::model::Variable;
-use nereus_engine::repr::dask;
-use nereus_engine::repr::dask_inline;
+use crate::coding::{TimeScale, NAT};
+use crate::model::{Block, Data, Variable};
+use crate::repr::python::format_precision;
+use crate::repr::{dask, dask_inline};
 
 /// The preview of `var` in at most `width` characters (wider only for lazy data, as xarray).
 pub(super) fn preview(var: &Variable, width: isize) -> String {
@@ -16,17 +15,39 @@ pub(super) fn preview(var: &Variable, width: isize) -> String {
     if let Some(text) = dask_inline(var) {
         return text;
     }
-    super::ndarray_of(var).map_or_else(String::new, |a| {
-        let item = |i: usize| -> String {
-            match (a.time, a.item(i)) {
-                // datetime64 as pandas shows it; cftime objects as `str()` does.
-                (Some(scale), Value::Int(ticks)) => scale.format_compact(ticks),
-                (_, Value::Float(f)) => format_value(&Value::Float(f), ".4").unwrap_or_default(),
-                (_, v) => v.to_str(),
+    let Data::Memory(block) = &var.data else {
+        return String::new();
+    };
+    let time = TimeScale::of(var);
+    flat(block.len(), width, |i| item(block, time, i))
+}
+
+/// Element `i` (C order) as xarray's preview writes it: floats to four significant digits,
+/// datetime64 as pandas shows it, cftime objects as `str()` does, others as Python prints them.
+fn item(block: &Block, time: Option<TimeScale>, i: usize) -> String {
+    let shape = block.shape();
+    let mut index = vec![0; shape.len()];
+    let mut rest = i;
+    for (slot, &n) in index.iter_mut().zip(shape).rev() {
+        *slot = rest % n.max(1);
+        rest /= n.max(1);
+    }
+    match block {
+        Block::Bool(a) => match a.get(index.as_slice()) {
+            Some(true) => "True".to_owned(),
+            Some(false) => "False".to_owned(),
+            None => String::new(),
+        },
+        Block::F32(_) | Block::F64(_) => format_precision(block.f64_at(&index), 4),
+        _ => {
+            // Integers exactly (an i64 or u64 past 2**53 would round through f64).
+            let v = block.i128_at(&index).unwrap_or_default();
+            match time {
+                Some(scale) => scale.format_compact(i64::try_from(v).unwrap_or(NAT)),
+                None => v.to_string(),
             }
-        };
-        flat(a.block.len(), width, item)
-    })
+        }
+    }
 }
 
 /// `format_array_flat`: as many of the `n` items (written by `item`) as fit `width`, taken
