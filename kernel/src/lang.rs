@@ -11,16 +11,15 @@
 //! (`f()[0] = 1` is refused).
 
 /// One registry row ([`builtins::Builtin`]): the class or module it belongs to ("" for a
-/// builtin), its name, Python signature, accepted keywords, implementation and docstring.
-/// Defined before the modules so that every table below uses this one spelling.
+/// builtin), its name, Python signature (from which its keywords come), implementation and
+/// docstring. Defined before the modules so that every table below uses this one spelling.
 macro_rules! method {
-    ($class:expr, $name:expr, $sig:expr, $kw:expr, $func:path, $doc:expr) => {
+    ($class:expr, $name:expr, $sig:expr, $func:path, $doc:expr) => {
         Builtin {
             name: $name,
             module: $class,
             signature: $sig,
             doc: $doc,
-            keywords: $kw,
             func: $func,
         }
     };
@@ -46,6 +45,7 @@ mod progress;
 #[cfg(test)]
 mod registry_tests;
 mod repr_text;
+mod signature;
 mod value;
 mod xarray;
 

@@ -5,6 +5,7 @@
 use super::dict;
 use super::error::{Exc, ExcKind, Res};
 use super::functions as f;
+use super::signature::Signature;
 use super::value::Value;
 use super::xarray;
 use super::{Output, ProgressMode, Stream};
@@ -107,16 +108,20 @@ pub(crate) struct Builtin {
     pub(crate) name: &'static str,
     /// The module it lives in, or "" for builtins.
     pub(crate) module: &'static str,
-    /// Its signature as help shows it, e.g. `sleep(secs, /)`.
+    /// Its Python signature, e.g. `sleep(secs, /)`: what help shows, and which keywords it
+    /// accepts ([`Signature`]).
     pub(crate) signature: &'static str,
     /// One paragraph of documentation.
     pub(crate) doc: &'static str,
-    /// The keyword arguments it accepts; [`ANY_KEYWORD`] among them admits any name (dims).
-    pub(crate) keywords: &'static [&'static str],
     pub(crate) func: Func,
 }
 
 impl Builtin {
+    /// Its parsed signature.
+    pub(crate) fn parsed_signature(&self) -> Signature {
+        Signature::parse(self.signature)
+    }
+
     /// `module.name` or `name`.
     pub(crate) fn qualname(&self) -> String {
         if self.module.is_empty() {
@@ -126,9 +131,6 @@ impl Builtin {
         }
     }
 }
-
-/// In a keyword list: further keywords are free names (`isel(x=0)`), checked by the callee.
-pub(crate) const ANY_KEYWORD: &str = "**indexers";
 
 /// A non-callable attribute of a value, such as `DataArray.dims`.
 #[derive(Debug)]
@@ -180,7 +182,6 @@ static DICT_METHODS: &[Builtin] = &[
         "dict",
         "get",
         "get(key, default=None, /)",
-        &[],
         dict::get,
         "Returns the value for key if key is in the dictionary, else default (None)."
     ),
@@ -188,7 +189,6 @@ static DICT_METHODS: &[Builtin] = &[
         "dict",
         "keys",
         "keys()",
-        &[],
         dict::keys,
         "Returns the keys, in insertion order."
     ),
@@ -196,7 +196,6 @@ static DICT_METHODS: &[Builtin] = &[
         "dict",
         "values",
         "values()",
-        &[],
         dict::values,
         "Returns the values, in insertion order."
     ),
@@ -204,7 +203,6 @@ static DICT_METHODS: &[Builtin] = &[
         "dict",
         "items",
         "items()",
-        &[],
         dict::items,
         "Returns (key, value) pairs, in insertion order: `for k, v in d.items(): ...`."
     ),
@@ -286,63 +284,63 @@ impl Module {
 
 /// The builtin functions, available without import.
 pub(crate) static BUILTINS: &[Builtin] = &[
-    method!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", &["sep", "end", "file", "flush"], f::print,
+    method!("", "print", "print(*objects, sep=' ', end='\\n', file=sys.stdout, flush=False)", f::print,
         "Prints the objects to the stream `file` (sys.stdout or sys.stderr), separated by `sep` and followed by `end`. Non-string objects are converted with str()."),
-    method!("", "display", "display(*objs, display_id=None)", &["display_id"], f::display,
+    method!("", "display", "display(*objs, display_id=None)", f::display,
         "Shows each object as a rich output in the cell's output area. With `display_id`, the output can later be replaced in place by update_display(obj, display_id=...)."),
-    method!("", "update_display", "update_display(obj, *, display_id)", &["obj", "display_id"], f::update_display,
+    method!("", "update_display", "update_display(obj, *, display_id)", f::update_display,
         "Replaces the output previously shown with display(..., display_id=display_id) by a display of `obj`."),
-    method!("", "clear_output", "clear_output(wait=False)", &["wait"], f::clear_output,
+    method!("", "clear_output", "clear_output(wait=False)", f::clear_output,
         "Clears the cell's output area. With wait=True the clearing is delayed until new output arrives, which avoids flicker in animations."),
-    method!("", "help", "help(request)", &["request"], f::help,
+    method!("", "help", "help(request)", f::help,
         "Shows the signature and documentation of a function or module, or the type and value of any other object, in the pager. `obj?` does the same."),
-    method!("", "len", "len(obj, /)", &[], f::len,
+    method!("", "len", "len(obj, /)", f::len,
         "Returns the number of items in a container: characters of a string, items of a list, tuple, range or dict, data variables of a Dataset, rows (the first dimension) of an array."),
-    method!("", "range", "range(stop) / range(start, stop[, step])", &[], f::range,
+    method!("", "range", "range(stop) / range(start, stop[, step])", f::range,
         "Returns an immutable sequence of integers from start (default 0) up to but not including stop, by step (default 1). Used in for loops."),
-    method!("", "str", "str(object='')", &["object"], f::str_,
+    method!("", "str", "str(object='')", f::str_,
         "Returns the informal string form of an object, as print() shows it."),
-    method!("", "repr", "repr(obj, /)", &[], f::repr,
+    method!("", "repr", "repr(obj, /)", f::repr,
         "Returns the canonical string form of an object, as the cell shows a trailing expression; strings get quotes."),
-    method!("", "int", "int(x=0, /, base=10)", &["base"], f::int,
+    method!("", "int", "int(x=0, /, base=10)", f::int,
         "Converts a number or string to an integer. Floats are truncated toward zero; strings are parsed in `base` (0 means: guess from a 0x/0o/0b prefix)."),
-    method!("", "float", "float(x=0.0, /)", &[], f::float,
+    method!("", "float", "float(x=0.0, /)", f::float,
         "Converts a number or a string such as '1.5', '1e-3', 'nan' or 'inf' to a floating-point number."),
-    method!("", "bool", "bool(x=False, /)", &[], f::bool_,
+    method!("", "bool", "bool(x=False, /)", f::bool_,
         "Returns True when x is true by Python's rules (non-zero numbers, non-empty containers), else False."),
-    method!("", "list", "list(iterable=(), /)", &[], f::list,
+    method!("", "list", "list(iterable=(), /)", f::list,
         "Builds a list from the items of an iterable (a list, tuple, range, string, dict keys, a Dataset's variable names, or an array's rows along its first dimension)."),
-    method!("", "tuple", "tuple(iterable=(), /)", &[], f::tuple,
+    method!("", "tuple", "tuple(iterable=(), /)", f::tuple,
         "Builds a tuple from the items of an iterable (a list, tuple, range or string)."),
-    method!("", "dict", "dict(mapping_or_iterable=(), /, **kwargs)", &[ANY_KEYWORD], f::dict_,
+    method!("", "dict", "dict(mapping_or_iterable=(), /, **kwargs)", f::dict_,
         "Builds a dict from a mapping, from (key, value) pairs, and from keyword arguments: dict(lat=0, lon=slice(0, 10)) is {'lat': 0, 'lon': slice(0, 10)}."),
-    method!("", "abs", "abs(x, /)", &[], f::abs,
+    method!("", "abs", "abs(x, /)", f::abs,
         "Returns the absolute value of a number, or element-wise of an array or of each data variable of a Dataset (lazy for xarray objects)."),
-    method!("", "round", "round(number, ndigits=None)", &["number", "ndigits"], f::round,
+    method!("", "round", "round(number, ndigits=None)", f::round,
         "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
-    method!("", "min", "min(iterable, /) / min(a, b, *args)", &[], f::min,
+    method!("", "min", "min(iterable, /) / min(a, b, *args)", f::min,
         "Returns the smallest item of an iterable, or the smallest of two or more arguments."),
-    method!("", "max", "max(iterable, /) / max(a, b, *args)", &[], f::max,
+    method!("", "max", "max(iterable, /) / max(a, b, *args)", f::max,
         "Returns the largest item of an iterable, or the largest of two or more arguments."),
-    method!("", "sum", "sum(iterable, /, start=0)", &["start"], f::sum,
+    method!("", "sum", "sum(iterable, /, start=0)", f::sum,
         "Returns start plus the sum of the numbers in an iterable."),
-    method!("", "sorted", "sorted(iterable, /, *, reverse=False)", &["reverse"], f::sorted,
+    method!("", "sorted", "sorted(iterable, /, *, reverse=False)", f::sorted,
         "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
-    method!("", "type", "type(object, /)", &[], f::type_,
+    method!("", "type", "type(object, /)", f::type_,
         "Returns the type of an object, e.g. <class 'int'>."),
-    method!("", "slice", "slice(stop) / slice(start, stop[, step])", &[], xarray::slice,
+    method!("", "slice", "slice(stop) / slice(start, stop[, step])", xarray::slice,
         "A slice object, as `a:b:c` inside brackets writes: isel(x=slice(10, 20)) by position, sel(lat=slice(-5, 5)) by label (both ends included)."),
 ];
 
 /// The `time` module's functions.
 static TIME_FUNCTIONS: &[Builtin] = &[
-    method!("time", "sleep", "sleep(secs, /)", &[], f::sleep,
+    method!("time", "sleep", "sleep(secs, /)", f::sleep,
         "Suspends the cell for the given number of seconds (a float for sub-second precision). An interrupt stops the sleep within milliseconds and raises KeyboardInterrupt."),
-    method!("time", "time", "time()", &[], f::time,
+    method!("time", "time", "time()", f::time,
         "Returns the current time in seconds since the Unix epoch, as a float."),
-    method!("time", "perf_counter", "perf_counter()", &[], f::perf_counter,
+    method!("time", "perf_counter", "perf_counter()", f::perf_counter,
         "Returns the value in fractional seconds of a monotonic clock with the highest available resolution, for measuring short durations. Only differences between calls are meaningful."),
-    method!("time", "monotonic", "monotonic()", &[], f::perf_counter,
+    method!("time", "monotonic", "monotonic()", f::perf_counter,
         "Returns the value in fractional seconds of a clock that never goes backwards. Only differences between calls are meaningful."),
 ];
 

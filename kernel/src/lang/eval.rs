@@ -420,20 +420,9 @@ impl Machine<'_> {
                 )))
             }
         };
-        for (i, (k, _)) in args.kw.iter().enumerate() {
-            if !b.keywords.contains(&k.as_str()) && !b.keywords.contains(&builtins::ANY_KEYWORD) {
-                let hint = suggestion(k, b.keywords.iter().copied());
-                return Err(Exc::type_error(format!(
-                    "'{k}' is an invalid keyword argument for {}(){hint}",
-                    b.name
-                )));
-            }
-            if args.kw[..i].iter().any(|(p, _)| p == k) {
-                return Err(Exc::type_error(format!(
-                    "{}() got multiple values for keyword argument '{k}'",
-                    b.name
-                )));
-            }
+        // Only calls with keywords read the signature.
+        if !args.kw.is_empty() {
+            b.parsed_signature().check_keywords(b.name, &args.kw)?;
         }
         (b.func)(&mut self.ctx, args)
     }

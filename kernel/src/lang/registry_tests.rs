@@ -1,7 +1,10 @@
-//! Walks the whole registry: every callable has a docstring, a signature under its own name,
-//! and accepts exactly the keywords its signature names (free keywords iff it has `**`).
+//! Walks the whole registry: every callable has a docstring and a signature under its own name
+//! that parses, and a call accepts exactly the keywords that signature names (any further one
+//! iff it has `**`), refusing others with Python's message.
 
-use super::builtins::{Builtin, Class, ANY_KEYWORD, BUILTINS, DICT, MODULES};
+use super::builtins::{Builtin, Class, BUILTINS, DICT, MODULES};
+use super::signature::Kind;
+use super::value::Value;
 use super::xarray::{
     COARSEN, DATAARRAY, DATASET, DATASET_COARSEN, DATASET_GROUPBY, DATASET_ROLLING,
     DATASET_WEIGHTED, GROUPBY, NDARRAY, ROLLING, WEIGHTED,
@@ -35,90 +38,8 @@ fn every_callable() -> Vec<(String, &'static Builtin)> {
     all
 }
 
-/// The parameters of `name(a, b=1, /, c=None, *args, d, **kw)` between the outer parentheses,
-/// split at top-level commas.
-fn parameters(signature: &str) -> Vec<String> {
-    let Some(open) = signature.find('(') else {
-        return Vec::new();
-    };
-    let inner = &signature[open + 1..signature.rfind(')').unwrap_or(signature.len())];
-    let (mut out, mut depth, mut quote, mut cur) = (Vec::new(), 0i32, None, String::new());
-    for ch in inner.chars() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '\'' | '"') => quote = Some(ch),
-            (None, '(' | '[' | '{' | '<') => depth += 1,
-            (None, ')' | ']' | '}' | '>') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                out.push(std::mem::take(&mut cur).trim().to_owned());
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_owned());
-    }
-    out
-}
-
-/// The names a signature accepts as keywords, and whether it takes `**free` keywords.
-fn keyword_names(signature: &str) -> (Vec<String>, bool) {
-    let (mut names, mut free) = (Vec::new(), false);
-    for p in parameters(signature) {
-        if p == "/" {
-            names.clear(); // what came before is positional-only
-        } else if p.starts_with("**") {
-            free = true;
-        } else if !p.starts_with('*') {
-            let name = p.split(['=', ':']).next().unwrap_or_default().trim();
-            names.push(name.to_owned());
-        }
-    }
-    (names, free)
-}
-
-/// A signature in the style of CPython's builtin docs: several forms, or optional positional
-/// parameters in brackets.
-fn is_c_style(signature: &str) -> bool {
-    signature.contains(") / ") || signature.contains("[,") || signature.contains(",]")
-}
-
-/// The words of a signature that could name a parameter.
-fn identifiers(signature: &str) -> Vec<String> {
-    signature
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 #[test]
-fn signatures_parse_as_python_reads_them() {
-    assert_eq!(
-        keyword_names("sum(iterable, /, start=0)"),
-        (vec!["start".to_owned()], false)
-    );
-    assert_eq!(
-        keyword_names("transpose(*dims, transpose_coords=True, missing_dims='raise')"),
-        (
-            vec!["transpose_coords".to_owned(), "missing_dims".to_owned()],
-            false
-        )
-    );
-    assert_eq!(
-        keyword_names("isel(indexers=None, drop=False, **indexers_kwargs)"),
-        (vec!["indexers".to_owned(), "drop".to_owned()], true)
-    );
-    assert_eq!(
-        keyword_names("f(x=('a', 'b'), *, y=<NA>)"),
-        (vec!["x".to_owned(), "y".to_owned()], false)
-    );
-}
-
-#[test]
-fn every_callable_accepts_the_keywords_its_signature_names() {
+fn every_callable_accepts_exactly_the_keywords_its_signature_names() {
     let mut wrong = Vec::new();
     for (owner, b) in every_callable() {
         let at = if owner.is_empty() {
@@ -135,33 +56,52 @@ fn every_callable_accepts_the_keywords_its_signature_names() {
                 b.signature, b.name
             ));
         }
-        let (mut named, free) = keyword_names(b.signature);
-        let mut accepted: Vec<String> = b
-            .keywords
+        let sig = b.parsed_signature();
+        let names: Vec<&str> = sig.params.iter().map(|p| p.name.as_str()).collect();
+        if names
             .iter()
-            .filter(|k| **k != ANY_KEYWORD)
-            .map(|k| (*k).to_owned())
-            .collect();
-        named.sort();
-        accepted.sort();
-        if is_c_style(b.signature) {
-            // `range(stop) / range(start, stop[, step])`: each keyword accepted is named there.
-            let words = identifiers(b.signature);
-            if let Some(k) = accepted.iter().find(|k| !words.contains(k)) {
-                wrong.push(format!("{at}: accepts {k:?}, not in {:?}", b.signature));
-            }
-        } else if named != accepted {
+            .any(|n| !n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
             wrong.push(format!(
-                "{at}: signature names {named:?}, binding accepts {accepted:?}"
+                "{at}: {:?} has a parameter that is not a name",
+                b.signature
             ));
         }
-        if free != b.keywords.contains(&ANY_KEYWORD) {
-            wrong.push(format!(
-                "{at}: signature {} free keywords, binding {}",
-                if free { "takes" } else { "takes no" },
-                if free { "does not" } else { "does" }
-            ));
+        if sig
+            .params
+            .iter()
+            .filter(|p| p.kind == Kind::VarKeyword)
+            .count()
+            > 1
+        {
+            wrong.push(format!("{at}: two ** parameters"));
+        }
+        let call = |k: &str| sig.check_keywords(b.name, &[(k.to_owned(), Value::None)]);
+        for k in sig.keywords() {
+            if let Err(e) = call(k) {
+                wrong.push(format!("{at}: refuses its own keyword {k:?}: {}", e.msg));
+            }
+        }
+        match (call("nereus_not_a_parameter"), sig.free_keywords()) {
+            (Ok(()), false) => wrong.push(format!("{at}: accepts a keyword it does not name")),
+            (Err(e), false)
+                if !e.msg.starts_with(&format!(
+                    "'nereus_not_a_parameter' is an invalid keyword argument for {}()",
+                    b.name
+                )) =>
+            {
+                wrong.push(format!("{at}: refuses with {:?}", e.msg));
+            }
+            (Err(e), true) => wrong.push(format!("{at}: takes ** but refuses: {}", e.msg)),
+            _ => {}
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn positional_only_parameters_are_not_keywords() {
+    let get = DICT.method("get").map(Builtin::parsed_signature);
+    let refused = get.map(|s| s.check_keywords("get", &[("key".to_owned(), Value::None)]));
+    assert!(matches!(refused, Some(Err(_))), "{refused:?}");
 }

@@ -41,7 +41,6 @@ macro_rules! with_reductions {
             $class,
             stringify!($name),
             with_reductions!(@sig $form $kind $name),
-            with_reductions!(@kw $form $kind),
             $m::$name,
             concat!($title, $over, with_reductions!(@how $form $kind), ". ", $note)
         )
@@ -50,10 +49,6 @@ macro_rules! with_reductions {
     (@sig dims moment $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, ddof=0, keep_attrs=None)") };
     (@sig dims count $name:ident) => { concat!(stringify!($name), "(dim=None, *, keep_attrs=None)") };
     (@sig windows $kind:ident $name:ident) => { concat!(stringify!($name), "(keep_attrs=None)") };
-    (@kw dims plain) => { &["dim", "skipna", "keep_attrs"] };
-    (@kw dims moment) => { &["dim", "skipna", "ddof", "keep_attrs"] };
-    (@kw dims count) => { &["dim", "keep_attrs"] };
-    (@kw windows $kind:ident) => { &["keep_attrs"] };
     (@how dims plain) => { "; NaN is skipped for floats unless skipna=False" };
     (@how dims moment) => { ", with `ddof` delta degrees of freedom (0: population); NaN is skipped for floats unless skipna=False" };
     (@how windows moment) => { " (ddof 0)" };
@@ -77,7 +72,7 @@ mod setitem;
 mod structure;
 mod write;
 
-use super::builtins::{Builtin, Class, Constant, Ctx, Property, ANY_KEYWORD};
+use super::builtins::{Builtin, Class, Constant, Ctx, Property};
 use super::error::Res;
 use super::value::Value;
 
@@ -103,38 +98,39 @@ macro_rules! prop {
     };
 }
 
-const ISEL_KW: &[&str] = &["indexers", "drop", "missing_dims", ANY_KEYWORD];
-const SEL_KW: &[&str] = &["indexers", "method", "tolerance", "drop", ANY_KEYWORD];
-
 /// Methods DataArray and Dataset share.
 macro_rules! shared_methods {
     ($class:literal $(, $extra:expr)* $(,)?) => {
         with_reductions!($class, methods, dims,
             " along the named dimension(s) (a name, a tuple or list of names; all dimensions when None)",
             "Lazy: nothing is read until the values are needed.";
-            method!($class, "isel", "isel(indexers=None, drop=False, missing_dims='raise', **indexers_kwargs)", ISEL_KW, methods::isel,
+            method!($class, "isel", "isel(indexers=None, drop=False, missing_dims='raise', **indexers_kwargs)", methods::isel,
                 "Selects by integer position along dimensions: isel(time=0), isel(x=slice(10, 20)), isel(y=[1, 5]) or isel({\"x\": 3}). Negative positions count from the end. Lazy."),
-            method!($class, "sel", "sel(indexers=None, method=None, tolerance=None, drop=False, **indexers_kwargs)", SEL_KW, methods::sel,
+            method!($class, "sel", "sel(indexers=None, method=None, tolerance=None, drop=False, **indexers_kwargs)", methods::sel,
                 "Selects by coordinate label: sel(lat=slice(-5, 5)) (both ends included), sel(lon=200.5, method=\"nearest\"), sel(time=\"2000-03-01\"). Lazy."),
-            method!($class, "load", "load()", &[], methods::load_method,
+            method!($class, "load", "load()", methods::load_method,
                 "Computes the values and returns them in memory; interruptible. In Nereus the result is returned (the original stays lazy)."),
-            method!($class, "compute", "compute()", &[], methods::load_method,
+            method!($class, "compute", "compute()", methods::load_method,
                 "Computes the values and returns a new object holding them in memory; interruptible."),
-            method!($class, "groupby", "groupby(group, squeeze=False)", &["group", "squeeze"], groupby::groupby,
+            method!($class, "groupby", "groupby(group, squeeze=False)", groupby::groupby,
                 "Groups along a dimension by a coordinate's values (groupby(\"lat\")) or by a date part of a time coordinate: \"time.month\", year, day, hour, minute, second, dayofyear, season (every CF calendar). Reduce the groups (.mean(), .sum(), ...) for a climatology, or subtract one from the groups for anomalies: sst.groupby(\"time.month\") - clim. A Dataset groups every data variable. Lazy and streaming."),
-            method!($class, "resample", "resample(indexer=None, **indexer_kwargs)", &["indexer", ANY_KEYWORD], groupby::resample,
+            method!($class, "resample", "resample(indexer=None, **indexer_kwargs)", groupby::resample,
                 "Groups times into bins of a pandas frequency in the coordinate's own calendar: resample(time=\"MS\") (month starts), \"ME\" (month ends), \"D\", \"6h\", \"QS-DEC\" (DJF seasons), \"YS\"; then reduce: .mean(), .sum(), .max() ... Empty bins give NaN. Lazy."),
-            method!($class, "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", &["dim", "min_periods", "center", ANY_KEYWORD], groupby::rolling,
+            method!($class, "rolling", "rolling(dim=None, min_periods=None, center=False, **window_kwargs)", groupby::rolling,
                 "A moving window along one dimension: rolling(time=3, center=True).mean(). Windows reach across chunk edges; positions with fewer than min_periods (default: the window) valid values are NaN. Reductions: mean, sum, min, max, std, var, count. A Dataset's variables without the dimension stay as they are. Lazy."),
-            method!($class, "coarsen", "coarsen(dim=None, boundary='exact', side='left', coord_func='mean', **window_kwargs)",
-                &["dim", "boundary", "side", "coord_func", ANY_KEYWORD], coarsen::coarsen,
+            method!($class, "coarsen", "coarsen(dim=None, boundary='exact', side='left', coord_func='mean', **window_kwargs)", coarsen::coarsen,
                 "Non-overlapping windows along one or more dimensions: coarsen(time=4, boundary=\"trim\").mean(), coarsen(lat=4, lon=4).mean(). boundary: 'exact' (the window must divide the dimension), 'trim' (drop the leftovers), 'pad' (a partial last window); side='right' aligns windows on the end. Coordinates become the mean of each window. Reductions: mean, sum, min, max, std, var, count. Lazy; streams chunk by chunk (over several dimensions each chunk is read once per cell of the narrower windows: 4 times for lat=4, lon=4)."),
-            method!($class, "weighted", "weighted(weights)", &["weights"], coarsen::weighted,
+            method!($class, "weighted", "weighted(weights)", coarsen::weighted,
                 "Weighted reductions: ssh.weighted(np.cos(np.deg2rad(ssh.lat))).mean((\"lat\", \"lon\")). The weights broadcast by dimension name and must not hold NaN; NaN in the data drop their weights (an all-NaN column has a NaN mean and a 0 sum). Then .mean(dim) or .sum(dim). Lazy."),
-            // transpose, rename, squeeze, expand_dims, astype, round, clip, drop_vars, assign_coords
-            structure::entry($class, 0), structure::entry($class, 1), structure::entry($class, 2),
-            structure::entry($class, 3), structure::entry($class, 4), structure::entry($class, 5),
-            structure::entry($class, 6), structure::entry($class, 7), structure::entry($class, 8),
+            structure::entry($class, structure::TRANSPOSE),
+            structure::entry($class, structure::RENAME),
+            structure::entry($class, structure::SQUEEZE),
+            structure::entry($class, structure::EXPAND_DIMS),
+            structure::entry($class, structure::ASTYPE),
+            structure::entry($class, structure::ROUND),
+            structure::entry($class, structure::CLIP),
+            structure::entry($class, structure::DROP_VARS),
+            structure::entry($class, structure::ASSIGN_COORDS),
             $($extra),*
         )
     };
@@ -142,13 +138,13 @@ macro_rules! shared_methods {
 
 static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     "DataArray",
-    method!("DataArray", "where", "where(cond, other=<NA>)", &["cond", "other"], methods::where_,
+    method!("DataArray", "where", "where(cond, other=<NA>)", methods::where_,
         "Keeps values where `cond` is True and puts `other` (NaN by default) elsewhere: ssh.where(ssh > 0), ssh.where(mask, 0.0). Lazy."),
-    method!("DataArray", "fillna", "fillna(value)", &["value"], methods::fillna,
+    method!("DataArray", "fillna", "fillna(value)", methods::fillna,
         "Replaces missing values (NaN) by `value`, a number or an array. Lazy."),
-    method!("DataArray", "explain", "explain()", &[], methods::explain,
+    method!("DataArray", "explain", "explain()", methods::explain,
         "Prints the plan that computing the values would run: sources, chunking and the stages fused into each chunk task. Reads nothing."),
-    method!("DataArray", "item", "item()", &[], methods::item,
+    method!("DataArray", "item", "item()", methods::item,
         "The single value of a one-element array as a Python number (computing it if lazy)."),
     write::to_zarr_method("DataArray"),
     along::CUMSUM,
@@ -185,9 +181,9 @@ pub(crate) static DATAARRAY: Class = Class {
 static DATASET_METHODS: &[Builtin] = &shared_methods!(
     "Dataset",
     write::to_zarr_method("Dataset"),
-    structure::entry("Dataset", 9),
-    structure::entry("Dataset", 10),
-    structure::entry("Dataset", 11),
+    structure::entry("Dataset", structure::ASSIGN),
+    structure::entry("Dataset", structure::WHERE),
+    structure::entry("Dataset", structure::FILLNA),
 );
 
 static DATASET_PROPS: &[Property] = &[
@@ -236,7 +232,6 @@ static NDARRAY_METHODS: &[Builtin] = &[
         "ndarray",
         "item",
         "item()",
-        &[],
         methods::item,
         "The single element of a one-element array as a Python number."
     ),
@@ -244,7 +239,6 @@ static NDARRAY_METHODS: &[Builtin] = &[
         "ndarray",
         "tolist",
         "tolist()",
-        &[],
         methods::tolist,
         "The array as nested Python lists."
     ),
@@ -267,70 +261,67 @@ pub(crate) static NDARRAY: Class = Class {
 
 /// `xarray` module functions.
 pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
-    method!("xarray", "open_zarr", "open_zarr(store, *, consolidated=None, decode_cf=True, mask_and_scale=True, decode_times=True, chunks=None)",
-        &["store", "consolidated", "decode_cf", "mask_and_scale", "decode_times", "chunks"], open::open_zarr,
+    method!("xarray", "open_zarr", "open_zarr(store, *, consolidated=None, decode_cf=True, mask_and_scale=True, decode_times=True, chunks=None)", open::open_zarr,
         "Opens a Zarr store (format 2 or 3) as a lazy Dataset: only metadata and index coordinates are read. CF conventions are decoded (fill values, scale/offset, times) unless decode_cf=False. `chunks` sets the chunks computations tile by (and `.chunks` reports): an int for every dimension, or a dict such as {\"time\": 12, \"x\": -1}, where -1 is the whole dimension and None or \"auto\" the stored chunks; None, {} or \"auto\" keep the stored chunks (values stay lazy either way; dask's ~128 MiB \"auto\" sizes are not picked)."),
-    method!("xarray", "align", "align(*objects, join='inner', copy=True)", &["join", "copy"], align::align,
+    method!("xarray", "align", "align(*objects, join='inner', copy=True)", align::align,
         "Aligns DataArrays on their index labels and returns them as a tuple: join='inner' keeps labels common to all, 'outer' the union (sorted; missing values become NaN), 'left'/'right' the first/last object's labels, 'exact' raises unless the labels are equal. Lazy: only objects whose labels change are selected."),
-    method!("xarray", "concat", "concat(objs, dim, data_vars='all', coords='different', compat='equals', positions=None, fill_value=<NA>, join='outer', combine_attrs='override')",
-        &["objs", "dim", "data_vars", "coords", "compat", "positions", "fill_value", "join", "combine_attrs"], combine::concat,
+    method!("xarray", "concat", "concat(objs, dim, data_vars='all', coords='different', compat='equals', positions=None, fill_value=<NA>, join='outer', combine_attrs='override')", combine::concat,
         "Joins DataArrays (or Datasets, variable by variable) end to end along a dimension: xr.concat([a, b], \"time\") along an existing one, or a new leading one (xr.concat(members, \"member\")). Other dimensions are aligned with an outer join. Lazy: each chunk is read from the input that holds it."),
-    method!("xarray", "merge", "merge(objects, compat='no_conflicts', join='outer', fill_value=<NA>, combine_attrs='override')",
-        &["objects", "compat", "join", "fill_value", "combine_attrs"], combine::merge,
+    method!("xarray", "merge", "merge(objects, compat='no_conflicts', join='outer', fill_value=<NA>, combine_attrs='override')", combine::merge,
         "Combines the variables of Datasets and named DataArrays into one Dataset, aligned on their indexes (join='outer' by default: missing values become NaN). A variable in several objects must hold the same values (else MergeError). Lazy."),
-    method!("xarray", "where", "where(cond, x, y)", &["cond", "x", "y"], numpy::xr_where,
+    method!("xarray", "where", "where(cond, x, y)", numpy::xr_where,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
 ];
 
 /// `numpy` module functions.
 pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
-    method!("numpy", "sqrt", "sqrt(x, /)", &[], numpy::sqrt,
+    method!("numpy", "sqrt", "sqrt(x, /)", numpy::sqrt,
         "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
-    method!("numpy", "abs", "abs(x, /)", &[], numpy::abs,
+    method!("numpy", "abs", "abs(x, /)", numpy::abs,
         "Element-wise absolute value of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
-    method!("numpy", "absolute", "absolute(x, /)", &[], numpy::abs,
+    method!("numpy", "absolute", "absolute(x, /)", numpy::abs,
         "Element-wise absolute value (same as np.abs)."),
-    method!("numpy", "exp", "exp(x, /)", &[], numpy::exp,
+    method!("numpy", "exp", "exp(x, /)", numpy::exp,
         "Element-wise exponential of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
-    method!("numpy", "log", "log(x, /)", &[], numpy::log,
+    method!("numpy", "log", "log(x, /)", numpy::log,
         "Element-wise natural logarithm of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
-    method!("numpy", "log10", "log10(x, /)", &[], numpy::log10,
+    method!("numpy", "log10", "log10(x, /)", numpy::log10,
         "Element-wise base-10 logarithm of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
-    method!("numpy", "isnan", "isnan(x, /)", &[], numpy::isnan,
+    method!("numpy", "isnan", "isnan(x, /)", numpy::isnan,
         "Element-wise test for NaN: a boolean array (lazy for DataArrays; per data variable of a Dataset), or a bool for a number."),
-    method!("numpy", "isfinite", "isfinite(x, /)", &[], numpy::isfinite,
+    method!("numpy", "isfinite", "isfinite(x, /)", numpy::isfinite,
         "Element-wise test for finite values (not NaN, not infinite): a boolean array (lazy for DataArrays; per data variable of a Dataset), or a bool for a number."),
-    method!("numpy", "sin", "sin(x, /)", &[], numpy::sin,
+    method!("numpy", "sin", "sin(x, /)", numpy::sin,
         "Element-wise sine of angles in radians: np.sin(np.deg2rad(lat)). Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "cos", "cos(x, /)", &[], numpy::cos,
+    method!("numpy", "cos", "cos(x, /)", numpy::cos,
         "Element-wise cosine of angles in radians: area weights np.cos(np.deg2rad(ds.lat)). Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "tan", "tan(x, /)", &[], numpy::tan,
+    method!("numpy", "tan", "tan(x, /)", numpy::tan,
         "Element-wise tangent of angles in radians. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "arcsin", "arcsin(x, /)", &[], numpy::arcsin,
+    method!("numpy", "arcsin", "arcsin(x, /)", numpy::arcsin,
         "Element-wise inverse sine, in radians in [-pi/2, pi/2]; NaN outside [-1, 1]. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "arccos", "arccos(x, /)", &[], numpy::arccos,
+    method!("numpy", "arccos", "arccos(x, /)", numpy::arccos,
         "Element-wise inverse cosine, in radians in [0, pi]; NaN outside [-1, 1]. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "arctan", "arctan(x, /)", &[], numpy::arctan,
+    method!("numpy", "arctan", "arctan(x, /)", numpy::arctan,
         "Element-wise inverse tangent, in radians in [-pi/2, pi/2]. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "deg2rad", "deg2rad(x, /)", &[], numpy::deg2rad,
+    method!("numpy", "deg2rad", "deg2rad(x, /)", numpy::deg2rad,
         "Converts angles from degrees to radians, element-wise. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "rad2deg", "rad2deg(x, /)", &[], numpy::rad2deg,
+    method!("numpy", "rad2deg", "rad2deg(x, /)", numpy::rad2deg,
         "Converts angles from radians to degrees, element-wise. Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "floor", "floor(x, /)", &[], numpy::floor,
+    method!("numpy", "floor", "floor(x, /)", numpy::floor,
         "Element-wise floor: the largest integer not above x (integers stay integers). Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "ceil", "ceil(x, /)", &[], numpy::ceil,
+    method!("numpy", "ceil", "ceil(x, /)", numpy::ceil,
         "Element-wise ceiling: the smallest integer not below x (integers stay integers). Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "sign", "sign(x, /)", &[], numpy::sign,
+    method!("numpy", "sign", "sign(x, /)", numpy::sign,
         "Element-wise sign: -1, 0 or 1 (NaN stays NaN). Lazy for DataArrays; applied to each data variable of a Dataset."),
-    method!("numpy", "where", "where(condition, x, y, /)", &[], numpy::where_,
+    method!("numpy", "where", "where(condition, x, y, /)", numpy::where_,
         "Element-wise choice of `x` where `condition` holds, else `y`."),
-    method!("numpy", "array", "array(object, dtype=None)", &["object", "dtype"], creation::array_of,
+    method!("numpy", "array", "array(object, dtype=None)", creation::array_of,
         "A numpy array of a number, a (nested) list of numbers or another array: bool if every item is, int64 if every item is an integer, else float64, unless dtype is given."),
-    method!("numpy", "asarray", "asarray(a, dtype=None)", &["a", "dtype"], creation::array_of,
+    method!("numpy", "asarray", "asarray(a, dtype=None)", creation::array_of,
         "The input as a numpy array, as np.array makes it."),
-    method!("numpy", "arange", "arange([start,] stop[, step], dtype=None)", &["start", "stop", "step", "dtype"], creation::arange,
+    method!("numpy", "arange", "arange([start,] stop[, step], dtype=None)", creation::arange,
         "Evenly spaced values in the half-open interval [start, stop), by step (default 1): a 1-D numpy array, int64 when all arguments are integers, else float64. For non-integer steps np.linspace is usually better."),
-    method!("numpy", "linspace", "linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None)", &["start", "stop", "num", "endpoint", "retstep", "dtype"], creation::linspace,
+    method!("numpy", "linspace", "linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None)", creation::linspace,
         "`num` evenly spaced values from start to stop (included unless endpoint=False): a 1-D float64 numpy array; with retstep=True, the pair (array, step)."),
 ];
 

@@ -141,21 +141,21 @@ fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 /// `DataArray.cumsum`.
-pub(crate) const CUMSUM: Builtin = method!("DataArray", "cumsum", "cumsum(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], cumsum,
+pub(crate) const CUMSUM: Builtin = method!("DataArray", "cumsum", "cumsum(dim=None, *, skipna=None, keep_attrs=None)", cumsum,
         "Running sum along one dimension: NaN counts as 0 for floats unless skipna=False; integers sum in int64. Lazy; the sum is carried across chunk edges.");
 
 /// `DataArray.argmin`.
-pub(crate) const ARGMIN: Builtin = method!("DataArray", "argmin", "argmin(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], argmin,
+pub(crate) const ARGMIN: Builtin = method!("DataArray", "argmin", "argmin(dim=None, *, skipna=None, keep_attrs=None)", argmin,
         "Integer position of the minimum along one dimension (the first on ties; NaN skipped for floats, an all-NaN slice raises). Lazy.");
 
 /// `DataArray.argmax`.
-pub(crate) const ARGMAX: Builtin = method!("DataArray", "argmax", "argmax(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], argmax,
+pub(crate) const ARGMAX: Builtin = method!("DataArray", "argmax", "argmax(dim=None, *, skipna=None, keep_attrs=None)", argmax,
         "Integer position of the maximum along one dimension (the first on ties; NaN skipped for floats, an all-NaN slice raises). Lazy.");
 
 /// `DataArray.median`.
-pub(crate) const MEDIAN: Builtin = method!("DataArray", "median", "median(dim=None, *, skipna=None, keep_attrs=None)", &["dim", "skipna", "keep_attrs"], median,
+pub(crate) const MEDIAN: Builtin = method!("DataArray", "median", "median(dim=None, *, skipna=None, keep_attrs=None)", median,
         "Median along the named dimension(s), all when None; NaN skipped for floats. Lazy; computed over blocks of cells that each hold the whole dimension, within the memory budget.");
 
 /// `DataArray.quantile`.
-pub(crate) const QUANTILE: Builtin = method!("DataArray", "quantile", "quantile(q, dim=None, *, method='linear', keep_attrs=None, skipna=None)", &["q", "dim", "method", "keep_attrs", "skipna"], quantile,
+pub(crate) const QUANTILE: Builtin = method!("DataArray", "quantile", "quantile(q, dim=None, *, method='linear', keep_attrs=None, skipna=None)", quantile,
         "Quantile(s) q in [0, 1] along the named dimension(s), all when None, with numpy's 'linear' method: a list of q adds a leading 'quantile' dimension, one q a scalar 'quantile' coordinate. float64. Lazy; within the memory budget.");

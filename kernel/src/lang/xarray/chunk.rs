@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Builtin, Ctx, ANY_KEYWORD};
+use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::error::{Exc, Res};
 use super::super::value::Value;
 use super::methods::this_array;
@@ -87,6 +87,5 @@ pub(crate) const CHUNK: Builtin = Builtin {
     module: "DataArray",
     signature: "chunk(chunks={}, **chunks_kwargs)",
     doc: "The same values split into other chunks, which computations then tile by (and `.chunks` reports): chunk({\"time\": 12}), chunk(time=12, lat=-1), chunk(100) for every dimension, chunk(lon=(50, 150)) for explicit lengths. -1 is the whole dimension; None, \"auto\" or an unnamed dimension keeps its chunks (dask's ~128 MiB \"auto\" sizes are not picked). Lazy and never a copy: each new chunk reads the region it covers, so memory stays within the budget; chunks that cut storage chunks read those more than once.",
-    keywords: &["chunks", ANY_KEYWORD],
     func: chunk,
 };

@@ -213,14 +213,12 @@ pub(crate) static DATASET_COARSEN: Class = Class {
     properties: &[],
 };
 
-const WEIGHTED_KW: &[&str] = &["dim", "skipna", "keep_attrs"];
-
 /// The reductions of a Weighted class (`DataArrayWeighted` or `DatasetWeighted`).
 const fn weighted_methods(class: &'static str) -> [Builtin; 2] {
     [
-        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_mean,
+        method!(class, "mean", "mean(dim=None, *, skipna=None, keep_attrs=None)", weighted_mean,
             "Weighted mean over the named dimension(s) (all when None): the sum of weights times values over the sum of the weights of the non-missing values. Lazy."),
-        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", WEIGHTED_KW, weighted_sum,
+        method!(class, "sum", "sum(dim=None, *, skipna=None, keep_attrs=None)", weighted_sum,
             "Weighted sum over the named dimension(s) (all when None); missing values count as 0. Lazy."),
     ]
 }
