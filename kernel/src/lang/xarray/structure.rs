@@ -23,101 +23,42 @@ pub(crate) struct Row {
     doc: &'static str,
 }
 
-/// `transpose`.
-pub(crate) const TRANSPOSE: Row = Row {
-    name: "transpose",
-    signature: "transpose(*dims, transpose_coords=True, missing_dims='raise')",
-    func: transpose,
-    doc: "Reorders the dimensions: transpose(\"lon\", \"lat\", \"time\"); \"...\" stands for the others in their order (transpose(\"time\", \"...\")); no names reverses them. missing_dims=\"ignore\" skips names the object lacks. Coordinates are reordered too. Lazy.",
-};
+/// Declares each row as a named constant.
+macro_rules! rows {
+    ($($konst:ident: $name:literal, $sig:literal, $func:path, $doc:literal;)*) => {
+        $(
+            #[doc = concat!("`", $name, "`.")]
+            pub(crate) const $konst: Row = Row { name: $name, signature: $sig, func: $func, doc: $doc };
+        )*
+    };
+}
 
-/// `rename`.
-pub(crate) const RENAME: Row = Row {
-    name: "rename",
-    signature: "rename(new_name_or_name_dict=None, **names)",
-    func: rename,
-    doc: "Renames variables, coordinates and dimensions: rename({\"lat\": \"latitude\"}) or rename(lat=\"latitude\"); renaming an index coordinate renames its dimension. On a DataArray, a string renames the array itself.",
-};
-
-/// `squeeze`.
-pub(crate) const SQUEEZE: Row = Row {
-    name: "squeeze",
-    signature: "squeeze(dim=None, drop=False, axis=None)",
-    func: squeeze,
-    doc: "Drops dimensions of length 1 (the named ones, or all of them); their coordinates stay as scalar coordinates. Lazy.",
-};
-
-/// `expand_dims`.
-pub(crate) const EXPAND_DIMS: Row = Row {
-    name: "expand_dims",
-    signature: "expand_dims(dim=None, axis=None, **dim_kwargs)",
-    func: expand_dims,
-    doc: "Adds leading dimensions: expand_dims(\"member\") (length 1), expand_dims({\"member\": 3}) or expand_dims(member=3) (values repeated). A scalar coordinate of that name becomes the new dimension's coordinate. Lazy.",
-};
-
-/// `astype`.
-pub(crate) const ASTYPE: Row = Row {
-    name: "astype",
-    signature: "astype(dtype, *, order=None, casting=None, subok=None, copy=None, keep_attrs=True)",
-    func: astype,
-    doc: "Casts the values to a numpy dtype (\"float32\", \"int16\", float, ...): floats to integers truncate toward zero. Lazy.",
-};
-
-/// `round`.
-pub(crate) const ROUND: Row = Row {
-    name: "round",
-    signature: "round(decimals=0)",
-    func: round,
-    doc: "Rounds to the given number of decimals (negative: to tens, hundreds ...), halves to even as numpy does: 0.5 -> 0, 1.5 -> 2. Lazy.",
-};
-
-/// `clip`.
-pub(crate) const CLIP: Row = Row {
-    name: "clip",
-    signature: "clip(min=None, max=None, *, keep_attrs=None)",
-    func: clip,
-    doc: "Limits the values to [min, max] (None: no bound on that side); NaN stays NaN. Lazy.",
-};
-
-/// `drop_vars`.
-pub(crate) const DROP_VARS: Row = Row {
-    name: "drop_vars",
-    signature: "drop_vars(names, *, errors='raise')",
-    func: super::combine::drop_vars,
-    doc: "Removes variables or coordinates by name (a name or a list); errors=\"ignore\" skips names that are absent.",
-};
-
-/// `assign_coords`.
-pub(crate) const ASSIGN_COORDS: Row = Row {
-    name: "assign_coords",
-    signature: "assign_coords(coords=None, **coords_kwargs)",
-    func: super::combine::assign_coords,
-    doc: "Adds or replaces coordinates: assign_coords(lon=[...]) along the dimension of that name, assign_coords(month=(\"time\", values)), or a DataArray. Sizes must match the dimensions.",
-};
-
-/// `assign`.
-pub(crate) const ASSIGN: Row = Row {
-    name: "assign",
-    signature: "assign(variables=None, **variables_kwargs)",
-    func: super::combine::assign,
-    doc: "Adds or replaces data variables: ds.assign(anom=ds.sst - ds.sst.mean(\"time\")). A DataArray's coordinates come along; sizes must match. Lazy.",
-};
-
-/// `where`.
-pub(crate) const WHERE: Row = Row {
-    name: "where",
-    signature: "where(cond, other=<NA>)",
-    func: super::methods::where_,
-    doc: "Keeps values of every data variable where `cond` (a boolean DataArray, or a Dataset of them by variable name: ds.where(ds > 0)) is True, `other` (NaN by default) elsewhere. Lazy.",
-};
-
-/// `fillna`.
-pub(crate) const FILLNA: Row = Row {
-    name: "fillna",
-    signature: "fillna(value)",
-    func: super::methods::fillna,
-    doc: "Replaces missing values (NaN) of every data variable by `value`, a number or an array. Lazy.",
-};
+rows! {
+    TRANSPOSE: "transpose", "transpose(*dims, transpose_coords=True, missing_dims='raise')", transpose,
+        "Reorders the dimensions: transpose(\"lon\", \"lat\", \"time\"); \"...\" stands for the others in their order (transpose(\"time\", \"...\")); no names reverses them. missing_dims=\"ignore\" skips names the object lacks. Coordinates are reordered too. Lazy.";
+    RENAME: "rename", "rename(new_name_or_name_dict=None, **names)", rename,
+        "Renames variables, coordinates and dimensions: rename({\"lat\": \"latitude\"}) or rename(lat=\"latitude\"); renaming an index coordinate renames its dimension. On a DataArray, a string renames the array itself.";
+    SQUEEZE: "squeeze", "squeeze(dim=None, drop=False, axis=None)", squeeze,
+        "Drops dimensions of length 1 (the named ones, or all of them); their coordinates stay as scalar coordinates. Lazy.";
+    EXPAND_DIMS: "expand_dims", "expand_dims(dim=None, axis=None, **dim_kwargs)", expand_dims,
+        "Adds leading dimensions: expand_dims(\"member\") (length 1), expand_dims({\"member\": 3}) or expand_dims(member=3) (values repeated). A scalar coordinate of that name becomes the new dimension's coordinate. Lazy.";
+    ASTYPE: "astype", "astype(dtype, *, order=None, casting=None, subok=None, copy=None, keep_attrs=True)", astype,
+        "Casts the values to a numpy dtype (\"float32\", \"int16\", float, ...): floats to integers truncate toward zero. Lazy.";
+    ROUND: "round", "round(decimals=0)", round,
+        "Rounds to the given number of decimals (negative: to tens, hundreds ...), halves to even as numpy does: 0.5 -> 0, 1.5 -> 2. Lazy.";
+    CLIP: "clip", "clip(min=None, max=None, *, keep_attrs=None)", clip,
+        "Limits the values to [min, max] (None: no bound on that side); NaN stays NaN. Lazy.";
+    DROP_VARS: "drop_vars", "drop_vars(names, *, errors='raise')", super::combine::drop_vars,
+        "Removes variables or coordinates by name (a name or a list); errors=\"ignore\" skips names that are absent.";
+    ASSIGN_COORDS: "assign_coords", "assign_coords(coords=None, **coords_kwargs)", super::combine::assign_coords,
+        "Adds or replaces coordinates: assign_coords(lon=[...]) along the dimension of that name, assign_coords(month=(\"time\", values)), or a DataArray. Sizes must match the dimensions.";
+    ASSIGN: "assign", "assign(variables=None, **variables_kwargs)", super::combine::assign,
+        "Adds or replaces data variables: ds.assign(anom=ds.sst - ds.sst.mean(\"time\")). A DataArray's coordinates come along; sizes must match. Lazy.";
+    WHERE: "where", "where(cond, other=<NA>)", super::methods::where_,
+        "Keeps values of every data variable where `cond` (a boolean DataArray, or a Dataset of them by variable name: ds.where(ds > 0)) is True, `other` (NaN by default) elsewhere. Lazy.";
+    FILLNA: "fillna", "fillna(value)", super::methods::fillna,
+        "Replaces missing values (NaN) of every data variable by `value`, a number or an array. Lazy.";
+}
 
 /// The registry entry of `row` for `class`.
 pub(crate) const fn entry(class: &'static str, row: Row) -> Builtin {
