@@ -350,7 +350,7 @@ fn errors_suggest_the_closest_name() {
     );
     assert_eq!(
         show(&mut it, "ssh.mean(dimm='x')"),
-        "TypeError: 'dimm' is an invalid keyword argument for mean(). Did you mean: 'dim'?"
+        "TypeError: DataArray.mean() got an unexpected keyword argument 'dimm'. Did you mean: 'dim'?"
     );
     let e = show(&mut it, "ssh.isel(x=1000)");
     assert!(

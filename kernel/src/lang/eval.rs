@@ -422,7 +422,7 @@ impl Machine<'_> {
         };
         // Only calls with keywords read the signature.
         if !args.kw.is_empty() {
-            b.parsed_signature().check_keywords(b.name, &args.kw)?;
+            b.parsed_signature().check_keywords(b, &args.kw)?;
         }
         (b.func)(&mut self.ctx, args)
     }

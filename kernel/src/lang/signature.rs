@@ -2,6 +2,7 @@
 //! (`isel(indexers=None, drop=False, **indexers_kwargs)`): which keywords it accepts and whether
 //! it takes free ones. Help and inspect show the same text.
 
+use super::builtins::Builtin;
 use super::error::{suggestion, Exc, Res};
 use super::value::Value;
 
@@ -114,19 +115,39 @@ impl Signature {
         self.free_keywords() || self.keywords().any(|k| k == name)
     }
 
-    /// Refuses keywords of a call to `func` that it does not take (with the closest it does)
-    /// or that come twice, with Python's messages.
-    pub(crate) fn check_keywords(&self, func: &str, keywords: &[(String, Value)]) -> Res<()> {
+    /// Refuses keywords of a call to `b` that it does not take (with the closest it does) or
+    /// that come twice, in the words Python uses for a function of its kind.
+    pub(crate) fn check_keywords(&self, b: &Builtin, keywords: &[(String, Value)]) -> Res<()> {
+        // CPython's builtins, dict methods and the time and sys modules are written in C;
+        // xarray and numpy's functions are Python and name the class of a method.
+        let in_c = matches!(b.module, "" | "dict" | "time" | "sys");
         for (i, (k, _)) in keywords.iter().enumerate() {
             if !self.accepts(k) {
                 let hint = suggestion(k, self.keywords());
-                return Err(Exc::type_error(format!(
-                    "'{k}' is an invalid keyword argument for {func}(){hint}"
-                )));
+                let msg = if in_c && self.keywords().next().is_none() {
+                    format!("{}() takes no keyword arguments", b.qualname())
+                } else if in_c {
+                    format!(
+                        "'{k}' is an invalid keyword argument for {}(){hint}",
+                        b.name
+                    )
+                } else if b.module.starts_with(char::is_uppercase) {
+                    format!(
+                        "{}.{}() got an unexpected keyword argument '{k}'{hint}",
+                        b.module, b.name
+                    )
+                } else {
+                    format!(
+                        "{}() got an unexpected keyword argument '{k}'{hint}",
+                        b.name
+                    )
+                };
+                return Err(Exc::type_error(msg));
             }
             if keywords[..i].iter().any(|(p, _)| p == k) {
                 return Err(Exc::type_error(format!(
-                    "{func}() got multiple values for keyword argument '{k}'"
+                    "{}() got multiple values for keyword argument '{k}'",
+                    b.name
                 )));
             }
         }
