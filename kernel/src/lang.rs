@@ -42,6 +42,7 @@ mod ndarray;
 mod operators;
 mod parser;
 mod progress;
+mod registry;
 #[cfg(test)]
 mod registry_tests;
 mod repr_text;
@@ -49,10 +50,10 @@ mod signature;
 mod value;
 mod xarray;
 
-use builtins::Ctx;
 use error::{Exc, Pos};
 use eval::{Machine, Namespace};
 use nereus_engine::exec::{CancelToken, ExecConfig};
+use registry::Ctx;
 
 use value::{bundle, Value};
 

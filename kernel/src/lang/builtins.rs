@@ -1,180 +1,16 @@
-//! The one registry of builtins and modules: names, signatures, docstrings and function pointers.
+//! The one registry of builtins and modules: the tables of builtin functions, dict methods and
+//! importable modules, and lookups by name.
 //!
-//! Dispatch, completion, inspect, help and "did you mean" suggestions all read these tables.
+//! Dispatch, completion, inspect, help and "did you mean" suggestions all read these tables
+//! (their row types are in [`super::registry`]).
 
 use super::dict;
 use super::error::{Exc, ExcKind, Res};
 use super::functions as f;
-use super::signature::Signature;
+use super::registry::{Builtin, Class, Constant, Module};
 use super::value::Value;
 use super::xarray;
-use super::{Output, ProgressMode, Stream};
-use nereus_engine::exec::{CancelToken, ExecConfig};
-
-/// What a builtin may touch while it runs.
-pub(crate) struct Ctx<'a> {
-    pub(crate) out: &'a mut dyn Output,
-    pub(crate) cancel: &'a CancelToken,
-    /// Threads and memory budget for computations.
-    pub(crate) config: ExecConfig,
-    /// How computations show their progress (`%config progress=`).
-    pub(crate) progress: ProgressMode,
-}
-
-/// Evaluated call arguments.
-#[derive(Debug, Default)]
-pub(crate) struct Args {
-    pub(crate) pos: Vec<Value>,
-    pub(crate) kw: Vec<(String, Value)>,
-}
-
-impl Args {
-    /// Removes and returns keyword `name`.
-    pub(crate) fn take_kw(&mut self, name: &str) -> Option<Value> {
-        let i = self.kw.iter().position(|(k, _)| k == name)?;
-        Some(self.kw.remove(i).1)
-    }
-
-    /// Splits off the receiver of a method call (always the first positional argument).
-    pub(crate) fn receiver(mut self) -> (Value, Self) {
-        let recv = if self.pos.is_empty() {
-            Value::None
-        } else {
-            self.pos.remove(0)
-        };
-        (recv, self)
-    }
-
-    /// Moves the keywords among `params` (positional-or-keyword parameters, in order) into
-    /// their positional places, as Python binds `round(number=1.5)`.
-    pub(crate) fn positional(&mut self, func: &str, params: &[&str]) -> Res<()> {
-        for (i, name) in params.iter().enumerate() {
-            let Some(v) = self.take_kw(name) else {
-                continue;
-            };
-            match self.pos.len() {
-                n if n > i => {
-                    return Err(Exc::type_error(format!(
-                        "{func}() got multiple values for argument '{name}'"
-                    )))
-                }
-                n if n < i => {
-                    return Err(Exc::type_error(format!(
-                        "{func}() missing 1 required positional argument: '{}'",
-                        params[n]
-                    )))
-                }
-                _ => self.pos.push(v),
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks the positional count is within `min..=max`.
-    pub(crate) fn arity(&self, name: &str, min: usize, max: usize) -> Res<()> {
-        let n = self.pos.len();
-        if n >= min && n <= max {
-            return Ok(());
-        }
-        let msg = if min == max {
-            let what = if min == 1 {
-                "exactly one argument".to_string()
-            } else {
-                format!("exactly {min} arguments")
-            };
-            format!("{name}() takes {what} ({n} given)")
-        } else if n < min {
-            format!(
-                "{name} expected at least {min} argument{}, got {n}",
-                if min == 1 { "" } else { "s" }
-            )
-        } else {
-            format!(
-                "{name}() takes at most {max} argument{} ({n} given)",
-                if max == 1 { "" } else { "s" }
-            )
-        };
-        Err(Exc::type_error(msg))
-    }
-}
-
-/// A builtin's implementation.
-pub(crate) type Func = fn(&mut Ctx<'_>, Args) -> Res<Value>;
-
-/// One callable in the registry.
-#[derive(Debug)]
-pub(crate) struct Builtin {
-    /// Its name, e.g. `sleep`.
-    pub(crate) name: &'static str,
-    /// The module it lives in, or "" for builtins.
-    pub(crate) module: &'static str,
-    /// Its Python signature, e.g. `sleep(secs, /)`: what help shows, and which keywords it
-    /// accepts ([`Signature`]).
-    pub(crate) signature: &'static str,
-    /// One paragraph of documentation.
-    pub(crate) doc: &'static str,
-    pub(crate) func: Func,
-}
-
-impl Builtin {
-    /// Its parsed signature.
-    pub(crate) fn parsed_signature(&self) -> Signature {
-        Signature::parse(self.signature)
-    }
-
-    /// `module.name` or `name`.
-    pub(crate) fn qualname(&self) -> String {
-        if self.module.is_empty() {
-            self.name.to_string()
-        } else {
-            format!("{}.{}", self.module, self.name)
-        }
-    }
-}
-
-/// A non-callable attribute of a value, such as `DataArray.dims`.
-#[derive(Debug)]
-pub(crate) struct Property {
-    pub(crate) name: &'static str,
-    pub(crate) doc: &'static str,
-    /// Whether reading it computes values (`.values`); completion and inspect never read those.
-    pub(crate) computes: bool,
-    pub(crate) get: fn(&mut Ctx<'_>, &Value) -> Res<Value>,
-}
-
-/// The methods and properties of a value type.
-#[derive(Debug)]
-pub(crate) struct Class {
-    pub(crate) name: &'static str,
-    pub(crate) methods: &'static [Builtin],
-    pub(crate) properties: &'static [Property],
-}
-
-impl Class {
-    /// A method by name.
-    pub(crate) fn method(&self, name: &str) -> Option<&'static Builtin> {
-        let methods: &'static [Builtin] = self.methods;
-        methods.iter().find(|b| b.name == name)
-    }
-
-    /// A property by name.
-    pub(crate) fn property(&self, name: &str) -> Option<&'static Property> {
-        let props: &'static [Property] = self.properties;
-        props.iter().find(|p| p.name == name)
-    }
-
-    /// Every method and property name, sorted.
-    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
-        let mut v: Vec<_> = self
-            .methods
-            .iter()
-            .map(|b| b.name)
-            .chain(self.properties.iter().map(|p| p.name))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-}
+use super::Stream;
 
 /// `dict` methods.
 static DICT_METHODS: &[Builtin] = &[
@@ -228,57 +64,6 @@ pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
         Value::Weighted(_) => Some(&xarray::WEIGHTED),
         Value::DatasetOp(d) => Some(d.class()),
         _ => None,
-    }
-}
-
-/// A non-callable module attribute such as `sys.stdout`.
-#[derive(Debug)]
-pub(crate) struct Constant {
-    pub(crate) name: &'static str,
-    pub(crate) doc: &'static str,
-    pub(crate) value: fn() -> Value,
-}
-
-/// A module that `import` accepts.
-#[derive(Debug)]
-pub(crate) struct Module {
-    pub(crate) name: &'static str,
-    pub(crate) doc: &'static str,
-    pub(crate) functions: &'static [Builtin],
-    pub(crate) constants: &'static [Constant],
-}
-
-impl Module {
-    /// Looks up an attribute.
-    pub(crate) fn attr(&'static self, name: &str) -> Option<Value> {
-        if let Some(b) = self.functions.iter().find(|b| b.name == name) {
-            return Some(Value::Builtin(b));
-        }
-        self.constants
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| (c.value)())
-    }
-
-    /// Every attribute name, sorted.
-    pub(crate) fn attr_names(&self) -> Vec<&'static str> {
-        let mut v: Vec<_> = self
-            .functions
-            .iter()
-            .map(|b| b.name)
-            .chain(self.constants.iter().map(|c| c.name))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-
-    /// The AttributeError for a missing attribute, with a suggestion.
-    pub(crate) fn no_attr(&self, name: &str) -> Exc {
-        let hint = super::error::suggestion(name, self.attr_names());
-        Exc::new(
-            ExcKind::AttributeError,
-            format!("module '{}' has no attribute '{name}'{hint}", self.name),
-        )
     }
 }
 
@@ -433,20 +218,5 @@ mod tests {
         assert!(
             module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))
         );
-    }
-
-    #[test]
-    fn arity_messages_match_python() {
-        let a = Args {
-            pos: vec![Value::Int(1), Value::Int(2)],
-            kw: Vec::new(),
-        };
-        assert!(a
-            .arity("len", 1, 1)
-            .is_err_and(|e| e.msg == "len() takes exactly one argument (2 given)"));
-        let a = Args::default();
-        assert!(a
-            .arity("min", 1, usize::MAX)
-            .is_err_and(|e| e.msg == "min expected at least 1 argument, got 0"));
     }
 }

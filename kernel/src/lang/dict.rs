@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::builtins::{Args, Ctx};
 use super::error::{Exc, ExcKind, Res};
+use super::registry::{Args, Ctx};
 use super::value::Value;
 use serde_json::Value as Json;
 

@@ -7,12 +7,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target, UnaryOp};
-use super::builtins::{self, Args, Ctx};
+use super::builtins;
 use super::dict::{Dict, DictKind};
 use super::error::{suggestion, Exc, ExcKind, Res};
 use super::format::format_value;
 use super::functions::items;
 use super::operators;
+use super::registry::{Args, Ctx};
 use super::value::Value;
 use super::Interpreter;
 

@@ -11,10 +11,10 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::builtins::{Args, Ctx};
 use super::error::{Exc, ExcKind, Res};
 use super::help::help_text;
 use super::operators::order;
+use super::registry::{Args, Ctx};
 use super::value::{bundle, Value};
 use super::xarray::truth;
 use super::Stream;

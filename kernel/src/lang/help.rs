@@ -98,8 +98,8 @@ pub(crate) fn help_for_path(
 
 /// Help for a property of a class (`ssh.values?`), without reading it.
 pub(crate) fn property_help(
-    class: &super::builtins::Class,
-    p: &super::builtins::Property,
+    class: &super::registry::Class,
+    p: &super::registry::Property,
 ) -> String {
     format!(
         "Type:      property of {}\nName:      {}\nDocstring:\n{}",
@@ -107,7 +107,7 @@ pub(crate) fn property_help(
     )
 }
 
-fn signature(b: &super::builtins::Builtin) -> String {
+fn signature(b: &super::registry::Builtin) -> String {
     let qual = b.qualname();
     b.signature
         .strip_prefix(b.name)

@@ -2,7 +2,8 @@
 //! that parses, and a call accepts exactly the keywords that signature names (any further one
 //! iff it has `**`), refusing others with Python's message.
 
-use super::builtins::{Builtin, Class, BUILTINS, DICT, MODULES};
+use super::builtins::{BUILTINS, DICT, MODULES};
+use super::registry::{Builtin, Class};
 use super::signature::Kind;
 use super::value::Value;
 use super::xarray::{

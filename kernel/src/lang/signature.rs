@@ -2,8 +2,8 @@
 //! (`isel(indexers=None, drop=False, **indexers_kwargs)`): which keywords it accepts and whether
 //! it takes free ones. Help and inspect show the same text.
 
-use super::builtins::Builtin;
 use super::error::{suggestion, Exc, Res};
+use super::registry::Builtin;
 use super::value::Value;
 
 /// How a parameter may be passed.

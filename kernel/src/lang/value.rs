@@ -10,9 +10,9 @@
 
 use std::sync::Arc;
 
-use super::builtins::{Builtin, Module};
 use super::dict::Dict;
 use super::ndarray::NdArray;
+use super::registry::{Builtin, Module};
 use super::Stream;
 use nereus_engine::model::{DataArray, Dataset};
 use nereus_engine::repr::text;

@@ -72,8 +72,8 @@ mod setitem;
 mod structure;
 mod write;
 
-use super::builtins::{Builtin, Class, Constant, Ctx, Property};
 use super::error::Res;
+use super::registry::{Builtin, Class, Constant, Ctx, Property};
 use super::value::Value;
 
 pub(crate) use coarsen::{coarsen_repr, weighted_repr, COARSEN, WEIGHTED};

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use nereus_engine::model::DataArray;
 use nereus_engine::ops::Join;

@@ -5,8 +5,8 @@
     reason = "all methods share the registry's `Func` signature"
 )]
 
-use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Builtin, Ctx};
 use super::super::value::Value;
 use super::convert::dims_arg;
 use super::methods::{this_array, truth};

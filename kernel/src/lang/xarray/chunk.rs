@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::error::{Exc, Res};
+use super::super::registry::{Args, Builtin, Ctx};
 use super::super::value::Value;
 use super::methods::this_array;
 use nereus_engine::ops::ChunkSpec;

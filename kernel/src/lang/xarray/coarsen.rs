@@ -8,8 +8,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Builtin, Class, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Builtin, Class, Ctx};
 use super::super::value::{str_repr, Value};
 use super::convert::{dims_arg, load};
 use super::dataset_climate::DatasetOp;

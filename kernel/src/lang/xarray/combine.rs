@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, Res};
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use super::convert::{dims_arg, operand};
 use super::structure::pairs;

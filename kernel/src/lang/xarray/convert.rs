@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::Ctx;
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::Ctx;
 use super::super::value::Value;
 use nereus_engine::exec::{Context, ExecError, Progress, ProgressFn};
 use nereus_engine::io::IoError;

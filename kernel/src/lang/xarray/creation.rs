@@ -13,10 +13,10 @@ use std::sync::Arc;
 
 use ndarray::{Array1, ArrayD, IxDyn};
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::functions::MAX_ITEMS;
 use super::super::ndarray::NdArray;
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use nereus_engine::model::{Block, DType};
 

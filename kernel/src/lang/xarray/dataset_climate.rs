@@ -2,8 +2,8 @@
 //! `rolling`, `coarsen` and `weighted` objects (built and reduced by `ops::dataset`), with
 //! their class, type name and repr.
 
-use super::super::builtins::Class;
 use super::super::error::{Exc, Res};
+use super::super::registry::Class;
 use super::super::value::Value;
 use super::coarsen::{coarsen_text, weighted_text, DATASET_COARSEN, DATASET_WEIGHTED};
 use super::groupby::{groupby_text, rolling_text};

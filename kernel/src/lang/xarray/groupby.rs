@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, Res};
 use super::super::format::format_value;
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};

@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use super::super::Stream;
 use super::convert::{dims_arg, indexer, label_indexer, load, operand, run};

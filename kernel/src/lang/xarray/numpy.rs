@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use super::super::ast::{BinOp, CmpOp, UnaryOp};
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::ndarray::NdArray;
+use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use super::convert::{is_array, operand};
 use nereus_engine::exec::{CancelToken, Context, ExecConfig};

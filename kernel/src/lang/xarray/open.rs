@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::super::builtins::{Args, Ctx};
 use super::super::error::{Exc, Res};
+use super::super::registry::{Args, Ctx};
 use super::super::value::{str_repr, Value};
 use super::convert::open_error;
 use super::methods::truth;

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use super::super::builtins::Ctx;
 use super::super::dict::{attrs_dict, Dict, DictKind};
 use super::super::error::{suggestion, Exc, ExcKind, Res};
 use super::super::ndarray::ndarray_of;
 use super::super::ndarray::NdArray;
+use super::super::registry::Ctx;
 use super::super::value::Value;
 use super::convert::{indexer, load};
 use nereus_engine::model::{Data, DataArray, Dataset, Variable};
@@ -226,7 +226,7 @@ pub(crate) fn coord_attr(a: &DataArray, name: &str) -> Option<Value> {
 /// The AttributeError for a missing attribute, suggesting methods, properties and variables.
 pub(crate) fn no_attr(base: &Value, name: &str, extra: &[&str]) -> Exc {
     let mut names: Vec<&str> = super::super::builtins::class_of(base)
-        .map(super::super::builtins::Class::attr_names)
+        .map(super::super::registry::Class::attr_names)
         .unwrap_or_default();
     names.extend_from_slice(extra);
     let hint = suggestion(name, names);

@@ -6,8 +6,8 @@
     reason = "all methods share the registry's `Func` signature"
 )]
 
-use super::super::builtins::{Args, Builtin, Ctx, Func};
 use super::super::error::{Exc, Res};
+use super::super::registry::{Args, Builtin, Ctx, Func};
 use super::super::value::Value;
 use super::convert::dims_arg;
 use nereus_engine::model::{DType, Dataset};

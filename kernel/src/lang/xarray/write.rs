@@ -7,9 +7,9 @@
 
 use std::ops::Range;
 
-use super::super::builtins::{Args, Builtin, Ctx};
 use super::super::dict::to_json;
 use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Builtin, Ctx};
 use super::super::value::Value;
 use super::convert::{exec_error, run_reporting};
 use super::methods::truth;
