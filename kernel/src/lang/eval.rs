@@ -409,6 +409,7 @@ impl Machine<'_> {
             Value::Builtin(b) => *b,
             Value::Method(recv, b) => {
                 args.pos.insert(0, (**recv).clone());
+                args.callee = Some((*b, true));
                 *b
             }
             Value::Type(t) if builtins::builtin(t).is_some() => {
@@ -421,6 +422,7 @@ impl Machine<'_> {
                 )))
             }
         };
+        args.callee.get_or_insert((b, false));
         // Only calls with keywords read the signature.
         if !args.kw.is_empty() {
             b.parsed_signature().check_keywords(b, &args.kw)?;

@@ -3,7 +3,7 @@
 //! [`super::builtins`] and the xarray modules.
 
 use super::error::{Exc, ExcKind, Res};
-use super::signature::Signature;
+use super::signature::{Bound, Signature};
 use super::value::Value;
 use super::{Output, ProgressMode};
 use nereus_engine::exec::{CancelToken, ExecConfig};
@@ -23,9 +23,25 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct Args {
     pub(crate) pos: Vec<Value>,
     pub(crate) kw: Vec<(String, Value)>,
+    /// What is being called, and whether as a method (the receiver first in `pos`).
+    pub(crate) callee: Option<(&'static Builtin, bool)>,
 }
 
 impl Args {
+    /// The arguments bound to the callee's declared signature ([`Signature::bind`]), with
+    /// Python's errors for missing, surplus and repeated arguments.
+    pub(crate) fn bind(self) -> Res<Bound> {
+        let Some((b, method)) = self.callee else {
+            return Err(Exc::type_error("arguments bound outside a call"));
+        };
+        let func = if method {
+            format!("{}.{}", b.module, b.name)
+        } else {
+            b.name.to_owned()
+        };
+        b.parsed_signature().bind(&func, method, self)
+    }
+
     /// Removes and returns keyword `name`.
     pub(crate) fn take_kw(&mut self, name: &str) -> Option<Value> {
         let i = self.kw.iter().position(|(k, _)| k == name)?;
@@ -232,7 +248,7 @@ mod tests {
     fn arity_messages_match_python() {
         let a = Args {
             pos: vec![Value::Int(1), Value::Int(2)],
-            kw: Vec::new(),
+            ..Args::default()
         };
         assert!(a
             .arity("len", 1, 1)

@@ -3,7 +3,7 @@
 //! it takes free ones. Help and inspect show the same text.
 
 use super::error::{suggestion, Exc, Res};
-use super::registry::Builtin;
+use super::registry::{Args, Builtin};
 use super::value::Value;
 
 /// How a parameter may be passed.
@@ -26,6 +26,8 @@ pub(crate) enum Kind {
 pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) kind: Kind,
+    /// Whether a call must give it (no default, not in brackets, not `*args`/`**kwargs`).
+    pub(crate) required: bool,
 }
 
 /// The parameters of a signature, in order.
@@ -65,6 +67,7 @@ impl Signature {
         let mut out: Vec<Param> = Vec::new();
         let mut keyword_only = false;
         for item in top_level_items(form) {
+            let optional = item.contains('[') || item.contains('=');
             let item = item.trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace());
             if item == "/" {
                 for p in &mut out {
@@ -91,6 +94,11 @@ impl Signature {
                 out.push(Param {
                     name: name.to_owned(),
                     kind,
+                    required: !optional
+                        && matches!(
+                            kind,
+                            Kind::PositionalOrKeyword | Kind::KeywordOnly | Kind::PositionalOnly
+                        ),
                 });
             }
         }
@@ -152,6 +160,171 @@ impl Signature {
             }
         }
         Ok(())
+    }
+}
+
+impl Signature {
+    /// Binds a call's arguments to the parameters as Python does: positional arguments fill
+    /// the positional parameters in order (the rest go to `*args`), keywords their parameter
+    /// (the rest to `**kwargs`); `func` names the callable in errors, and `receiver` says
+    /// whether the first positional argument is the object a method was called on.
+    pub(crate) fn bind(&self, func: &str, receiver: bool, args: Args) -> Res<Bound> {
+        let Args { mut pos, kw, .. } = args;
+        let receiver = (receiver && !pos.is_empty()).then(|| pos.remove(0));
+        let self_count = usize::from(receiver.is_some());
+        let mut values: Vec<(String, Option<Value>)> = Vec::with_capacity(self.params.len());
+        let mut rest = Vec::new();
+        let mut positional = pos.into_iter();
+        for p in &self.params {
+            let value = match p.kind {
+                Kind::PositionalOnly | Kind::PositionalOrKeyword => positional.next(),
+                Kind::VarPositional => {
+                    rest.extend(positional.by_ref());
+                    continue;
+                }
+                Kind::KeywordOnly | Kind::VarKeyword => continue,
+            };
+            values.push((p.name.clone(), value));
+        }
+        let surplus = positional.len();
+        if surplus > 0 {
+            let given = values.iter().filter(|(_, v)| v.is_some()).count() + surplus;
+            return Err(Exc::type_error(self.too_many(func, self_count, given)));
+        }
+        for p in &self.params {
+            if p.kind == Kind::KeywordOnly {
+                values.push((p.name.clone(), None));
+            }
+        }
+        let mut extra = Vec::new();
+        for (k, v) in kw {
+            let named = self
+                .params
+                .iter()
+                .any(|p| p.name == k && p.kind != Kind::PositionalOnly);
+            match values.iter_mut().find(|(name, _)| *name == k) {
+                Some((_, slot)) if named => {
+                    if slot.is_some() {
+                        return Err(Exc::type_error(format!(
+                            "{func}() got multiple values for argument '{k}'"
+                        )));
+                    }
+                    *slot = Some(v);
+                }
+                _ if self.free_keywords() => extra.push((k, v)),
+                Some(_) => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() got some positional-only arguments passed as keyword arguments: '{k}'"
+                    )))
+                }
+                None => {
+                    return Err(Exc::type_error(format!(
+                        "{func}() got an unexpected keyword argument '{k}'"
+                    )))
+                }
+            }
+        }
+        self.check_required(func, &values)?;
+        Ok(Bound {
+            receiver,
+            values,
+            rest,
+            extra,
+        })
+    }
+
+    /// Python's message for more positional arguments than the parameters take.
+    fn too_many(&self, func: &str, self_count: usize, given: usize) -> String {
+        let positional =
+            |p: &&Param| matches!(p.kind, Kind::PositionalOnly | Kind::PositionalOrKeyword);
+        let max = self.params.iter().filter(positional).count() + self_count;
+        let min = self
+            .params
+            .iter()
+            .filter(positional)
+            .filter(|p| p.required)
+            .count()
+            + self_count;
+        let takes = if min == max {
+            format!("{max}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        let given = given + self_count;
+        let s = if max == 1 && min == max { "" } else { "s" };
+        let were = if given == 1 { "was" } else { "were" };
+        format!("{func}() takes {takes} positional argument{s} but {given} {were} given")
+    }
+
+    /// Python's message for required parameters a call did not give.
+    fn check_required(&self, func: &str, values: &[(String, Option<Value>)]) -> Res<()> {
+        for (kind, what) in [
+            (Kind::PositionalOrKeyword, "positional"),
+            (Kind::KeywordOnly, "keyword-only"),
+        ] {
+            let missing: Vec<String> = self
+                .params
+                .iter()
+                .filter(|p| p.required)
+                .filter(|p| {
+                    p.kind == kind
+                        || (kind == Kind::PositionalOrKeyword && p.kind == Kind::PositionalOnly)
+                })
+                .filter(|p| values.iter().any(|(n, v)| *n == p.name && v.is_none()))
+                .map(|p| format!("'{}'", p.name))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let names = match missing.as_slice() {
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            let s = if missing.len() == 1 { "" } else { "s" };
+            return Err(Exc::type_error(format!(
+                "{func}() missing {} required {what} argument{s}: {names}",
+                missing.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A call's arguments bound to a signature ([`Signature::bind`]): each parameter's value as
+/// given (a default is the callee's to apply), `*args` and `**kwargs`.
+#[derive(Debug)]
+pub(crate) struct Bound {
+    receiver: Option<Value>,
+    values: Vec<(String, Option<Value>)>,
+    rest: Vec<Value>,
+    extra: Vec<(String, Value)>,
+}
+
+impl Bound {
+    /// The object a method was called on (`None` for a function).
+    pub(crate) fn receiver(&mut self) -> Value {
+        self.receiver.take().unwrap_or(Value::None)
+    }
+
+    /// The value given for parameter `name`, if the call gave one (`None` too when this
+    /// signature has no such parameter: one implementation serves `sum(dim)` and
+    /// `std(dim, ddof)`).
+    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
+        self.values
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.take())
+    }
+
+    /// The positional arguments past the named ones (`*args`), in order.
+    pub(crate) fn rest(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.rest)
+    }
+
+    /// The keywords no parameter names (`**kwargs`), in call order.
+    pub(crate) fn extra(&mut self) -> Vec<(String, Value)> {
+        std::mem::take(&mut self.extra)
     }
 }
 
@@ -231,5 +404,110 @@ mod tests {
         );
         let sig = Signature::parse("get(key, default=None, /)");
         assert!(!sig.accepts("key") && !sig.accepts("default"));
+    }
+
+    fn call(pos: Vec<Value>, kw: &[(&str, Value)]) -> Args {
+        Args {
+            pos,
+            kw: kw
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            callee: None,
+        }
+    }
+
+    fn bind(sig: &str, method: bool, args: Args) -> Result<Bound, String> {
+        Signature::parse(sig)
+            .bind("f", method, args)
+            .map_err(|e| e.msg)
+    }
+
+    #[test]
+    fn calls_bind_as_python_binds_them() {
+        let sig = "f(a, b=None, *rest, c, d=1, **extra)";
+        let args = call(
+            vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+            &[("c", Value::Int(4)), ("z", Value::Int(5))],
+        );
+        let mut b = bind(sig, false, args).expect("binds");
+        assert!(matches!(b.take("a"), Some(Value::Int(1))));
+        assert!(matches!(b.take("b"), Some(Value::Int(2))));
+        assert!(matches!(b.rest().as_slice(), [Value::Int(3)]));
+        assert!(matches!(b.take("c"), Some(Value::Int(4))));
+        assert!(b.take("d").is_none(), "a default is the callee's to apply");
+        assert!(matches!(b.extra().as_slice(), [(k, Value::Int(5))] if k == "z"));
+        // A keyword fills a positional parameter past a gap; the receiver is set apart.
+        let args = call(
+            vec![Value::str("recv")],
+            &[("b", Value::Int(2)), ("a", Value::Int(1))],
+        );
+        let mut b = bind("g(a, b=None)", true, args).expect("binds");
+        assert!(matches!(b.receiver(), Value::Str(s) if &*s == "recv"));
+        assert!(matches!(
+            (b.take("a"), b.take("b")),
+            (Some(Value::Int(1)), Some(Value::Int(2)))
+        ));
+    }
+
+    #[test]
+    fn binding_errors_read_as_pythons() {
+        // Python 3.11: def f(a, b=None): ...; f(1, 2, 3) and so on.
+        let three = || vec![Value::Int(1), Value::Int(2), Value::Int(3)];
+        assert_eq!(
+            bind("f(a, b=None)", false, call(three(), &[]))
+                .err()
+                .as_deref(),
+            Some("f() takes from 1 to 2 positional arguments but 3 were given")
+        );
+        assert_eq!(
+            bind("f()", false, call(vec![Value::Int(1)], &[]))
+                .err()
+                .as_deref(),
+            Some("f() takes 0 positional arguments but 1 was given")
+        );
+        // A method counts its receiver, as Python counts self.
+        assert_eq!(
+            bind("f(decimals=0)", true, call(three(), &[]))
+                .err()
+                .as_deref(),
+            Some("f() takes from 1 to 2 positional arguments but 3 were given")
+        );
+        assert_eq!(
+            bind("f(a, b, *, c)", false, call(vec![], &[]))
+                .err()
+                .as_deref(),
+            Some("f() missing 2 required positional arguments: 'a' and 'b'")
+        );
+        assert_eq!(
+            bind("f(*, c)", false, call(vec![], &[])).err().as_deref(),
+            Some("f() missing 1 required keyword-only argument: 'c'")
+        );
+        assert_eq!(
+            bind(
+                "f(a)",
+                false,
+                call(vec![Value::Int(1)], &[("a", Value::Int(2))])
+            )
+            .err()
+            .as_deref(),
+            Some("f() got multiple values for argument 'a'")
+        );
+        assert_eq!(
+            bind("f(a, /)", false, call(vec![], &[("a", Value::Int(2))]))
+                .err()
+                .as_deref(),
+            Some("f() got some positional-only arguments passed as keyword arguments: 'a'")
+        );
+        assert_eq!(
+            bind(
+                "f(a)",
+                false,
+                call(vec![Value::Int(1)], &[("z", Value::Int(2))])
+            )
+            .err()
+            .as_deref(),
+            Some("f() got an unexpected keyword argument 'z'")
+        );
     }
 }

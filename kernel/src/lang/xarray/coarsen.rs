@@ -71,9 +71,7 @@ pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// A Coarsen reduction: of a DataArray or of every variable of a Dataset.
 fn coarsen_reduce(op: ReduceOp, _: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _keep_attrs = args.take_kw("keep_attrs");
-    args.arity(op.name(), 0, 0)?;
+    let recv = args.bind()?.receiver();
     match &recv {
         Value::Coarsen(c) => c.reduce(op).map(Value::from).map_err(Exc::from),
         Value::DatasetOp(d) => d.reduce_windows(op),
@@ -144,15 +142,13 @@ pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = if mean { "mean" } else { "sum" };
-    let (recv, mut args) = args.receiver();
-    let _keep_attrs = args.take_kw("keep_attrs");
-    let skipna = match args.take_kw("skipna") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let skipna = match p.take("skipna") {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),
     };
-    let dim = args.take_kw("dim");
-    args.arity(name, 0, 1)?;
-    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let dims = dims_arg(p.take("dim"))?;
     let w = match &recv {
         Value::Weighted(w) => w,
         Value::DatasetOp(d) => return d.reduce_weighted(mean, dims.as_deref(), skipna),

@@ -133,16 +133,14 @@ pub(crate) fn rolling(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 /// A GroupBy or Rolling reduction, of a DataArray or of every variable of a Dataset.
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = op.name();
-    let (recv, mut args) = args.receiver();
-    let _keep_attrs = args.take_kw("keep_attrs");
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let grouped = match &recv {
         Value::Rolling(r) => {
-            args.arity(name, 0, 0)?;
             return r.reduce(op).map(Value::from).map_err(Exc::from);
         }
         Value::DatasetOp(d) => {
             let Some(gb) = d.grouping() else {
-                args.arity(name, 0, 0)?;
                 return d.reduce_windows(op);
             };
             gb
@@ -155,18 +153,18 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             )))
         }
     };
-    let skipna = match args.take_kw("skipna") {
+    let skipna = match p.take("skipna") {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),
     };
-    let ddof = match args.take_kw("ddof") {
+    let ddof = match p.take("ddof") {
         None => 0,
         Some(v) => v
             .as_int()
             .and_then(|d| u32::try_from(d).ok())
             .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
     };
-    match args.take_kw("dim").or_else(|| args.pos.first().cloned()) {
+    match p.take("dim") {
         None | Some(Value::None) => {}
         Some(Value::Str(d)) if *d == *grouped.dim() => {}
         Some(other) => {

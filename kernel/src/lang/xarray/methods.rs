@@ -28,27 +28,20 @@ pub(crate) fn this_array<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<DataA
 
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = op.name();
-    let (recv, mut args) = args.receiver();
-    let dim = args.take_kw("dim");
-    let skipna = match args.take_kw("skipna") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let skipna = match p.take("skipna") {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),
     };
-    let ddof = match args.take_kw("ddof") {
+    let ddof = match p.take("ddof") {
         None => 0,
         Some(v) => v
             .as_int()
             .and_then(|d| u32::try_from(d).ok())
             .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
     };
-    let _keep_attrs = args.take_kw("keep_attrs");
-    args.arity(name, 0, 1)?;
-    if dim.is_some() && !args.pos.is_empty() {
-        return Err(Exc::type_error(format!(
-            "{name}() got multiple values for argument 'dim'"
-        )));
-    }
-    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let dims = dims_arg(p.take("dim"))?;
     match &recv {
         Value::Dataset(ds) => ds
             .reduce(op, dims.as_deref(), skipna, ddof)

@@ -109,9 +109,10 @@ pub(super) fn pairs(args: &mut Args, name: &str, dict_kw: &[&str]) -> Res<Vec<(S
 }
 
 pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _coords = args.take_kw("transpose_coords");
-    let ignore = match args.take_kw("missing_dims") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let _coords = p.take("transpose_coords");
+    let ignore = match p.take("missing_dims") {
         None => false,
         Some(Value::Str(s)) if matches!(&*s, "raise" | "ignore" | "warn") => &*s != "raise",
         Some(other) => {
@@ -121,8 +122,8 @@ pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             )))
         }
     };
-    let dims = args
-        .pos
+    let dims = p
+        .rest()
         .iter()
         .map(|v| string(v, "dimension names"))
         .collect::<Res<Vec<_>>>()?;
@@ -160,11 +161,10 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let dim = args.take_kw("dim");
-    let _ = (args.take_kw("drop"), args.take_kw("axis"));
-    args.arity("squeeze", 0, 1)?;
-    let dims = dims_arg(dim.or_else(|| args.pos.pop()))?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let _ = (p.take("drop"), p.take("axis"));
+    let dims = dims_arg(p.take("dim"))?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.squeeze(dims.as_deref())?)),
         other => Ok(Value::from(
@@ -174,10 +174,9 @@ pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _axis = args.take_kw("axis");
-    let dim = args.take_kw("dim");
-    args.arity("expand_dims", 0, 1)?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let _axis = p.take("axis");
     let mut new: Vec<(String, usize)> = Vec::new();
     let size = |v: &Value| -> Res<usize> {
         v.as_int()
@@ -189,7 +188,7 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                 ))
             })
     };
-    match dim.or_else(|| args.pos.pop()) {
+    match p.take("dim") {
         None | Some(Value::None) => {}
         Some(Value::Dict(d)) => {
             for (k, v) in &d.items {
@@ -203,7 +202,7 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                 .map(|d| (d, 1)),
         ),
     }
-    for (k, v) in args.kw.drain(..) {
+    for (k, v) in p.extra() {
         new.push((k, size(&v)?));
     }
     match &recv {
@@ -215,13 +214,13 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let dtype = args.take_kw("dtype");
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    // Memory layout and casting rules: numpy's business, not the values'.
     for k in ["order", "casting", "subok", "copy", "keep_attrs"] {
-        let _ = args.take_kw(k);
+        let _ = p.take(k);
     }
-    args.arity("astype", 0, 1)?;
-    let dtype: DType = super::creation::dtype_arg(dtype.or_else(|| args.pos.pop()))?
+    let dtype: DType = super::creation::dtype_arg(p.take("dtype"))?
         .ok_or_else(|| Exc::type_error("astype() missing required argument 'dtype'"))?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.astype(dtype))),
@@ -232,10 +231,9 @@ pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let decimals = args.take_kw("decimals");
-    args.arity("round", 0, 1)?;
-    let decimals = match decimals.or_else(|| args.pos.pop()) {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let decimals = match p.take("decimals") {
         None => 0,
         Some(v) => v
             .as_int()
@@ -256,12 +254,10 @@ pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _ = args.take_kw("keep_attrs");
-    let (kmin, kmax) = (args.take_kw("min"), args.take_kw("max"));
-    args.arity("clip", 0, 2)?;
-    let mut pos = args.pos.into_iter();
-    let (lo, hi) = (kmin.or_else(|| pos.next()), kmax.or_else(|| pos.next()));
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let _ = p.take("keep_attrs");
+    let (lo, hi) = (p.take("min"), p.take("max"));
     let mut float_bound = false;
     let mut bound = |v: Option<Value>| -> Res<Option<f64>> {
         match v {
