@@ -317,6 +317,13 @@ impl Bound {
             .and_then(|(_, v)| v.take())
     }
 
+    /// The value of a required parameter (binding refused calls without one; a parameter
+    /// this signature lacks is an error in the binding code).
+    pub(crate) fn required(&mut self, name: &str) -> Res<Value> {
+        self.take(name)
+            .ok_or_else(|| Exc::type_error(format!("missing required argument '{name}'")))
+    }
+
     /// The positional arguments past the named ones (`*args`), in order.
     pub(crate) fn rest(&mut self) -> Vec<Value> {
         std::mem::take(&mut self.rest)

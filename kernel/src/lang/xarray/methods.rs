@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::{Args, Ctx};
+use super::super::signature::Bound;
 use super::super::value::Value;
 use super::super::Stream;
 use super::convert::{dims_arg, indexer, label_indexer, load, operand, run};
@@ -58,21 +59,17 @@ reductions!(reduce);
 
 /// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
 /// keyword arguments, in order.
-fn indexer_pairs(name: &str, mut args: Args) -> Res<Vec<(String, Value)>> {
-    let dict = args.take_kw("indexers");
-    if args
-        .take_kw("drop")
-        .is_some_and(|v| v.truthy() != Some(false))
+fn indexer_pairs(name: &str, p: &mut Bound) -> Res<Vec<(String, Value)>> {
+    if p.take("drop").is_some_and(|v| v.truthy() != Some(false))
     {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
             format!("{name}(drop=True) is not supported yet"),
         ));
     }
-    let _missing = args.take_kw("missing_dims");
-    args.arity(name, 0, 1)?;
+    let _missing = p.take("missing_dims");
     let mut pairs = Vec::new();
-    match dict.or_else(|| args.pos.into_iter().next()) {
+    match p.take("indexers") {
         None | Some(Value::None) => {}
         Some(Value::Dict(d)) => {
             for (k, v) in &d.items {
@@ -92,13 +89,14 @@ fn indexer_pairs(name: &str, mut args: Args) -> Res<Vec<(String, Value)>> {
             )))
         }
     }
-    pairs.extend(args.kw);
+    pairs.extend(p.extra());
     Ok(pairs)
 }
 
 pub(crate) fn isel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, args) = args.receiver();
-    let pairs = indexer_pairs("isel", args)?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let pairs = indexer_pairs("isel", &mut p)?;
     let indexers: Vec<(String, Indexer)> = pairs
         .iter()
         .map(|(d, v)| Ok((d.clone(), indexer(v)?)))
@@ -112,9 +110,11 @@ pub(crate) fn isel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
 }
 
-pub(crate) fn sel(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let method = args.take_kw("method");
-    if args.take_kw("tolerance").is_some() {
+pub(crate) fn sel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let method = p.take("method");
+    if p.take("tolerance").is_some() {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
             "sel(tolerance=...) is not supported yet",
@@ -130,8 +130,7 @@ pub(crate) fn sel(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             )))
         }
     };
-    let (recv, args) = args.receiver();
-    let pairs = indexer_pairs("sel", args)?;
+    let pairs = indexer_pairs("sel", &mut p)?;
     let indexers: Vec<(String, LabelIndexer)> = pairs
         .iter()
         .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
@@ -150,24 +149,18 @@ pub(crate) fn sel(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 
 /// `load()` and `compute()`: values in memory (interruptible).
 pub(crate) fn load_method(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, args) = args.receiver();
-    args.arity("load", 0, 0)?;
+    let recv = args.bind()?.receiver();
     match &recv {
         Value::Dataset(ds) => run(ctx, |c| ds.compute(c)).map(Value::from),
         other => Ok(Value::from(load(ctx, this_array(other, "load")?)?)),
     }
 }
 
-pub(crate) fn where_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let cond = args.take_kw("cond");
-    let other = args.take_kw("other");
-    let (recv, args) = args.receiver();
-    args.arity("where", 0, 2)?;
-    let mut pos = args.pos.into_iter();
-    let cond = cond
-        .or_else(|| pos.next())
-        .ok_or_else(|| Exc::type_error("where() missing 1 required positional argument: 'cond'"))?;
-    let other = other.or_else(|| pos.next());
+pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let cond = p.required("cond")?;
+    let other = p.take("other");
     if let Value::Dataset(ds) = &recv {
         let other = other.as_ref().and_then(operand);
         return super::structure::dataset_where(ds, &cond, other.as_ref());
@@ -194,14 +187,9 @@ pub(crate) fn where_(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 }
 
 pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let value = args.take_kw("value");
-    args.arity("fillna", 0, 1)?;
-    let value = value
-        .or_else(|| args.pos.into_iter().next())
-        .ok_or_else(|| {
-            Exc::type_error("fillna() missing 1 required positional argument: 'value'")
-        })?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let value = p.required("value")?;
     let v = operand(&value).ok_or_else(|| {
         Exc::type_error(format!(
             "fillna() value must be a number or a DataArray, not {}",
@@ -221,8 +209,7 @@ pub(crate) fn fillna(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn explain(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, args) = args.receiver();
-    args.arity("explain", 0, 0)?;
+    let recv = args.bind()?.receiver();
     let text = this_array(&recv, "explain")?.explain();
     ctx.out.stream(Stream::Stdout, &text);
     Ok(Value::None)
@@ -269,15 +256,13 @@ pub(crate) fn truth(ctx: &Ctx<'_>, v: &Value) -> Res<bool> {
 }
 
 pub(crate) fn item(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, args) = args.receiver();
-    args.arity("item", 0, 0)?;
+    let recv = args.bind()?.receiver();
     scalar(ctx, &recv)
 }
 
 /// `ndarray.tolist()`.
 pub(crate) fn tolist(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, args) = args.receiver();
-    args.arity("tolist", 0, 0)?;
+    let recv = args.bind()?.receiver();
     let Value::NdArray(a) = &recv else {
         return Err(Exc::type_error("tolist() needs a numpy array"));
     };
