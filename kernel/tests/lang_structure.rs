@@ -184,6 +184,17 @@ fn concat_and_merge_match_xarray() {
         ("xr.merge([sst.rename(None)])", "unable to convert unnamed DataArray to a Dataset without providing an explicit name"),
         ("xr.concat([], \"time\")", "ValueError: must supply at least one object to concatenate"),
         ("xr.merge([ds, ds]).sst.shape", "(120, 180, 360)"),
+        // Options Nereus does not implement are refused by name, never ignored; their
+        // defaults, written out, are what it does.
+        ("xr.concat([sst, sst], \"time\", fill_value=0)", "NotImplementedError: concat(fill_value=0) is not supported in Nereus; only the default (<NA>)"),
+        ("xr.concat([sst, sst], \"time\", coords=\"minimal\")", "NotImplementedError: concat(coords='minimal')"),
+        ("xr.concat([sst, sst], \"time\", coords=\"different\", compat=\"equals\").shape", "(240, 180, 360)"),
+        ("xr.merge([ds], combine_attrs=\"drop\")", "NotImplementedError: merge(combine_attrs='drop')"),
+        ("sst.isel(time=[0]).squeeze(drop=True)", "NotImplementedError: DataArray.squeeze(drop=True)"),
+        ("sst.isel(time=[0]).squeeze(axis=0)", "NotImplementedError: DataArray.squeeze(axis=0)"),
+        ("sst.transpose(transpose_coords=False)", "NotImplementedError: DataArray.transpose(transpose_coords=False)"),
+        ("sst.isel(tim=0, missing_dims=\"ignore\")", "NotImplementedError: DataArray.isel(missing_dims='ignore')"),
+        ("sst.expand_dims(\"member\", axis=1)", "NotImplementedError: DataArray.expand_dims(axis=1)"),
     ] {
         let got = show(&mut it, code);
         assert!(got.contains(want), "{code}: {got}");

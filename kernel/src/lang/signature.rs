@@ -2,7 +2,7 @@
 //! (`isel(indexers=None, drop=False, **indexers_kwargs)`): which keywords it accepts and whether
 //! it takes free ones. Help and inspect show the same text.
 
-use super::error::{suggestion, Exc, Res};
+use super::error::{suggestion, Exc, ExcKind, Res};
 use super::registry::{Args, Builtin};
 use super::value::Value;
 
@@ -28,6 +28,8 @@ pub(crate) struct Param {
     pub(crate) kind: Kind,
     /// Whether a call must give it (no default, not in brackets, not `*args`/`**kwargs`).
     pub(crate) required: bool,
+    /// Its default as the signature writes it (`'all'`, `None`, `<NA>`).
+    pub(crate) default: Option<String>,
 }
 
 /// The parameters of a signature, in order.
@@ -90,6 +92,7 @@ impl Signature {
                 (Kind::PositionalOrKeyword, item)
             };
             let name = rest.split(['=', ':']).next().unwrap_or_default().trim();
+            let default = rest.split_once('=').map(|(_, d)| d.trim().to_owned());
             if !name.is_empty() {
                 out.push(Param {
                     name: name.to_owned(),
@@ -99,6 +102,7 @@ impl Signature {
                             kind,
                             Kind::PositionalOrKeyword | Kind::KeywordOnly | Kind::PositionalOnly
                         ),
+                    default,
                 });
             }
         }
@@ -226,6 +230,12 @@ impl Signature {
         }
         self.check_required(func, &values)?;
         Ok(Bound {
+            func: func.to_owned(),
+            defaults: self
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.default.clone()))
+                .collect(),
             receiver,
             values,
             rest,
@@ -295,6 +305,8 @@ impl Signature {
 /// given (a default is the callee's to apply), `*args` and `**kwargs`.
 #[derive(Debug)]
 pub(crate) struct Bound {
+    func: String,
+    defaults: Vec<(String, Option<String>)>,
     receiver: Option<Value>,
     values: Vec<(String, Option<Value>)>,
     rest: Vec<Value>,
@@ -322,6 +334,31 @@ impl Bound {
     pub(crate) fn required(&mut self, name: &str) -> Res<Value> {
         self.take(name)
             .ok_or_else(|| Exc::type_error(format!("missing required argument '{name}'")))
+    }
+
+    /// Refuses a value other than its default for each of `names`: parameters whose other
+    /// values Nereus does not implement, so that a call never silently does something else.
+    pub(crate) fn only_defaults(&mut self, names: &[&str]) -> Res<()> {
+        for name in names {
+            let Some(v) = self.take(name) else { continue };
+            let default = self
+                .defaults
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, d)| d.as_deref());
+            if default != Some(v.repr().as_str()) {
+                return Err(Exc::new(
+                    ExcKind::NotImplementedError,
+                    format!(
+                        "{}({name}={}) is not supported in Nereus; only the default ({})",
+                        self.func,
+                        v.repr(),
+                        default.unwrap_or("none")
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The positional arguments past the named ones (`*args`), in order.

@@ -7,25 +7,22 @@
 
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::{Args, Builtin, Ctx};
+use super::super::signature::Bound;
 use super::super::value::Value;
 use super::convert::dims_arg;
 use super::methods::{this_array, truth};
 use nereus_engine::model::DataArray;
 
-fn skipna(ctx: &Ctx<'_>, args: &mut Args) -> Res<Option<bool>> {
-    match args.take_kw("skipna") {
+fn skipna(ctx: &Ctx<'_>, p: &mut Bound) -> Res<Option<bool>> {
+    match p.take("skipna") {
         None | Some(Value::None) => Ok(None),
         Some(v) => Ok(Some(truth(ctx, &v)?)),
     }
 }
 
-/// The one dimension `name()` runs along: `dim` as a keyword or the first positional argument;
-/// none is the only dimension of a 1-D array.
-fn one_dim(args: &mut Args, a: &DataArray, name: &str) -> Res<String> {
-    let dim = args
-        .take_kw("dim")
-        .or_else(|| (!args.pos.is_empty()).then(|| args.pos.remove(0)));
-    match dim {
+/// The one dimension `name()` runs along: `dim`, or the only dimension of a 1-D array.
+fn one_dim(p: &mut Bound, a: &DataArray, name: &str) -> Res<String> {
+    match p.take("dim") {
         Some(Value::Str(d)) => Ok(d.to_string()),
         None | Some(Value::None) => match a.dims() {
             [only] => Ok(only.clone()),
@@ -49,23 +46,21 @@ fn one_dim(args: &mut Args, a: &DataArray, name: &str) -> Res<String> {
 
 /// `da.cumsum(dim, skipna=None)`.
 fn cumsum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let a = this_array(&recv, "cumsum")?;
-    let skipna = skipna(ctx, &mut args)?;
-    let _keep_attrs = args.take_kw("keep_attrs");
-    let dim = one_dim(&mut args, a, "cumsum")?;
-    args.arity("cumsum", 0, 0)?;
+    let skipna = skipna(ctx, &mut p)?;
+    let dim = one_dim(&mut p, a, "cumsum")?;
     a.cumsum(&dim, skipna).map(Value::from).map_err(Exc::from)
 }
 
 fn arg_extreme(max: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = if max { "argmax" } else { "argmin" };
-    let (recv, mut args) = args.receiver();
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let a = this_array(&recv, name)?;
-    let skipna = skipna(ctx, &mut args)?;
-    let _keep_attrs = args.take_kw("keep_attrs");
-    let dim = one_dim(&mut args, a, name)?;
-    args.arity(name, 0, 0)?;
+    let skipna = skipna(ctx, &mut p)?;
+    let dim = one_dim(&mut p, a, name)?;
     a.arg_extreme(max, &dim, skipna)
         .map(Value::from)
         .map_err(Exc::from)
@@ -80,12 +75,10 @@ fn argmax(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// `da.median(dim=None, skipna=None)`.
 fn median(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let skipna = skipna(ctx, &mut args)?;
-    let _keep_attrs = args.take_kw("keep_attrs");
-    let dim = args.take_kw("dim");
-    args.arity("median", 0, 1)?;
-    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let skipna = skipna(ctx, &mut p)?;
+    let dims = dims_arg(p.take("dim"))?;
     this_array(&recv, "median")?
         .median(dims.as_deref(), skipna)
         .map(Value::from)
@@ -94,10 +87,10 @@ fn median(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// `da.quantile(q, dim=None, method="linear", skipna=None)`.
 fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let skipna = skipna(ctx, &mut args)?;
-    let _keep_attrs = args.take_kw("keep_attrs");
-    let method = match args.take_kw("method") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let skipna = skipna(ctx, &mut p)?;
+    let method = match p.take("method") {
         None => "linear".to_owned(),
         Some(Value::Str(s)) => s.to_string(),
         Some(other) => {
@@ -107,12 +100,8 @@ fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             )))
         }
     };
-    let q = args
-        .take_kw("q")
-        .or_else(|| (!args.pos.is_empty()).then(|| args.pos.remove(0)));
-    let dim = args.take_kw("dim");
-    args.arity("quantile", 0, 1)?;
-    let dims = dims_arg(dim.or_else(|| args.pos.into_iter().next()))?;
+    let q = p.required("q")?;
+    let dims = dims_arg(p.take("dim"))?;
     let bad_q = |v: &Value| {
         Exc::type_error(format!(
             "quantile() q must be a number or a list of numbers, not {}",
@@ -120,19 +109,14 @@ fn quantile(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         ))
     };
     let (qs, list) = match q {
-        None => {
-            return Err(Exc::type_error(
-                "quantile() missing 1 required positional argument: 'q'",
-            ))
-        }
-        Some(Value::List(items) | Value::Tuple(items)) => (
+        Value::List(items) | Value::Tuple(items) => (
             items
                 .iter()
                 .map(|v| v.as_f64().ok_or_else(|| bad_q(v)))
                 .collect::<Res<Vec<f64>>>()?,
             true,
         ),
-        Some(v) => (vec![v.as_f64().ok_or_else(|| bad_q(&v))?], false),
+        v => (vec![v.as_f64().ok_or_else(|| bad_q(&v))?], false),
     };
     this_array(&recv, "quantile")?
         .quantile(&qs, list, dims.as_deref(), &method, skipna)

@@ -95,9 +95,10 @@ fn new_arrays(pairs: Vec<(String, Value)>) -> Res<Vec<(String, DataArray)>> {
 }
 
 pub(crate) fn assign_coords(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let coords: Vec<(String, Variable)> =
-        new_arrays(pairs(&mut args, "assign_coords", &["coords"])?)?
+        new_arrays(pairs(p.take("coords"), p.extra(), "assign_coords")?)?
             .into_iter()
             .map(|(name, a)| (name, a.variable))
             .collect();
@@ -120,11 +121,12 @@ pub(crate) fn array_coord(out: &mut DataArray, name: &str, v: &Value) -> Res<()>
 }
 
 pub(crate) fn assign(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let Value::Dataset(ds) = &recv else {
         return Err(Exc::type_error("assign() needs a Dataset"));
     };
-    let new = new_arrays(pairs(&mut args, "assign", &["variables"])?)?;
+    let new = new_arrays(pairs(p.take("variables"), p.extra(), "assign")?)?;
     Ok(Value::from(ds.assign(&new)?))
 }
 
@@ -134,9 +136,9 @@ pub(crate) fn dataset_var(out: &mut Dataset, name: &str, v: &Value) -> Res<()> {
 }
 
 pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let names = args.take_kw("names");
-    let ignore = match args.take_kw("errors") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let ignore = match p.take("errors") {
         None => false,
         Some(Value::Str(s)) if matches!(&*s, "raise" | "ignore") => &*s == "ignore",
         Some(_) => {
@@ -145,8 +147,7 @@ pub(crate) fn drop_vars(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             ))
         }
     };
-    args.arity("drop_vars", 0, 1)?;
-    let names = dims_arg(names.or_else(|| args.pos.pop()))?
+    let names = dims_arg(p.take("names"))?
         .ok_or_else(|| Exc::type_error("drop_vars() missing required argument 'names'"))?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.drop_vars(&names, ignore)?)),
@@ -199,24 +200,19 @@ fn join_arg(v: Option<Value>) -> Res<Join> {
 }
 
 /// `xr.concat(objs, dim)`.
-pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let objs = args.take_kw("objs");
-    let dim = args.take_kw("dim");
-    let join = join_arg(args.take_kw("join"))?;
-    for k in [
+pub(crate) fn concat(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    p.only_defaults(&[
         "data_vars",
         "coords",
         "compat",
         "positions",
         "fill_value",
         "combine_attrs",
-    ] {
-        let _ = args.take_kw(k);
-    }
-    args.arity("concat", 0, 2)?;
-    let mut pos = args.pos.into_iter();
-    let objs = objects(objs.or_else(|| pos.next()), "concat")?;
-    let dim = concat_dim(dim.or_else(|| pos.next()))?;
+    ])?;
+    let join = join_arg(p.take("join"))?;
+    let objs = objects(p.take("objs"), "concat")?;
+    let dim = concat_dim(p.take("dim"))?;
     if objs.iter().all(|o| matches!(o, Value::Dataset(_))) && !objs.is_empty() {
         let ds: Vec<Dataset> = objs
             .iter()
@@ -243,14 +239,11 @@ pub(crate) fn concat(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 }
 
 /// `xr.merge(objects)`.
-pub(crate) fn merge(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let objs = args.take_kw("objects");
-    let join = join_arg(args.take_kw("join"))?;
-    for k in ["compat", "fill_value", "combine_attrs"] {
-        let _ = args.take_kw(k);
-    }
-    args.arity("merge", 0, 1)?;
-    let objs = objects(objs.or_else(|| args.pos.pop()), "merge")?;
+pub(crate) fn merge(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    p.only_defaults(&["compat", "fill_value", "combine_attrs"])?;
+    let join = join_arg(p.take("join"))?;
+    let objs = objects(p.take("objects"), "merge")?;
     let datasets = objs
         .iter()
         .map(|o| match o {

@@ -60,14 +60,13 @@ reductions!(reduce);
 /// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
 /// keyword arguments, in order.
 fn indexer_pairs(name: &str, p: &mut Bound) -> Res<Vec<(String, Value)>> {
-    if p.take("drop").is_some_and(|v| v.truthy() != Some(false))
-    {
+    if p.take("drop").is_some_and(|v| v.truthy() != Some(false)) {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
             format!("{name}(drop=True) is not supported yet"),
         ));
     }
-    let _missing = p.take("missing_dims");
+    p.only_defaults(&["missing_dims"])?;
     let mut pairs = Vec::new();
     match p.take("indexers") {
         None | Some(Value::None) => {}

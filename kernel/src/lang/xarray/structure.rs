@@ -82,15 +82,15 @@ fn string(v: &Value, what: &str) -> Res<String> {
     }
 }
 
-/// `{name: value}` pairs from an optional dict (positional or `dict_kw=`) and the keywords.
-pub(super) fn pairs(args: &mut Args, name: &str, dict_kw: &[&str]) -> Res<Vec<(String, Value)>> {
-    let mut dict = None;
-    for k in dict_kw {
-        dict = dict.or(args.take_kw(k));
-    }
-    args.arity(name, 0, 1)?;
+/// `{name: value}` pairs from an optional dict and the free keywords (`rename({"a": "b"})`,
+/// `rename(a="b")`), for `name()`.
+pub(super) fn pairs(
+    dict: Option<Value>,
+    keywords: Vec<(String, Value)>,
+    name: &str,
+) -> Res<Vec<(String, Value)>> {
     let mut out = Vec::new();
-    match dict.or_else(|| args.pos.pop()) {
+    match dict {
         None | Some(Value::None) => {}
         Some(Value::Dict(d)) => {
             for (k, v) in &d.items {
@@ -104,14 +104,14 @@ pub(super) fn pairs(args: &mut Args, name: &str, dict_kw: &[&str]) -> Res<Vec<(S
             )))
         }
     }
-    out.append(&mut args.kw);
+    out.extend(keywords);
     Ok(out)
 }
 
 pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let _coords = p.take("transpose_coords");
+    p.only_defaults(&["transpose_coords"])?;
     let ignore = match p.take("missing_dims") {
         None => false,
         Some(Value::Str(s)) if matches!(&*s, "raise" | "ignore" | "warn") => &*s != "raise",
@@ -136,22 +136,25 @@ pub(crate) fn transpose(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    if let (Value::DataArray(a), Some(Value::Str(_) | Value::None)) = (&recv, args.pos.first()) {
-        if args.kw.is_empty() {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let given = p.take("new_name_or_name_dict");
+    let names = p.extra();
+    if let (Value::DataArray(a), Some(Value::Str(_) | Value::None)) = (&recv, &given) {
+        if names.is_empty() {
+            // A string names the array itself.
             let mut out = a.as_ref().clone();
-            out.name = args.pos.first().and_then(|v| match v {
-                Value::Str(s) => Some(s.to_string()),
+            out.name = match given {
+                Some(Value::Str(s)) => Some(s.to_string()),
                 _ => None,
-            });
+            };
             return Ok(Value::from(out));
         }
     }
-    let mapping: Vec<(String, String)> =
-        pairs(&mut args, "rename", &["new_name_or_name_dict", "name_dict"])?
-            .into_iter()
-            .map(|(k, v)| Ok((k, string(&v, "new names")?)))
-            .collect::<Res<_>>()?;
+    let mapping: Vec<(String, String)> = pairs(given, names, "rename")?
+        .into_iter()
+        .map(|(k, v)| Ok((k, string(&v, "new names")?)))
+        .collect::<Res<_>>()?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.rename(&mapping)?)),
         other => Ok(Value::from(
@@ -163,7 +166,7 @@ pub(crate) fn rename(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let _ = (p.take("drop"), p.take("axis"));
+    p.only_defaults(&["drop", "axis"])?;
     let dims = dims_arg(p.take("dim"))?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.squeeze(dims.as_deref())?)),
@@ -176,7 +179,7 @@ pub(crate) fn squeeze(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let _axis = p.take("axis");
+    p.only_defaults(&["axis"])?;
     let mut new: Vec<(String, usize)> = Vec::new();
     let size = |v: &Value| -> Res<usize> {
         v.as_int()
