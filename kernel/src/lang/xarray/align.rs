@@ -28,12 +28,13 @@ fn join_arg(v: Option<Value>) -> Res<Join> {
     clippy::needless_pass_by_value,
     reason = "all builtins share the `Func` signature"
 )]
-pub(crate) fn align(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let join = join_arg(args.take_kw("join"))?;
+pub(crate) fn align(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let join = join_arg(p.take("join"))?;
     // Values are never modified in place, so copies and views are the same thing here.
-    let _copy = args.take_kw("copy");
-    let arrays = args
-        .pos
+    let _copy = p.take("copy");
+    let arrays = p
+        .rest()
         .iter()
         .map(|v| match v {
             Value::DataArray(a) => Ok(a.as_ref().clone()),

@@ -42,12 +42,10 @@ fn spec(v: &Value) -> Res<ChunkSpec> {
 
 /// `da.chunk(chunks={}, **chunks_kwargs)`.
 fn chunk(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
+    let mut p = args.bind()?;
+    let recv = p.receiver();
     let a = this_array(&recv, "chunk")?;
-    let given = args
-        .take_kw("chunks")
-        .or_else(|| (!args.pos.is_empty()).then(|| args.pos.remove(0)));
-    args.arity("chunk", 0, 0)?;
+    let given = p.take("chunks");
     let mut pairs: Vec<(String, ChunkSpec)> = Vec::new();
     match given {
         None => {}
@@ -73,7 +71,7 @@ fn chunk(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             pairs.extend(a.dims().iter().map(|d| (d.clone(), s.clone())));
         }
     }
-    for (k, v) in std::mem::take(&mut args.kw) {
+    for (k, v) in p.extra() {
         pairs.push((k, spec(&v)?));
     }
     a.chunk(&pairs)

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::{Args, Builtin, Class, Ctx};
+use super::super::signature::Bound;
 use super::super::value::{str_repr, Value};
 use super::convert::{dims_arg, load};
 use super::dataset_climate::DatasetOp;
@@ -20,9 +21,10 @@ use nereus_engine::ops::{Boundary, Coarsen, ReduceOp, Weighted};
 /// `da.coarsen(time=4, boundary="trim", side="left")`, `da.coarsen(lat=2, lon=2)` or
 /// `da.coarsen({"lat": 2, "lon": 2})`.
 pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let text = |args: &mut Args, name: &str, default: &str| -> Res<String> {
-        match args.take_kw(name) {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let text = |p: &mut Bound, name: &str, default: &str| -> Res<String> {
+        match p.take(name) {
             None => Ok(default.to_owned()),
             Some(Value::Str(s)) => Ok(s.to_string()),
             Some(other) => Err(Exc::type_error(format!(
@@ -31,9 +33,9 @@ pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             ))),
         }
     };
-    let boundary = text(&mut args, "boundary", "exact")?;
-    let side = text(&mut args, "side", "left")?;
-    if let Some(v) = args.take_kw("coord_func") {
+    let boundary = text(&mut p, "boundary", "exact")?;
+    let side = text(&mut p, "side", "left")?;
+    if let Some(v) = p.take("coord_func") {
         if !matches!(&v, Value::Str(s) if &**s == "mean") {
             return Err(Exc::new(
                 ExcKind::NotImplementedError,
@@ -44,7 +46,7 @@ pub(crate) fn coarsen(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             ));
         }
     }
-    let windows = super::groupby::dim_pairs(&mut args, "coarsen", "dim")?
+    let windows = super::groupby::dim_pairs(&mut p, "coarsen", "dim")?
         .into_iter()
         .map(|(dim, window)| {
             let window = window
@@ -107,23 +109,15 @@ pub(super) fn coarsen_text(owner: &str, c: &Coarsen) -> String {
 /// `da.weighted(weights)`: lazy weights are loaded first, since NaN among them is an error
 /// that xarray raises here (weights are normally small: cos(lat), cell areas).
 pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let w = args
-        .take_kw("weights")
-        .or_else(|| args.pos.first().cloned());
-    args.arity("weighted", 0, 1)?;
-    let weights = match w {
-        Some(Value::DataArray(w)) => w,
-        Some(other) => {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let weights = match p.required("weights")? {
+        Value::DataArray(w) => w,
+        other => {
             return Err(Exc::type_error(format!(
                 "`weights` must be a DataArray, not {}",
                 other.type_name()
             )))
-        }
-        None => {
-            return Err(Exc::type_error(
-                "weighted() missing 1 required positional argument: 'weights'",
-            ))
         }
     };
     let weights = match &weights.variable.data {

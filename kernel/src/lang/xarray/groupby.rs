@@ -12,6 +12,7 @@ use std::sync::Arc;
 use super::super::error::{Exc, Res};
 use super::super::format::format_value;
 use super::super::registry::{Args, Ctx};
+use super::super::signature::Bound;
 use super::super::value::Value;
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
@@ -34,8 +35,8 @@ fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
 
 /// The one `dim=value` pair of `resample(time="MS")` / `rolling(time=3)`, given as a keyword
 /// or as a dict.
-pub(super) fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(String, Value)> {
-    let mut pairs = dim_pairs(args, method, dict_name)?;
+pub(super) fn one_dim(p: &mut Bound, method: &str, dict_name: &str) -> Res<(String, Value)> {
+    let mut pairs = dim_pairs(p, method, dict_name)?;
     match pairs.len() {
         1 => Ok(pairs.remove(0)),
         0 => Err(Exc::type_error(format!(
@@ -49,16 +50,11 @@ pub(super) fn one_dim(args: &mut Args, method: &str, dict_name: &str) -> Res<(St
 }
 
 /// The (dimension, value) pairs of `method(dim=value, ...)` or `method({dim: value, ...})`
-/// (the dict also as keyword `dict_name`), every other keyword already taken.
-pub(super) fn dim_pairs(
-    args: &mut Args,
-    method: &str,
-    dict_name: &str,
-) -> Res<Vec<(String, Value)>> {
-    let dict = args.take_kw(dict_name);
-    let mut pairs: Vec<(String, Value)> = std::mem::take(&mut args.kw);
-    if let Some(Value::Dict(d)) = args.pos.first().cloned().or(dict) {
-        args.pos.clear();
+/// (the dict being parameter `dict_name`).
+pub(super) fn dim_pairs(p: &mut Bound, method: &str, dict_name: &str) -> Res<Vec<(String, Value)>> {
+    let dict = p.take(dict_name);
+    let mut pairs: Vec<(String, Value)> = p.extra();
+    if let Some(Value::Dict(d)) = dict {
         for (k, v) in &d.items {
             let Value::Str(k) = k else {
                 return Err(Exc::type_error(format!(
@@ -73,10 +69,11 @@ pub(super) fn dim_pairs(
 
 /// `da.groupby(group)`.
 pub(crate) fn groupby(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let _squeeze = args.take_kw("squeeze");
-    let group = args.take_kw("group").or_else(|| args.pos.first().cloned());
-    let key = string_arg(group, "groupby", "group")?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    // xarray deprecated squeeze; groups keep their dimension either way in current xarray.
+    let _squeeze = p.take("squeeze");
+    let key = string_arg(p.take("group"), "groupby", "group")?;
     if let Value::Dataset(ds) = &recv {
         let op = DatasetOp::groupby(ds, &key)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
@@ -89,8 +86,9 @@ pub(crate) fn groupby(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// `da.resample(time="MS")`.
 pub(crate) fn resample(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let (dim, freq) = one_dim(&mut args, "resample", "indexer")?;
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let (dim, freq) = one_dim(&mut p, "resample", "indexer")?;
     let freq = string_arg(Some(freq), "resample", "frequency")?;
     if let Value::Dataset(ds) = &recv {
         let op = DatasetOp::resample(ds, &dim, &freq)?;
@@ -104,19 +102,20 @@ pub(crate) fn resample(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 /// `da.rolling(time=3, center=False, min_periods=None)`.
 pub(crate) fn rolling(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let (recv, mut args) = args.receiver();
-    let center = match args.take_kw("center") {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let center = match p.take("center") {
         None => false,
         Some(v) => truth(ctx, &v)?,
     };
-    let min_periods = match args.take_kw("min_periods") {
+    let min_periods = match p.take("min_periods") {
         None | Some(Value::None) => None,
         Some(v) => Some(
             v.as_int()
                 .ok_or_else(|| Exc::type_error("min_periods must be an integer or None"))?,
         ),
     };
-    let (dim, window) = one_dim(&mut args, "rolling", "dim")?;
+    let (dim, window) = one_dim(&mut p, "rolling", "dim")?;
     let window = window
         .as_int()
         .ok_or_else(|| Exc::type_error("rolling() window must be an integer"))?;

@@ -62,15 +62,14 @@ fn chunks_arg(v: Option<Value>) -> Res<Chunks> {
 }
 
 /// `xr.open_zarr(store, ...)`.
-pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let store = args.take_kw("store");
-    let consolidated = args.take_kw("consolidated");
-    let decode_cf = flag(ctx, args.take_kw("decode_cf"), true)?;
-    let mask_and_scale = flag(ctx, args.take_kw("mask_and_scale"), decode_cf)?;
-    let decode_times = flag(ctx, args.take_kw("decode_times"), decode_cf)?;
-    let chunks = chunks_arg(args.take_kw("chunks"))?;
-    args.arity("open_zarr", 0, 1)?;
-    let path = store_path("open_zarr", store.or_else(|| args.pos.into_iter().next()))?;
+pub(crate) fn open_zarr(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let consolidated = p.take("consolidated");
+    let decode_cf = flag(ctx, p.take("decode_cf"), true)?;
+    let mask_and_scale = flag(ctx, p.take("mask_and_scale"), decode_cf)?;
+    let decode_times = flag(ctx, p.take("decode_times"), decode_cf)?;
+    let chunks = chunks_arg(p.take("chunks"))?;
+    let path = store_path("open_zarr", p.take("store"))?;
     let consolidated = match consolidated {
         None | Some(Value::None) => None,
         Some(v) => Some(truth(ctx, &v)?),

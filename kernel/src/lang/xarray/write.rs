@@ -128,12 +128,13 @@ fn write_error(e: WriteError) -> Exc {
 }
 
 /// `ds.to_zarr(store, ...)` and `da.to_zarr(store, ...)`.
-pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let store = args.take_kw("store");
-    let mode = opt_str("mode", args.take_kw("mode"))?;
-    let append_dim = opt_str("append_dim", args.take_kw("append_dim"))?;
-    let region = region_arg(args.take_kw("region"))?;
-    let zarr_format = match args.take_kw("zarr_format") {
+pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let mode = opt_str("mode", p.take("mode"))?;
+    let append_dim = opt_str("append_dim", p.take("append_dim"))?;
+    let region = region_arg(p.take("region"))?;
+    let zarr_format = match p.take("zarr_format") {
         None | Some(Value::None) => None,
         Some(Value::Int(f)) => Some(u8::try_from(f).unwrap_or(0)),
         Some(other) => {
@@ -143,12 +144,12 @@ pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             )))
         }
     };
-    let consolidated = match args.take_kw("consolidated") {
+    let consolidated = match p.take("consolidated") {
         None | Some(Value::None) => true,
         Some(v) => truth(ctx, &v)?,
     };
-    let encoding = encoding_arg(args.take_kw("encoding"))?;
-    if let Some(c) = args.take_kw("compute") {
+    let encoding = encoding_arg(p.take("encoding"))?;
+    if let Some(c) = p.take("compute") {
         if !truth(ctx, &c)? {
             return Err(Exc::new(
                 ExcKind::NotImplementedError,
@@ -156,11 +157,8 @@ pub(crate) fn to_zarr(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ));
         }
     }
-    let (recv, args) = args.receiver();
-    args.arity("to_zarr", 0, 2)?;
-    let mut pos = args.pos.into_iter();
-    let path = store_path("to_zarr", store.or_else(|| pos.next()))?;
-    let mode = match mode.or(opt_str("mode", pos.next())?).as_deref() {
+    let path = store_path("to_zarr", p.take("store"))?;
+    let mode = match mode.as_deref() {
         None if append_dim.is_some() => WriteMode::Append,
         None if !region.is_empty() => WriteMode::Modify,
         None | Some("w-") => WriteMode::Create,
