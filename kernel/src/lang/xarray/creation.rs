@@ -98,16 +98,14 @@ fn number(v: &Value, name: &str) -> Res<f64> {
 
 /// `np.array(object, dtype=None)` and `np.asarray`: a numpy array of a number, a (nested) list
 /// of numbers or another array, as numpy types it unless `dtype` is given.
-pub(crate) fn array_of(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let kw_object = args.take_kw("object").or_else(|| args.take_kw("a"));
-    let kw_dtype = args.take_kw("dtype");
-    args.arity("array", 0, 2)?;
-    let mut pos = args.pos.into_iter();
-    let object = pos
-        .next()
-        .or(kw_object)
-        .ok_or_else(|| Exc::type_error("array() missing required argument 'object' (pos 0)"))?;
-    let dtype = dtype_arg(pos.next().or(kw_dtype))?;
+pub(crate) fn array_of(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    // np.array names it `object`, np.asarray `a`.
+    let object = match p.take("object") {
+        Some(v) => v,
+        None => p.required("a")?,
+    };
+    let dtype = dtype_arg(p.take("dtype"))?;
     let (block, time) = match &object {
         Value::NdArray(a) => (a.block.as_ref().clone(), a.time),
         other => (
@@ -215,29 +213,12 @@ pub(crate) fn arange(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
 }
 
 /// `np.linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None)`.
-pub(crate) fn linspace(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    let dtype = dtype_arg(args.take_kw("dtype"))?;
-    let kw: Vec<Option<Value>> = ["start", "stop", "num", "endpoint", "retstep"]
-        .iter()
-        .map(|k| args.take_kw(k))
-        .collect();
-    args.arity("linspace", 0, 5)?;
-    let mut pos = args.pos.into_iter();
-    let mut kw = kw.into_iter();
-    let mut next = |name: &str| -> Res<Option<Value>> {
-        let (p, k) = (pos.next(), kw.next().flatten());
-        if p.is_some() && k.is_some() {
-            return Err(Exc::type_error(format!(
-                "linspace() got multiple values for argument '{name}'"
-            )));
-        }
-        Ok(p.or(k))
-    };
-    let missing =
-        |name: &str| Exc::type_error(format!("linspace() missing required argument '{name}'"));
-    let start = next("start")?.ok_or_else(|| missing("start"))?;
-    let stop = next("stop")?.ok_or_else(|| missing("stop"))?;
-    let num = match next("num")? {
+pub(crate) fn linspace(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let dtype = dtype_arg(p.take("dtype"))?;
+    let start = p.required("start")?;
+    let stop = p.required("stop")?;
+    let num = match p.take("num") {
         None => 50,
         Some(v) => v.as_int().ok_or_else(|| {
             Exc::type_error(format!(
@@ -246,8 +227,12 @@ pub(crate) fn linspace(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
             ))
         })?,
     };
-    let endpoint = next("endpoint")?.is_none_or(|v| v.truthy().unwrap_or(true));
-    let retstep = next("retstep")?.is_some_and(|v| v.truthy().unwrap_or(true));
+    let endpoint = p
+        .take("endpoint")
+        .is_none_or(|v| v.truthy().unwrap_or(true));
+    let retstep = p
+        .take("retstep")
+        .is_some_and(|v| v.truthy().unwrap_or(true));
     if num < 0 {
         return Err(Exc::value_error(format!(
             "Number of samples, {num}, must be non-negative."

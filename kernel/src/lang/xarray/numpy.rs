@@ -157,9 +157,8 @@ pub(crate) fn unary(op: UnaryOp, a: &Value) -> Res<Value> {
 /// A one-input numpy ufunc: element-wise (and lazy) on arrays, on each data variable of a
 /// Dataset (coordinates untouched); on a Python number the same operation, giving an int,
 /// float or bool as numpy's scalar result would be.
-fn ufunc(name: &str, op: MapOp, args: &Args) -> Res<Value> {
-    args.arity(name, 1, 1)?;
-    let x = &args.pos[0];
+fn ufunc(name: &str, op: MapOp, args: Args) -> Res<Value> {
+    let x = &args.bind()?.required("x")?;
     if matches!(x, Value::Dataset(_)) {
         return super::combine::dataset_unary(op, x);
     }
@@ -187,7 +186,7 @@ macro_rules! ufuncs {
     ($($func:ident => $name:literal, $op:ident;)*) => {
         $(
             pub(crate) fn $func(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-                ufunc($name, MapOp::$op, &args)
+                ufunc($name, MapOp::$op, args)
             }
         )*
     };
@@ -223,27 +222,36 @@ pub(crate) fn abs_array(x: &Value) -> Res<Value> {
 }
 
 /// `xr.where(cond, x, y)`: as `np.where`, with its parameters also by keyword.
-pub(crate) fn xr_where(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
-    args.positional("where", &["cond", "x", "y"])?;
-    where_(ctx, args)
+pub(crate) fn xr_where(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    choose(&p.required("cond")?, &p.required("x")?, &p.required("y")?)
 }
 
-/// `np.where(cond, x, y)`.
+/// `np.where(condition, x, y)`.
 pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    args.arity("where", 3, 3)?;
-    let vals: Vec<&Value> = args.pos.iter().collect();
+    let mut p = args.bind()?;
+    choose(
+        &p.required("condition")?,
+        &p.required("x")?,
+        &p.required("y")?,
+    )
+}
+
+/// `x` where `cond` holds, `y` elsewhere: element-wise for arrays, Python's `x if cond else y`
+/// when none is one.
+fn choose(cond: &Value, x: &Value, y: &Value) -> Res<Value> {
+    let vals = [cond, x, y];
     if !vals.iter().any(|v| is_array(v)) {
-        // No array among them: Python's `x if cond else y`.
-        return Ok(if args.pos[0].truthy().unwrap_or(true) {
-            args.pos[1].clone()
+        return Ok(if cond.truthy().unwrap_or(true) {
+            x.clone()
         } else {
-            args.pos[2].clone()
+            y.clone()
         });
     }
     let mut out = elementwise(MapOp::Where, &vals, "where()")?;
     // xarray's default `keep_attrs` for `where` copies the attributes of `x` (none for a number).
     if let Value::DataArray(a) = &mut out {
-        let attrs = match &args.pos[1] {
+        let attrs = match x {
             Value::DataArray(x) => x.attrs().clone(),
             _ => nereus_engine::model::Attrs::new(),
         };
