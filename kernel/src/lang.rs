@@ -1,7 +1,11 @@
 //! The cell language: parse and evaluate a cell, complete and inspect code, answer is_complete.
 //!
-//! The pipeline is lexer -> parser -> AST -> evaluator; one registry ([`builtins`]) feeds
-//! dispatch, completion, inspect, help and error suggestions.
+//! The pipeline is lexer -> parser -> AST -> evaluator; one registry (`builtins` and the
+//! tables of `xarray`, rows typed in `registry`) feeds dispatch, completion, inspect, help
+//! and error suggestions. Each row declares its Python signature once (`signature`): the call
+//! checks keywords against it, and xarray's and numpy's functions bind their arguments to it
+//! as Python does; CPython's builtins, which are C functions, check theirs with CPython's
+//! words. The language converts values and names and calls the engine's public API.
 //!
 //! Assignment to items and attributes (`ds["anom"] = ...`, `da.attrs["units"] = "K"`,
 //! `d[k] += 1`) follows Python, with one difference: values are immutable and shared, so a
