@@ -2,6 +2,10 @@
 //! describe builtins, methods, properties, classes and modules. The tables are in
 //! [`super::builtins`] and the xarray modules.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::error::{Exc, ExcKind, Res};
 use super::signature::{Bound, Signature};
 use super::value::Value;
@@ -131,8 +135,22 @@ pub(crate) struct Builtin {
 
 impl Builtin {
     /// Its parsed signature.
-    pub(crate) fn parsed_signature(&self) -> Signature {
-        Signature::parse(self.signature)
+    pub(crate) fn parsed_signature(&self) -> Rc<Signature> {
+        // Parsed once per thread: a loop may call the same function a million times.
+        thread_local! {
+            static PARSED: RefCell<HashMap<(usize, usize), Rc<Signature>>> =
+                RefCell::new(HashMap::new());
+        }
+        // Keyed by where the text lives and its length: the same text parses the same.
+        let key = (self.signature.as_ptr() as usize, self.signature.len());
+        PARSED.with(|cache| {
+            Rc::clone(
+                cache
+                    .borrow_mut()
+                    .entry(key)
+                    .or_insert_with(|| Rc::new(Signature::parse(self.signature))),
+            )
+        })
     }
 
     /// `module.name` or `name`.

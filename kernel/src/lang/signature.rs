@@ -3,6 +3,8 @@
 //! it takes free ones. Help and inspect show the same text.
 
 use super::error::{suggestion, Exc, ExcKind, Res};
+use std::rc::Rc;
+
 use super::registry::{Args, Builtin};
 use super::value::Value;
 
@@ -172,56 +174,45 @@ impl Signature {
     /// the positional parameters in order (the rest go to `*args`), keywords their parameter
     /// (the rest to `**kwargs`); `func` names the callable in errors, and `receiver` says
     /// whether the first positional argument is the object a method was called on.
-    pub(crate) fn bind(&self, func: &str, receiver: bool, args: Args) -> Res<Bound> {
+    pub(crate) fn bind(self: &Rc<Self>, func: &str, receiver: bool, args: Args) -> Res<Bound> {
         let Args { mut pos, kw, .. } = args;
         let receiver = (receiver && !pos.is_empty()).then(|| pos.remove(0));
         let self_count = usize::from(receiver.is_some());
-        let mut values: Vec<(String, Option<Value>)> = Vec::with_capacity(self.params.len());
+        // One slot per parameter, in order (`*args` and `**kwargs` slots stay empty).
+        let mut values: Vec<Option<Value>> = vec![None; self.params.len()];
         let mut rest = Vec::new();
         let mut positional = pos.into_iter();
-        for p in &self.params {
-            let value = match p.kind {
-                Kind::PositionalOnly | Kind::PositionalOrKeyword => positional.next(),
-                Kind::VarPositional => {
-                    rest.extend(positional.by_ref());
-                    continue;
-                }
-                Kind::KeywordOnly | Kind::VarKeyword => continue,
-            };
-            values.push((p.name.clone(), value));
+        for (slot, p) in values.iter_mut().zip(&self.params) {
+            match p.kind {
+                Kind::PositionalOnly | Kind::PositionalOrKeyword => *slot = positional.next(),
+                Kind::VarPositional => rest.extend(positional.by_ref()),
+                Kind::KeywordOnly | Kind::VarKeyword => {}
+            }
         }
         let surplus = positional.len();
         if surplus > 0 {
-            let given = values.iter().filter(|(_, v)| v.is_some()).count() + surplus;
+            let given = values.iter().filter(|v| v.is_some()).count() + surplus;
             return Err(Exc::type_error(self.too_many(func, self_count, given)));
-        }
-        for p in &self.params {
-            if p.kind == Kind::KeywordOnly {
-                values.push((p.name.clone(), None));
-            }
         }
         let mut extra = Vec::new();
         for (k, v) in kw {
-            let named = self
-                .params
-                .iter()
-                .any(|p| p.name == k && p.kind != Kind::PositionalOnly);
-            match values.iter_mut().find(|(name, _)| *name == k) {
-                Some((_, slot)) if named => {
-                    if slot.is_some() {
+            let at = self.params.iter().position(|p| p.name == k);
+            match at.map(|i| (i, self.params[i].kind)) {
+                Some((i, Kind::PositionalOrKeyword | Kind::KeywordOnly)) => {
+                    if values[i].is_some() {
                         return Err(Exc::type_error(format!(
                             "{func}() got multiple values for argument '{k}'"
                         )));
                     }
-                    *slot = Some(v);
+                    values[i] = Some(v);
                 }
                 _ if self.free_keywords() => extra.push((k, v)),
-                Some(_) => {
+                Some((_, Kind::PositionalOnly)) => {
                     return Err(Exc::type_error(format!(
                         "{func}() got some positional-only arguments passed as keyword arguments: '{k}'"
                     )))
                 }
-                None => {
+                _ => {
                     return Err(Exc::type_error(format!(
                         "{func}() got an unexpected keyword argument '{k}'"
                     )))
@@ -230,12 +221,8 @@ impl Signature {
         }
         self.check_required(func, &values)?;
         Ok(Bound {
+            signature: Rc::clone(self),
             func: func.to_owned(),
-            defaults: self
-                .params
-                .iter()
-                .map(|p| (p.name.clone(), p.default.clone()))
-                .collect(),
             receiver,
             values,
             rest,
@@ -267,29 +254,20 @@ impl Signature {
     }
 
     /// Python's message for required parameters a call did not give.
-    fn check_required(&self, func: &str, values: &[(String, Option<Value>)]) -> Res<()> {
-        for (kind, what) in [
-            (Kind::PositionalOrKeyword, "positional"),
-            (Kind::KeywordOnly, "keyword-only"),
-        ] {
+    fn check_required(&self, func: &str, values: &[Option<Value>]) -> Res<()> {
+        for (keyword_only, what) in [(false, "positional"), (true, "keyword-only")] {
             let missing: Vec<String> = self
                 .params
                 .iter()
-                .filter(|p| p.required)
-                .filter(|p| {
-                    p.kind == kind
-                        || (kind == Kind::PositionalOrKeyword && p.kind == Kind::PositionalOnly)
-                })
-                .filter(|p| values.iter().any(|(n, v)| *n == p.name && v.is_none()))
-                .map(|p| format!("'{}'", p.name))
+                .zip(values)
+                .filter(|(p, v)| p.required && v.is_none())
+                .filter(|(p, _)| (p.kind == Kind::KeywordOnly) == keyword_only)
+                .map(|(p, _)| format!("'{}'", p.name))
                 .collect();
-            if missing.is_empty() {
-                continue;
-            }
             let names = match missing.as_slice() {
+                [] => continue,
                 [one] => one.clone(),
                 [init @ .., last] => format!("{} and {last}", init.join(", ")),
-                [] => String::new(),
             };
             let s = if missing.len() == 1 { "" } else { "s" };
             return Err(Exc::type_error(format!(
@@ -305,10 +283,10 @@ impl Signature {
 /// given (a default is the callee's to apply), `*args` and `**kwargs`.
 #[derive(Debug)]
 pub(crate) struct Bound {
+    signature: Rc<Signature>,
     func: String,
-    defaults: Vec<(String, Option<String>)>,
     receiver: Option<Value>,
-    values: Vec<(String, Option<Value>)>,
+    values: Vec<Option<Value>>,
     rest: Vec<Value>,
     extra: Vec<(String, Value)>,
 }
@@ -319,14 +297,17 @@ impl Bound {
         self.receiver.take().unwrap_or(Value::None)
     }
 
+    /// Where parameter `name` is, if this signature has it.
+    fn index(&self, name: &str) -> Option<usize> {
+        self.signature.params.iter().position(|p| p.name == name)
+    }
+
     /// The value given for parameter `name`, if the call gave one (`None` too when this
     /// signature has no such parameter: one implementation serves `sum(dim)` and
     /// `std(dim, ddof)`).
     pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
-        self.values
-            .iter_mut()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.take())
+        let i = self.index(name)?;
+        self.values[i].take()
     }
 
     /// The value of a required parameter (binding refused calls without one; a parameter
@@ -342,10 +323,8 @@ impl Bound {
         for name in names {
             let Some(v) = self.take(name) else { continue };
             let default = self
-                .defaults
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, d)| d.as_deref());
+                .index(name)
+                .and_then(|i| self.signature.params[i].default.as_deref());
             if default != Some(v.repr().as_str()) {
                 return Err(Exc::new(
                     ExcKind::NotImplementedError,
@@ -462,7 +441,7 @@ mod tests {
     }
 
     fn bind(sig: &str, method: bool, args: Args) -> Result<Bound, String> {
-        Signature::parse(sig)
+        Rc::new(Signature::parse(sig))
             .bind("f", method, args)
             .map_err(|e| e.msg)
     }
