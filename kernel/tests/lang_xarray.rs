@@ -415,6 +415,12 @@ fn completion_and_inspect_come_from_the_registry() {
     has("ssh.mean(\"", &["time_counter", "y", "x"]);
     has("ssh.mean(dim=\"ti", &["time_counter"]);
     has("ssh.isel(ti", &["time_counter="]);
+    // Inside any call, the callee's keywords from its signature, then the usual names.
+    let c = has("ssh.mean(sk", &["skipna="]);
+    assert_eq!(c.cursor_start, 9);
+    has("xr.concat([ssh, ssh], dim=\"time_counter\", jo", &["join="]);
+    has("print(ssh, s", &["sep=", "ssh"]);
+    has("ssh.rolling(time_counter=3, ce", &["center="]);
     has("np.sq", &["sqrt"]);
     has("xr.open", &["open_zarr"]);
     let text = |b: Option<MimeBundle>| b.map(|b| plain(&b)).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Completion and inspection at a cursor, from the namespace and the registry.
 
-use super::builtins::{class_of, BUILTINS, MODULES};
+use super::builtins::{builtin, class_of, BUILTINS, MODULES};
 use super::eval::{resolve_path, Namespace};
 use super::magics;
 use super::parser::{KEYWORDS, UNSUPPORTED};
@@ -114,7 +114,7 @@ fn receiver_dims(ns: &Namespace, callee: &str) -> Option<(String, Vec<String>)> 
     Some((method.to_string(), dims))
 }
 
-/// Completions in data-aware contexts: `ds["`, `mean("`, and `isel(`/`sel(` keywords.
+/// Completions in data-aware contexts: `ds["` and `mean("`.
 fn data_completion(ns: &Namespace, chars: &[char], cursor: usize) -> Option<Completion> {
     if let Some((start, partial, Some(opener))) = string_context(chars, cursor) {
         let names: Vec<String> = if let Some(base) = opener.strip_prefix('[') {
@@ -143,31 +143,42 @@ fn data_completion(ns: &Namespace, chars: &[char], cursor: usize) -> Option<Comp
             cursor_end: cursor,
         });
     }
-    let (start, word) = chain_before(chars, cursor);
-    if word.contains('.') {
-        return None;
-    }
+    None
+}
+
+/// Inside a call's parentheses, the parameters `word` may start, as `name=`: the callee's
+/// keywords from its declared signature, and for `isel`/`sel` the receiver's dimensions.
+fn keyword_matches(ns: &Namespace, chars: &[char], start: usize, word: &str) -> Vec<String> {
     let mut b = start;
     while b > 0 && chars[b - 1] == ' ' {
         b -= 1;
     }
     if b == 0 || !matches!(chars[b - 1], '(' | ',') {
-        return None;
+        return Vec::new();
     }
-    let (method, dims) = receiver_dims(ns, &call_before(chars, b)?)?;
-    if !matches!(method.as_str(), "isel" | "sel") {
-        return None;
+    let Some(callee) = call_before(chars, b) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = match receiver_dims(ns, &callee) {
+        Some((method, dims)) if matches!(method.as_str(), "isel" | "sel") => dims,
+        _ => Vec::new(),
+    };
+    let builtin = match chain_value(ns, &callee) {
+        Some(Value::Builtin(b) | Value::Method(_, b)) => Some(b),
+        Some(Value::Type(t)) => builtin(t),
+        _ => None,
+    };
+    if let Some(b) = builtin {
+        names.extend(b.parsed_signature().keywords().map(str::to_owned));
     }
-    let matches: Vec<String> = dims
-        .into_iter()
-        .filter(|d| d.starts_with(&word))
-        .map(|d| format!("{d}="))
-        .collect();
-    (!matches.is_empty()).then_some(Completion {
-        matches,
-        cursor_start: start,
-        cursor_end: cursor,
-    })
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let m = format!("{n}=");
+        if n.starts_with(word) && !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// Magic names after `%` or `%%` at the start of a line, after any indent (`%%` only at the
@@ -306,6 +317,10 @@ pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion 
                 .collect();
             matches.sort_unstable();
             matches.dedup();
+            // Inside a call, the callee's parameters come first, as IPython lists them.
+            let mut keywords = keyword_matches(ns, &chars, start, &chain);
+            keywords.append(&mut matches);
+            matches = keywords;
         }
     }
     Completion {
