@@ -18,7 +18,7 @@
 /// builtin), its name, Python signature (from which its keywords come), implementation and
 /// docstring. Defined before the modules so that every table below uses this one spelling.
 macro_rules! method {
-    ($class:expr, $name:expr, $sig:expr, $func:path, $doc:expr) => {
+    ($class:expr, $name:expr, $sig:expr, $func:expr, $doc:expr) => {
         Builtin {
             name: $name,
             module: $class,

@@ -80,10 +80,5 @@ fn chunk(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 /// `DataArray.chunk`.
-pub(crate) const CHUNK: Builtin = Builtin {
-    name: "chunk",
-    module: "DataArray",
-    signature: "chunk(chunks={}, **chunks_kwargs)",
-    doc: "The same values split into other chunks, which computations then tile by (and `.chunks` reports): chunk({\"time\": 12}), chunk(time=12, lat=-1), chunk(100) for every dimension, chunk(lon=(50, 150)) for explicit lengths. -1 is the whole dimension; None, \"auto\" or an unnamed dimension keeps its chunks (dask's ~128 MiB \"auto\" sizes are not picked). Lazy and never a copy: each new chunk reads the region it covers, so memory stays within the budget; chunks that cut storage chunks read those more than once.",
-    func: chunk,
-};
+pub(crate) const CHUNK: Builtin = method!("DataArray", "chunk", "chunk(chunks={}, **chunks_kwargs)", chunk,
+    "The same values split into other chunks, which computations then tile by (and `.chunks` reports): chunk({\"time\": 12}), chunk(time=12, lat=-1), chunk(100) for every dimension, chunk(lon=(50, 150)) for explicit lengths. -1 is the whole dimension; None, \"auto\" or an unnamed dimension keeps its chunks (dask's ~128 MiB \"auto\" sizes are not picked). Lazy and never a copy: each new chunk reads the region it covers, so memory stays within the budget; chunks that cut storage chunks read those more than once.");

@@ -62,13 +62,7 @@ rows! {
 
 /// The registry entry of `row` for `class`.
 pub(crate) const fn entry(class: &'static str, row: Row) -> Builtin {
-    Builtin {
-        name: row.name,
-        module: class,
-        signature: row.signature,
-        doc: row.doc,
-        func: row.func,
-    }
+    method!(class, row.name, row.signature, row.func, row.doc)
 }
 
 /// A string argument, or a TypeError naming it.

@@ -20,13 +20,8 @@ use serde_json::Value as Json;
 
 /// The registry entry of `to_zarr` for `class` (`"DataArray"` or `"Dataset"`).
 pub(crate) const fn to_zarr_method(class: &'static str) -> Builtin {
-    Builtin {
-        name: "to_zarr",
-        module: class,
-        signature: "to_zarr(store, mode=None, *, append_dim=None, region=None, zarr_format=None, consolidated=None, encoding=None, compute=True)",
-        doc: "Writes to a Zarr store, chunk by chunk within the memory budget, with a progress bar; interruptible. mode: \"w-\" (default: fail if the store exists), \"w\" (overwrite), \"a\" (add or overwrite variables; with append_dim=\"time\", append along it), \"r+\" (existing arrays only). region={\"time\": slice(0, 12)} writes into existing arrays at chunk-aligned positions. zarr_format 2 or 3 (default 3, or the existing store's); consolidated metadata is written last unless consolidated=False. encoding={\"sst\": {\"chunks\": [12, 90, 180], \"dtype\": \"int16\", \"scale_factor\": 0.01, \"_FillValue\": -32768, \"compressors\": None}} sets how each variable is stored; times are written as CF numbers (\"days since ...\" and their calendar). A DataArray is written as a one-variable dataset (named __xarray_dataarray_variable__ if it has no name). Every chunk is written whole (temporary file, then rename): an interrupted write leaves no torn chunk.",
-        func: to_zarr,
-    }
+    method!(class, "to_zarr", "to_zarr(store, mode=None, *, append_dim=None, region=None, zarr_format=None, consolidated=None, encoding=None, compute=True)", to_zarr,
+        "Writes to a Zarr store, chunk by chunk within the memory budget, with a progress bar; interruptible. mode: \"w-\" (default: fail if the store exists), \"w\" (overwrite), \"a\" (add or overwrite variables; with append_dim=\"time\", append along it), \"r+\" (existing arrays only). region={\"time\": slice(0, 12)} writes into existing arrays at chunk-aligned positions. zarr_format 2 or 3 (default 3, or the existing store's); consolidated metadata is written last unless consolidated=False. encoding={\"sst\": {\"chunks\": [12, 90, 180], \"dtype\": \"int16\", \"scale_factor\": 0.01, \"_FillValue\": -32768, \"compressors\": None}} sets how each variable is stored; times are written as CF numbers (\"days since ...\" and their calendar). A DataArray is written as a one-variable dataset (named __xarray_dataarray_variable__ if it has no name). Every chunk is written whole (temporary file, then rename): an interrupted write leaves no torn chunk.")
 }
 
 fn opt_str(name: &str, v: Option<Value>) -> Res<Option<String>> {
