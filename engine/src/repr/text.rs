@@ -1,6 +1,7 @@
 //! Text reprs of DataArrays, Datasets and their mappings, line for line as xarray's
 //! `formatting.py` writes them; they never compute: lazy values show as dask prints them.
 
+mod grouped;
 mod inline;
 mod layout;
 
@@ -11,6 +12,7 @@ use crate::model::{nbytes, Attrs, Block, Data, DataArray, Dataset, Variable};
 use crate::repr::numpy::{array_repr, PrintOptions};
 use crate::repr::python::{attr_text, str_repr};
 use crate::repr::{dask, dataset_dims, dtype_name, is_index};
+pub use grouped::{coarsen, groupby, rolling, weighted};
 use layout::{attr_row, col_width, mapping_section, pad, wrapped, MAX_ROWS, WIDTH};
 
 /// xarray cuts the printed values of an array to this many lines (`limit_lines`).

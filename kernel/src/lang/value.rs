@@ -178,10 +178,10 @@ impl Value {
                 b.name,
                 recv.type_name()
             ),
-            Self::GroupBy(g) => super::xarray::groupby_repr(g),
-            Self::Rolling(r) => super::xarray::rolling_repr(r),
-            Self::Coarsen(c) => super::xarray::coarsen_repr(c),
-            Self::Weighted(w) => super::xarray::weighted_repr(w),
+            Self::GroupBy(g) => text::groupby("DataArray", g),
+            Self::Rolling(r) => text::rolling("DataArray", r),
+            Self::Coarsen(c) => text::coarsen("DataArray", c),
+            Self::Weighted(w) => text::weighted("DataArray", w.weight_dims()),
             Self::DatasetOp(d) => d.repr(),
         }
     }

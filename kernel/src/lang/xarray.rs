@@ -76,12 +76,12 @@ use super::error::Res;
 use super::registry::{Builtin, Class, Constant, Ctx, Property};
 use super::value::Value;
 
-pub(crate) use coarsen::{coarsen_repr, weighted_repr, COARSEN, WEIGHTED};
+pub(crate) use coarsen::{COARSEN, WEIGHTED};
 #[cfg(test)]
 pub(crate) use coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
 pub(crate) use convert::is_array;
 pub(crate) use dataset_climate::DatasetOp;
-pub(crate) use groupby::{groupby_repr, is_grouped, rolling_repr};
+pub(crate) use groupby::is_grouped;
 pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};

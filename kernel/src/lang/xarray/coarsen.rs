@@ -11,12 +11,12 @@ use std::sync::Arc;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::{Args, Builtin, Class, Ctx};
 use super::super::signature::Bound;
-use super::super::value::{str_repr, Value};
+use super::super::value::Value;
 use super::convert::{dims_arg, load};
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
 use nereus_engine::model::Data;
-use nereus_engine::ops::{Boundary, Coarsen, ReduceOp, Weighted};
+use nereus_engine::ops::{Boundary, ReduceOp};
 
 /// `da.coarsen(time=4, boundary="trim", side="left")`, `da.coarsen(lat=2, lon=2)` or
 /// `da.coarsen({"lat": 2, "lon": 2})`.
@@ -87,25 +87,6 @@ fn coarsen_reduce(op: ReduceOp, _: &mut Ctx<'_>, args: Args) -> Res<Value> {
 
 reductions!(coarsen_reduce);
 
-/// xarray's repr of a DataArray's Coarsen.
-pub(crate) fn coarsen_repr(c: &Coarsen) -> String {
-    coarsen_text("DataArray", c)
-}
-
-/// xarray's repr of the Coarsen of a DataArray or Dataset (`owner`).
-pub(super) fn coarsen_text(owner: &str, c: &Coarsen) -> String {
-    let windows: Vec<String> = c
-        .windows()
-        .iter()
-        .map(|(dim, size)| format!("{}: {size}", str_repr(dim)))
-        .collect();
-    format!(
-        "{owner}Coarsen [windows->{{{}}},side->{}]",
-        windows.join(", "),
-        c.side()
-    )
-}
-
 /// `da.weighted(weights)`: lazy weights are loaded first, since NaN among them is an error
 /// that xarray raises here (weights are normally small: cos(lat), cell areas).
 pub(crate) fn weighted(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -166,19 +147,6 @@ fn weighted_mean(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 fn weighted_sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     weighted_reduce(false, ctx, args)
-}
-
-/// xarray's repr of a DataArray's Weighted.
-pub(crate) fn weighted_repr(w: &Weighted) -> String {
-    weighted_text("DataArray", w.weight_dims())
-}
-
-/// xarray's repr of the Weighted of a DataArray or Dataset (`owner`).
-pub(super) fn weighted_text(owner: &str, weight_dims: &[String]) -> String {
-    format!(
-        "{owner}Weighted with weights along dimensions: {}",
-        weight_dims.join(", ")
-    )
 }
 
 /// The reductions of a Coarsen class (`DataArrayCoarsen` or `DatasetCoarsen`).

@@ -5,13 +5,13 @@
 use super::super::error::{Exc, Res};
 use super::super::registry::Class;
 use super::super::value::Value;
-use super::coarsen::{coarsen_text, weighted_text, DATASET_COARSEN, DATASET_WEIGHTED};
-use super::groupby::{groupby_text, rolling_text};
+use super::coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
 use nereus_engine::model::{DataArray, Dataset};
 use nereus_engine::ops::dataset::{
     DatasetCoarsen, DatasetGroupBy, DatasetOperand, DatasetRolling, DatasetWeighted,
 };
 use nereus_engine::ops::{Boundary, GroupBy, MapOp, ReduceOp};
+use nereus_engine::repr::text;
 
 /// A Dataset waiting for a reduction (or, grouped, for arithmetic).
 #[derive(Debug)]
@@ -104,10 +104,10 @@ impl DatasetOp {
     /// xarray's repr.
     pub(crate) fn repr(&self) -> String {
         match self {
-            Self::GroupBy(g) => groupby_text("Dataset", &g.groupby),
-            Self::Rolling(r) => rolling_text("Dataset", &r.rolling),
-            Self::Coarsen(c) => coarsen_text("Dataset", &c.coarsen),
-            Self::Weighted(w) => weighted_text("Dataset", w.weights.dims()),
+            Self::GroupBy(g) => text::groupby("Dataset", &g.groupby),
+            Self::Rolling(r) => text::rolling("Dataset", &r.rolling),
+            Self::Coarsen(c) => text::coarsen("Dataset", &c.coarsen),
+            Self::Weighted(w) => text::weighted("Dataset", w.weights.dims()),
         }
     }
 

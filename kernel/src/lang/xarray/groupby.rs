@@ -10,15 +10,12 @@
 use std::sync::Arc;
 
 use super::super::error::{Exc, Res};
-use super::super::format::format_value;
 use super::super::registry::{Args, Ctx};
 use super::super::signature::Bound;
 use super::super::value::Value;
 use super::dataset_climate::DatasetOp;
 use super::methods::{this_array, truth};
-use nereus_engine::coding::{TimeScale, NAT};
-use nereus_engine::model::{Block, Data, Variable};
-use nereus_engine::ops::{GroupBy, MapOp, ReduceOp, RollingWindow};
+use nereus_engine::ops::{MapOp, ReduceOp};
 
 fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
     match v {
@@ -221,93 +218,4 @@ pub(crate) fn binary(op: MapOp, a: &Value, b: &Value) -> Option<Res<Value>> {
             "arithmetic between a DataArrayGroupBy and a Dataset is not supported yet: combine each variable, e.g. gb - clim[\"sst\"]",
         )),
     })
-}
-
-/// xarray's repr of a DataArray's GroupBy.
-pub(crate) fn groupby_repr(gb: &GroupBy) -> String {
-    groupby_text("DataArray", gb)
-}
-
-/// xarray's repr of the GroupBy of a DataArray or Dataset (`owner`): its grouper, the number
-/// of groups and the labels that fit 30 characters.
-pub(super) fn groupby_text(owner: &str, gb: &GroupBy) -> String {
-    let n = gb.len();
-    let (kind, grouper, name) = if gb.is_resample() {
-        ("Resample", "TimeResampler", "__resample_dim__")
-    } else {
-        ("GroupBy", "UniqueGrouper", gb.name())
-    };
-    let labels = gb
-        .labels()
-        .map(|l| format!(" with labels {}", flat_labels(l, l.size())))
-        .unwrap_or_default();
-    format!(
-        "<{owner}{kind}, grouped over 1 grouper(s), {n} groups in total:\n    '{name}': {grouper}('{name}'), {n}/{n} groups{labels}>"
-    )
-}
-
-/// xarray's `format_array_flat(labels, 30)` with its spaces turned to ", ": as many first and
-/// last labels as fit, "..." between.
-fn flat_labels(labels: &Variable, n: usize) -> String {
-    const WIDTH: usize = 30;
-    let Data::Memory(block) = &labels.data else {
-        return String::new();
-    };
-    let time = TimeScale::of(labels);
-    let values = block.to_f64();
-    let item = |i: usize| -> String {
-        let x = values.iter().nth(i).copied().unwrap_or(f64::NAN);
-        match (block.as_ref(), time) {
-            (Block::I64(t), Some(s)) => s.format_compact(t.iter().nth(i).copied().unwrap_or(NAT)),
-            (b, _) if b.dtype().is_float() => {
-                format_value(&Value::Float(x), ".4").unwrap_or_default()
-            }
-            _ => x.to_string(),
-        }
-    };
-    // Only these can show: every label takes at least two characters.
-    let relevant = n.min(WIDTH.div_ceil(2).max(2));
-    let front: Vec<String> = (0..relevant.div_ceil(2)).map(item).collect();
-    let back: Vec<String> = (n - relevant / 2..n).map(item).collect();
-    // Widths of the first and last labels interleaved, as xarray weighs them.
-    let mut cum = Vec::with_capacity(relevant);
-    let mut total = 0;
-    for i in 0..relevant {
-        total += if i % 2 == 0 {
-            &front[i / 2]
-        } else {
-            &back[back.len() - 1 - i / 2]
-        }
-        .len()
-            + 1;
-        cum.push(total - 1);
-    }
-    let (count, padding) = if n > 2 && (relevant < n || cum.iter().any(|&c| c > WIDTH)) {
-        let fit = cum.iter().position(|&c| c + 4 > WIDTH).unwrap_or(0);
-        (fit.max(2).min(n), " ... ")
-    } else {
-        (n, " ")
-    };
-    let num_front = count.div_ceil(2);
-    let mut text = front[..num_front].join(" ");
-    if count > 1 {
-        text.push_str(padding);
-        text.push_str(&back[back.len() - (count - num_front)..].join(" "));
-    }
-    if text.len() > WIDTH {
-        text.truncate(WIDTH - 3);
-        text.push_str("...");
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(", ")
-}
-
-/// xarray's repr of a DataArray's Rolling.
-pub(crate) fn rolling_repr(r: &RollingWindow) -> String {
-    rolling_text("DataArray", r)
-}
-
-/// xarray's repr of the Rolling of a DataArray or Dataset (`owner`).
-pub(super) fn rolling_text(owner: &str, r: &RollingWindow) -> String {
-    let center = if r.center() { "(center)" } else { "" };
-    format!("{owner}Rolling [{}->{}{center}]", r.dim(), r.window())
 }
