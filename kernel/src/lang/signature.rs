@@ -1,10 +1,11 @@
 //! A callable's Python signature, read from the one text each registry row declares
-//! (`isel(indexers=None, drop=False, **indexers_kwargs)`): which keywords it accepts and whether
-//! it takes free ones. Help and inspect show the same text.
+//! (`isel(indexers=None, drop=False, **indexers_kwargs)`): which keywords it accepts, whether it
+//! takes free ones, and how a call's arguments bind to its parameters ([`Bound`]). Help,
+//! inspect and completion show the same text.
 
-use super::error::{suggestion, Exc, ExcKind, Res};
 use std::rc::Rc;
 
+use super::error::{suggestion, Exc, ExcKind, Res};
 use super::registry::{Args, Builtin};
 use super::value::Value;
 
