@@ -10,15 +10,8 @@ use super::super::registry::{Args, Builtin, Ctx};
 use super::super::signature::Bound;
 use super::super::value::Value;
 use super::convert::dims_arg;
-use super::methods::{this_array, truth};
+use super::methods::{skipna, this_array};
 use nereus_engine::model::DataArray;
-
-fn skipna(ctx: &Ctx<'_>, p: &mut Bound) -> Res<Option<bool>> {
-    match p.take("skipna") {
-        None | Some(Value::None) => Ok(None),
-        Some(v) => Ok(Some(truth(ctx, &v)?)),
-    }
-}
 
 /// The one dimension `name()` runs along: `dim`, or the only dimension of a 1-D array.
 fn one_dim(p: &mut Bound, a: &DataArray, name: &str) -> Res<String> {

@@ -14,7 +14,7 @@ use super::super::signature::Bound;
 use super::super::value::Value;
 use super::convert::{dims_arg, load};
 use super::dataset_climate::DatasetOp;
-use super::methods::{this_array, truth};
+use super::methods::{skipna, this_array};
 use nereus_engine::model::Data;
 use nereus_engine::ops::{Boundary, ReduceOp};
 
@@ -119,10 +119,7 @@ fn weighted_reduce(mean: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = if mean { "mean" } else { "sum" };
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let skipna = match p.take("skipna") {
-        None | Some(Value::None) => None,
-        Some(v) => Some(truth(ctx, &v)?),
-    };
+    let skipna = skipna(ctx, &mut p)?;
     let dims = dims_arg(p.take("dim"))?;
     let w = match &recv {
         Value::Weighted(w) => w,

@@ -14,7 +14,7 @@ use super::super::registry::{Args, Ctx};
 use super::super::signature::Bound;
 use super::super::value::Value;
 use super::dataset_climate::DatasetOp;
-use super::methods::{this_array, truth};
+use super::methods::{ddof, skipna, this_array, truth};
 use nereus_engine::ops::{MapOp, ReduceOp};
 
 fn string_arg(v: Option<Value>, method: &str, what: &str) -> Res<String> {
@@ -149,17 +149,8 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             )))
         }
     };
-    let skipna = match p.take("skipna") {
-        None | Some(Value::None) => None,
-        Some(v) => Some(truth(ctx, &v)?),
-    };
-    let ddof = match p.take("ddof") {
-        None => 0,
-        Some(v) => v
-            .as_int()
-            .and_then(|d| u32::try_from(d).ok())
-            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
-    };
+    let skipna = skipna(ctx, &mut p)?;
+    let ddof = ddof(&mut p)?;
     match p.take("dim") {
         None | Some(Value::None) => {}
         Some(Value::Str(d)) if *d == *grouped.dim() => {}

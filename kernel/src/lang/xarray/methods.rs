@@ -27,21 +27,31 @@ pub(crate) fn this_array<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<DataA
     }
 }
 
+/// The `skipna` a reduction was given: `None` (skip NaN for floats) unless a truth value.
+pub(super) fn skipna(ctx: &Ctx<'_>, p: &mut Bound) -> Res<Option<bool>> {
+    match p.take("skipna") {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => Ok(Some(truth(ctx, &v)?)),
+    }
+}
+
+/// The `ddof` a reduction was given (0 when not).
+pub(super) fn ddof(p: &mut Bound) -> Res<u32> {
+    match p.take("ddof") {
+        None => Ok(0),
+        Some(v) => v
+            .as_int()
+            .and_then(|d| u32::try_from(d).ok())
+            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer")),
+    }
+}
+
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = op.name();
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let skipna = match p.take("skipna") {
-        None | Some(Value::None) => None,
-        Some(v) => Some(truth(ctx, &v)?),
-    };
-    let ddof = match p.take("ddof") {
-        None => 0,
-        Some(v) => v
-            .as_int()
-            .and_then(|d| u32::try_from(d).ok())
-            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
-    };
+    let skipna = skipna(ctx, &mut p)?;
+    let ddof = ddof(&mut p)?;
     let dims = dims_arg(p.take("dim"))?;
     match &recv {
         Value::Dataset(ds) => ds
