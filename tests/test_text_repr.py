@@ -210,3 +210,31 @@ def test_print_writes_the_repr(kc, stores) -> None:
     assert reply["content"]["status"] == "ok", reply["content"]
     out = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
     assert_same_text(out.rstrip("\n"), xarray_repr(path, "ds"))
+
+
+# (store, options, expression): xr.set_options(**options) as a `with` block around repr().
+OPTION_CASES = [
+    ("climate", {"display_expand_data": False}, "ds.sst"),
+    ("climate", {"display_expand_data": False}, "ds.t2m.mean('time').compute()"),
+    ("climate", {"display_expand_attrs": False}, "ds"),
+    ("climate", {"display_expand_coords": False, "display_expand_data_vars": False}, "ds"),
+    ("climate", {"display_expand_coords": False, "display_expand_attrs": False}, "ds.sst"),
+    ("climate", {"keep_attrs": True, "display_expand_data": "default"}, "ds.sst.mean('time')"),
+]
+
+
+@pytest.mark.parametrize("store,options,expr", OPTION_CASES,
+                         ids=[f"{s}-{'-'.join(o)}-{e}" for s, o, e in OPTION_CASES])
+def test_display_options_match_xarray(kc, stores, store, options, expr) -> None:
+    path = store_path(stores, store, 3)
+    opts = ", ".join(f"{k}={v!r}" for k, v in options.items())
+    code = (f"import xarray as xr\nds = xr.open_zarr({str(path)!r})\n"
+            f"with xr.set_options({opts}):\n    print(repr({expr}))")
+    reply, msgs = execute(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    ours = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+    with xr.set_options(**options):
+        theirs = xarray_repr(path, expr)
+    assert_same_text(ours.rstrip("\n"), theirs)
+    # The options end with the block.
+    assert_same_text(nereus_text(kc, path, expr), xarray_repr(path, expr))

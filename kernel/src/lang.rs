@@ -33,6 +33,7 @@ mod ast;
 mod builtins;
 mod complete;
 mod completeness;
+mod context;
 mod dict;
 mod error;
 mod eval;
@@ -40,17 +41,21 @@ mod format;
 mod fstring;
 mod functions;
 mod help;
+mod iteration;
 mod lexer;
 mod magics;
 mod ndarray;
 mod operators;
+mod options;
 mod parser;
 mod progress;
 mod registry;
 #[cfg(test)]
 mod registry_tests;
 mod repr_text;
+mod setup;
 mod signature;
+mod strings;
 mod value;
 mod xarray;
 
@@ -138,6 +143,8 @@ pub struct Completion {
 #[derive(Debug, Default)]
 pub struct Interpreter {
     ns: Namespace,
+    /// How many cell-function calls are running (Python's recursion limit).
+    call_depth: usize,
     config: ExecConfig,
     settings: magics::Settings,
 }
@@ -145,6 +152,7 @@ pub struct Interpreter {
 impl Interpreter {
     /// An empty namespace.
     pub fn new() -> Self {
+        options::reset();
         Self::default()
     }
 
@@ -209,15 +217,16 @@ impl Interpreter {
     ) -> Result<Option<Value>, Exc> {
         let config = self.config;
         let progress = self.settings.progress;
-        let mut m = Machine {
-            interp: self,
-            ctx: Ctx {
+        let mut m = Machine::new(
+            self,
+            Ctx {
                 out,
                 cancel,
                 config,
                 progress,
+                interp: None,
             },
-        };
+        );
         let shown = |k: &ast::StmtKind| {
             matches!(
                 k,
@@ -229,8 +238,8 @@ impl Interpreter {
             _ => (stmts, None),
         };
         let flow = m.run_block(body)?;
-        if flow != eval::Flow::Normal {
-            let word = if flow == eval::Flow::Break {
+        if !matches!(flow, eval::Flow::Normal) {
+            let word = if matches!(flow, eval::Flow::Break) {
                 "break"
             } else {
                 "continue"
@@ -260,15 +269,16 @@ impl Interpreter {
         let expr = parser::parse_expression(code).map_err(|e| e.into_lang_error(code))?;
         let mut sink = NullOutput;
         let config = self.config;
-        let mut m = Machine {
-            interp: self,
-            ctx: Ctx {
+        let mut m = Machine::new(
+            self,
+            Ctx {
                 out: &mut sink,
                 cancel,
                 config,
                 progress: ProgressMode::None,
+                interp: None,
             },
-        };
+        );
         let v = m
             .eval(&expr)
             .map_err(|e| e.with_line(1).into_lang_error(code))?;

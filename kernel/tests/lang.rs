@@ -194,13 +194,12 @@ fn errors_are_pythonic_with_line_numbers() {
         ("print(1, sepp=' ')", "TypeError: 'sepp' is an invalid keyword argument for print(). Did you mean: 'sep'?"),
         ("len(1, 2)", "TypeError: len() takes exactly one argument (2 given)"),
         ("int('x')", "ValueError: invalid literal for int() with base 10: 'x'"),
-        ("import numpyy", "ModuleNotFoundError: No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, sys)"),
+        ("import numpyy", "ModuleNotFoundError: No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, warnings, sys)"),
         ("import time\ntime.slep(1)", "AttributeError: module 'time' has no attribute 'slep'. Did you mean: 'sleep'?"),
         ("a, b = 1, 2, 3", "ValueError: too many values to unpack (expected 2)"),
         ("x = 1\nx(2)", "TypeError: 'int' object is not callable"),
-        ("def f():\n    return 1", "NotImplementedError: 'def' is not supported in Nereus cells; use a %%rust cell for general code"),
-        ("f = lambda x: x", "NotImplementedError: 'lambda' is not supported in Nereus cells; use a %%rust cell for general code"),
-        ("while True:\n    pass", "NotImplementedError: 'while' is not supported in Nereus cells; use a %%rust cell for general code"),
+        ("class A:\n    x = 1", "NotImplementedError: 'class' is not supported in Nereus cells; use a %%rust cell for general code"),
+        ("return 1", "SyntaxError: 'return' outside function"),
         ("break", "SyntaxError: 'break' outside loop"),
     ] {
         assert_eq!(value(code), want, "cell: {code}");
@@ -456,7 +455,7 @@ fn list_and_dict_comprehensions() {
     for (code, want) in [
         ("[x for x in 3]", "TypeError: 'int' object is not iterable"),
         ("{[x]: 1 for x in range(2)}", "TypeError: unhashable type: 'list'"),
-        ("(x for x in range(3))", "NotImplementedError: generator expressions are not supported in Nereus cells; use a list comprehension [x for x in ...]"),
+        ("(x for x in range(3))", "NotImplementedError: generator expressions are only supported as a call's argument in Nereus cells (sum(x for x in ...)); use a list comprehension [x for x in ...]"),
         ("{x for x in range(3)}", "NotImplementedError: set comprehensions are not supported in Nereus cells yet; use a dict {key: value} or a list"),
         ("[x for x in]", "SyntaxError: invalid syntax: expected an expression, found ']'"),
     ] {

@@ -11,7 +11,7 @@ use crate::coding::TimeScale;
 use crate::model::{nbytes, Attrs, Block, Data, DataArray, Dataset, Variable};
 use crate::repr::numpy::{array_repr, PrintOptions};
 use crate::repr::python::{attr_text, str_repr};
-use crate::repr::{dask, dataset_dims, dtype_name, is_index};
+use crate::repr::{dask, dataset_dims, dtype_name, is_index, DisplayOptions};
 pub use grouped::{coarsen, groupby, rolling, weighted};
 use layout::{attr_row, col_width, mapping_section, pad, wrapped, MAX_ROWS, WIDTH};
 
@@ -67,6 +67,9 @@ fn coords_section(
     col: usize,
     max_rows: Option<usize>,
 ) -> String {
+    if max_rows == Some(0) {
+        return collapsed("Coordinates", coords.len());
+    }
     let position = |d: &str| dims.iter().position(|x| x == d);
     let mut sorted = coords.to_vec();
     sorted.sort_by_key(|(k, v)| match position(k) {
@@ -86,9 +89,12 @@ fn coords_section(
 }
 
 /// `attrs_repr`, if there are attributes.
-fn attrs_section(attrs: &Attrs) -> Option<String> {
+fn attrs_section(attrs: &Attrs, expand: bool) -> Option<String> {
     if attrs.is_empty() {
         return None;
+    }
+    if !expand {
+        return Some(collapsed("Attributes", attrs.len()));
     }
     let col = col_width(attrs.keys().map(String::as_str));
     let entries: Vec<(&String, String)> = attrs.iter().map(|(k, v)| (k, attr_text(v))).collect();
@@ -99,6 +105,20 @@ fn attrs_section(attrs: &Attrs) -> Option<String> {
         Some(MAX_ROWS),
         |(k, v)| attr_row(k, v, col),
     ))
+}
+
+/// A section that `display_expand_*=False` collapses: its title and item count.
+fn collapsed(title: &str, n: usize) -> String {
+    format!("{title}: ({n})")
+}
+
+/// The row limit of a section: none shown (collapsed) when its expand option is `False`.
+fn rows(expand: Option<bool>) -> usize {
+    if expand == Some(false) {
+        0
+    } else {
+        MAX_ROWS
+    }
 }
 
 /// `unindexed_dims_repr`, if some dimensions have no coordinate of their name.
@@ -174,6 +194,12 @@ fn limit_lines(text: &str, limit: usize) -> String {
 
 /// `array_repr`: `<xarray.DataArray 'name' (dims)> Size: ...`, values, coordinates, attributes.
 pub fn dataarray(a: &DataArray) -> String {
+    dataarray_with(a, &DisplayOptions::default())
+}
+
+/// [`dataarray`] under xarray's `display_expand_*` options: a section set to `False` shows
+/// only its title and count, and the data only its one-line preview.
+pub fn dataarray_with(a: &DataArray, opts: &DisplayOptions) -> String {
     let name = a
         .name
         .as_ref()
@@ -186,21 +212,35 @@ pub fn dataarray(a: &DataArray) -> String {
             "{start}({dims})> Size: {}",
             nbytes::xarray(a.variable.nbytes() as u128)
         ),
-        data_text(a),
+        if opts.expand_data == Some(false) {
+            inline(&a.variable, WIDTH)
+        } else {
+            data_text(a)
+        },
     ];
     let coords: Vec<(&str, &Variable)> = a.coords.iter().map(|(k, v)| (k.as_str(), v)).collect();
     if !coords.is_empty() {
         let col = col_width(a.coords.keys().map(String::as_str));
-        lines.push(coords_section(&coords, a.dims(), col, Some(MAX_ROWS)));
+        lines.push(coords_section(
+            &coords,
+            a.dims(),
+            col,
+            Some(rows(opts.expand_coords)),
+        ));
     }
     lines.extend(without_coords(a.dims(), &coords));
-    lines.extend(attrs_section(a.attrs()));
+    lines.extend(attrs_section(a.attrs(), opts.expand_attrs != Some(false)));
     lines.join("\n")
 }
 
 /// `dataset_repr`: `<xarray.Dataset> Size: ...` with Dimensions, Coordinates, Data variables
 /// and Attributes.
 pub fn dataset(ds: &Dataset) -> String {
+    dataset_with(ds, &DisplayOptions::default())
+}
+
+/// [`dataset`] under xarray's `display_expand_*` options (see [`dataarray_with`]).
+pub fn dataset_with(ds: &Dataset, opts: &DisplayOptions) -> String {
     let sizes = dataset_dims(ds);
     let size: usize = ds
         .coords
@@ -221,18 +261,25 @@ pub fn dataset(ds: &Dataset) -> String {
     ];
     let coords: Vec<(&str, &Variable)> = ds.coords.iter().map(|(k, v)| (k.as_str(), v)).collect();
     if !coords.is_empty() {
-        lines.push(coords_section(&coords, &names, col, Some(MAX_ROWS)));
+        lines.push(coords_section(
+            &coords,
+            &names,
+            col,
+            Some(rows(opts.expand_coords)),
+        ));
     }
     lines.extend(without_coords(&names, &coords));
     let vars: Vec<(&String, &Variable)> = ds.data_vars.iter().collect();
-    lines.push(mapping_section(
-        "Data variables",
-        &vars,
-        col,
-        Some(MAX_ROWS),
-        |(k, v)| var_line(k, v, false, col),
-    ));
-    lines.extend(attrs_section(&ds.attrs));
+    lines.push(
+        if opts.expand_data_vars == Some(false) && !vars.is_empty() {
+            collapsed("Data variables", vars.len())
+        } else {
+            mapping_section("Data variables", &vars, col, Some(MAX_ROWS), |(k, v)| {
+                var_line(k, v, false, col)
+            })
+        },
+    );
+    lines.extend(attrs_section(&ds.attrs, opts.expand_attrs != Some(false)));
     lines.join("\n")
 }
 

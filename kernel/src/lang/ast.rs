@@ -1,5 +1,7 @@
 //! The syntax tree of a cell: statements and expressions, each with its source position.
 
+use std::sync::Arc;
+
 use super::error::Pos;
 
 /// A binary operator.
@@ -101,6 +103,8 @@ pub(crate) enum FPart {
 pub(crate) enum Arg {
     Pos(Expr),
     Star(Expr),
+    /// `**mapping`.
+    DoubleStar(Expr),
     Kw(String, Expr),
 }
 
@@ -115,6 +119,8 @@ pub(crate) struct Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ExprKind {
     None,
+    /// `...`.
+    Ellipsis,
     Bool(bool),
     Int(i64),
     Float(f64),
@@ -150,6 +156,59 @@ pub(crate) enum ExprKind {
         value: Box<Expr>,
         clauses: Vec<CompFor>,
     },
+    /// `lambda params: body` (the body is one `return` statement).
+    Lambda(Arc<FuncDef>),
+}
+
+/// How a parameter of a `def` or `lambda` may be passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamKind {
+    /// Before `/`.
+    PositionalOnly,
+    /// By position or by name.
+    Normal,
+    /// After `*` or `*args`.
+    KeywordOnly,
+    /// `*args`.
+    VarPositional,
+    /// `**kwargs`.
+    VarKeyword,
+}
+
+/// One parameter of a `def` or `lambda`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ParamDef {
+    pub(crate) name: String,
+    pub(crate) kind: ParamKind,
+    /// Evaluated once, when the function is defined.
+    pub(crate) default: Option<Expr>,
+}
+
+/// A function definition: `def` or `lambda`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FuncDef {
+    /// `<lambda>` for a lambda.
+    pub(crate) name: String,
+    pub(crate) params: Vec<ParamDef>,
+    pub(crate) body: Vec<Stmt>,
+    /// The names the body binds (assignments, loop targets, imports, nested defs, `as`
+    /// names): Python makes them local to the call unless declared `global`/`nonlocal`.
+    pub(crate) locals: Vec<String>,
+    /// Names declared `global` in the body.
+    pub(crate) globals: Vec<String>,
+    /// Names declared `nonlocal` in the body.
+    pub(crate) nonlocals: Vec<String>,
+    /// The first statement's string, if it is one.
+    pub(crate) doc: Option<String>,
+}
+
+/// One `except [type [as name]]:` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Handler {
+    /// The class or tuple of classes matched; `None` catches everything.
+    pub(crate) kind: Option<Expr>,
+    pub(crate) name: Option<String>,
+    pub(crate) body: Vec<Stmt>,
 }
 
 /// One `for target in iter if cond ...` clause of a comprehension.
@@ -229,6 +288,36 @@ pub(crate) enum StmtKind {
     Pass,
     Break,
     Continue,
+    /// `def name(params): body`.
+    Def(Arc<FuncDef>),
+    Return(Option<Expr>),
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `try` with its `except` clauses, `else` and `finally` blocks.
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finally: Vec<Stmt>,
+    },
+    /// `raise [exc]`.
+    Raise(Option<Expr>),
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
+    /// `with ctx [as target], ...: body`.
+    With {
+        items: Vec<(Expr, Option<Target>)>,
+        body: Vec<Stmt>,
+    },
+    /// `global a, b` (`nonlocal` when false).
+    Scope {
+        global: bool,
+        names: Vec<String>,
+    },
     /// A line magic: the text after its `%` (`time x`, or `%time` for a misplaced cell magic).
     Magic(String),
     /// `name?` / `?name`: the dotted path, and the detail level (`??` is 1).

@@ -7,6 +7,7 @@
 use super::dict;
 use super::error::{Exc, ExcKind, Res};
 use super::functions as f;
+use super::iteration as it;
 use super::registry::{Builtin, Class, Constant, Module};
 use super::value::Value;
 use super::xarray;
@@ -55,6 +56,7 @@ pub(crate) static DICT: Class = Class {
 pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
     match v {
         Value::Dict(_) => Some(&DICT),
+        Value::Str(_) => Some(&super::strings::STR),
         Value::DataArray(_) => Some(&xarray::DATAARRAY),
         Value::Dataset(_) => Some(&xarray::DATASET),
         Value::NdArray(_) => Some(&xarray::NDARRAY),
@@ -103,14 +105,36 @@ pub(crate) static BUILTINS: &[Builtin] = &[
         "Returns the absolute value of a number, or element-wise of an array or of each data variable of a Dataset (lazy for xarray objects)."),
     method!("", "round", "round(number, ndigits=None)", f::round,
         "Rounds a number to `ndigits` decimals with round-half-to-even. Without ndigits the result is an int; otherwise it has the type of `number`."),
-    method!("", "min", "min(iterable, /) / min(a, b, *args)", f::min,
+    method!("", "min", "min(iterable, /, *, default=<unrepresentable>, key=None) / min(a, b, *args, key=None)", f::min,
         "Returns the smallest item of an iterable, or the smallest of two or more arguments."),
-    method!("", "max", "max(iterable, /) / max(a, b, *args)", f::max,
+    method!("", "max", "max(iterable, /, *, default=<unrepresentable>, key=None) / max(a, b, *args, key=None)", f::max,
         "Returns the largest item of an iterable, or the largest of two or more arguments."),
     method!("", "sum", "sum(iterable, /, start=0)", f::sum,
         "Returns start plus the sum of the numbers in an iterable."),
-    method!("", "sorted", "sorted(iterable, /, *, reverse=False)", f::sorted,
-        "Returns a new sorted list of the items of an iterable; reverse=True sorts in descending order."),
+    method!("", "sorted", "sorted(iterable, /, *, key=None, reverse=False)", f::sorted,
+        "Returns a new sorted list of the items of an iterable, compared by key(item) if a key function is given; reverse=True sorts in descending order. The sort is stable."),
+    method!("", "enumerate", "enumerate(iterable, start=0)", it::enumerate,
+        "Pairs each item of an iterable with its index, counting from `start`: `for i, name in enumerate(names): ...`."),
+    method!("", "zip", "zip(*iterables, strict=False)", it::zip,
+        "Tuples of the items at the same position of each iterable, up to the shortest (with strict=True, unequal lengths raise ValueError)."),
+    method!("", "map", "map(function, iterable, /, *iterables)", it::map,
+        "Applies a function to each item (or to the items at each position of several iterables)."),
+    method!("", "filter", "filter(function, iterable, /)", it::filter,
+        "The items of an iterable for which the function returns a true value (with None: the true items)."),
+    method!("", "any", "any(iterable, /)", it::any,
+        "True if any item of the iterable is true."),
+    method!("", "all", "all(iterable, /)", it::all,
+        "True if every item of the iterable is true (also when it is empty)."),
+    method!("", "reversed", "reversed(sequence, /)", it::reversed,
+        "The items of a sequence in reverse order."),
+    method!("", "isinstance", "isinstance(obj, class_or_tuple, /)", it::isinstance,
+        "Whether an object is an instance of a class (int, float, str, list, dict, xr.DataArray, xr.Dataset, an exception class, ...) or of any class in a tuple."),
+    method!("", "getattr", "getattr(object, name, default=<unrepresentable>, /)", it::getattr,
+        "The attribute called `name` of an object (getattr(ds, 'sst') is ds.sst); with a default, that instead of an AttributeError."),
+    method!("", "hasattr", "hasattr(obj, name, /)", it::hasattr,
+        "Whether an object has the attribute called `name`."),
+    method!("", "callable", "callable(obj, /)", it::callable,
+        "Whether an object can be called (functions, methods, classes)."),
     method!("", "type", "type(object, /)", f::type_,
         "Returns the type of an object, e.g. <class 'int'>."),
     method!("", "slice", "slice(stop) / slice(start, stop[, step])", xarray::slice,
@@ -164,6 +188,10 @@ pub(crate) static MODULES: &[Module] = &[
         constants: xarray::NUMPY_CONSTANTS,
     },
     Module {
+        name: "warnings",
+        ..super::setup::WARNINGS
+    },
+    Module {
         name: "sys",
         doc: "System streams: sys.stdout and sys.stderr, for print(..., file=...).",
         functions: &[],
@@ -213,7 +241,7 @@ mod tests {
         let e = module("numpyy").err();
         assert!(e
             .is_some_and(|e| e.msg
-                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, sys)"));
+                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, warnings, sys)"));
         assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
         assert!(
             module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))

@@ -25,7 +25,54 @@ pub(crate) enum ExcKind {
     RuntimeError,
     RecursionError,
     UsageError,
+    BaseException,
+    Exception,
+    AssertionError,
+    UnboundLocalError,
+    LookupError,
+    ArithmeticError,
+    StopIteration,
+    Warning,
+    UserWarning,
+    DeprecationWarning,
+    RuntimeWarning,
+    FutureWarning,
 }
+
+/// Every class, for lookup by name.
+const ALL: &[ExcKind] = &[
+    ExcKind::SyntaxError,
+    ExcKind::IndentationError,
+    ExcKind::NameError,
+    ExcKind::TypeError,
+    ExcKind::ValueError,
+    ExcKind::ZeroDivisionError,
+    ExcKind::OverflowError,
+    ExcKind::IndexError,
+    ExcKind::AttributeError,
+    ExcKind::ModuleNotFoundError,
+    ExcKind::ImportError,
+    ExcKind::NotImplementedError,
+    ExcKind::KeyboardInterrupt,
+    ExcKind::MemoryError,
+    ExcKind::KeyError,
+    ExcKind::OSError,
+    ExcKind::FileNotFoundError,
+    ExcKind::RuntimeError,
+    ExcKind::RecursionError,
+    ExcKind::BaseException,
+    ExcKind::Exception,
+    ExcKind::AssertionError,
+    ExcKind::UnboundLocalError,
+    ExcKind::LookupError,
+    ExcKind::ArithmeticError,
+    ExcKind::StopIteration,
+    ExcKind::Warning,
+    ExcKind::UserWarning,
+    ExcKind::DeprecationWarning,
+    ExcKind::RuntimeWarning,
+    ExcKind::FutureWarning,
+];
 
 impl ExcKind {
     /// The class name as Python prints it.
@@ -51,7 +98,62 @@ impl ExcKind {
             Self::RuntimeError => "RuntimeError",
             Self::RecursionError => "RecursionError",
             Self::UsageError => "UsageError",
+            Self::BaseException => "BaseException",
+            Self::Exception => "Exception",
+            Self::AssertionError => "AssertionError",
+            Self::UnboundLocalError => "UnboundLocalError",
+            Self::LookupError => "LookupError",
+            Self::ArithmeticError => "ArithmeticError",
+            Self::StopIteration => "StopIteration",
+            Self::Warning => "Warning",
+            Self::UserWarning => "UserWarning",
+            Self::DeprecationWarning => "DeprecationWarning",
+            Self::RuntimeWarning => "RuntimeWarning",
+            Self::FutureWarning => "FutureWarning",
         }
+    }
+
+    /// The builtin exception class called `name`.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// The class names a cell can use (`except ValueError`), for completion and suggestions.
+    pub(crate) fn names<'a>() -> impl Iterator<Item = &'a str> {
+        ALL.iter().map(|k| k.name())
+    }
+
+    /// Python's base class (None for `BaseException`).
+    fn parent(self) -> Option<Self> {
+        Some(match self {
+            Self::BaseException => return None,
+            Self::KeyboardInterrupt | Self::Exception => Self::BaseException,
+            Self::IndentationError => Self::SyntaxError,
+            Self::UnboundLocalError => Self::NameError,
+            Self::ZeroDivisionError | Self::OverflowError => Self::ArithmeticError,
+            Self::IndexError | Self::KeyError => Self::LookupError,
+            Self::ModuleNotFoundError => Self::ImportError,
+            Self::FileNotFoundError => Self::OSError,
+            Self::NotImplementedError | Self::RecursionError => Self::RuntimeError,
+            // IPython's UsageError derives from Exception too.
+            Self::UserWarning
+            | Self::DeprecationWarning
+            | Self::RuntimeWarning
+            | Self::FutureWarning => Self::Warning,
+            _ => Self::Exception,
+        })
+    }
+
+    /// Whether this class is `other` or derives from it (`except other:` catches it).
+    pub(crate) fn is_subclass(self, other: Self) -> bool {
+        let mut k = Some(self);
+        while let Some(c) = k {
+            if c == other {
+                return true;
+            }
+            k = c.parent();
+        }
+        false
     }
 }
 

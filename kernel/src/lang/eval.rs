@@ -2,6 +2,11 @@
 
 mod assign;
 mod comprehension;
+mod control;
+mod function;
+mod mutate;
+
+pub(crate) use function::UserFunc;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,11 +26,13 @@ use super::Interpreter;
 pub(crate) type Namespace = HashMap<String, Value>;
 
 /// How a statement list finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Flow {
     Normal,
     Break,
     Continue,
+    /// `return value` inside a function.
+    Return(Value),
 }
 
 /// One running cell: the interpreter it mutates (namespace, and settings for magics) and
@@ -33,6 +40,22 @@ pub(crate) enum Flow {
 pub(crate) struct Machine<'a> {
     pub(crate) interp: &'a mut Interpreter,
     pub(crate) ctx: Ctx<'a>,
+    /// The scopes of the running function call, outermost first (empty at the top level).
+    pub(crate) frames: Vec<function::Frame>,
+    /// The exceptions being handled (`except` blocks), innermost last, for a bare `raise`.
+    pub(crate) handling: Vec<Exc>,
+}
+
+impl<'a> Machine<'a> {
+    /// A machine at a cell's top level.
+    pub(crate) fn new(interp: &'a mut Interpreter, ctx: Ctx<'a>) -> Self {
+        Self {
+            interp,
+            ctx,
+            frames: Vec::new(),
+            handling: Vec::new(),
+        }
+    }
 }
 
 /// Looks a name up in the namespace, then the builtins.
@@ -43,15 +66,37 @@ pub(crate) fn lookup(ns: &Namespace, name: &str) -> Res<Value> {
     if let Some(b) = builtins::builtin(name) {
         return Ok(Value::Builtin(b));
     }
+    if let Some(k) = ExcKind::from_name(name) {
+        return Ok(Value::Type(k.name()));
+    }
     let candidates = ns
         .keys()
         .map(String::as_str)
-        .chain(builtins::BUILTINS.iter().map(|b| b.name));
+        .chain(builtins::BUILTINS.iter().map(|b| b.name))
+        .chain(ExcKind::names());
     let hint = suggestion(name, candidates);
     Err(Exc::new(
         ExcKind::NameError,
         format!("name '{name}' is not defined{hint}"),
     ))
+}
+
+/// Refuses `keep_attrs=False`: Nereus keeps attributes as xarray 2026 does by default, and
+/// dropping them is not implemented (accepting it would show attributes xarray drops).
+fn refuse_dropping_attrs(b: &super::registry::Builtin, kw: &[(String, Value)]) -> Res<()> {
+    if kw
+        .iter()
+        .any(|(k, v)| k == "keep_attrs" && matches!(v, Value::Bool(false)))
+    {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            format!(
+                "{}(keep_attrs=False) is not supported in Nereus; attributes are kept as xarray keeps them by default",
+                b.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// An attribute of a value, without running a cell: properties that compute are refused.
@@ -85,7 +130,7 @@ impl Machine<'_> {
     pub(crate) fn run_block(&mut self, stmts: &[Stmt]) -> Res<Flow> {
         for s in stmts {
             let flow = self.run(s).map_err(|e| e.with_line(s.line))?;
-            if flow != Flow::Normal {
+            if !matches!(flow, Flow::Normal) {
                 return Ok(flow);
             }
         }
@@ -115,14 +160,53 @@ impl Machine<'_> {
                 }
                 return self.run_block(orelse);
             }
-            StmtKind::For { target, iter, body } => self.run_for(target, iter, body)?,
+            StmtKind::For { target, iter, body } => return self.run_for(target, iter, body),
+            StmtKind::While { cond, body } => return self.run_while(cond, body),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => return self.run_try(body, handlers, orelse, finally),
+            StmtKind::Raise(e) => return self.raise(e.as_ref()),
+            StmtKind::Assert { test, msg } => return self.assert(test, msg.as_ref()),
+            StmtKind::With { items, body } => return self.run_with(items, body),
+            StmtKind::Def(def) => {
+                let f = self.make_function(def)?;
+                self.set_name(&def.name, f);
+            }
+            StmtKind::Return(value) => {
+                if self.frames.is_empty() {
+                    return Err(Exc::syntax(
+                        "'return' outside function",
+                        super::error::Pos {
+                            line: stmt.line,
+                            col: 0,
+                        },
+                    ));
+                }
+                let v = match value {
+                    Some(e) => self.eval(e)?,
+                    None => Value::None,
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Scope { global, .. } => {
+                if !*global && self.frames.is_empty() {
+                    return Err(Exc::syntax(
+                        "nonlocal declaration not allowed at module level",
+                        super::error::Pos {
+                            line: stmt.line,
+                            col: 0,
+                        },
+                    ));
+                }
+            }
             StmtKind::Import(names) => {
                 for (module, alias) in names {
                     let m = builtins::module(module)?;
-                    self.interp.ns.insert(
-                        alias.clone().unwrap_or_else(|| module.clone()),
-                        Value::Module(m),
-                    );
+                    let name = alias.clone().unwrap_or_else(|| module.clone());
+                    self.set_name(&name, Value::Module(m));
                 }
             }
             StmtKind::FromImport { module, names } => {
@@ -135,9 +219,8 @@ impl Machine<'_> {
                             format!("cannot import name '{name}' from '{module}'{hint}"),
                         )
                     })?;
-                    self.interp
-                        .ns
-                        .insert(alias.clone().unwrap_or_else(|| name.clone()), v);
+                    let name = alias.clone().unwrap_or_else(|| name.clone());
+                    self.set_name(&name, v);
                 }
             }
             StmtKind::Del(targets) => {
@@ -145,8 +228,8 @@ impl Machine<'_> {
                     match t {
                         Target::Store(e) => self.delete(e)?,
                         Target::Name(n) => {
-                            if self.interp.ns.remove(n).is_none() {
-                                lookup(&self.interp.ns, n)?;
+                            if self.remove_name(n).is_none() {
+                                self.lookup_name(n)?;
                                 return Err(Exc::new(
                                     ExcKind::NameError,
                                     format!("name '{n}' is not defined"),
@@ -183,12 +266,21 @@ impl Machine<'_> {
         v
     }
 
-    fn run_for(&mut self, target: &Target, iter: &Expr, body: &[Stmt]) -> Res<()> {
+    fn run_for(&mut self, target: &Target, iter: &Expr, body: &[Stmt]) -> Res<Flow> {
         let seq = self.eval(iter)?;
+        let mut ret = None;
         self.iterate(&seq, |m, v| {
             m.assign(target, v)?;
-            Ok(m.run_block(body)? == Flow::Break)
-        })
+            Ok(match m.run_block(body)? {
+                Flow::Break => true,
+                Flow::Return(v) => {
+                    ret = Some(v);
+                    true
+                }
+                Flow::Normal | Flow::Continue => false,
+            })
+        })?;
+        Ok(ret.map_or(Flow::Normal, Flow::Return))
     }
 
     /// Calls `step` on each item of `seq` until it returns true; a range is walked without
@@ -226,9 +318,7 @@ impl Machine<'_> {
 
     pub(crate) fn assign(&mut self, target: &Target, v: Value) -> Res<()> {
         match target {
-            Target::Name(n) => {
-                self.interp.ns.insert(n.clone(), v);
-            }
+            Target::Name(n) => self.set_name(n, v),
             Target::Tuple(ts) => {
                 let vals = items(&v).map_err(|_| {
                     Exc::type_error(format!(
@@ -262,12 +352,14 @@ impl Machine<'_> {
     pub(crate) fn eval(&mut self, e: &Expr) -> Res<Value> {
         Ok(match &e.kind {
             ExprKind::None => Value::None,
+            ExprKind::Ellipsis => Value::Ellipsis,
+            ExprKind::Lambda(def) => self.make_function(def)?,
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Int(i) => Value::Int(*i),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(s) => Value::str(s.as_str()),
             ExprKind::FStr(parts) => Value::str(self.fstring(parts)?),
-            ExprKind::Name(n) => lookup(&self.interp.ns, n)?,
+            ExprKind::Name(n) => self.lookup_name(n)?,
             ExprKind::List(items) => Value::List(Arc::new(self.eval_all(items)?)),
             ExprKind::Tuple(items) => Value::Tuple(Arc::new(self.eval_all(items)?)),
             ExprKind::Attr(base, name) => {
@@ -282,6 +374,9 @@ impl Machine<'_> {
                 Value::Dict(Arc::new(Dict::from_pairs(DictKind::Plain, items)?))
             }
             ExprKind::Call(callee, args) => {
+                if let ExprKind::Attr(base, name) = &callee.kind {
+                    return self.call_method(base, name, args);
+                }
                 let f = self.eval(callee)?;
                 let args = self.eval_args(args)?;
                 self.call(&f, args)?
@@ -398,6 +493,26 @@ impl Machine<'_> {
                     let v = self.eval(e)?;
                     out.kw.push((name.clone(), v));
                 }
+                Arg::DoubleStar(e) => {
+                    let v = self.eval(e)?;
+                    let Value::Dict(d) = &v else {
+                        return Err(Exc::type_error(format!(
+                            "argument after ** must be a mapping, not {}",
+                            v.type_name()
+                        )));
+                    };
+                    for (k, v) in &d.items {
+                        let Value::Str(k) = k else {
+                            return Err(Exc::type_error("keywords must be strings"));
+                        };
+                        if out.kw.iter().any(|(n, _)| **n == **k) {
+                            return Err(Exc::type_error(format!(
+                                "got multiple values for keyword argument '{k}'"
+                            )));
+                        }
+                        out.kw.push((k.to_string(), v.clone()));
+                    }
+                }
             }
         }
         Ok(out)
@@ -406,6 +521,17 @@ impl Machine<'_> {
     /// Calls a value with evaluated arguments.
     pub(crate) fn call(&mut self, f: &Value, mut args: Args) -> Res<Value> {
         let b = match f {
+            Value::Function(func) => return self.call_function(func, args),
+            Value::Type(t) if control::exception_class(f).is_some() => {
+                if let Some((k, _)) = args.kw.first() {
+                    return Err(Exc::type_error(format!(
+                        "{t}() takes no keyword arguments, got '{k}'"
+                    )));
+                }
+                let kind =
+                    control::exception_class(f).ok_or_else(|| Exc::type_error("not callable"))?;
+                return Ok(control::new_exception(kind, &args.pos));
+            }
             Value::Builtin(b) => *b,
             Value::Method(recv, b) => {
                 args.pos.insert(0, (**recv).clone());
@@ -426,8 +552,19 @@ impl Machine<'_> {
         // Only calls with keywords read the signature.
         if !args.kw.is_empty() {
             b.parsed_signature().check_keywords(b, &args.kw)?;
+            refuse_dropping_attrs(b, &args.kw)?;
         }
-        (b.func)(&mut self.ctx, args)
+        // The builtin may call back into cell functions (`groupby(...).map(f)`): it gets the
+        // interpreter for that.
+        let Self { interp, ctx, .. } = self;
+        let mut inner = Ctx {
+            out: &mut *ctx.out,
+            cancel: ctx.cancel,
+            config: ctx.config,
+            progress: ctx.progress,
+            interp: Some(&mut **interp),
+        };
+        (b.func)(&mut inner, args)
     }
 
     fn fstring(&mut self, parts: &[FPart]) -> Res<String> {

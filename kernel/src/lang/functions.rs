@@ -414,31 +414,64 @@ pub(crate) fn round(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     }
 }
 
-fn extreme(name: &str, args: Args, want: std::cmp::Ordering) -> Res<Value> {
+/// Each value's sort key: `key(v)`, or the value itself without a key function.
+fn keys_of(ctx: &mut Ctx<'_>, key: Option<&Value>, values: &[Value]) -> Res<Vec<Value>> {
+    match key {
+        None | Some(Value::None) => Ok(values.to_vec()),
+        Some(f) => values
+            .iter()
+            .map(|v| {
+                ctx.call(
+                    f,
+                    Args {
+                        pos: vec![v.clone()],
+                        ..Args::default()
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+fn extreme(ctx: &mut Ctx<'_>, name: &str, mut args: Args, want: std::cmp::Ordering) -> Res<Value> {
+    let key = args.take_kw("key");
+    let default = args.take_kw("default");
     args.arity(name, 1, usize::MAX)?;
     let candidates = if args.pos.len() == 1 {
         items(&args.pos[0])?
     } else {
+        if default.is_some() {
+            return Err(Exc::type_error(format!(
+                "Cannot specify a default for {name}() with multiple positional arguments"
+            )));
+        }
         args.pos
     };
-    let mut it = candidates.into_iter();
-    let mut best = it
-        .next()
-        .ok_or_else(|| Exc::value_error(format!("{name}() arg is an empty sequence")))?;
-    for v in it {
-        if order(&v, &best, if want.is_lt() { "<" } else { ">" })? == want {
-            best = v;
+    let keys = keys_of(ctx, key.as_ref(), &candidates)?;
+    let mut best: Option<usize> = None;
+    for (i, k) in keys.iter().enumerate() {
+        let better = match best {
+            None => true,
+            Some(b) => order(k, &keys[b], if want.is_lt() { "<" } else { ">" })? == want,
+        };
+        if better {
+            best = Some(i);
         }
     }
-    Ok(best)
+    match best {
+        Some(i) => Ok(candidates[i].clone()),
+        None => {
+            default.ok_or_else(|| Exc::value_error(format!("{name}() arg is an empty sequence")))
+        }
+    }
 }
 
-pub(crate) fn min(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    extreme("min", args, std::cmp::Ordering::Less)
+pub(crate) fn min(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    extreme(ctx, "min", args, std::cmp::Ordering::Less)
 }
 
-pub(crate) fn max(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    extreme("max", args, std::cmp::Ordering::Greater)
+pub(crate) fn max(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    extreme(ctx, "max", args, std::cmp::Ordering::Greater)
 }
 
 pub(crate) fn sum(_: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
@@ -463,22 +496,30 @@ pub(crate) fn sorted(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
         Some(v) => truth(ctx, &v)?,
         None => false,
     };
+    let key = args.take_kw("key");
     args.arity("sorted", 1, 1)?;
-    let mut v = items(&args.pos[0])?;
+    let v = items(&args.pos[0])?;
+    let keys = keys_of(ctx, key.as_ref(), &v)?;
+    let mut idx: Vec<usize> = (0..v.len()).collect();
     let mut err = None;
-    v.sort_by(|a, b| {
-        order(a, b, "<").unwrap_or_else(|e| {
+    // Stable, also when reversed: Python sorts equal keys in their original order either way.
+    idx.sort_by(|&a, &b| {
+        let o = order(&keys[a], &keys[b], "<").unwrap_or_else(|e| {
             err.get_or_insert(e);
             std::cmp::Ordering::Equal
-        })
+        });
+        if reverse {
+            o.reverse()
+        } else {
+            o
+        }
     });
     if let Some(e) = err {
         return Err(e);
     }
-    if reverse {
-        v.reverse();
-    }
-    Ok(Value::List(Arc::new(v)))
+    Ok(Value::List(Arc::new(
+        idx.into_iter().map(|i| v[i].clone()).collect(),
+    )))
 }
 
 pub(crate) fn type_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {

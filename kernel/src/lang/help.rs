@@ -46,6 +46,12 @@ pub(crate) fn help_text(v: &Value, detail: u8) -> String {
                 b.doc
             )
         }
+        Value::Function(f) => format!(
+            "Signature: {}{}\nType:      function\nDocstring: {}",
+            f.name(),
+            f.signature_text(),
+            f.def.doc.as_deref().unwrap_or("<no docstring>")
+        ),
         Value::Module(m) => {
             let mut s = format!(
                 "Type:      module\nModule:    {}\nDocstring:\n{}",

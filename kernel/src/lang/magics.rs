@@ -5,6 +5,7 @@
 //! the unknown-magic error. The magics themselves live in the files below, one job each.
 
 mod config;
+mod frontend;
 mod namespace;
 mod system;
 mod timing;
@@ -15,6 +16,7 @@ use super::error::{closest, Exc, ExcKind, Res};
 use super::value::Value;
 use super::{Completeness, Interpreter, MimeBundle, Output, Stream};
 use config::config;
+use frontend::{matplotlib, xmode};
 use namespace::{who, whos};
 use nereus_engine::exec::CancelToken;
 use system::{cd, env, history, pwd};
@@ -60,6 +62,8 @@ pub(crate) static MAGICS: &[Magic] = &[
         doc: "Prints the inputs of this session, oldest first; with -n each is preceded by its execution number." },
     Magic { name: "lsmagic", line: true, cell: false, usage: "%lsmagic", func: lsmagic,
         doc: "Lists the available line and cell magics." },
+    Magic { name: "matplotlib", line: true, cell: false, usage: "%matplotlib [inline]", func: matplotlib,
+        doc: "Nereus always shows figures inline, so `%matplotlib inline` (or no argument) does nothing; interactive backends (widget, qt, ...) are not supported." },
     Magic { name: "pwd", line: true, cell: false, usage: "%pwd", func: pwd,
         doc: "Returns the current working directory." },
     Magic { name: "time", line: true, cell: true, usage: "%time STATEMENT\n%%time\nCELL", func: time,
@@ -70,6 +74,8 @@ pub(crate) static MAGICS: &[Magic] = &[
         doc: "Prints the names of the variables defined in the notebook, optionally only those of the given types (e.g. `%who DataArray int`)." },
     Magic { name: "whos", line: true, cell: false, usage: "%whos [TYPE ...]", func: whos,
         doc: "Prints a table of the variables: name, type and a summary (for arrays: dimensions, shape, dtype and size, from metadata without computing)." },
+    Magic { name: "xmode", line: true, cell: false, usage: "%xmode [Plain|Context|Verbose|Minimal|Docs]", func: xmode,
+        doc: "Sets IPython's traceback detail. Nereus tracebacks always name the cell line and the error; the mode is acknowledged as IPython does." },
 ];
 
 /// A magic by name, of the kind asked for.

@@ -66,7 +66,7 @@ impl NdArray {
 
     /// numpy's `repr()`.
     pub(crate) fn repr(&self) -> String {
-        self.repr_with(PrintOptions::NUMPY)
+        self.repr_with(super::options::numpy())
     }
 
     /// numpy's `repr()` under `opts`.
@@ -77,7 +77,7 @@ impl NdArray {
     /// numpy's `str()`: `[1. 2. 3.]`; a 0-d array prints as its scalar (`0.0`, a datetime
     /// without quotes).
     pub(crate) fn to_str(&self) -> String {
-        let text = numpy::array_str(&self.block, self.time, PrintOptions::NUMPY);
+        let text = numpy::array_str(&self.block, self.time, super::options::numpy());
         if !self.block.shape().is_empty() {
             return text;
         }

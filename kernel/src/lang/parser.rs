@@ -11,6 +11,7 @@ use super::ast::{BinOp, Expr, ExprKind, Stmt, StmtKind};
 use super::error::{Exc, ExcKind, Pos, Res};
 use super::lexer::{tokenize, Tok, Token};
 
+mod compound;
 mod expr;
 mod target;
 
@@ -20,10 +21,7 @@ use target::to_target;
 pub(crate) const MAX_DEPTH: usize = 100;
 
 /// Keywords that Python has but Nereus cells do not run.
-pub(crate) const UNSUPPORTED: &[&str] = &[
-    "def", "lambda", "while", "class", "try", "with", "async", "await", "return", "yield",
-    "global", "nonlocal", "raise", "except", "finally", "assert",
-];
+pub(crate) const UNSUPPORTED: &[&str] = &["class", "async", "await", "yield"];
 
 /// Every Python keyword (completion offers the supported ones).
 pub(crate) const KEYWORDS: &[&str] = &[
@@ -237,6 +235,22 @@ impl Parser {
                 let s = self.for_stmt()?;
                 out.push(Stmt { kind: s, line });
             }
+            Tok::Name(k) if matches!(k.as_str(), "def" | "while" | "try" | "with") => {
+                let s = match k.as_str() {
+                    "def" => self.def_stmt()?,
+                    "while" => self.while_stmt()?,
+                    "try" => self.try_stmt()?,
+                    _ => self.with_stmt()?,
+                };
+                out.push(Stmt { kind: s, line });
+            }
+            Tok::Op("@") => {
+                return Err(Exc::at(
+                    ExcKind::NotImplementedError,
+                    "decorators are not supported in Nereus cells",
+                    self.pos(),
+                ))
+            }
             Tok::Name(k) if UNSUPPORTED.contains(&k.as_str()) => {
                 return Err(unsupported(k, self.pos()))
             }
@@ -337,6 +351,9 @@ impl Parser {
                 self.expect_op(")")?;
             }
             return Ok(StmtKind::FromImport { module, names });
+        }
+        if let Some(kind) = self.flow_stmt()? {
+            return Ok(kind);
         }
         if self.eat_kw("del") {
             let targets = self.testlist()?;
@@ -467,22 +484,16 @@ impl Parser {
         }
         let iter = self.testlist()?;
         let body = self.block()?;
-        if self.is_kw("else") {
-            return Err(Exc::at(
-                ExcKind::NotImplementedError,
-                "'for ... else' is not supported in Nereus cells",
-                self.pos(),
-            ));
-        }
+        self.no_loop_else("for")?;
         Ok(StmtKind::For { target, iter, body })
     }
 }
 
-/// The error for `(x for x in xs)`: generators would need lazy iteration.
+/// The error for `(x for x in xs)` outside a call: generators would need lazy iteration.
 fn generator(pos: Pos) -> Exc {
     Exc::at(
         ExcKind::NotImplementedError,
-        "generator expressions are not supported in Nereus cells; use a list comprehension [x for x in ...]",
+        "generator expressions are only supported as a call's argument in Nereus cells (sum(x for x in ...)); use a list comprehension [x for x in ...]",
         pos,
     )
 }
@@ -546,7 +557,7 @@ mod tests {
             ),
             "{e:?}"
         );
-        assert!(kind("def f():\n  pass").is_err_and(|e| e.kind == ExcKind::NotImplementedError));
+        assert!(kind("class A:\n  pass").is_err_and(|e| e.kind == ExcKind::NotImplementedError));
         assert!(kind("a = = 1").is_err_and(|e| e.kind == ExcKind::SyntaxError));
         assert!(kind("if x:\ny").is_err_and(|e| e.kind == ExcKind::IndentationError));
     }

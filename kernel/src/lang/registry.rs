@@ -20,6 +20,36 @@ pub(crate) struct Ctx<'a> {
     pub(crate) config: ExecConfig,
     /// How computations show their progress (`%config progress=`).
     pub(crate) progress: ProgressMode,
+    /// The interpreter, lent to builtins so they can call cell functions ([`Ctx::call`]).
+    pub(crate) interp: Option<&'a mut super::Interpreter>,
+}
+
+impl Ctx<'_> {
+    /// Calls `f` (a cell function, a builtin, a bound method) from inside a builtin, as
+    /// `GroupBy.map(f)` and `apply_ufunc(f, ...)` do.
+    pub(crate) fn call(&mut self, f: &Value, args: Args) -> Res<Value> {
+        let Self {
+            out,
+            cancel,
+            config,
+            progress,
+            interp,
+        } = self;
+        let Some(interp) = interp.as_deref_mut() else {
+            return Err(Exc::new(
+                ExcKind::RuntimeError,
+                "cell functions cannot be called here",
+            ));
+        };
+        let ctx = Ctx {
+            out: &mut **out,
+            cancel,
+            config: *config,
+            progress: *progress,
+            interp: None,
+        };
+        super::eval::Machine::new(interp, ctx).call(f, args)
+    }
 }
 
 /// Evaluated call arguments.

@@ -12,8 +12,9 @@ use super::xarray::{
 };
 
 /// Every class with methods.
-const CLASSES: [&Class; 12] = [
+const CLASSES: [&Class; 13] = [
     &DICT,
+    &super::strings::STR,
     &DATAARRAY,
     &DATASET,
     &NDARRAY,

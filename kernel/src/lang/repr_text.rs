@@ -29,12 +29,11 @@ pub(crate) fn mapping(d: &Dict) -> String {
 }
 
 /// The `text/html` of a value that has one (datasets, arrays and their variable mappings),
-/// with `text` (its text repr) as the fallback.
-pub(crate) fn html(v: &Value, text: &str) -> Option<String> {
-    let opts = DisplayOptions::default();
+/// with `text` (its text repr) as the fallback, under xarray's display options `opts`.
+pub(crate) fn html(v: &Value, text: &str, opts: &DisplayOptions) -> Option<String> {
     match v {
-        Value::Dataset(ds) => Some(repr_html::dataset(ds, text, &opts)),
-        Value::DataArray(a) => Some(repr_html::dataarray(a, text, &opts)),
+        Value::Dataset(ds) => Some(repr_html::dataset(ds, text, opts)),
+        Value::DataArray(a) => Some(repr_html::dataarray(a, text, opts)),
         Value::Dict(d) if matches!(d.kind, DictKind::DataVars | DictKind::Coords) => {
             let vars = variables(d)
                 .into_iter()
@@ -45,7 +44,7 @@ pub(crate) fn html(v: &Value, text: &str) -> Option<String> {
             } else {
                 "Coordinates"
             };
-            Some(repr_html::variables(title, &vars, text, &opts))
+            Some(repr_html::variables(title, &vars, text, opts))
         }
         _ => None,
     }

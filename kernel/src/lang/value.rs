@@ -62,6 +62,14 @@ pub(crate) enum Value {
     /// `ds.groupby(...)`, `ds.resample(...)`, `ds.rolling(...)`, `ds.coarsen(...)` or
     /// `ds.weighted(...)`, waiting for a reduction (or arithmetic, when grouped).
     DatasetOp(Arc<super::xarray::DatasetOp>),
+    /// `...`.
+    Ellipsis,
+    /// A function the cell defined (`def`, `lambda`).
+    Function(Arc<super::eval::UserFunc>),
+    /// An exception object (`ValueError("x")`, or caught with `except ... as e`).
+    Exception(Arc<super::error::Exc>),
+    /// A context manager for `with` (`xr.set_options(...)`).
+    Context(Arc<super::context::Manager>),
 }
 
 impl From<DataArray> for Value {
@@ -110,6 +118,10 @@ impl Value {
             Self::Coarsen(_) => "DataArrayCoarsen",
             Self::Weighted(_) => "DataArrayWeighted",
             Self::DatasetOp(d) => d.type_name(),
+            Self::Ellipsis => "ellipsis",
+            Self::Function(_) => "function",
+            Self::Exception(e) => e.kind.name(),
+            Self::Context(m) => m.class(),
         }
     }
 
@@ -168,8 +180,8 @@ impl Value {
             Self::Type(t) => format!("<class '{t}'>"),
             Self::Dict(d) => d.repr(),
             Self::Slice(p) => format!("slice({}, {}, {})", p[0].repr(), p[1].repr(), p[2].repr()),
-            Self::DataArray(a) => text::dataarray(a),
-            Self::Dataset(d) => text::dataset(d),
+            Self::DataArray(a) => text::dataarray_with(a, &super::options::current().xr.display),
+            Self::Dataset(d) => text::dataset_with(d, &super::options::current().xr.display),
             Self::NdArray(a) => a.repr(),
             Self::DType(name) => format!("dtype('{name}')"),
             Self::Method(recv, b) => format!(
@@ -183,6 +195,14 @@ impl Value {
             Self::Coarsen(c) => text::coarsen("DataArray", c),
             Self::Weighted(w) => text::weighted("DataArray", w.weight_dims()),
             Self::DatasetOp(d) => d.repr(),
+            Self::Ellipsis => "Ellipsis".into(),
+            Self::Function(f) => format!("<function {} at {:#x}>", f.name(), address(f)),
+            Self::Exception(e) if e.msg.is_empty() => format!("{}()", e.kind.name()),
+            Self::Exception(e) if e.kind == super::error::ExcKind::KeyError => {
+                format!("KeyError({})", e.msg)
+            }
+            Self::Exception(e) => format!("{}({})", e.kind.name(), str_repr(&e.msg)),
+            Self::Context(m) => format!("<{} object at {:#x}>", m.class(), address(m)),
         }
     }
 
@@ -192,6 +212,7 @@ impl Value {
             Self::Str(s) => s.to_string(),
             Self::DType(name) => (*name).to_string(),
             Self::NdArray(a) => a.to_str(),
+            Self::Exception(e) => e.msg.clone(),
             other => other.repr(),
         }
     }
@@ -219,7 +240,7 @@ impl Value {
     /// Python `==`.
     pub(crate) fn py_eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::None, Self::None) => true,
+            (Self::None, Self::None) | (Self::Ellipsis, Self::Ellipsis) => true,
             (Self::Str(a), Self::Str(b)) => a == b,
             (Self::List(a), Self::List(b)) | (Self::Tuple(a), Self::Tuple(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.py_eq(y))
@@ -229,11 +250,17 @@ impl Value {
             (Self::Module(a), Self::Module(b)) => std::ptr::eq(*a, *b),
             (Self::Stream(a), Self::Stream(b)) => a == b,
             (Self::Type(a), Self::Type(b)) | (Self::DType(a), Self::DType(b)) => a == b,
+            // `type(3) == int`: the builtin `int` is the type.
+            (Self::Type(t), Self::Builtin(b)) | (Self::Builtin(b), Self::Type(t)) => {
+                b.module.is_empty() && b.name == *t
+            }
             (Self::DType(a), Self::Str(b)) | (Self::Str(b), Self::DType(a)) => **a == **b,
             (Self::Dict(a), Self::Dict(b)) => a.py_eq(b),
             (Self::Slice(a), Self::Slice(b)) => a.iter().zip(b.iter()).all(|(x, y)| x.py_eq(y)),
             (Self::DataArray(a), Self::DataArray(b)) => Arc::ptr_eq(a, b),
             (Self::Dataset(a), Self::Dataset(b)) => Arc::ptr_eq(a, b),
+            (Self::Function(a), Self::Function(b)) => Arc::ptr_eq(a, b),
+            (Self::Exception(a), Self::Exception(b)) => Arc::ptr_eq(a, b),
             (Self::Int(a), Self::Int(b)) => a == b,
             (a, b) => match (a.as_f64(), b.as_f64()) {
                 (Some(x), Some(y)) => x == y,
@@ -248,11 +275,19 @@ impl Value {
 pub(crate) fn bundle(v: &Value) -> super::MimeBundle {
     let mut b = super::MimeBundle::new();
     let text = v.repr();
-    if let Some(html) = super::repr_text::html(v, &text) {
-        b.insert("text/html".into(), html.into());
+    let xr = super::options::current().xr;
+    if xr.html {
+        if let Some(html) = super::repr_text::html(v, &text, &xr.display) {
+            b.insert("text/html".into(), html.into());
+        }
     }
     b.insert("text/plain".into(), text.into());
     b
+}
+
+/// Where an object lives, for reprs such as `<function f at 0x...>`.
+fn address<T>(v: &Arc<T>) -> usize {
+    Arc::as_ptr(v) as usize
 }
 
 fn join_reprs(v: &[Value]) -> String {

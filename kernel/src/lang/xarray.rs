@@ -271,10 +271,14 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
         "Combines the variables of Datasets and named DataArrays into one Dataset, aligned on their indexes (join='outer' by default: missing values become NaN). A variable in several objects must hold the same values (else MergeError). Lazy."),
     method!("xarray", "where", "where(cond, x, y)", numpy::xr_where,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
+    super::setup::XR_SET_OPTIONS,
 ];
 
 /// `numpy` module functions.
 pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
+    super::setup::SET_PRINTOPTIONS,
+    super::setup::PRINTOPTIONS,
+    super::setup::GET_PRINTOPTIONS,
     method!("numpy", "sqrt", "sqrt(x, /)", numpy::sqrt,
         "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "abs", "abs(x, /)", numpy::abs,
@@ -393,6 +397,7 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
             result_budget: None,
         },
         progress: super::ProgressMode::None,
+        interp: None,
     };
     f(&mut ctx)
 }

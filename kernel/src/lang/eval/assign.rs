@@ -14,7 +14,7 @@ use super::super::dict::DictKind;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::super::{operators, xarray};
-use super::{items, lookup, Machine};
+use super::{items, Machine};
 
 /// One step from an object to a part of it.
 enum Step {
@@ -29,10 +29,10 @@ impl Machine<'_> {
     pub(crate) fn aug_assign(&mut self, target: &Target, op: BinOp, value: &Expr) -> Res<()> {
         match target {
             Target::Name(n) => {
-                let current = lookup(&self.interp.ns, n)?;
+                let current = self.lookup_name(n)?;
                 let rhs = self.eval(value)?;
                 let v = operators::binary(op, &current, &rhs)?;
-                self.interp.ns.insert(n.clone(), v);
+                self.set_name(n, v);
                 Ok(())
             }
             Target::Store(e) => self.store(e, true, |m, current| {
@@ -69,7 +69,7 @@ impl Machine<'_> {
         for (k, (parent, step)) in chain.iter().zip(&steps).enumerate().rev() {
             v = put(parent, step, &v, k + 1 == steps.len())?;
         }
-        self.interp.ns.insert(root, v);
+        self.rebind_root(&root, v)?;
         Ok(())
     }
 
@@ -77,7 +77,7 @@ impl Machine<'_> {
     /// but the last) and the steps between them.
     fn chain(&mut self, target: &Expr) -> Res<(String, Vec<Value>, Vec<Step>)> {
         let (root, steps) = self.steps(target)?;
-        let mut chain = vec![lookup(&self.interp.ns, &root)?];
+        let mut chain = vec![self.lookup_name(&root)?];
         let mut steps = steps;
         let mut i = 0;
         while i < steps.len() {
@@ -118,7 +118,7 @@ impl Machine<'_> {
         for (parent, step) in chain.iter().zip(&steps).rev().skip(1) {
             v = put(parent, step, &v, false)?;
         }
-        self.interp.ns.insert(root, v);
+        self.rebind_root(&root, v)?;
         Ok(())
     }
 

@@ -52,15 +52,17 @@ impl Machine<'_> {
         }
         let saved: Vec<(String, Option<Value>)> = names
             .into_iter()
-            .map(|n| (n.to_owned(), self.interp.ns.get(n).cloned()))
+            .map(|n| (n.to_owned(), self.get_name(n)))
             .collect();
         let result = body(self);
         // Restore in reverse so a name bound by two clauses gets its value from before both.
         for (name, old) in saved.into_iter().rev() {
             match old {
-                Some(v) => self.interp.ns.insert(name, v),
-                None => self.interp.ns.remove(&name),
-            };
+                Some(v) => self.set_name(&name, v),
+                None => {
+                    self.remove_name(&name);
+                }
+            }
         }
         result
     }

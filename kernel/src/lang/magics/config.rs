@@ -218,6 +218,11 @@ pub(super) fn config(
                 exec.result_budget = Some(exec.memory_budget);
             }
             "progress" => settings.progress = choice(key, value, &ProgressMode::ALL)?,
+            k if k.contains('.') => {
+                interp.settings = settings;
+                super::frontend::ipython_trait(interp, k, value)?;
+                settings = interp.settings;
+            }
             "plot_format" => settings.plot_format = choice(key, value, &PlotFormat::ALL)?,
             _ => return Err(bad_key(key)),
         }

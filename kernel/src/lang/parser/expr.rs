@@ -87,7 +87,7 @@ impl Parser {
 
     pub(super) fn test(&mut self) -> Res<Expr> {
         if self.is_kw("lambda") {
-            return Err(unsupported("lambda", self.pos()));
+            return self.lambda();
         }
         let e = self.or_test()?;
         if self.is_kw("if") {
@@ -309,26 +309,37 @@ impl Parser {
         while !self.eat_op(")") {
             if self.eat_op("*") {
                 args.push(Arg::Star(self.test()?));
-            } else if self.is_op("**") {
-                return Err(Exc::at(
-                    ExcKind::NotImplementedError,
-                    "'**kwargs' in calls is not supported yet",
-                    self.pos(),
-                ));
+            } else if self.eat_op("**") {
+                args.push(Arg::DoubleStar(self.test()?));
             } else if matches!(self.peek(), Tok::Name(_)) && self.peek_at(1) == &Tok::Op("=") {
                 let name = self.name()?;
                 self.i += 1;
                 args.push(Arg::Kw(name, self.test()?));
             } else {
-                if args.iter().any(|a| matches!(a, Arg::Kw(..))) {
+                if args
+                    .iter()
+                    .any(|a| matches!(a, Arg::Kw(..) | Arg::DoubleStar(_)))
+                {
                     return Err(Exc::syntax(
                         "positional argument follows keyword argument",
                         self.pos(),
                     ));
                 }
-                args.push(Arg::Pos(self.test()?));
+                let first = self.test()?;
                 if self.is_kw("for") {
-                    return Err(generator(self.pos()));
+                    // `f(x for x in xs)`: the generator is consumed by the call, so a list
+                    // holds the same items.
+                    let pos = first.pos;
+                    let clauses = self.comp_clauses()?;
+                    args.push(Arg::Pos(Expr {
+                        kind: ExprKind::ListComp {
+                            elt: Box::new(first),
+                            clauses,
+                        },
+                        pos,
+                    }));
+                } else {
+                    args.push(Arg::Pos(first));
                 }
             }
             if !self.eat_op(",") {
@@ -392,6 +403,10 @@ impl Parser {
                 ExprKind::Float(v)
             }
             Tok::Str(_) | Tok::FStr { .. } => return self.strings(),
+            Tok::Op("...") => {
+                self.i += 1;
+                ExprKind::Ellipsis
+            }
             Tok::Name(n) => {
                 self.i += 1;
                 match n.as_str() {
