@@ -98,7 +98,18 @@ def cesm() -> xr.Dataset:
     )
 
 
-STORES = {"climate": climate, "attributes": attributes, "many": many, "times": times, "cesm": cesm}
+def bounds() -> xr.Dataset:
+    """A coordinate that no data variable spans (cell bounds): xarray lists it in a global
+    `coordinates` attribute, which opening must turn back into a coordinate."""
+    return xr.Dataset(
+        {"ssh": (("time",), np.arange(4.0))},
+        coords={"time": np.arange(4), "lat": [10.0, 20.0],
+                "lat_bnds": (("lat", "nv"), [[5.0, 15.0], [15.0, 25.0]])},
+        attrs={"title": "bounds fixture"},
+    )
+
+
+STORES = {"bounds": bounds, "climate": climate, "attributes": attributes, "many": many, "times": times, "cesm": cesm}
 
 # (store, zarr format, expression): the same text runs in Nereus and in Python.
 CASES = [
@@ -135,6 +146,7 @@ CASES = [
     ("times", 2, "ds.time.isel(time=slice(0, 3)).values"),
     ("climate", 3, "ds.n_obs.compute() * 1.5"),
     ("climate", 3, "(ds.t2m.isel(time=0).compute() - 273.15).round(1)"),
+    *[("bounds", fmt, "ds") for fmt in (2, 3)],
 ]
 
 # Known differences outside the repr, kept here so they show when mended (strict xfail).

@@ -7,6 +7,7 @@ pub mod arith;
 pub mod coarsen;
 pub mod combine;
 pub mod dataset;
+pub mod dt;
 pub mod error;
 pub mod explain;
 pub mod groupby;

@@ -41,6 +41,7 @@ mod format;
 mod fstring;
 mod functions;
 mod help;
+mod imports;
 mod iteration;
 mod lexer;
 mod magics;

@@ -138,3 +138,68 @@ fn frontend_magics_of_notebook_headers() {
         .starts_with("NotImplementedError"));
     assert!(show(&mut it, "%xmode fancy").starts_with("UsageError: %xmode: unknown mode 'fancy'"));
 }
+
+#[test]
+fn plotting_and_pandas_imports_run_and_their_names_are_refused() {
+    let (shown, _) = run_cells(
+        "",
+        &["import matplotlib.pyplot as plt\nimport cartopy.crs as ccrs\nimport cartopy.feature as cfeature\n\
+           import pandas as pd\nfrom matplotlib import colors\nfrom IPython.display import display, clear_output\n\
+           import matplotlib\nmatplotlib.pyplot is plt"],
+    );
+    assert_eq!(shown, "True");
+    let mut it = Interpreter::new();
+    show(
+        &mut it,
+        "import matplotlib.pyplot as plt\nimport pandas as pd",
+    );
+    assert_eq!(
+        show(&mut it, "fig, ax = plt.subplots()"),
+        "NotImplementedError: matplotlib.pyplot.subplots is not supported: Nereus does not draw matplotlib or cartopy figures yet"
+    );
+    assert!(
+        show(&mut it, "pd.read_csv('x.csv')").starts_with("NotImplementedError: pandas.read_csv")
+    );
+}
+
+#[test]
+fn date_parts_of_the_dt_accessor_and_virtual_variables() {
+    let mut it = session();
+    assert_eq!(
+        show(
+            &mut it,
+            "t = ds.time.isel(time=slice(0, 14))\nt.dt.month.values.tolist()"
+        ),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2]"
+    );
+    assert_eq!(
+        show(&mut it, "t.dt.days_in_month.values[:3].tolist()"),
+        "[31, 28, 31]"
+    );
+    assert_eq!(
+        show(
+            &mut it,
+            "(ds['time.year'].name, int(ds['time.year'].max()))"
+        ),
+        "('year', 1959)"
+    );
+    assert_eq!(show(&mut it, "ds.sst['time.month'].dims"), "('time',)");
+    assert_eq!(
+        show(&mut it, "ds.sst.dt"),
+        "TypeError: '.dt' accessor only available for DataArray with datetime64 timedelta64 dtype or for arrays containing cftime datetime objects."
+    );
+    assert!(show(&mut it, "t.dt.season").contains("season names are strings"));
+    assert!(show(&mut it, "t.dt.strftime('%Y')").starts_with("NotImplementedError"));
+    // numpy indexing of the values.
+    assert_eq!(
+        show(
+            &mut it,
+            "v = t.dt.year.values\n(v[0], v[-1], v[::6].tolist())"
+        ),
+        "(1950, 1951, [1950, 1950, 1951])"
+    );
+    assert_eq!(
+        show(&mut it, "ds.sst.isel(time=0).values[0, ...].shape"),
+        "(360,)"
+    );
+}

@@ -173,6 +173,13 @@ pub enum TimeComponent {
     DayOfYear,
     /// The meteorological season, numbered in [`SEASONS`] order.
     Season,
+    /// The day of the week, Monday 0 (calendars with real weeks only: see
+    /// [`TimeComponent::defined_in`]).
+    DayOfWeek,
+    /// The number of days in the date's month (in its calendar).
+    DaysInMonth,
+    /// The quarter, 1-4.
+    Quarter,
 }
 
 /// Season names in the order xarray sorts them (alphabetical), which numbers
@@ -181,7 +188,7 @@ pub const SEASONS: [&str; 4] = ["DJF", "JJA", "MAM", "SON"];
 
 impl TimeComponent {
     /// Every component with its name.
-    pub const ALL: [(&'static str, TimeComponent); 8] = [
+    pub const ALL: [(&'static str, TimeComponent); 11] = [
         ("year", TimeComponent::Year),
         ("month", TimeComponent::Month),
         ("day", TimeComponent::Day),
@@ -190,11 +197,35 @@ impl TimeComponent {
         ("second", TimeComponent::Second),
         ("dayofyear", TimeComponent::DayOfYear),
         ("season", TimeComponent::Season),
+        ("dayofweek", TimeComponent::DayOfWeek),
+        ("days_in_month", TimeComponent::DaysInMonth),
+        ("quarter", TimeComponent::Quarter),
     ];
 
-    /// The component called `name`, if any.
+    /// pandas' other names for components (`weekday`, `daysinmonth`).
+    const ALIASES: [(&'static str, TimeComponent); 3] = [
+        ("weekday", TimeComponent::DayOfWeek),
+        ("daysinmonth", TimeComponent::DaysInMonth),
+        ("day_of_year", TimeComponent::DayOfYear),
+    ];
+
+    /// The component called `name` (or one of pandas' aliases), if any.
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+        Self::ALL
+            .iter()
+            .chain(&Self::ALIASES)
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+
+    /// Whether the component means something in `cal`: weeks run through real days, so
+    /// weekdays need a calendar whose days are real days (not noleap, all_leap or 360_day).
+    pub fn defined_in(self, cal: Calendar) -> bool {
+        self != TimeComponent::DayOfWeek
+            || matches!(
+                cal,
+                Calendar::Standard | Calendar::ProlepticGregorian | Calendar::Julian
+            )
     }
 
     /// The component's name.
@@ -221,6 +252,12 @@ impl TimeComponent {
                 3..=5 => 2,
                 _ => 3,
             },
+            // 1970-01-01 was a Thursday (3, counting from Monday 0).
+            TimeComponent::DayOfWeek => {
+                (cal.days_from_date(dt.year, dt.month, dt.day) + 3).rem_euclid(7)
+            }
+            TimeComponent::DaysInMonth => i64::from(cal.days_in_month(dt.year, dt.month)),
+            TimeComponent::Quarter => i64::from((dt.month - 1) / 3 + 1),
         }
     }
 }

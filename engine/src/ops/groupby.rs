@@ -342,6 +342,15 @@ impl DataArray {
                 None,
             ));
         };
+        if !component.defined_in(scale.calendar) {
+            return Err(bad(
+                format!(
+                    "the {:?} calendar has no real weekdays",
+                    scale.calendar.name()
+                ),
+                None,
+            ));
+        }
         let keys: Vec<Option<i64>> = ticks
             .iter()
             .map(|&t| {

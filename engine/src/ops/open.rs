@@ -198,7 +198,7 @@ pub fn open_zarr_chunked(
         inherit_bounds_units(&mut store.arrays);
     }
     // Names listed in `coordinates` attributes are coordinates, as xarray decides.
-    let listed: HashSet<String> = store
+    let mut listed: HashSet<String> = store
         .arrays
         .iter()
         .filter_map(|m| {
@@ -208,8 +208,24 @@ pub fn open_zarr_chunked(
         })
         .flat_map(|s| s.split_whitespace().map(str::to_owned))
         .collect();
+    let mut attrs = store.attrs.clone();
+    // A global `coordinates` attribute (xarray writes one for coordinates no variable lists)
+    // names coordinates too; like xarray, it is consumed when every name it lists exists.
+    let global: Option<Vec<String>> = attrs
+        .get("coordinates")
+        .and_then(serde_json::Value::as_str)
+        .map(|s| s.split_whitespace().map(str::to_owned).collect());
+    if let Some(names) = global {
+        if names
+            .iter()
+            .all(|n| store.arrays.iter().any(|m| &m.name == n))
+        {
+            attrs.shift_remove("coordinates");
+            listed.extend(names);
+        }
+    }
     let mut ds = Dataset {
-        attrs: store.attrs.clone(),
+        attrs,
         ..Dataset::default()
     };
     for meta in &store.arrays {

@@ -57,6 +57,7 @@ pub(crate) fn class_of(v: &Value) -> Option<&'static Class> {
     match v {
         Value::Dict(_) => Some(&DICT),
         Value::Str(_) => Some(&super::strings::STR),
+        Value::Dt(_) => Some(&xarray::DT),
         Value::DataArray(_) => Some(&xarray::DATAARRAY),
         Value::Dataset(_) => Some(&xarray::DATASET),
         Value::NdArray(_) => Some(&xarray::NDARRAY),
@@ -167,36 +168,53 @@ static SYS_CONSTANTS: &[Constant] = &[
     },
 ];
 
+static TIME: Module = Module {
+    name: "time",
+    doc: "Time access: sleep, wall-clock time and performance counters.",
+    functions: TIME_FUNCTIONS,
+    constants: &[],
+    pending: None,
+};
+
+static XARRAY: Module = Module {
+    name: "xarray",
+    doc: "xarray's API over the Nereus engine: open_zarr, where. `import xarray as xr`.",
+    functions: xarray::XARRAY_FUNCTIONS,
+    constants: &[],
+    pending: None,
+};
+
+static NUMPY: Module = Module {
+    name: "numpy",
+    doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, log10, sin, cos, tan, arcsin, arccos, arctan, deg2rad, rad2deg, floor, ceil, sign, isnan, isfinite, where; arange and linspace; nan, pi, e and inf. `import numpy as np`.",
+    functions: xarray::NUMPY_FUNCTIONS,
+    constants: xarray::NUMPY_CONSTANTS,
+    pending: None,
+};
+
+static SYS: Module = Module {
+    name: "sys",
+    doc: "System streams: sys.stdout and sys.stderr, for print(..., file=...).",
+    functions: &[],
+    constants: SYS_CONSTANTS,
+    pending: None,
+};
+
 /// The modules `import` accepts.
-pub(crate) static MODULES: &[Module] = &[
-    Module {
-        name: "time",
-        doc: "Time access: sleep, wall-clock time and performance counters.",
-        functions: TIME_FUNCTIONS,
-        constants: &[],
-    },
-    Module {
-        name: "xarray",
-        doc: "xarray's API over the Nereus engine: open_zarr, where. `import xarray as xr`.",
-        functions: xarray::XARRAY_FUNCTIONS,
-        constants: &[],
-    },
-    Module {
-        name: "numpy",
-        doc: "The numpy functions notebooks apply to arrays and numbers: sqrt, abs, exp, log, log10, sin, cos, tan, arcsin, arccos, arctan, deg2rad, rad2deg, floor, ceil, sign, isnan, isfinite, where; arange and linspace; nan, pi, e and inf. `import numpy as np`.",
-        functions: xarray::NUMPY_FUNCTIONS,
-        constants: xarray::NUMPY_CONSTANTS,
-    },
-    Module {
-        name: "warnings",
-        ..super::setup::WARNINGS
-    },
-    Module {
-        name: "sys",
-        doc: "System streams: sys.stdout and sys.stderr, for print(..., file=...).",
-        functions: &[],
-        constants: SYS_CONSTANTS,
-    },
+pub(crate) static MODULES: &[&Module] = &[
+    &TIME,
+    &XARRAY,
+    &NUMPY,
+    &super::imports::PANDAS,
+    &super::setup::WARNINGS,
+    &SYS,
+    &super::imports::MATPLOTLIB,
+    &super::imports::PYPLOT,
+    &super::imports::COLORS,
+    &super::imports::CARTOPY,
+    &super::imports::CARTOPY_CRS,
+    &super::imports::CARTOPY_FEATURE,
+    &super::imports::IPYTHON_DISPLAY,
 ];
 
 /// A builtin function by name.
@@ -206,16 +224,20 @@ pub(crate) fn builtin(name: &str) -> Option<&'static Builtin> {
 
 /// A module by name, or ModuleNotFoundError listing what is accepted.
 pub(crate) fn module(name: &str) -> Res<&'static Module> {
-    MODULES.iter().find(|m| m.name == name).ok_or_else(|| {
-        let accepted: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
-        Exc::new(
-            ExcKind::ModuleNotFoundError,
-            format!(
-                "No module named '{name}' (Nereus cells accept: {})",
-                accepted.join(", ")
-            ),
-        )
-    })
+    MODULES
+        .iter()
+        .copied()
+        .find(|m| m.name == name)
+        .ok_or_else(|| {
+            let accepted: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+            Exc::new(
+                ExcKind::ModuleNotFoundError,
+                format!(
+                    "No module named '{name}' (Nereus cells accept: {})",
+                    accepted.join(", ")
+                ),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -241,7 +263,7 @@ mod tests {
         let e = module("numpyy").err();
         assert!(e
             .is_some_and(|e| e.msg
-                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, warnings, sys)"));
+                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, pandas, warnings, sys, matplotlib, matplotlib.pyplot, matplotlib.colors, cartopy, cartopy.crs, cartopy.feature, IPython.display)"));
         assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
         assert!(
             module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))

@@ -259,7 +259,7 @@ pub(crate) fn complete(ns: &Namespace, code: &str, cursor: usize) -> Completion 
         // A module the cell imports but that has not run yet still completes, as in IPython.
         let module = match resolve_path(ns, &path) {
             Ok(Value::Module(m)) => Some(m),
-            _ if path.len() == 1 => MODULES.iter().find(|m| m.name == path[0]),
+            _ if path.len() == 1 => MODULES.iter().copied().find(|m| m.name == path[0]),
             _ => None,
         };
         if let Some(m) = module {

@@ -7,7 +7,7 @@ use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
 use nereus_engine::coding::TimeScale;
-use nereus_engine::model::{Block, Data, Variable};
+use nereus_engine::model::{Block, Data, DataArray, Variable};
 use nereus_engine::repr::numpy::{self, PrintOptions};
 
 /// A computed numpy array; datetimes are int64 ticks of `time` (datetime64[ns] or cftime).
@@ -36,6 +36,62 @@ impl NdArray {
                 .map_or(Value::None, Value::Int),
             other => Value::Int(other.iter_i64().nth(i).unwrap_or(0)),
         }
+    }
+
+    /// `arr[key]`: numpy's basic indexing (integers, slices, `...`, one per axis), plus the
+    /// integer and boolean arrays xarray's positional indexing takes. A single element is a
+    /// Python number (a 0-d array for datetimes, which print as dates).
+    pub(crate) fn index(&self, key: &Value) -> Res<Value> {
+        let ndim = self.block.shape().len();
+        let mut keys = match key {
+            Value::Tuple(t) => t.to_vec(),
+            other => vec![other.clone()],
+        };
+        if keys.iter().any(|k| matches!(k, Value::None)) {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                "np.newaxis (None) in an index is not supported in Nereus",
+            ));
+        }
+        if let Some(at) = keys.iter().position(|k| matches!(k, Value::Ellipsis)) {
+            let fill = (ndim + 1)
+                .checked_sub(keys.len())
+                .ok_or_else(|| Exc::new(ExcKind::IndexError, "too many indices for array"))?;
+            let all = Value::Slice(Arc::new([Value::None, Value::None, Value::None]));
+            keys.splice(at..=at, std::iter::repeat_n(all, fill));
+        }
+        if keys.len() > ndim {
+            return Err(Exc::new(
+                ExcKind::IndexError,
+                format!(
+                    "too many indices for array: array is {ndim}-dimensional, but {} were indexed",
+                    keys.len()
+                ),
+            ));
+        }
+        let dims = (0..ndim).map(|i| format!("dim_{i}")).collect();
+        let array = DataArray {
+            name: None,
+            variable: Variable::new(dims, Data::Memory(Arc::clone(&self.block))),
+            coords: indexmap::IndexMap::new(),
+        };
+        let Value::DataArray(r) =
+            super::xarray::dataarray_item(&array, &Value::Tuple(Arc::new(keys)))?
+        else {
+            return Err(Exc::type_error("array indexing gave no array"));
+        };
+        let Data::Memory(block) = &r.variable.data else {
+            return Err(Exc::type_error("array indexing gave lazy values"));
+        };
+        let out = NdArray {
+            block: Arc::clone(block),
+            time: self.time,
+        };
+        Ok(if block.shape().is_empty() && self.time.is_none() {
+            out.item(0)
+        } else {
+            Value::NdArray(Arc::new(out))
+        })
     }
 
     /// The elements as integers, in C order (an integer array used as positions); floats are

@@ -252,6 +252,9 @@ pub(crate) struct Module {
     pub(crate) doc: &'static str,
     pub(crate) functions: &'static [Builtin],
     pub(crate) constants: &'static [Constant],
+    /// For a module Nereus runs only in part: why its other names are missing (they raise
+    /// NotImplementedError rather than AttributeError).
+    pub(crate) pending: Option<&'static str>,
 }
 
 impl Module {
@@ -280,6 +283,12 @@ impl Module {
 
     /// The AttributeError for a missing attribute, with a suggestion.
     pub(crate) fn no_attr(&self, name: &str) -> Exc {
+        if let Some(why) = self.pending {
+            return Exc::new(
+                ExcKind::NotImplementedError,
+                format!("{}.{name} is not supported: {why}", self.name),
+            );
+        }
         let hint = super::error::suggestion(name, self.attr_names());
         Exc::new(
             ExcKind::AttributeError,

@@ -12,8 +12,9 @@ use super::xarray::{
 };
 
 /// Every class with methods.
-const CLASSES: [&Class; 13] = [
+const CLASSES: [&Class; 14] = [
     &DICT,
+    &super::xarray::DT,
     &super::strings::STR,
     &DATAARRAY,
     &DATASET,

@@ -333,4 +333,5 @@ pub(crate) static WARNINGS: Module = Module {
     doc: "Warning filters: Nereus raises no Python warnings, so filterwarnings and simplefilter have nothing to filter; accepted so that notebooks' set-up lines run.",
     functions: WARNINGS_FUNCTIONS,
     constants: &[],
+    pending: None,
 };

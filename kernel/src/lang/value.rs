@@ -70,6 +70,8 @@ pub(crate) enum Value {
     Exception(Arc<super::error::Exc>),
     /// A context manager for `with` (`xr.set_options(...)`).
     Context(Arc<super::context::Manager>),
+    /// `da.dt`, the date parts of a datetime array.
+    Dt(Arc<DataArray>),
 }
 
 impl From<DataArray> for Value {
@@ -122,6 +124,7 @@ impl Value {
             Self::Function(_) => "function",
             Self::Exception(e) => e.kind.name(),
             Self::Context(m) => m.class(),
+            Self::Dt(_) => "DatetimeAccessor",
         }
     }
 
@@ -203,6 +206,10 @@ impl Value {
             }
             Self::Exception(e) => format!("{}({})", e.kind.name(), str_repr(&e.msg)),
             Self::Context(m) => format!("<{} object at {:#x}>", m.class(), address(m)),
+            Self::Dt(a) => format!(
+                "<xarray.core.accessor_dt.DatetimeAccessor object at {:#x}>",
+                address(a)
+            ),
         }
     }
 

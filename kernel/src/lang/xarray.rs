@@ -21,7 +21,8 @@ macro_rules! reductions {
 
 /// The registry rows of the seven reductions, from one table, followed by `$rest`: `$m` is
 /// the module whose `mean` .. `count` (made by [`reductions!`]) implement them; `dims` takes
-/// xarray's `dim`/`skipna`/`ddof` signature, `windows` only `keep_attrs`; `$over` and `$note`
+/// xarray's `dim`/`skipna`/`ddof` signature, `windows` `keep_attrs` and the keywords xarray
+/// passes on to the reduction (`dim`, which has no effect there, `skipna`, `ddof`); `$over` and `$note`
 /// complete each docstring ("Mean" + " of each group" + ...).
 macro_rules! with_reductions {
     ($class:expr, $m:ident, $form:ident, $over:literal, $note:literal; $($rest:expr),* $(,)?) => {
@@ -48,7 +49,7 @@ macro_rules! with_reductions {
     (@sig dims plain $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, keep_attrs=None)") };
     (@sig dims moment $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, ddof=0, keep_attrs=None)") };
     (@sig dims count $name:ident) => { concat!(stringify!($name), "(dim=None, *, keep_attrs=None)") };
-    (@sig windows $kind:ident $name:ident) => { concat!(stringify!($name), "(keep_attrs=None)") };
+    (@sig windows $kind:ident $name:ident) => { concat!(stringify!($name), "(keep_attrs=None, **kwargs)") };
     (@how dims plain) => { "; NaN is skipped for floats unless skipna=False" };
     (@how dims moment) => { ", with `ddof` delta degrees of freedom (0: population); NaN is skipped for floats unless skipna=False" };
     (@how windows moment) => { " (ddof 0)" };
@@ -63,6 +64,7 @@ mod combine;
 mod convert;
 mod creation;
 mod dataset_climate;
+mod dt;
 mod groupby;
 mod methods;
 mod numpy;
@@ -81,6 +83,7 @@ pub(crate) use coarsen::{COARSEN, WEIGHTED};
 pub(crate) use coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
 pub(crate) use convert::is_array;
 pub(crate) use dataset_climate::DatasetOp;
+pub(crate) use dt::DT;
 pub(crate) use groupby::is_grouped;
 pub(crate) use methods::{scalar, truth};
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
@@ -169,6 +172,7 @@ static DATAARRAY_PROPS: &[Property] = &[
     prop!("nbytes", false, props::nbytes, "Bytes the values take in memory once computed."),
     prop!("chunks", false, props::chunks, "Chunk sizes per dimension, as a tuple of tuples; None for values in memory."),
     prop!("values", true, props::values, "The values as a numpy array; computes a lazy array (interruptible)."),
+    prop!("dt", false, dt::accessor, "Date parts of a datetime array: .dt.year, .month, .day, .hour, .dayofyear, .dayofweek, .days_in_month, .quarter (in the array's calendar)."),
 ];
 
 /// The DataArray class.

@@ -89,6 +89,7 @@ pub(crate) fn index(seq: &Value, idx: &Value) -> Res<Value> {
         (Value::Dict(d), key) => return d.index(key),
         (Value::Dataset(ds), key) => return super::super::xarray::dataset_item(ds, key),
         (Value::DataArray(a), key) => return super::super::xarray::dataarray_item(a, key),
+        (Value::NdArray(a), key) => return a.index(key),
         (Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..), Value::Slice(p)) => {
             return slice(
                 seq,

@@ -126,11 +126,43 @@ pub(crate) fn rolling(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     Ok(Value::Rolling(Arc::new(rolled)))
 }
 
+/// The keywords xarray passes on from a window reduction to the reduction itself: `dim` has
+/// no effect there (xarray says so in a FutureWarning and reduces over the windows), the
+/// defaults of `skipna` and `ddof` are what Nereus computes, and anything else is refused.
+fn window_keywords(ctx: &mut Ctx<'_>, name: &str, p: &mut Bound) -> Res<()> {
+    for (k, v) in p.extra() {
+        let default = match (k.as_str(), &v) {
+            ("dim", _) | ("skipna" | "ddof", Value::None) => true,
+            ("skipna", v) => truth(ctx, v)?,
+            ("ddof", v) => v.as_int() == Some(0),
+            _ => false,
+        };
+        if !default {
+            return Err(Exc::new(
+                super::super::error::ExcKind::NotImplementedError,
+                format!(
+                    "rolling(...).{name}({k}={}) is not supported in Nereus",
+                    v.repr()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A GroupBy or Rolling reduction, of a DataArray or of every variable of a Dataset.
 fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let name = op.name();
     let mut p = args.bind()?;
     let recv = p.receiver();
+    let windows = match &recv {
+        Value::Rolling(_) => true,
+        Value::DatasetOp(d) => d.grouping().is_none(),
+        _ => false,
+    };
+    if windows {
+        window_keywords(ctx, name, &mut p)?;
+    }
     let grouped = match &recv {
         Value::Rolling(r) => {
             return r.reduce(op).map(Value::from).map_err(Exc::from);

@@ -239,13 +239,25 @@ pub(crate) fn no_attr(base: &Value, name: &str, extra: &[&str]) -> Exc {
     )
 }
 
-/// `ds[key]`: a variable by name.
-pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
-    match key {
-        Value::Str(s) => d
-            .get(s)
+/// xarray's virtual variables: `"time.month"` is the date part of coordinate `time`, when
+/// `key` names no variable itself.
+fn date_part_of(key: &str, base: impl FnOnce(&str) -> Option<DataArray>) -> Option<Res<Value>> {
+    let (name, part) = key.split_once('.')?;
+    let base = base(name)?;
+    Some(
+        base.date_part(part)
             .map(|a| Value::DataArray(Arc::new(a)))
             .map_err(Exc::from),
+    )
+}
+
+/// `ds[key]`: a variable by name, or a virtual variable (`ds["time.month"]`).
+pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
+    match key {
+        Value::Str(s) => match d.get(s) {
+            Ok(a) => Ok(Value::DataArray(Arc::new(a))),
+            Err(e) => date_part_of(s, |n| d.get(n).ok()).unwrap_or(Err(Exc::from(e))),
+        },
         other => Err(Exc::type_error(format!(
             "Dataset indices must be variable names, not {}",
             other.type_name()
@@ -256,6 +268,13 @@ pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
 /// `da[key]`: a coordinate by name, or positions (a dict of dims, or along the dims in order).
 pub(crate) fn dataarray_item(a: &DataArray, key: &Value) -> Res<Value> {
     if let Value::Str(s) = key {
+        let coord = |n: &str| match coord_attr(a, n) {
+            Some(Value::DataArray(c)) => Some((*c).clone()),
+            _ => None,
+        };
+        if let Some(r) = coord(s).is_none().then(|| date_part_of(s, coord)).flatten() {
+            return r;
+        }
         return coord_attr(a, s).ok_or_else(|| {
             let names = a.coords.keys().map(String::as_str);
             Exc::new(

@@ -1,0 +1,68 @@
+//! xarray's `.dt` accessor: a date part of each value of a datetime array (`time.dt.month`,
+//! `da["time.dayofyear"]`), in the array's own calendar.
+
+use std::sync::Arc;
+
+use super::PlanError;
+use crate::coding::{TimeComponent, TimeScale, NAT};
+use crate::model::{Block, Data, DataArray, Variable};
+
+impl DataArray {
+    /// The date part `part` (`"month"`, `"dayofyear"`, ...) of each value, named after the
+    /// part, with this array's dimensions and coordinates: int64, or float64 with NaN where a
+    /// value is NaT, as xarray gives. The values must be in memory (coordinates are).
+    pub fn date_part(&self, part: &str) -> Result<DataArray, PlanError> {
+        let bad = |why: String| PlanError::BadDtype {
+            op: format!(".dt.{part}"),
+            dtype: why,
+        };
+        let component = TimeComponent::parse(part).ok_or_else(|| {
+            bad(format!(
+                "{}: no such date part",
+                crate::repr::dtype_name(&self.variable)
+            ))
+        })?;
+        let scale = TimeScale::of(&self.variable)
+            .ok_or_else(|| bad(crate::repr::dtype_name(&self.variable).to_owned()))?;
+        if component == TimeComponent::Season {
+            return Err(bad(
+                "datetimes: season names are strings, which Nereus arrays do not hold yet"
+                    .to_owned(),
+            ));
+        }
+        if !component.defined_in(scale.calendar) {
+            return Err(bad(format!(
+                "{} (calendar {:?} has no real weekdays)",
+                crate::repr::dtype_name(&self.variable),
+                scale.calendar.name()
+            )));
+        }
+        let Data::Memory(block) = &self.variable.data else {
+            return Err(bad(format!(
+                "{} values that are not loaded (call .load() first)",
+                crate::repr::dtype_name(&self.variable)
+            )));
+        };
+        let Block::I64(ticks) = block.as_ref() else {
+            return Err(bad(crate::repr::dtype_name(&self.variable).to_owned()));
+        };
+        let parts = ticks.mapv(|t| {
+            (t != NAT)
+                .then(|| scale.datetime(t))
+                .flatten()
+                .map(|d| component.of(&d, scale.calendar))
+        });
+        let block = if parts.iter().all(Option::is_some) {
+            Block::I64(parts.mapv(Option::unwrap_or_default))
+        } else {
+            #[allow(clippy::cast_precision_loss, reason = "date parts are small")]
+            Block::F64(parts.mapv(|p| p.map_or(f64::NAN, |v| v as f64)))
+        };
+        let variable = Variable::new(self.variable.dims.clone(), Data::Memory(Arc::new(block)));
+        Ok(DataArray {
+            name: Some(part.to_owned()),
+            variable,
+            coords: self.coords.clone(),
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! The `.dt` accessor of a datetime DataArray: its date parts as properties (`year`, `month`,
+//! `dayofyear`, `days_in_month`, ...), computed by the engine in the array's calendar.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all builtins share the `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::registry::{Args, Builtin, Class, Ctx, Property};
+use super::convert::load;
+use nereus_engine::coding::TimeScale;
+use nereus_engine::model::{Data, DataArray};
+
+use super::super::value::Value;
+
+/// `da.dt`: the accessor, for datetime arrays only (xarray's TypeError otherwise).
+pub(crate) fn accessor(_: &mut Ctx<'_>, v: &Value) -> Res<Value> {
+    match v {
+        Value::DataArray(a) if TimeScale::of(&a.variable).is_some() => Ok(Value::Dt(Arc::clone(a))),
+        _ => Err(Exc::type_error(
+            "'.dt' accessor only available for DataArray with datetime64 timedelta64 dtype or for arrays containing cftime datetime objects.",
+        )),
+    }
+}
+
+/// The date part `part` of the accessor's array (loaded first if lazy).
+fn part(ctx: &mut Ctx<'_>, v: &Value, part: &str) -> Res<Value> {
+    let Value::Dt(a) = v else {
+        return Err(Exc::type_error("not a .dt accessor"));
+    };
+    let loaded;
+    let a: &DataArray = if matches!(a.variable.data, Data::Lazy(_)) {
+        loaded = load(ctx, a)?;
+        &loaded
+    } else {
+        a
+    };
+    a.date_part(part)
+        .map(|r| Value::DataArray(Arc::new(r)))
+        .map_err(Exc::from)
+}
+
+macro_rules! date_parts {
+    ($($name:literal => $get:ident, $doc:literal;)*) => {
+        $(fn $get(ctx: &mut Ctx<'_>, v: &Value) -> Res<Value> {
+            part(ctx, v, $name)
+        })*
+        static DT_PROPS: &[Property] = &[
+            $(Property { name: $name, doc: $doc, computes: false, get: $get },)*
+        ];
+    };
+}
+
+date_parts! {
+    "year" => year, "The year of each date (as its calendar numbers years), int64.";
+    "month" => month, "The month of each date, 1-12, int64.";
+    "day" => day, "The day of the month of each date, int64.";
+    "hour" => hour, "The hour of each date, 0-23, int64.";
+    "minute" => minute, "The minute of each date, int64.";
+    "second" => second, "The second of each date, int64.";
+    "dayofyear" => dayofyear, "The day of the year of each date, from 1 (in the array's calendar), int64.";
+    "day_of_year" => day_of_year, "The day of the year (same as dayofyear).";
+    "dayofweek" => dayofweek, "The day of the week, Monday 0 to Sunday 6 (standard, proleptic_gregorian and julian calendars), int64.";
+    "weekday" => weekday, "The day of the week (same as dayofweek).";
+    "days_in_month" => days_in_month, "The number of days in each date's month, in the array's calendar, int64.";
+    "daysinmonth" => daysinmonth, "The number of days in each date's month (same as days_in_month).";
+    "quarter" => quarter, "The quarter of each date, 1-4, int64.";
+    "season" => season, "The meteorological season of each date ('DJF', 'MAM', 'JJA', 'SON'). Not supported yet: Nereus arrays hold no strings (groupby('time.season') works).";
+}
+
+/// `strftime`: strings, which Nereus arrays do not hold.
+fn strftime(_: &mut Ctx<'_>, _: Args) -> Res<Value> {
+    Err(Exc::new(
+        ExcKind::NotImplementedError,
+        ".dt.strftime is not supported in Nereus: its result is strings, which Nereus arrays do not hold yet",
+    ))
+}
+
+static DT_METHODS: &[Builtin] = &[method!(
+    "DatetimeAccessor",
+    "strftime",
+    "strftime(date_format)",
+    strftime,
+    "Formats each date as a string. Not supported yet: Nereus arrays hold no strings."
+)];
+
+/// The `.dt` accessor class.
+pub(crate) static DT: Class = Class {
+    name: "DatetimeAccessor",
+    methods: DT_METHODS,
+    properties: DT_PROPS,
+};
