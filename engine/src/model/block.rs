@@ -209,6 +209,18 @@ impl Block {
         }
     }
 
+    /// The same elements as an array of `shape`, in C order; None when the sizes differ.
+    pub fn reshaped(&self, shape: &[usize]) -> Option<Block> {
+        if shape.iter().product::<usize>() != self.len() {
+            return None;
+        }
+        // C order, as numpy's reshape reads and writes.
+        Some(map_block!(self, a => {
+            let flat: Vec<_> = a.iter().copied().collect();
+            ArrayD::from_shape_vec(IxDyn(shape), flat).ok()?
+        }))
+    }
+
     /// The region of `shape` starting at `start`, as a new block of the same dtype.
     #[must_use]
     pub fn region(&self, start: &[usize], shape: &[usize]) -> Block {

@@ -9,8 +9,8 @@ use crate::model::{Block, Data, DataArray, Variable};
 
 impl DataArray {
     /// The date part `part` (`"month"`, `"dayofyear"`, ...) of each value, named after the
-    /// part, with this array's dimensions and coordinates: int64, or float64 with NaN where a
-    /// value is NaT, as xarray gives. The values must be in memory (coordinates are).
+    /// part, with this array's dimensions, coordinates and attributes: int64, or float64 with
+    /// NaN where a value is NaT, as xarray gives. The values must be in memory (coordinates are).
     pub fn date_part(&self, part: &str) -> Result<DataArray, PlanError> {
         let bad = |why: String| PlanError::BadDtype {
             op: format!(".dt.{part}"),
@@ -58,7 +58,9 @@ impl DataArray {
             #[allow(clippy::cast_precision_loss, reason = "date parts are small")]
             Block::F64(parts.mapv(|p| p.map_or(f64::NAN, |v| v as f64)))
         };
-        let variable = Variable::new(self.variable.dims.clone(), Data::Memory(Arc::new(block)));
+        let mut variable = Variable::new(self.variable.dims.clone(), Data::Memory(Arc::new(block)));
+        // xarray keeps the attributes of the dates (keep_attrs).
+        variable.attrs.clone_from(&self.variable.attrs);
         Ok(DataArray {
             name: Some(part.to_owned()),
             variable,

@@ -97,6 +97,16 @@ impl GroupBy {
         }
     }
 
+    /// The positions along the grouped dimension that group `g` holds, in order.
+    pub fn positions(&self, g: usize) -> Vec<i64> {
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(|&(_, &k)| k == g)
+            .map(|(i, _)| i64::try_from(i).unwrap_or(i64::MAX))
+            .collect()
+    }
+
     /// Whether each group holds no position (an empty resample bin).
     pub fn empty_groups(&self) -> Vec<bool> {
         let mut empty = vec![true; self.count];

@@ -291,11 +291,11 @@ pub fn data_vars(vars: &[(&str, &Variable)]) -> String {
     })
 }
 
-/// `ds.coords`: the one section, never elided, in the order of the owner's dimensions (here
-/// those of the coordinates, in order of first appearance).
-pub fn coords(coords: &[(&str, &Variable)]) -> String {
+/// `ds.coords`: the one section, never elided, in the order of the owner's dimensions
+/// `owner_dims` (then those of the coordinates, in order of first appearance).
+pub fn coords(coords: &[(&str, &Variable)], owner_dims: &[String]) -> String {
     let col = col_width(coords.iter().map(|(k, _)| *k));
-    let mut dims: Vec<String> = Vec::new();
+    let mut dims: Vec<String> = owner_dims.to_vec();
     for (_, v) in coords {
         for dim in &v.dims {
             if !dims.contains(dim) {

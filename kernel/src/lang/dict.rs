@@ -42,6 +42,8 @@ impl DictKind {
 pub(crate) struct Dict {
     pub(crate) kind: DictKind,
     pub(crate) items: Vec<(Value, Value)>,
+    /// For a `.coords` mapping: its owner's dimensions, which order the repr's rows.
+    pub(crate) owner_dims: Vec<String>,
 }
 
 /// Whether a value can be a dict key (Python: hashable).
@@ -61,6 +63,7 @@ impl Dict {
         let mut d = Self {
             kind,
             items: Vec::with_capacity(pairs.len()),
+            owner_dims: Vec::new(),
         };
         for (k, v) in pairs {
             d.insert(k, v)?;
@@ -86,6 +89,7 @@ impl Dict {
         Self {
             kind,
             items: pairs.into_iter().map(|(k, v)| (Value::str(k), v)).collect(),
+            owner_dims: Vec::new(),
         }
     }
 

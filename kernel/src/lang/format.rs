@@ -91,6 +91,12 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
     if spec.is_empty() {
         return Ok(v.to_str());
     }
+    // A numpy scalar (a 0-d array) formats as the Python number it holds.
+    if let Value::NdArray(a) = v {
+        if a.block.shape().is_empty() && a.time.is_none() {
+            return format_value(&a.item(0), spec);
+        }
+    }
     let s = parse_spec(spec)?;
     let unknown = |k: char| {
         Exc::value_error(format!(

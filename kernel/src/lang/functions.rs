@@ -34,6 +34,14 @@ pub(crate) fn items(v: &Value) -> Res<Vec<Value>> {
             .collect()),
         Value::Str(s) => Ok(s.chars().map(|c| Value::str(c.to_string())).collect()),
         Value::NdArray(a) => a.rows(),
+        Value::GroupBy(_) | Value::DatasetOp(_) => {
+            super::xarray::group_pairs(v).unwrap_or_else(|| {
+                Err(Exc::type_error(format!(
+                    "'{}' object is not iterable",
+                    v.type_name()
+                )))
+            })
+        }
         Value::DataArray(a) => {
             super::ndarray::row_count(&a.shape())?;
             let rows = a.rows().unwrap_or_default().into_iter();

@@ -24,7 +24,7 @@ pub(crate) fn mapping(d: &Dict) -> String {
     if d.kind == DictKind::DataVars {
         text::data_vars(&refs)
     } else {
-        text::coords(&refs)
+        text::coords(&refs, &d.owner_dims)
     }
 }
 

@@ -207,7 +207,7 @@ impl Value {
             Self::Exception(e) => format!("{}({})", e.kind.name(), str_repr(&e.msg)),
             Self::Context(m) => format!("<{} object at {:#x}>", m.class(), address(m)),
             Self::Dt(a) => format!(
-                "<xarray.core.accessor_dt.DatetimeAccessor object at {:#x}>",
+                "<xarray.core.accessor_dt.DatetimeAccessor at {:#x}>",
                 address(a)
             ),
         }

@@ -58,15 +58,19 @@ macro_rules! with_reductions {
 
 mod align;
 mod along;
+mod apply;
 mod chunk;
 mod coarsen;
 mod combine;
+mod construct;
 mod convert;
 mod creation;
 mod dataset_climate;
 mod dt;
 mod groupby;
 mod methods;
+mod ndreduce;
+mod ndshape;
 mod numpy;
 mod open;
 mod props;
@@ -78,6 +82,7 @@ use super::error::Res;
 use super::registry::{Builtin, Class, Constant, Ctx, Property};
 use super::value::Value;
 
+pub(crate) use apply::group_pairs;
 pub(crate) use coarsen::{COARSEN, WEIGHTED};
 #[cfg(test)]
 pub(crate) use coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
@@ -172,6 +177,7 @@ static DATAARRAY_PROPS: &[Property] = &[
     prop!("nbytes", false, props::nbytes, "Bytes the values take in memory once computed."),
     prop!("chunks", false, props::chunks, "Chunk sizes per dimension, as a tuple of tuples; None for values in memory."),
     prop!("values", true, props::values, "The values as a numpy array; computes a lazy array (interruptible)."),
+    prop!("data", true, props::values, "The values as a numpy array. Nereus has no dask arrays: a lazy array is computed, as .values does (interruptible)."),
     prop!("dt", false, dt::accessor, "Date parts of a datetime array: .dt.year, .month, .day, .hour, .dayofyear, .dayofweek, .days_in_month, .quarter (in the array's calendar)."),
 ];
 
@@ -232,6 +238,17 @@ pub(crate) static DATASET: Class = Class {
 };
 
 static NDARRAY_METHODS: &[Builtin] = &[
+    ndreduce::ND_MEAN,
+    ndreduce::ND_SUM,
+    ndreduce::ND_MIN,
+    ndreduce::ND_MAX,
+    ndreduce::ND_STD,
+    ndreduce::ND_VAR,
+    ndshape::RESHAPE,
+    ndshape::FLATTEN,
+    ndshape::RAVEL,
+    ndshape::ASTYPE,
+    ndshape::COPY,
     method!(
         "ndarray",
         "item",
@@ -276,6 +293,16 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
     method!("xarray", "where", "where(cond, x, y)", numpy::xr_where,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
     super::setup::XR_SET_OPTIONS,
+    method!("xarray", "DataArray", "DataArray(data=<NA>, coords=None, dims=None, name=None, attrs=None)", construct::data_array,
+        "An in-memory labelled array from a numpy array, a (nested) list of numbers or another DataArray: dims names its dimensions (dim_0, ... if not given); coords maps names to values, to (dims, values[, attrs]) tuples or to DataArrays (or is a list of (name, values) pairs, which also names the dims)."),
+    method!("xarray", "Dataset", "Dataset(data_vars=None, coords=None, attrs=None)", construct::dataset,
+        "A Dataset from data variables given as DataArrays or (dims, values[, attrs]) tuples, coordinates given the same way (a 1-D list under a dimension's name is its index), and attributes."),
+    method!("xarray", "zeros_like", "zeros_like(other, dtype=None)", construct::zeros_like,
+        "An array (or Dataset) like `other`, dims, coords and attributes included, full of zeros in its dtype (or `dtype`). Lazy."),
+    method!("xarray", "ones_like", "ones_like(other, dtype=None)", construct::ones_like,
+        "An array (or Dataset) like `other`, full of ones in its dtype (or `dtype`). Lazy."),
+    method!("xarray", "full_like", "full_like(other, fill_value, dtype=None)", construct::full_like,
+        "An array (or Dataset) like `other`, full of `fill_value` in its dtype (or `dtype`). Lazy."),
 ];
 
 /// `numpy` module functions.
@@ -283,6 +310,10 @@ pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
     super::setup::SET_PRINTOPTIONS,
     super::setup::PRINTOPTIONS,
     super::setup::GET_PRINTOPTIONS,
+    ndshape::NP_ZEROS,
+    ndshape::NP_ONES,
+    ndshape::NP_FULL,
+    ndshape::NP_TILE,
     method!("numpy", "sqrt", "sqrt(x, /)", numpy::sqrt,
         "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "abs", "abs(x, /)", numpy::abs,
@@ -406,10 +437,12 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     f(&mut ctx)
 }
 
-/// The reductions of a GroupBy class (`DataArrayGroupBy` or `DatasetGroupBy`).
-const fn group_methods(class: &'static str) -> [Builtin; 7] {
+/// The reductions of a GroupBy class (`DataArrayGroupBy` or `DatasetGroupBy`), and `map`.
+const fn group_methods(class: &'static str) -> [Builtin; 8] {
     with_reductions!(class, groupby, dims, " of each group over the grouped dimension",
-        "Lazy; streams chunk by chunk.";)
+        "Lazy; streams chunk by chunk.";
+        method!(class, "map", "map(func, args=(), shortcut=None, **kwargs)", apply::map,
+            "Calls func(group, *args, **kwargs) on each group and combines the results: along the grouped dimension in the original order when each result keeps that dimension (anomalies: lambda x: x - x.mean('time')), else along a new dimension labelled by the groups (lambda x: x.mean('time')). Lazy where func is."))
 }
 
 /// The reductions of a Rolling class (`DataArrayRolling` or `DatasetRolling`).
@@ -418,8 +451,8 @@ const fn rolling_methods(class: &'static str) -> [Builtin; 7] {
         "Windows with fewer than min_periods valid values give NaN. Lazy.";)
 }
 
-static GROUPBY_METHODS: [Builtin; 7] = group_methods("DataArrayGroupBy");
-static DATASET_GROUPBY_METHODS: [Builtin; 7] = group_methods("DatasetGroupBy");
+static GROUPBY_METHODS: [Builtin; 8] = group_methods("DataArrayGroupBy");
+static DATASET_GROUPBY_METHODS: [Builtin; 8] = group_methods("DatasetGroupBy");
 static ROLLING_METHODS: [Builtin; 7] = rolling_methods("DataArrayRolling");
 static DATASET_ROLLING_METHODS: [Builtin; 7] = rolling_methods("DatasetRolling");
 

@@ -70,13 +70,34 @@ pub(crate) fn groupby(_ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let recv = p.receiver();
     // xarray deprecated squeeze; groups keep their dimension either way in current xarray.
     let _squeeze = p.take("squeeze");
-    let key = string_arg(p.take("group"), "groupby", "group")?;
-    if let Value::Dataset(ds) = &recv {
-        let op = DatasetOp::groupby(ds, &key)?;
+    let group = p.take("group");
+    // Grouping by an array (`ds.groupby(ds.time.dt.month)`) groups by its values: it joins
+    // the object as a coordinate of its name, as xarray's result shows it.
+    if let Some(Value::DataArray(g)) = &group {
+        let name = g
+            .name
+            .clone()
+            .ok_or_else(|| Exc::value_error("`group` must have a name"))?;
+        let with = super::set_coord(
+            &recv,
+            &Value::str(name.as_str()),
+            &Value::DataArray(Arc::clone(g)),
+        )
+        .unwrap_or_else(|| Err(Exc::type_error("groupby() needs a DataArray or Dataset")))?;
+        return group_by_name(&with, &name);
+    }
+    let key = string_arg(group, "groupby", "group")?;
+    group_by_name(&recv, &key)
+}
+
+/// `recv.groupby(key)` for a key naming a coordinate or a date part of one.
+fn group_by_name(recv: &Value, key: &str) -> Res<Value> {
+    if let Value::Dataset(ds) = recv {
+        let op = DatasetOp::groupby(ds, key)?;
         return Ok(Value::DatasetOp(Arc::new(op)));
     }
-    let gb = this_array(&recv, "groupby")?
-        .groupby(&key)
+    let gb = this_array(recv, "groupby")?
+        .groupby(key)
         .map_err(Exc::from)?;
     Ok(Value::GroupBy(Arc::new(gb)))
 }

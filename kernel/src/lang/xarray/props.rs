@@ -54,8 +54,8 @@ fn coord_array(
     }
 }
 
-fn coords_dict(coords: &indexmap::IndexMap<String, Variable>) -> Value {
-    Value::Dict(Arc::new(Dict::from_named(
+fn coords_dict(coords: &indexmap::IndexMap<String, Variable>, owner_dims: Vec<String>) -> Value {
+    let mut d = Dict::from_named(
         DictKind::Coords,
         coords.iter().map(|(k, v)| {
             (
@@ -63,7 +63,9 @@ fn coords_dict(coords: &indexmap::IndexMap<String, Variable>) -> Value {
                 Value::DataArray(Arc::new(coord_array(k, v, coords))),
             )
         }),
-    )))
+    );
+    d.owner_dims = owner_dims;
+    Value::Dict(Arc::new(d))
 }
 
 fn da(v: &Value) -> Res<&Arc<DataArray>> {
@@ -159,8 +161,14 @@ pub(crate) fn name(_: &mut Ctx<'_>, v: &Value) -> Prop {
 
 pub(crate) fn coords(_: &mut Ctx<'_>, v: &Value) -> Prop {
     match v {
-        Value::Dataset(d) => Ok(coords_dict(&d.coords)),
-        other => Ok(coords_dict(&da(other)?.coords)),
+        Value::Dataset(d) => Ok(coords_dict(
+            &d.coords,
+            dataset_dims(d).keys().cloned().collect(),
+        )),
+        other => {
+            let a = da(other)?;
+            Ok(coords_dict(&a.coords, a.dims().to_vec()))
+        }
     }
 }
 

@@ -121,7 +121,7 @@ fn update_array(a: &DataArray, f: impl FnOnce(&mut DataArray) -> Res<()>) -> Res
 }
 
 /// The value of `.attrs = v`: a dict with string keys and JSON-representable values.
-fn attrs(v: &Value) -> Res<Attrs> {
+pub(super) fn attrs(v: &Value) -> Res<Attrs> {
     let Value::Dict(d) = v else {
         return Err(Exc::type_error(if v.len().is_some() {
             format!(

@@ -1,0 +1,200 @@
+//! Cell functions applied to groups: iterating a GroupBy (`for label, group in gb`) and
+//! `gb.map(func)`, which puts the results back together as xarray does: along the grouped
+//! dimension in its original order when each result keeps it, else along a new dimension
+//! labelled by the groups.
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all builtins share the `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::ndarray::ndarray_of;
+use super::super::registry::{Args, Ctx};
+use super::super::value::Value;
+use nereus_engine::model::{DataArray, Dataset, Variable};
+use nereus_engine::ops::combine::{concat, concat_datasets};
+use nereus_engine::ops::{GroupBy, Indexer, Join};
+
+/// What is grouped: an array, or every variable of a dataset.
+enum Grouped<'a> {
+    Array(&'a GroupBy),
+    Dataset(&'a GroupBy, &'a Dataset),
+}
+
+impl Grouped<'_> {
+    fn of(v: &Value) -> Option<Grouped<'_>> {
+        match v {
+            Value::GroupBy(gb) => Some(Grouped::Array(gb)),
+            Value::DatasetOp(op) => match &**op {
+                super::DatasetOp::GroupBy(g) => Some(Grouped::Dataset(&g.groupby, &g.dataset)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn groupby(&self) -> &GroupBy {
+        match self {
+            Grouped::Array(gb) | Grouped::Dataset(gb, _) => gb,
+        }
+    }
+
+    /// Group `g`: the positions it holds, selected (lazily).
+    fn group(&self, positions: Vec<i64>) -> Res<Value> {
+        let gb = self.groupby();
+        let at = [(gb.dim().to_owned(), Indexer::List(positions))];
+        match self {
+            Grouped::Array(gb) => Ok(Value::from(gb.array().isel(&at)?)),
+            Grouped::Dataset(_, ds) => Ok(Value::from(ds.isel(&at)?)),
+        }
+    }
+}
+
+/// Group `g`'s label (a number, or a datetime for time bins), or the refusal for groups
+/// Nereus cannot label (seasons are strings).
+fn label(gb: &GroupBy, g: usize) -> Res<Value> {
+    let labels = gb
+        .labels()
+        .and_then(ndarray_of)
+        .ok_or_else(|| unlabelled(gb))?;
+    labels.index(&Value::Int(i64::try_from(g).unwrap_or(i64::MAX)))
+}
+
+fn unlabelled(gb: &GroupBy) -> Exc {
+    Exc::new(
+        ExcKind::NotImplementedError,
+        format!(
+            "the groups of '{}' have string labels, which Nereus arrays do not hold yet",
+            gb.name()
+        ),
+    )
+}
+
+/// `(label, group)` pairs of a grouping, skipping empty time bins; None for other values.
+pub(crate) fn group_pairs(v: &Value) -> Option<Res<Vec<Value>>> {
+    let grouped = Grouped::of(v)?;
+    let gb = grouped.groupby();
+    Some((0..gb.len()).try_fold(Vec::new(), |mut out, g| {
+        let positions = gb.positions(g);
+        if !positions.is_empty() {
+            let pair = vec![label(gb, g)?, grouped.group(positions)?];
+            out.push(Value::Tuple(Arc::new(pair)));
+        }
+        Ok(out)
+    }))
+}
+
+/// `gb.map(func, args=(), shortcut=None, **kwargs)`.
+pub(crate) fn map(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let func = p.required("func")?;
+    let extra = match p.take("args") {
+        None => Vec::new(),
+        Some(Value::Tuple(t) | Value::List(t)) => t.to_vec(),
+        Some(other) => vec![other],
+    };
+    let _shortcut = p.take("shortcut");
+    let kwargs = p.extra();
+    let grouped =
+        Grouped::of(&recv).ok_or_else(|| Exc::type_error("map() needs a GroupBy object"))?;
+    let gb = grouped.groupby();
+    let mut results = Vec::new();
+    let mut order = Vec::new();
+    let mut labelled = Vec::new();
+    for g in 0..gb.len() {
+        let positions = gb.positions(g);
+        if positions.is_empty() {
+            continue;
+        }
+        order.extend(positions.iter().copied());
+        labelled.push(g);
+        let mut call = Args {
+            pos: vec![grouped.group(positions)?],
+            kw: kwargs.clone(),
+            callee: None,
+        };
+        call.pos.extend(extra.iter().cloned());
+        results.push(ctx.call(&func, call)?);
+    }
+    combine(gb, results, &order, &labelled)
+}
+
+/// The results of `map` put together.
+fn combine(gb: &GroupBy, results: Vec<Value>, order: &[i64], groups: &[usize]) -> Res<Value> {
+    let dim = gb.dim();
+    let keeps = |dims: &[String]| dims.iter().any(|d| d == dim);
+    if results.iter().all(|r| matches!(r, Value::DataArray(_))) {
+        let arrays: Vec<DataArray> = results
+            .into_iter()
+            .filter_map(|r| match r {
+                Value::DataArray(a) => Some((*a).clone()),
+                _ => None,
+            })
+            .collect();
+        if arrays.iter().all(|a| keeps(a.dims())) {
+            let joined = concat(&arrays, dim, Join::Outer)?;
+            return Ok(Value::from(joined.isel(&restore(dim, order))?));
+        }
+        let mut joined = concat(&arrays, gb.name(), Join::Outer)?;
+        joined
+            .coords
+            .insert(gb.name().to_owned(), labels_of(gb, groups)?);
+        return Ok(Value::from(joined));
+    }
+    if results.iter().all(|r| matches!(r, Value::Dataset(_))) {
+        let sets: Vec<Dataset> = results
+            .into_iter()
+            .filter_map(|r| match r {
+                Value::Dataset(d) => Some((*d).clone()),
+                _ => None,
+            })
+            .collect();
+        if sets
+            .iter()
+            .all(|d| nereus_engine::repr::dataset_dims(d).contains_key(dim))
+        {
+            let joined = concat_datasets(&sets, dim, Join::Outer)?;
+            return Ok(Value::from(joined.isel(&restore(dim, order))?));
+        }
+        let mut joined = concat_datasets(&sets, gb.name(), Join::Outer)?;
+        joined
+            .coords
+            .insert(gb.name().to_owned(), labels_of(gb, groups)?);
+        return Ok(Value::from(joined));
+    }
+    Err(Exc::new(
+        ExcKind::NotImplementedError,
+        "map() combines DataArray or Dataset results only (every group's the same kind)",
+    ))
+}
+
+/// The selection that puts rows concatenated group by group back in their original order.
+fn restore(dim: &str, order: &[i64]) -> [(String, Indexer); 1] {
+    let mut idx: Vec<usize> = (0..order.len()).collect();
+    idx.sort_by_key(|&k| order[k]);
+    let positions = idx
+        .into_iter()
+        .map(|k| i64::try_from(k).unwrap_or(i64::MAX))
+        .collect();
+    [(dim.to_owned(), Indexer::List(positions))]
+}
+
+/// The labels of the non-empty groups `groups`, as the new dimension's coordinate.
+fn labels_of(gb: &GroupBy, groups: &[usize]) -> Res<Variable> {
+    let labels = gb.labels().ok_or_else(|| unlabelled(gb))?;
+    let all: Vec<i64> = groups
+        .iter()
+        .map(|&g| i64::try_from(g).unwrap_or(i64::MAX))
+        .collect();
+    let array = DataArray {
+        name: None,
+        variable: labels.clone(),
+        coords: indexmap::IndexMap::new(),
+    };
+    Ok(array
+        .isel(&[(gb.name().to_owned(), Indexer::List(all))])?
+        .variable)
+}

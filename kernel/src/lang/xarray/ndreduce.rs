@@ -1,0 +1,109 @@
+//! numpy's reductions of a computed array (`arr.mean()`, `arr.max(axis=0)`, `arr.std(ddof=1)`):
+//! numpy's meaning, so NaN propagates (np.nanmean is the skipping one), computed by the engine
+//! over the array seen as a DataArray with dimensions `dim_0`, `dim_1`, ...
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "all builtins share the `Func` signature"
+)]
+
+use std::sync::Arc;
+
+use super::super::error::{Exc, ExcKind, Res};
+use super::super::ndarray::NdArray;
+use super::super::registry::{Args, Builtin, Ctx};
+use super::super::value::Value;
+use super::convert::load;
+use nereus_engine::model::{Data, DataArray, Variable};
+use nereus_engine::ops::ReduceOp;
+
+/// The axes of `axis=`: None (all), an int or a tuple of ints, negative from the end.
+fn axes(v: Option<Value>, ndim: usize) -> Res<Option<Vec<String>>> {
+    let list = match v {
+        None | Some(Value::None) => return Ok(None),
+        Some(Value::Tuple(t) | Value::List(t)) => t.to_vec(),
+        Some(other) => vec![other],
+    };
+    let n = i64::try_from(ndim).unwrap_or(i64::MAX);
+    list.iter()
+        .map(|a| {
+            let i = a.as_int().ok_or_else(|| {
+                Exc::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    a.type_name()
+                ))
+            })?;
+            let at = if i < 0 { i + n } else { i };
+            if at < 0 || at >= n {
+                return Err(Exc::new(
+                    ExcKind::IndexError,
+                    format!("axis {i} is out of bounds for array of dimension {ndim}"),
+                ));
+            }
+            Ok(format!("dim_{at}"))
+        })
+        .collect::<Res<Vec<_>>>()
+        .map(Some)
+}
+
+fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let Value::NdArray(a) = &recv else {
+        return Err(Exc::type_error("ndarray reductions need a numpy array"));
+    };
+    p.only_defaults(&["dtype", "out", "keepdims", "where", "initial"])?;
+    let ddof = match p.take("ddof") {
+        None => 0,
+        Some(v) => v
+            .as_int()
+            .and_then(|d| u32::try_from(d).ok())
+            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
+    };
+    let ndim = a.block.shape().len();
+    let dims = axes(p.take("axis"), ndim)?;
+    let array = DataArray {
+        name: None,
+        variable: Variable::new(
+            (0..ndim).map(|i| format!("dim_{i}")).collect(),
+            Data::Memory(Arc::clone(&a.block)),
+        ),
+        coords: indexmap::IndexMap::new(),
+    };
+    let reduced = array
+        .reduce(op, dims.as_deref(), Some(false), ddof)
+        .map_err(Exc::from)?;
+    let done = load(ctx, &reduced)?;
+    let Data::Memory(block) = &done.variable.data else {
+        return Err(Exc::type_error("the reduction gave lazy values"));
+    };
+    let out = NdArray {
+        block: Arc::clone(block),
+        time: a.time,
+    };
+    Ok(
+        if block.shape().is_empty() && matches!(**block, nereus_engine::model::Block::F64(_)) {
+            out.item(0)
+        } else {
+            Value::NdArray(Arc::new(out))
+        },
+    )
+}
+
+macro_rules! nd_reductions {
+    ($($name:ident $row:ident $op:ident $sig:literal $doc:literal;)*) => {
+        $(fn $name(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+            reduce(ReduceOp::$op, ctx, args)
+        }
+        #[doc = concat!("`ndarray.", stringify!($name), "` (in the ndarray class).")]
+        pub(crate) const $row: Builtin = method!("ndarray", stringify!($name), $sig, $name, $doc);)*
+    };
+}
+
+nd_reductions! {
+    mean ND_MEAN Mean "mean(axis=None, dtype=None, out=None, keepdims=False, *, where=True)" "The mean over the given axis (all elements by default); NaN propagates, as in numpy.";
+    sum ND_SUM Sum "sum(axis=None, dtype=None, out=None, keepdims=False, initial=0, where=True)" "The sum over the given axis (all elements by default); NaN propagates.";
+    min ND_MIN Min "min(axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The minimum over the given axis (all elements by default); NaN propagates.";
+    max ND_MAX Max "max(axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The maximum over the given axis (all elements by default); NaN propagates.";
+    std ND_STD Std "std(axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The standard deviation over the given axis, with `ddof` delta degrees of freedom; NaN propagates.";
+    var ND_VAR Var "var(axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The variance over the given axis, with `ddof` delta degrees of freedom; NaN propagates.";
+}
