@@ -196,7 +196,7 @@ fn date_parts_of_the_dt_accessor_and_virtual_variables() {
             &mut it,
             "v = t.dt.year.values\n(v[0], v[-1], v[::6].tolist())"
         ),
-        "(1950, 1951, [1950, 1950, 1951])"
+        "(np.int64(1950), np.int64(1951), [1950, 1950, 1951])"
     );
     assert_eq!(
         show(&mut it, "ds.sst.isel(time=0).values[0, ...].shape"),

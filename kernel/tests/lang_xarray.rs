@@ -243,7 +243,7 @@ fn arithmetic_and_numpy_functions() {
     );
     assert_eq!(show(&mut it, "np.nan"), "nan");
     assert_eq!(show(&mut it, "np.pi"), "3.141592653589793");
-    assert_eq!(show(&mut it, "np.sqrt(4)"), "2.0");
+    assert_eq!(show(&mut it, "np.sqrt(4)"), "np.float64(2.0)");
     let v = show(
         &mut it,
         "ssh.isel(time_counter=0, y=100, x=slice(0, 4)).values * 2",
@@ -287,7 +287,7 @@ fn properties_dicts_and_loops() {
         ("list(ds.data_vars)", "['sossheig']"),
         ("len(ds.data_vars)", "1"),
         ("'sossheig' in ds", "True"),
-        ("type(ds.attrs)", "<class 'dict'>"),
+        ("type(ds.attrs)", "dict"),
         ("ssh.chunks[1][0] > 0", "True"),
         ("m = ssh.mean('time_counter').load(); m.chunks", ""),
         (
@@ -555,7 +555,7 @@ fn truth_ufuncs_and_floor_division_on_lazy_arrays() {
     ] {
         assert_eq!(
             show(&mut it, &format!("type({code})")),
-            "<class 'DataArray'>",
+            "xarray.core.dataarray.DataArray",
             "{code}"
         );
         assert_eq!(

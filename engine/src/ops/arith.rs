@@ -267,7 +267,19 @@ impl DataArray {
                 other,
             ],
         )?;
-        // xarray keeps the array's own dimension order first, and its attributes.
+        // xarray keeps the array's own dimension order first (then the condition's other
+        // dimensions), and its attributes.
+        let mut order: Vec<String> = self.dims().to_vec();
+        order.extend(
+            out.dims()
+                .iter()
+                .filter(|d| !order.contains(d))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        if out.dims() != order.as_slice() {
+            out = out.transpose(&order, false)?;
+        }
         out.name.clone_from(&self.name);
         out.variable.attrs.clone_from(self.attrs());
         Ok(out)

@@ -104,6 +104,16 @@ pub(crate) fn attribute(base: &Value, name: &str) -> Res<Value> {
     if let Some(r) = super::xarray::attribute(None, base, name) {
         return r;
     }
+    match (base, name) {
+        (Value::Type(t), "__name__") => return Ok(Value::str(*t)),
+        (Value::Builtin(b), "__name__") => return Ok(Value::str(b.name)),
+        (Value::Function(f), "__name__") => return Ok(Value::str(f.name())),
+        (Value::Function(f), "__doc__") => {
+            return Ok(f.def.doc.as_deref().map_or(Value::None, Value::str))
+        }
+        (Value::Module(m), "__name__") => return Ok(Value::str(m.name)),
+        _ => {}
+    }
     match base {
         Value::Module(m) => m.attr(name).ok_or_else(|| m.no_attr(name)),
         other => Err(Exc::new(

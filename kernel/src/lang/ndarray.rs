@@ -15,6 +15,10 @@ use nereus_engine::repr::numpy::{self, PrintOptions};
 pub(crate) struct NdArray {
     pub(crate) block: Arc<Block>,
     pub(crate) time: Option<TimeScale>,
+    /// A numpy scalar (`np.float64(2.5)`, what indexing one element, a full reduction or a
+    /// ufunc of numbers gives) rather than a 0-d array (`.values` of a 0-d DataArray): only the
+    /// repr and the type differ.
+    pub(crate) scalar: bool,
 }
 
 impl NdArray {
@@ -60,6 +64,18 @@ impl NdArray {
             let all = Value::Slice(Arc::new([Value::None, Value::None, Value::None]));
             keys.splice(at..=at, std::iter::repeat_n(all, fill));
         }
+        // numpy pairs several index arrays up point by point, where xarray's positional
+        // indexing (which the rest of this follows) takes their outer product.
+        let arrays = keys
+            .iter()
+            .filter(|k| matches!(k, Value::List(_) | Value::NdArray(_) | Value::Tuple(_)))
+            .count();
+        if arrays > 1 {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                "indexing a numpy array with several index arrays (numpy's point-by-point advanced indexing) is not supported in Nereus",
+            ));
+        }
         if keys.len() > ndim {
             return Err(Exc::new(
                 ExcKind::IndexError,
@@ -83,15 +99,11 @@ impl NdArray {
         let Data::Memory(block) = &r.variable.data else {
             return Err(Exc::type_error("array indexing gave lazy values"));
         };
-        let out = NdArray {
+        Ok(Value::NdArray(Arc::new(NdArray {
             block: Arc::clone(block),
             time: self.time,
-        };
-        Ok(if block.shape().is_empty() && self.time.is_none() {
-            out.item(0)
-        } else {
-            Value::NdArray(Arc::new(out))
-        })
+            scalar: block.shape().is_empty(),
+        })))
     }
 
     /// The elements as integers, in C order (an integer array used as positions); floats are
@@ -110,6 +122,7 @@ impl NdArray {
                 let row = NdArray {
                     block: Arc::new(self.block.subarray(i)),
                     time: self.time,
+                    scalar: shape.len() == 1,
                 };
                 if shape.len() == 1 {
                     row.item(0)
@@ -120,8 +133,14 @@ impl NdArray {
             .collect())
     }
 
-    /// numpy's `repr()`.
+    /// numpy's `repr()`: `np.float64(2.5)` for a scalar, `array(...)` for an array.
     pub(crate) fn repr(&self) -> String {
+        if self.scalar && self.time.is_none() {
+            return match self.item(0) {
+                Value::Bool(b) => format!("np.{}_", if b { "True" } else { "False" }),
+                _ => format!("np.{}({})", self.dtype_name(), self.to_str()),
+            };
+        }
         self.repr_with(super::options::numpy())
     }
 
@@ -156,6 +175,7 @@ pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
         Data::Memory(b) => Some(NdArray {
             block: Arc::clone(b),
             time: TimeScale::of(var),
+            scalar: false,
         }),
         Data::Lazy(_) => None,
     }

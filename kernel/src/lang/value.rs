@@ -111,6 +111,7 @@ impl Value {
             Self::Slice(_) => "slice",
             Self::DataArray(_) => "DataArray",
             Self::Dataset(_) => "Dataset",
+            Self::NdArray(a) if a.scalar && a.time.is_none() => a.dtype_name(),
             Self::NdArray(_) => "ndarray",
             Self::DType(_) => "dtype",
             Self::Method(..) => "method",
@@ -180,7 +181,7 @@ impl Value {
             Self::Stream(Stream::Stderr) => {
                 "<_io.TextIOWrapper name='<stderr>' mode='w' encoding='utf-8'>".into()
             }
-            Self::Type(t) => format!("<class '{t}'>"),
+            Self::Type(t) => format!("<class '{}'>", qualified(t)),
             Self::Dict(d) => d.repr(),
             Self::Slice(p) => format!("slice({}, {}, {})", p[0].repr(), p[1].repr(), p[2].repr()),
             Self::DataArray(a) => text::dataarray_with(a, &super::options::current().xr.display),
@@ -224,9 +225,13 @@ impl Value {
         }
     }
 
-    /// A number as f64, for mixed arithmetic and comparisons.
+    /// A number as f64, for mixed arithmetic and comparisons (a numpy scalar or 0-d array
+    /// too).
     pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
+            Self::NdArray(a) if a.block.shape().is_empty() && a.time.is_none() => {
+                a.item(0).as_f64()
+            }
             Self::Bool(b) => Some(f64::from(u8::from(*b))),
             #[allow(clippy::cast_precision_loss)]
             Self::Int(i) => Some(*i as f64),
@@ -235,9 +240,16 @@ impl Value {
         }
     }
 
-    /// An int or bool as i64.
+    /// An int or bool as i64 (a numpy integer scalar too, as its `__index__` gives).
     pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
+            Self::NdArray(a)
+                if a.block.shape().is_empty()
+                    && a.time.is_none()
+                    && !a.block.dtype().is_float() =>
+            {
+                a.item(0).as_int()
+            }
             Self::Bool(b) => Some(i64::from(*b)),
             Self::Int(i) => Some(*i),
             _ => None,
@@ -277,11 +289,28 @@ impl Value {
     }
 }
 
+/// A class's name with its module, as Python prints it (`numpy.ndarray`; builtins bare).
+fn qualified(t: &str) -> String {
+    match t {
+        "DataArray" => "xarray.core.dataarray.DataArray".to_owned(),
+        "Dataset" => "xarray.core.dataset.Dataset".to_owned(),
+        "ndarray" | "float16" | "float32" | "float64" | "int8" | "int16" | "int32" | "int64"
+        | "uint8" | "uint16" | "uint32" | "uint64" | "datetime64" | "dtype" => {
+            format!("numpy.{t}")
+        }
+        other => other.to_owned(),
+    }
+}
+
 /// The display bundle of a value: its repr as `text/plain`, and `text/html` for datasets and
 /// arrays.
 pub(crate) fn bundle(v: &Value) -> super::MimeBundle {
     let mut b = super::MimeBundle::new();
-    let text = v.repr();
+    // IPython shows a class by its qualified name alone.
+    let text = match v {
+        Value::Type(t) => qualified(t),
+        other => other.repr(),
+    };
     let xr = super::options::current().xr;
     if xr.html {
         if let Some(html) = super::repr_text::html(v, &text, &xr.display) {

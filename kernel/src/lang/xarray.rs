@@ -46,9 +46,9 @@ macro_rules! with_reductions {
             concat!($title, $over, with_reductions!(@how $form $kind), ". ", $note)
         )
     };
-    (@sig dims plain $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, keep_attrs=None)") };
-    (@sig dims moment $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, ddof=0, keep_attrs=None)") };
-    (@sig dims count $name:ident) => { concat!(stringify!($name), "(dim=None, *, keep_attrs=None)") };
+    (@sig dims plain $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, keep_attrs=None, **kwargs)") };
+    (@sig dims moment $name:ident) => { concat!(stringify!($name), "(dim=None, *, skipna=None, ddof=0, keep_attrs=None, **kwargs)") };
+    (@sig dims count $name:ident) => { concat!(stringify!($name), "(dim=None, *, keep_attrs=None, **kwargs)") };
     (@sig windows $kind:ident $name:ident) => { concat!(stringify!($name), "(keep_attrs=None, **kwargs)") };
     (@how dims plain) => { "; NaN is skipped for floats unless skipna=False" };
     (@how dims moment) => { ", with `ddof` delta degrees of freedom (0: population); NaN is skipped for floats unless skipna=False" };
@@ -71,6 +71,7 @@ mod groupby;
 mod methods;
 mod ndreduce;
 mod ndshape;
+mod nptools;
 mod numpy;
 mod open;
 mod props;
@@ -91,6 +92,7 @@ pub(crate) use dataset_climate::DatasetOp;
 pub(crate) use dt::DT;
 pub(crate) use groupby::is_grouped;
 pub(crate) use methods::{scalar, truth};
+pub(crate) use nptools::TESTING;
 pub(crate) use numpy::{abs_array, binary, compare, slice, unary};
 pub(crate) use props::{coord_attr, dataarray_item, dataset_item, no_attr, variable_attr};
 pub(crate) use setitem::{set_attr, set_coord, set_item};
@@ -146,7 +148,7 @@ macro_rules! shared_methods {
 
 static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     "DataArray",
-    method!("DataArray", "where", "where(cond, other=<NA>)", methods::where_,
+    method!("DataArray", "where", "where(cond, other=<NA>, drop=False)", methods::where_,
         "Keeps values where `cond` is True and puts `other` (NaN by default) elsewhere: ssh.where(ssh > 0), ssh.where(mask, 0.0). Lazy."),
     method!("DataArray", "fillna", "fillna(value)", methods::fillna,
         "Replaces missing values (NaN) by `value`, a number or an array. Lazy."),
@@ -293,6 +295,8 @@ pub(crate) static XARRAY_FUNCTIONS: &[Builtin] = &[
     method!("xarray", "where", "where(cond, x, y)", numpy::xr_where,
         "Element-wise choice: values of `x` where `cond` is True, of `y` elsewhere; arrays broadcast by dimension name. Lazy."),
     super::setup::XR_SET_OPTIONS,
+    method!("xarray", "apply_ufunc", "apply_ufunc(func, *args, input_core_dims=None, output_core_dims=((),), exclude_dims=frozenset(), vectorize=False, join='exact', dataset_join='exact', dataset_fill_value=<no value>, keep_attrs=None, kwargs=None, dask='forbidden', output_dtypes=None, output_sizes=None, meta=None, dask_gufunc_kwargs=None, on_missing_core_dim='raise')", apply::apply_ufunc,
+        "Calls func on the values of DataArrays (numpy arrays, core dimensions moved last) and labels the result with the other dimensions plus output_core_dims. The values are computed within the memory budget (lazy inputs need dask='parallelized' or 'allowed', as in xarray); func runs once on the whole array, not chunk by chunk."),
     method!("xarray", "DataArray", "DataArray(data=<NA>, coords=None, dims=None, name=None, attrs=None)", construct::data_array,
         "An in-memory labelled array from a numpy array, a (nested) list of numbers or another DataArray: dims names its dimensions (dim_0, ... if not given); coords maps names to values, to (dims, values[, attrs]) tuples or to DataArrays (or is a list of (name, values) pairs, which also names the dims)."),
     method!("xarray", "Dataset", "Dataset(data_vars=None, coords=None, attrs=None)", construct::dataset,
@@ -314,6 +318,20 @@ pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
     ndshape::NP_ONES,
     ndshape::NP_FULL,
     ndshape::NP_TILE,
+    nptools::NAN_TO_NUM,
+    ndreduce::NP_MEAN,
+    ndreduce::NP_SUM,
+    ndreduce::NP_MIN,
+    ndreduce::NP_MAX,
+    ndreduce::NP_STD,
+    ndreduce::NP_VAR,
+    ndreduce::NP_NANMEAN,
+    ndreduce::NP_NANSUM,
+    ndreduce::NP_NANMIN,
+    ndreduce::NP_NANMAX,
+    ndreduce::NP_NANSTD,
+    ndreduce::NP_NANVAR,
+    nptools::ARRAY_EQUAL,
     method!("numpy", "sqrt", "sqrt(x, /)", numpy::sqrt,
         "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "abs", "abs(x, /)", numpy::abs,
@@ -366,6 +384,11 @@ pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
 
 /// `numpy` module constants.
 pub(crate) static NUMPY_CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "testing",
+        doc: "numpy.testing: assert_allclose, assert_array_equal.",
+        value: || Value::Module(&nptools::TESTING),
+    },
     Constant {
         name: "nan",
         doc: "Not a number (float NaN).",

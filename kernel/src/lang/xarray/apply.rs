@@ -198,3 +198,192 @@ fn labels_of(gb: &GroupBy, groups: &[usize]) -> Res<Variable> {
         .isel(&[(gb.name().to_owned(), Indexer::List(all))])?
         .variable)
 }
+
+/// A list of dimension-name lists (`input_core_dims=[["time"]]`).
+fn core_dims(v: Option<Value>, n: usize, what: &str) -> Res<Vec<Vec<String>>> {
+    let Some(v) = v.filter(|v| !matches!(v, Value::None)) else {
+        return Ok(vec![Vec::new(); n]);
+    };
+    let lists = super::super::functions::items(&v)?;
+    lists
+        .iter()
+        .map(|l| {
+            super::super::functions::items(l)?
+                .iter()
+                .map(|d| match d {
+                    Value::Str(s) => Ok(s.to_string()),
+                    other => Err(Exc::type_error(format!(
+                        "{what} must hold dimension names, not {}",
+                        other.type_name()
+                    ))),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `xr.apply_ufunc(func, *args, input_core_dims=None, output_core_dims=((),), kwargs=None,
+/// dask='forbidden', ...)`: `func` gets each DataArray's values as a numpy array, its core
+/// dimensions moved last, and its result is labelled with the remaining dimensions and the
+/// output core dimensions. The values are computed within the memory budget (a MemoryError
+/// rather than an unbounded load); running `func` chunk by chunk is not implemented.
+pub(crate) fn apply_ufunc(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let func = p.required("func")?;
+    let inputs = p.rest();
+    p.only_defaults(&[
+        "exclude_dims",
+        "vectorize",
+        "join",
+        "dataset_join",
+        "dataset_fill_value",
+        "meta",
+        "on_missing_core_dim",
+    ])?;
+    let _ = (
+        p.take("output_dtypes"),
+        p.take("output_sizes"),
+        p.take("dask_gufunc_kwargs"),
+    );
+    let _keep_attrs = p.take("keep_attrs");
+    let kwargs = match p.take("kwargs") {
+        None | Some(Value::None) => Vec::new(),
+        Some(Value::Dict(d)) => d
+            .items
+            .iter()
+            .map(|(k, v)| match k {
+                Value::Str(k) => Ok((k.to_string(), v.clone())),
+                _ => Err(Exc::type_error("kwargs keys must be strings")),
+            })
+            .collect::<Res<_>>()?,
+        Some(other) => {
+            return Err(Exc::type_error(format!(
+                "kwargs must be a dict, not {}",
+                other.type_name()
+            )))
+        }
+    };
+    let dask = match p.take("dask") {
+        None => "forbidden".to_owned(),
+        Some(v) => v.to_str(),
+    };
+    let in_core = core_dims(p.take("input_core_dims"), inputs.len(), "input_core_dims")?;
+    let out_core = match p.take("output_core_dims") {
+        None => vec![Vec::new()],
+        v => core_dims(v, 1, "output_core_dims")?,
+    };
+    let [out_core] = out_core.as_slice() else {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            "apply_ufunc with several outputs is not supported in Nereus",
+        ));
+    };
+    if in_core.len() != inputs.len() {
+        return Err(Exc::value_error(format!(
+            "input_core_dims must have one entry per argument: {} for {} arguments",
+            in_core.len(),
+            inputs.len()
+        )));
+    }
+    let mut first: Option<(DataArray, Vec<String>)> = None;
+    let mut call = Args::default();
+    for (v, core) in inputs.iter().zip(&in_core) {
+        let Value::DataArray(a) = v else {
+            if matches!(v, Value::Dataset(_)) {
+                return Err(Exc::new(
+                    ExcKind::NotImplementedError,
+                    "apply_ufunc over a Dataset is not supported in Nereus; apply it to each DataArray",
+                ));
+            }
+            call.pos.push(v.clone());
+            continue;
+        };
+        if matches!(a.variable.data, nereus_engine::model::Data::Lazy(_)) && dask == "forbidden" {
+            return Err(Exc::value_error(
+                "apply_ufunc encountered a chunked array on an argument, but handling for chunked arrays has not been enabled. Either set the ``dask`` argument or load your data into memory first with ``.load()`` or ``.compute()``",
+            ));
+        }
+        let loop_dims: Vec<String> = a
+            .dims()
+            .iter()
+            .filter(|d| !core.contains(d))
+            .cloned()
+            .collect();
+        let mut order = loop_dims.clone();
+        order.extend(core.iter().cloned());
+        let moved = a.transpose(&order, false)?;
+        match &first {
+            None => first = Some((moved.clone(), loop_dims)),
+            Some((f, dims)) => {
+                let same = *dims == loop_dims
+                    && loop_dims
+                        .iter()
+                        .all(|d| f.sizes().get(d) == moved.sizes().get(d));
+                if !same {
+                    return Err(Exc::new(
+                        ExcKind::NotImplementedError,
+                        "apply_ufunc over DataArrays with different dimensions (broadcasting) is not supported in Nereus",
+                    ));
+                }
+            }
+        }
+        let values = super::nptools::as_ndarray(ctx, &Value::from(moved))?;
+        call.pos.push(Value::NdArray(values));
+    }
+    call.kw = kwargs;
+    let result = ctx.call(&func, call)?;
+    let Some((template, mut dims)) = first else {
+        return Ok(result);
+    };
+    dims.extend(out_core.iter().cloned());
+    let values = super::nptools::as_ndarray(ctx, &result)?;
+    if values.block.shape().len() != dims.len() {
+        return Err(Exc::value_error(format!(
+            "applied function returned data with an unexpected number of dimensions. Received {} dimension(s) but expected {} dimensions with names {:?}",
+            values.block.shape().len(),
+            dims.len(),
+            dims
+        )));
+    }
+    let mut variable = Variable::new(
+        dims.clone(),
+        nereus_engine::model::Data::Memory(Arc::clone(&values.block)),
+    );
+    if let Some(t) = values.time {
+        t.mark(&mut variable.encoding);
+    }
+    variable.attrs.clone_from(&template.variable.attrs);
+    let sizes: indexmap::IndexMap<String, usize> = dims
+        .iter()
+        .cloned()
+        .zip(values.block.shape().iter().copied())
+        .collect();
+    let coords = template
+        .coords
+        .iter()
+        .filter(|(_, c)| {
+            c.dims
+                .iter()
+                .zip(c.shape())
+                .all(|(d, n)| sizes.get(d) == Some(&n))
+        })
+        .map(|(k, c)| (k.clone(), c.clone()))
+        .collect();
+    let names: Vec<Option<String>> = inputs
+        .iter()
+        .filter_map(|v| match v {
+            Value::DataArray(a) => Some(a.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let name = names
+        .first()
+        .cloned()
+        .flatten()
+        .filter(|n| names.iter().all(|m| m.as_deref() == Some(n)));
+    Ok(Value::from(DataArray {
+        name,
+        variable,
+        coords,
+    }))
+}

@@ -234,6 +234,10 @@ pub(crate) fn operand(v: &Value) -> Option<Operand> {
     match v {
         Value::DataArray(a) => Some(Operand::array(a.as_ref().clone())),
         Value::NdArray(a) if a.time.is_none() => Some(Operand::Positional(Arc::clone(&a.block))),
+        // numpy takes a list of numbers as an array.
+        Value::List(_) => super::creation::list_block(v, &|k| Exc::type_error(k.to_owned()))
+            .ok()
+            .map(|b| Operand::Positional(Arc::new(b))),
         Value::Int(i) => Some(Operand::Int(*i)),
         Value::Bool(b) => Some(Operand::Bool(*b)),
         other => number(other).map(Operand::Scalar),

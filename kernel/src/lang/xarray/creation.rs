@@ -66,6 +66,7 @@ fn array(values: Vec<f64>, dtype: DType) -> Value {
     Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::from_f64(a, dtype)),
         time: None,
+        scalar: false,
     }))
 }
 
@@ -125,6 +126,7 @@ pub(crate) fn array_of(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
         time,
+        scalar: false,
     })))
 }
 

@@ -204,6 +204,9 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     let skipna = skipna(ctx, &mut p)?;
     let ddof = ddof(&mut p)?;
+    if let Some((k, _)) = p.extra().first() {
+        return Err(super::methods::unexpected_keyword(&recv, name, k));
+    }
     match p.take("dim") {
         None | Some(Value::None) => {}
         Some(Value::Str(d)) if *d == *grouped.dim() => {}

@@ -52,7 +52,24 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let recv = p.receiver();
     let skipna = skipna(ctx, &mut p)?;
     let ddof = ddof(&mut p)?;
-    let dims = dims_arg(p.take("dim"))?;
+    let mut dims = dims_arg(p.take("dim"))?;
+    for (k, v) in p.extra() {
+        if k != "axis" {
+            return Err(unexpected_keyword(&recv, name, &k));
+        }
+        if dims.is_some() {
+            return Err(Exc::value_error(
+                "cannot supply both 'axis' and 'dim' arguments",
+            ));
+        }
+        let Value::DataArray(a) = &recv else {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!("Dataset.{name}(axis=...) is not supported in Nereus; name the dimensions with dim="),
+            ));
+        };
+        dims = axis_dims(&v, a.dims())?;
+    }
     match &recv {
         Value::Dataset(ds) => ds
             .reduce(op, dims.as_deref(), skipna, ddof)
@@ -66,6 +83,44 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 reductions!(reduce);
+
+/// Python's error for a keyword a reduction of `recv` does not take, suggesting the closest
+/// one it does.
+pub(super) fn unexpected_keyword(recv: &Value, name: &str, k: &str) -> Exc {
+    let hint = super::super::error::suggestion(k, ["dim", "skipna", "ddof", "keep_attrs", "axis"]);
+    Exc::type_error(format!(
+        "{}.{name}() got an unexpected keyword argument '{k}'{hint}",
+        recv.type_name()
+    ))
+}
+
+/// The dimensions `axis=` numbers (an int or a sequence of ints, negative from the end).
+pub(super) fn axis_dims(v: &Value, dims: &[String]) -> Res<Option<Vec<String>>> {
+    let list = match v {
+        Value::None => return Ok(None),
+        Value::List(t) | Value::Tuple(t) => t.to_vec(),
+        other => vec![other.clone()],
+    };
+    let n = i64::try_from(dims.len()).unwrap_or(i64::MAX);
+    list.iter()
+        .map(|a| {
+            let i = a
+                .as_int()
+                .ok_or_else(|| Exc::type_error("axis must be an integer"))?;
+            let at = if i < 0 { i + n } else { i };
+            usize::try_from(at)
+                .ok()
+                .and_then(|at| dims.get(at).cloned())
+                .ok_or_else(|| {
+                    Exc::value_error(format!(
+                        "axis {i} is out of bounds for array of dimension {}",
+                        dims.len()
+                    ))
+                })
+        })
+        .collect::<Res<Vec<_>>>()
+        .map(Some)
+}
 
 /// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
 /// keyword arguments, in order.
@@ -119,9 +174,9 @@ pub(crate) fn isel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
 }
 
-pub(crate) fn sel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn sel(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
-    let recv = p.receiver();
+    let mut recv = p.receiver();
     let method = p.take("method");
     if p.take("tolerance").is_some() {
         return Err(Exc::new(
@@ -139,7 +194,17 @@ pub(crate) fn sel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             )))
         }
     };
-    let pairs = indexer_pairs("sel", &mut p)?;
+    let mut pairs = indexer_pairs("sel", &mut p)?;
+    // A boolean array selects positions, as in xarray (`sel(time=ds.time.dt.month == 7)`).
+    let masks: Vec<(String, Indexer)> = pairs
+        .iter()
+        .filter(|(_, v)| matches!(v, Value::DataArray(a) if a.dtype() == nereus_engine::model::DType::Bool))
+        .map(|(d, v)| Ok((d.clone(), bool_mask(ctx, v)?)))
+        .collect::<Res<_>>()?;
+    if !masks.is_empty() {
+        pairs.retain(|(d, _)| !masks.iter().any(|(m, _)| m == d));
+        recv = isel_value(&recv, &masks)?;
+    }
     let indexers: Vec<(String, LabelIndexer)> = pairs
         .iter()
         .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
@@ -165,11 +230,124 @@ pub(crate) fn load_method(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
 }
 
-pub(crate) fn where_(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+pub(crate) fn where_(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
     let cond = p.required("cond")?;
     let other = p.take("other");
+    let drop = match p.take("drop") {
+        Some(v) => truth(ctx, &v)?,
+        None => false,
+    };
+    if drop {
+        if other.is_some() {
+            return Err(Exc::value_error("cannot set `other` if drop=True"));
+        }
+        // Keep only the labels where the condition holds somewhere, then mask.
+        let masks = drop_masks(ctx, &cond)?;
+        let narrowed = isel_value(&recv, &masks)?;
+        let cond = isel_value(&cond, &masks)?;
+        let args = Args {
+            pos: vec![narrowed, cond],
+            kw: Vec::new(),
+            callee: None,
+        };
+        return where_plain(args);
+    }
+    let mut args = Args {
+        pos: vec![recv, cond],
+        kw: Vec::new(),
+        callee: None,
+    };
+    args.pos.extend(other);
+    where_plain(args)
+}
+
+/// For each dimension of the boolean `cond`, the positions where it is true somewhere (what
+/// `where(cond, drop=True)` keeps).
+fn drop_masks(ctx: &Ctx<'_>, cond: &Value) -> Res<Vec<(String, Indexer)>> {
+    let Value::DataArray(c) = cond else {
+        return Err(Exc::type_error(
+            "where(drop=True) needs a DataArray condition",
+        ));
+    };
+    let c = load(ctx, c)?;
+    let nereus_engine::model::Data::Memory(block) = &c.variable.data else {
+        return Err(Exc::type_error("the condition is not in memory"));
+    };
+    let nereus_engine::model::Block::Bool(b) = block.as_ref() else {
+        return Err(Exc::type_error(
+            "where(drop=True) needs a boolean condition",
+        ));
+    };
+    Ok(c.dims()
+        .iter()
+        .enumerate()
+        .map(|(axis, d)| {
+            let mut any = vec![false; b.shape()[axis]];
+            for (idx, &v) in b.indexed_iter() {
+                if v {
+                    any[idx[axis]] = true;
+                }
+            }
+            (d.clone(), Indexer::Mask(any))
+        })
+        .collect())
+}
+
+/// A 1-D boolean DataArray as a positional mask (computed if lazy).
+fn bool_mask(ctx: &Ctx<'_>, v: &Value) -> Res<Indexer> {
+    let Value::DataArray(a) = v else {
+        return Err(Exc::type_error("a boolean mask must be a DataArray"));
+    };
+    let a = load(ctx, a)?;
+    match &a.variable.data {
+        nereus_engine::model::Data::Memory(b) => match b.as_ref() {
+            nereus_engine::model::Block::Bool(m) if m.ndim() == 1 => {
+                Ok(Indexer::Mask(m.iter().copied().collect()))
+            }
+            _ => Err(Exc::new(
+                ExcKind::IndexError,
+                "a boolean indexer must be one-dimensional",
+            )),
+        },
+        nereus_engine::model::Data::Lazy(_) => Err(Exc::type_error("the mask is not in memory")),
+    }
+}
+
+/// `v.isel(...)` for a DataArray or Dataset, the indexers restricted to its dimensions.
+fn isel_value(v: &Value, at: &[(String, Indexer)]) -> Res<Value> {
+    match v {
+        Value::Dataset(ds) => {
+            let dims = nereus_engine::repr::dataset_dims(ds);
+            let at: Vec<_> = at
+                .iter()
+                .filter(|(d, _)| dims.contains_key(d))
+                .cloned()
+                .collect();
+            Ok(Value::from(ds.isel(&at)?))
+        }
+        Value::DataArray(a) => {
+            let at: Vec<_> = at
+                .iter()
+                .filter(|(d, _)| a.dims().contains(d))
+                .cloned()
+                .collect();
+            Ok(Value::from(a.isel(&at)?))
+        }
+        other => Err(Exc::type_error(format!(
+            "where() needs a DataArray or Dataset, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `where(cond[, other])` without dropping: `pos` is (receiver, cond[, other]).
+fn where_plain(args: Args) -> Res<Value> {
+    let mut pos = args.pos.into_iter();
+    let recv = pos.next().unwrap_or(Value::None);
+    let cond = pos.next().unwrap_or(Value::None);
+    let other = pos.next();
     if let Value::Dataset(ds) = &recv {
         let other = other.as_ref().and_then(operand);
         return super::structure::dataset_where(ds, &cond, other.as_ref());

@@ -59,8 +59,21 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
             .and_then(|d| u32::try_from(d).ok())
             .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
     };
+    reduce_array(ctx, a, op, p.take("axis"), ddof, Some(false))
+}
+
+/// Reduces a numpy array over `axis` (all axes for None); `skipna` Some(false) is numpy's
+/// NaN-propagating reduction, Some(true) its `nan` form.
+fn reduce_array(
+    ctx: &Ctx<'_>,
+    a: &NdArray,
+    op: ReduceOp,
+    axis: Option<Value>,
+    ddof: u32,
+    skipna: Option<bool>,
+) -> Res<Value> {
     let ndim = a.block.shape().len();
-    let dims = axes(p.take("axis"), ndim)?;
+    let dims = axes(axis, ndim)?;
     let array = DataArray {
         name: None,
         variable: Variable::new(
@@ -70,7 +83,7 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         coords: indexmap::IndexMap::new(),
     };
     let reduced = array
-        .reduce(op, dims.as_deref(), Some(false), ddof)
+        .reduce(op, dims.as_deref(), skipna, ddof)
         .map_err(Exc::from)?;
     let done = load(ctx, &reduced)?;
     let Data::Memory(block) = &done.variable.data else {
@@ -79,14 +92,9 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let out = NdArray {
         block: Arc::clone(block),
         time: a.time,
+        scalar: true,
     };
-    Ok(
-        if block.shape().is_empty() && matches!(**block, nereus_engine::model::Block::F64(_)) {
-            out.item(0)
-        } else {
-            Value::NdArray(Arc::new(out))
-        },
-    )
+    Ok(Value::NdArray(Arc::new(out)))
 }
 
 macro_rules! nd_reductions {
@@ -106,4 +114,66 @@ nd_reductions! {
     max ND_MAX Max "max(axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The maximum over the given axis (all elements by default); NaN propagates.";
     std ND_STD Std "std(axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The standard deviation over the given axis, with `ddof` delta degrees of freedom; NaN propagates.";
     var ND_VAR Var "var(axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The variance over the given axis, with `ddof` delta degrees of freedom; NaN propagates.";
+}
+
+/// `np.mean(a, axis=None, ...)` and friends: numpy's reduction of a numpy array (NaN
+/// propagates; the `nan` forms skip it), or, for an xarray object, its own reduction method
+/// (as numpy calls it: `np.mean(da)` is `da.mean(axis=None)`).
+fn np_reduce(op: ReduceOp, skip_nan: bool, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let a = p.required("a")?;
+    p.only_defaults(&["dtype", "out", "keepdims", "where", "initial"])?;
+    let axis = p.take("axis");
+    let ddof = match p.take("ddof") {
+        None => 0,
+        Some(v) => v
+            .as_int()
+            .and_then(|d| u32::try_from(d).ok())
+            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
+    };
+    let skipna = skip_nan.then_some(true);
+    match &a {
+        Value::DataArray(da) => {
+            let dims = match axis {
+                None | Some(Value::None) => None,
+                Some(v) => super::methods::axis_dims(&v, da.dims())?,
+            };
+            da.reduce(op, dims.as_deref(), skipna, ddof)
+                .map(Value::from)
+                .map_err(Exc::from)
+        }
+        Value::Dataset(ds) if axis.is_none() => ds
+            .reduce(op, None, skipna, ddof)
+            .map(Value::from)
+            .map_err(Exc::from),
+        other => {
+            let nd = super::nptools::as_ndarray(ctx, other)?;
+            reduce_array(ctx, &nd, op, axis, ddof, Some(skip_nan))
+        }
+    }
+}
+
+macro_rules! np_reductions {
+    ($($func:ident $name:literal $row:ident $op:ident $nan:literal $sig:literal $doc:literal;)*) => {
+        $(fn $func(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+            np_reduce(ReduceOp::$op, $nan, ctx, args)
+        }
+        #[doc = concat!("`np.", $name, "` (in the numpy table).")]
+        pub(crate) const $row: Builtin = method!("numpy", $name, $sig, $func, $doc);)*
+    };
+}
+
+np_reductions! {
+    np_mean "mean" NP_MEAN Mean false "mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True)" "The mean of a numpy array over `axis` (all elements by default; NaN propagates), or an xarray object's own mean.";
+    np_sum "sum" NP_SUM Sum false "sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=True)" "The sum of a numpy array over `axis` (NaN propagates), or an xarray object's own sum.";
+    np_min "min" NP_MIN Min false "min(a, axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The minimum of a numpy array over `axis` (NaN propagates), or an xarray object's own min.";
+    np_max "max" NP_MAX Max false "max(a, axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The maximum of a numpy array over `axis` (NaN propagates), or an xarray object's own max.";
+    np_std "std" NP_STD Std false "std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The standard deviation over `axis` with `ddof` (NaN propagates), or an xarray object's own std.";
+    np_var "var" NP_VAR Var false "var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The variance over `axis` with `ddof` (NaN propagates), or an xarray object's own var.";
+    np_nanmean "nanmean" NP_NANMEAN Mean true "nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True)" "The mean over `axis`, NaN skipped.";
+    np_nansum "nansum" NP_NANSUM Sum true "nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=True)" "The sum over `axis`, NaN skipped.";
+    np_nanmin "nanmin" NP_NANMIN Min true "nanmin(a, axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The minimum over `axis`, NaN skipped.";
+    np_nanmax "nanmax" NP_NANMAX Max true "nanmax(a, axis=None, out=None, keepdims=False, initial=<no value>, where=True)" "The maximum over `axis`, NaN skipped.";
+    np_nanstd "nanstd" NP_NANSTD Std true "nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The standard deviation over `axis` with `ddof`, NaN skipped.";
+    np_nanvar "nanvar" NP_NANVAR Var true "nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True)" "The variance over `axis` with `ddof`, NaN skipped.";
 }

@@ -31,6 +31,7 @@ fn nd(block: Block, time: Option<nereus_engine::coding::TimeScale>) -> Value {
     Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
         time,
+        scalar: false,
     }))
 }
 

@@ -29,7 +29,12 @@ fn finish(
         return Ok(Value::DataArray(Arc::new(a)));
     }
     match compute_now(&a)?.variable.data {
-        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray { block, time: None }))),
+        // numpy gives a scalar, not a 0-d array, for a ufunc of scalars.
+        Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray {
+            scalar: block.shape().is_empty(),
+            block,
+            time: None,
+        }))),
         Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
     }
 }
@@ -172,13 +177,21 @@ fn ufunc(name: &str, op: MapOp, args: Args) -> Res<Value> {
         ))
     })?;
     let y = op.apply(v, 0.0, 0.0);
-    Ok(match op.unary_dtype(dtype_of(x)) {
-        Some(DType::Bool) => Value::Bool(y != 0.0),
-        // Integer results of integer inputs (floor, ceil, sign, abs) are exact in f64.
-        #[allow(clippy::cast_possible_truncation)]
-        Some(d) if !d.is_float() => Value::Int(y as i64),
-        _ => Value::Float(y),
-    })
+    // numpy's result is a numpy scalar (np.float64, np.int64, np.bool), which, unlike a Python
+    // number, is not a weak scalar in later arithmetic with float32 arrays (NEP 50).
+    let dtype = match op.unary_dtype(dtype_of(x)) {
+        Some(d) => d,
+        None => DType::F64,
+    };
+    let block = nereus_engine::model::Block::from_f64(
+        ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), y),
+        dtype,
+    );
+    Ok(Value::NdArray(Arc::new(NdArray {
+        block: Arc::new(block),
+        time: None,
+        scalar: true,
+    })))
 }
 
 /// One registry function per ufunc: `np.<name>(x)`.

@@ -54,7 +54,7 @@ rows! {
         "Adds or replaces coordinates: assign_coords(lon=[...]) along the dimension of that name, assign_coords(month=(\"time\", values)), or a DataArray. Sizes must match the dimensions.";
     ASSIGN: "assign", "assign(variables=None, **variables_kwargs)", super::combine::assign,
         "Adds or replaces data variables: ds.assign(anom=ds.sst - ds.sst.mean(\"time\")). A DataArray's coordinates come along; sizes must match. Lazy.";
-    WHERE: "where", "where(cond, other=<NA>)", super::methods::where_,
+    WHERE: "where", "where(cond, other=<NA>, drop=False)", super::methods::where_,
         "Keeps values of every data variable where `cond` (a boolean DataArray, or a Dataset of them by variable name: ds.where(ds > 0)) is True, `other` (NaN by default) elsewhere. Lazy.";
     FILLNA: "fillna", "fillna(value)", super::methods::fillna,
         "Replaces missing values (NaN) of every data variable by `value`, a number or an array. Lazy.";
