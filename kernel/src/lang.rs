@@ -48,8 +48,10 @@ mod magics;
 mod ndarray;
 mod operators;
 mod options;
+mod pandas;
 mod parser;
 mod progress;
+mod random;
 mod registry;
 #[cfg(test)]
 mod registry_tests;
@@ -154,6 +156,7 @@ impl Interpreter {
     /// An empty namespace.
     pub fn new() -> Self {
         options::reset();
+        random::reset();
         Self::default()
     }
 

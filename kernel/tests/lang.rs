@@ -194,7 +194,7 @@ fn errors_are_pythonic_with_line_numbers() {
         ("print(1, sepp=' ')", "TypeError: 'sepp' is an invalid keyword argument for print(). Did you mean: 'sep'?"),
         ("len(1, 2)", "TypeError: len() takes exactly one argument (2 given)"),
         ("int('x')", "ValueError: invalid literal for int() with base 10: 'x'"),
-        ("import numpyy", "ModuleNotFoundError: No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, numpy.testing, pandas, warnings, sys, matplotlib, matplotlib.pyplot, matplotlib.colors, cartopy, cartopy.crs, cartopy.feature, IPython.display)"),
+        ("import numpyy", "ModuleNotFoundError: No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, numpy.testing, numpy.random, pandas, warnings, sys, matplotlib, matplotlib.pyplot, matplotlib.colors, cartopy, cartopy.crs, cartopy.feature, IPython.display)"),
         ("import time\ntime.slep(1)", "AttributeError: module 'time' has no attribute 'slep'. Did you mean: 'sleep'?"),
         ("a, b = 1, 2, 3", "ValueError: too many values to unpack (expected 2)"),
         ("x = 1\nx(2)", "TypeError: 'int' object is not callable"),

@@ -203,8 +203,9 @@ impl TimeComponent {
     ];
 
     /// pandas' other names for components (`weekday`, `daysinmonth`).
-    const ALIASES: [(&'static str, TimeComponent); 3] = [
+    const ALIASES: [(&'static str, TimeComponent); 4] = [
         ("weekday", TimeComponent::DayOfWeek),
+        ("day_of_week", TimeComponent::DayOfWeek),
         ("daysinmonth", TimeComponent::DaysInMonth),
         ("day_of_year", TimeComponent::DayOfYear),
     ];

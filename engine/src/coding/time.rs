@@ -260,6 +260,29 @@ fn parse_reference(s: &str, cal: Calendar) -> Result<(DateTime, i64), String> {
     parse_date(s, cal).map(|(d, offset, _)| (d, offset))
 }
 
+/// The number (1-12) of an English month name, full or abbreviated to three letters.
+fn month_number(name: &str) -> Option<i64> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let lower = name.to_ascii_lowercase();
+    NAMES
+        .iter()
+        .position(|n| *n == lower || (lower.len() == 3 && n.starts_with(&lower)))
+        .and_then(|i| i64::try_from(i + 1).ok())
+}
+
 /// Parses a date: `Y[-M[-D]]`, optional time (` ` or `T`, `hh[:mm[:ss[.f]]]`) and zone (`Z`,
 /// `UTC`, `+hh:mm`, `-hhmm`), the year as `cal` numbers it. Returns the local date-time
 /// (astronomical year), the zone offset in ns and how precisely the date was written.
@@ -280,7 +303,10 @@ fn parse_date(s: &str, cal: Calendar) -> Result<(DateTime, i64, Resolution), Str
     let num = |i: usize, what: &str| -> Result<i64, String> {
         fields.get(i).map_or(Ok(1), |p| {
             p.parse::<i64>()
-                .map_err(|_| format!("bad {what} `{p}` in date `{date}`"))
+                .ok()
+                // pandas reads month names too: `2014-May`, `2014-september`.
+                .or_else(|| (i == 1).then(|| month_number(p)).flatten())
+                .ok_or_else(|| format!("bad {what} `{p}` in date `{date}`"))
         })
     };
     let year = num(0, "year")?;

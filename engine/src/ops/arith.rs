@@ -258,7 +258,18 @@ impl DataArray {
         cond: &DataArray,
         other: Option<&Operand>,
     ) -> Result<DataArray, PlanError> {
-        let other = other.cloned().unwrap_or(Operand::Scalar(f64::NAN));
+        let time = crate::coding::TimeScale::of(&self.variable);
+        let other = match (other, time) {
+            // Dates are masked with NaT (their ticks stay int64 dates), as numpy does.
+            (None, Some(_)) => Operand::Int(crate::coding::NAT),
+            (Some(_), Some(_)) => {
+                return Err(PlanError::BadDtype {
+                    op: "where(cond, other) with a fill value".to_owned(),
+                    dtype: crate::repr::dtype_name(&self.variable).to_owned(),
+                })
+            }
+            (other, None) => other.cloned().unwrap_or(Operand::Scalar(f64::NAN)),
+        };
         let mut out = apply(
             MapOp::Where,
             &[
@@ -282,6 +293,9 @@ impl DataArray {
         }
         out.name.clone_from(&self.name);
         out.variable.attrs.clone_from(self.attrs());
+        if let Some(t) = time {
+            t.mark(&mut out.variable.encoding);
+        }
         Ok(out)
     }
 

@@ -171,6 +171,79 @@ fn bins(step: Step, ticks: &[i64], scale: TimeScale) -> Option<(Vec<usize>, Vec<
     }
 }
 
+/// Most dates [`date_range`] makes.
+const MAX_DATES: usize = 1 << 26;
+
+/// pandas' `date_range`: dates of frequency `freq` from `start` (ticks of `scale`), `periods`
+/// of them or up to `end` (included). A fixed frequency (`6h`, `D`) steps from `start`; an
+/// anchored one (`MS`, `ME`, `QS-DEC`, `YS`) starts at its first date at or after `start`.
+pub fn date_range(
+    start: i64,
+    end: Option<i64>,
+    periods: Option<usize>,
+    freq: &str,
+    scale: TimeScale,
+) -> Result<Vec<i64>, PlanError> {
+    let bad = |why: &str| PlanError::BadFrequency {
+        freq: freq.to_owned(),
+        why: why.to_owned(),
+    };
+    if end.is_none() && periods.is_none() {
+        return Err(bad("date_range needs an end or a number of periods"));
+    }
+    let limit = periods.unwrap_or(MAX_DATES).min(MAX_DATES);
+    let within = |t: i64| end.is_none_or(|e| t <= e);
+    let mut out = Vec::new();
+    match parse(freq)? {
+        Step::Ticks(ns) => {
+            let ns = scale
+                .ticks_of_nanos(ns)
+                .ok_or_else(|| bad("too fine for the dates"))?;
+            let mut t = start;
+            while out.len() < limit && within(t) {
+                out.push(t);
+                t = t
+                    .checked_add(ns)
+                    .ok_or_else(|| bad("the dates run out of range"))?;
+            }
+        }
+        Step::Months {
+            months,
+            period,
+            anchor,
+            end: at_end,
+        } => {
+            let first = scale
+                .datetime(start)
+                .ok_or_else(|| bad("the start is out of range"))?;
+            // The first month on the frequency whose edge is at or after `start`.
+            let mut mi = month_index(&first);
+            mi += (anchor - mi).rem_euclid(period);
+            loop {
+                let edge = month_edge(mi, at_end, scale)
+                    .ok_or_else(|| bad("the dates run out of range"))?;
+                if edge >= start {
+                    break;
+                }
+                mi += period;
+            }
+            while out.len() < limit {
+                let t = month_edge(mi, at_end, scale)
+                    .ok_or_else(|| bad("the dates run out of range"))?;
+                if !within(t) {
+                    break;
+                }
+                out.push(t);
+                mi += months;
+            }
+        }
+    }
+    if out.len() >= MAX_DATES {
+        return Err(bad("too many dates"));
+    }
+    Ok(out)
+}
+
 impl DataArray {
     /// `resample(dim=freq)`: groups of consecutive times in bins of a pandas frequency, in
     /// the time coordinate's calendar.
@@ -235,6 +308,31 @@ mod tests {
                 .unwrap_or(NAT)
             })
             .collect()
+    }
+
+    #[test]
+    fn date_ranges_as_pandas_makes_them() {
+        let scale = TimeScale::datetime64();
+        let t = |y, m, d| DateTime::date(y, m, d).to_ticks(scale).expect("in range");
+        assert_eq!(
+            date_range(t(2000, 1, 15), None, Some(3), "MS", scale).ok(),
+            Some(vec![t(2000, 2, 1), t(2000, 3, 1), t(2000, 4, 1)])
+        );
+        assert_eq!(
+            date_range(t(2000, 1, 1), None, Some(2), "ME", scale).ok(),
+            Some(vec![t(2000, 1, 31), t(2000, 2, 29)])
+        );
+        assert_eq!(
+            date_range(t(2000, 1, 1), Some(t(2001, 1, 1)), None, "QS-DEC", scale).ok(),
+            Some(vec![
+                t(2000, 3, 1),
+                t(2000, 6, 1),
+                t(2000, 9, 1),
+                t(2000, 12, 1)
+            ])
+        );
+        let six_hours = date_range(t(2000, 1, 1), None, Some(5), "6h", scale).ok();
+        assert_eq!(six_hours.map(|v| v[4] - v[0]), Some(24 * 3_600_000_000_000));
     }
 
     #[test]

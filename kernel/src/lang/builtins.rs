@@ -206,6 +206,7 @@ pub(crate) static MODULES: &[&Module] = &[
     &XARRAY,
     &NUMPY,
     &xarray::TESTING,
+    &super::random::RANDOM,
     &super::imports::PANDAS,
     &super::setup::WARNINGS,
     &SYS,
@@ -264,7 +265,7 @@ mod tests {
         let e = module("numpyy").err();
         assert!(e
             .is_some_and(|e| e.msg
-                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, numpy.testing, pandas, warnings, sys, matplotlib, matplotlib.pyplot, matplotlib.colors, cartopy, cartopy.crs, cartopy.feature, IPython.display)"));
+                == "No module named 'numpyy' (Nereus cells accept: time, xarray, numpy, numpy.testing, numpy.random, pandas, warnings, sys, matplotlib, matplotlib.pyplot, matplotlib.colors, cartopy, cartopy.crs, cartopy.feature, IPython.display)"));
         assert!(module("time").is_ok_and(|m| m.attr("sleep").is_some()));
         assert!(
             module("time").is_ok_and(|m| m.no_attr("slep").msg.contains("Did you mean: 'sleep'?"))

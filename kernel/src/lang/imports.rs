@@ -87,8 +87,8 @@ pub(crate) static CARTOPY: Module = Module {
 /// `pandas`.
 pub(crate) static PANDAS: Module = Module {
     name: "pandas",
-    doc: "pandas: importable; Nereus runs the pandas names notebooks use with xarray as they are added.",
-    functions: &[],
+    doc: "pandas: the names notebooks use with xarray (date_range, Timestamp, to_datetime), giving numpy datetimes.",
+    functions: super::pandas::PANDAS_FUNCTIONS,
     constants: &[],
     pending: Some("Nereus does not implement this pandas name yet"),
 };

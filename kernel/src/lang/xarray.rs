@@ -163,6 +163,10 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     along::MEDIAN,
     along::QUANTILE,
     chunk::CHUNK,
+    method!("DataArray", "isnull", "isnull(keep_attrs=None)", numpy::isnull,
+        "True where a value is missing (NaN, or NaT for dates). Lazy."),
+    method!("DataArray", "notnull", "notnull(keep_attrs=None)", numpy::notnull,
+        "True where a value is present (not NaN or NaT). Lazy."),
 );
 
 static DATAARRAY_PROPS: &[Property] = &[
@@ -196,6 +200,20 @@ static DATASET_METHODS: &[Builtin] = &shared_methods!(
     structure::entry("Dataset", structure::ASSIGN),
     structure::entry("Dataset", structure::WHERE),
     structure::entry("Dataset", structure::FILLNA),
+    method!(
+        "Dataset",
+        "isnull",
+        "isnull(keep_attrs=None)",
+        numpy::isnull,
+        "True where a value of each data variable is missing (NaN). Lazy."
+    ),
+    method!(
+        "Dataset",
+        "notnull",
+        "notnull(keep_attrs=None)",
+        numpy::notnull,
+        "True where a value of each data variable is present. Lazy."
+    ),
 );
 
 static DATASET_PROPS: &[Property] = &[
@@ -384,6 +402,12 @@ pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
 
 /// `numpy` module constants.
 pub(crate) static NUMPY_CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "random",
+        doc:
+            "numpy.random: numpy's legacy generator (seed, rand, randn, normal, uniform, randint).",
+        value: || Value::Module(&super::random::RANDOM),
+    },
     Constant {
         name: "testing",
         doc: "numpy.testing: assert_allclose, assert_array_equal.",

@@ -240,8 +240,10 @@ pub(crate) fn dataset(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut sizes: IndexMap<String, usize> = IndexMap::new();
     let mut brought: IndexMap<String, Variable> = IndexMap::new();
     for (k, v) in &vars {
+        // A bare 1-D value is along a dimension of its own name, as xarray makes it.
         let var = variable(k, v, |ndim| match ndim {
             0 => Ok(Vec::new()),
+            1 => Ok(vec![k.clone()]),
             _ => Err(Exc::value_error(format!(
                 "data variable {k:?} needs dimension names: give it as {k:?}: (dims, values)"
             ))),

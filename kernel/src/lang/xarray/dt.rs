@@ -64,6 +64,7 @@ date_parts! {
     "day_of_year" => day_of_year, "The day of the year (same as dayofyear).";
     "dayofweek" => dayofweek, "The day of the week, Monday 0 to Sunday 6 (standard, proleptic_gregorian and julian calendars), int64.";
     "weekday" => weekday, "The day of the week (same as dayofweek).";
+    "day_of_week" => day_of_week, "The day of the week (same as dayofweek).";
     "days_in_month" => days_in_month, "The number of days in each date's month, in the array's calendar, int64.";
     "daysinmonth" => daysinmonth, "The number of days in each date's month (same as days_in_month).";
     "quarter" => quarter, "The quarter of each date, 1-4, int64.";

@@ -209,16 +209,19 @@ pub(crate) fn sel(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .iter()
         .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
         .collect::<Res<_>>()?;
-    match &recv {
-        Value::Dataset(ds) => ds
-            .sel(&indexers, nearest)
-            .map(Value::from)
-            .map_err(Exc::from),
+    let result = match &recv {
+        Value::Dataset(ds) => ds.sel(&indexers, nearest).map(Value::from),
         other => this_array(other, "sel")?
             .sel(&indexers, nearest)
-            .map(Value::from)
-            .map_err(Exc::from),
-    }
+            .map(Value::from),
+    };
+    // xarray's sel says KeyError for a name that is no dimension (isel says ValueError).
+    result.map_err(|e| match e {
+        nereus_engine::ops::PlanError::UnknownDim { .. } => {
+            Exc::new(ExcKind::KeyError, e.to_string())
+        }
+        other => Exc::from(other),
+    })
 }
 
 /// `load()` and `compute()`: values in memory (interruptible).

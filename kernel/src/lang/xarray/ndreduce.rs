@@ -92,7 +92,7 @@ fn reduce_array(
     let out = NdArray {
         block: Arc::clone(block),
         time: a.time,
-        scalar: true,
+        scalar: block.shape().is_empty(),
     };
     Ok(Value::NdArray(Arc::new(out)))
 }

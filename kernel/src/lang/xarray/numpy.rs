@@ -288,3 +288,40 @@ pub(crate) fn slice(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     };
     Ok(Value::Slice(Arc::new(parts)))
 }
+
+/// `da.isnull()` / `ds.isnull()`: NaN, or NaT for dates (always False for integers). Lazy.
+pub(crate) fn isnull(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let recv = args.bind()?.receiver();
+    null_mask(&recv)
+}
+
+/// `da.notnull()` / `ds.notnull()`: the opposite of `isnull`. Lazy.
+pub(crate) fn notnull(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let recv = args.bind()?.receiver();
+    let mask = null_mask(&recv)?;
+    unary(UnaryOp::Invert, &mask)
+}
+
+fn null_mask(v: &Value) -> Res<Value> {
+    match v {
+        Value::Dataset(_) => super::combine::dataset_unary(MapOp::IsNan, v),
+        Value::DataArray(a) if nereus_engine::coding::TimeScale::of(&a.variable).is_some() => {
+            // Dates are int64 ticks; NaT is their missing value.
+            let mut plain = (**a).clone();
+            nereus_engine::coding::TimeScale::unmark(&mut plain.variable.encoding);
+            let out = apply(
+                MapOp::Eq,
+                &[
+                    Operand::array(plain),
+                    Operand::Int(nereus_engine::coding::NAT),
+                ],
+            );
+            finish(out, false)
+        }
+        Value::DataArray(_) => elementwise(MapOp::IsNan, &[v], "isnull()"),
+        other => Err(Exc::type_error(format!(
+            "isnull() needs a DataArray or Dataset, not {}",
+            other.type_name()
+        ))),
+    }
+}
