@@ -126,6 +126,40 @@ pub(crate) fn display(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     Ok(Value::None)
 }
 
+/// `IPython.display.display_html(*objs, raw=False)`: each object's HTML repr only (nothing
+/// for objects without one); with raw=True the strings themselves are the HTML.
+pub(crate) fn display_html(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
+    let raw = match args.take_kw("raw") {
+        Some(v) => truth(ctx, &v)?,
+        None => false,
+    };
+    if let Some(v) = args
+        .take_kw("metadata")
+        .filter(|v| !matches!(v, Value::None))
+    {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            format!(
+                "display_html(metadata={}) is not supported in Nereus",
+                v.repr()
+            ),
+        ));
+    }
+    for v in &args.pos {
+        let html = if raw {
+            Some(serde_json::Value::from(v.to_str()))
+        } else {
+            bundle(v).remove("text/html")
+        };
+        if let Some(html) = html {
+            let mut b = super::MimeBundle::new();
+            b.insert("text/html".into(), html);
+            ctx.out.display(b, None, false);
+        }
+    }
+    Ok(Value::None)
+}
+
 pub(crate) fn update_display(ctx: &mut Ctx<'_>, mut args: Args) -> Res<Value> {
     args.positional("update_display", &["obj"])?;
     let id = display_id(args.take_kw("display_id"))?.ok_or_else(|| {

@@ -98,6 +98,8 @@ static DISPLAY_FUNCTIONS: &[Builtin] = &[
         "Shows each object as a rich output in the cell's output area (as the builtin display)."),
     method!("IPython.display", "clear_output", "clear_output(wait=False)", super::functions::clear_output,
         "Clears the cell's output area (as the builtin clear_output)."),
+    method!("IPython.display", "display_html", "display_html(*objs, raw=False, metadata=None)", super::functions::display_html,
+        "Shows each object's HTML repr (an xarray object's rich view) without its text; with raw=True, strings are shown as HTML."),
     method!("IPython.display", "update_display", "update_display(obj, *, display_id)", super::functions::update_display,
         "Replaces an output shown with display(..., display_id=...) (as the builtin update_display)."),
 ];
@@ -108,5 +110,5 @@ pub(crate) static IPYTHON_DISPLAY: Module = Module {
     doc: "IPython's display functions: display, clear_output, update_display.",
     functions: DISPLAY_FUNCTIONS,
     constants: &[],
-    pending: Some("Nereus implements display, clear_output and update_display of IPython.display"),
+    pending: Some("Nereus implements display, display_html, clear_output and update_display of IPython.display"),
 };

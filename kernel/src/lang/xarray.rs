@@ -163,6 +163,8 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     along::MEDIAN,
     along::QUANTILE,
     chunk::CHUNK,
+    method!("DataArray", "copy", "copy(deep=True, data=None)", methods::copy,
+        "A copy of the array (values in Nereus never change in place, so it shares them safely)."),
     method!("DataArray", "isnull", "isnull(keep_attrs=None)", numpy::isnull,
         "True where a value is missing (NaN, or NaT for dates). Lazy."),
     method!("DataArray", "notnull", "notnull(keep_attrs=None)", numpy::notnull,

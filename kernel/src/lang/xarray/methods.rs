@@ -472,3 +472,13 @@ fn nest(a: &super::super::ndarray::NdArray, shape: &[usize], offset: usize) -> V
         }
     }
 }
+
+/// `da.copy(deep=True, data=None)`: Nereus values never change in place, so the object itself
+/// is its copy.
+pub(crate) fn copy(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let _deep = p.take("deep");
+    p.only_defaults(&["data"])?;
+    Ok(recv)
+}
