@@ -85,15 +85,21 @@ fn nan_to_num(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     })))
 }
 
+/// numpy's `==` of two elements: exact, NaN never equal.
+#[allow(clippy::float_cmp, reason = "numpy's array_equal compares exactly")]
+fn exactly_equal(p: f64, q: f64) -> bool {
+    p == q
+}
+
 /// Whether two arrays have the same shape and elements (NaN equal to NaN with `equal_nan`).
 fn same(a: &NdArray, b: &NdArray, equal_nan: bool) -> bool {
     if a.block.shape() != b.block.shape() || a.time.is_some() != b.time.is_some() {
         return false;
     }
     let (x, y) = (a.block.to_f64(), b.block.to_f64());
-    x.iter().zip(y.iter()).all(|(p, q)| {
-        p.total_cmp(q).is_eq() || *p == 0.0 && *q == 0.0 || (equal_nan && p.is_nan() && q.is_nan())
-    })
+    x.iter()
+        .zip(y.iter())
+        .all(|(p, q)| exactly_equal(*p, *q) || (equal_nan && p.is_nan() && q.is_nan()))
 }
 
 /// `np.array_equal(a1, a2, equal_nan=False)`.
