@@ -68,3 +68,60 @@ impl DataArray {
         })
     }
 }
+
+/// How [`DataArray::date_round`] rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// Down to the previous multiple (`.dt.floor`).
+    Floor,
+    /// Up to the next multiple (`.dt.ceil`).
+    Ceil,
+    /// To the nearest multiple, ties to the even one (`.dt.round`).
+    Round,
+}
+
+impl DataArray {
+    /// `.dt.floor(freq)` / `ceil` / `round` for a fixed frequency (`D`, `6h`, `min`): dates
+    /// moved to multiples of it counted from 1970-01-01, NaT kept. The values must be in memory.
+    pub fn date_round(&self, freq: &str, how: Rounding) -> Result<DataArray, PlanError> {
+        let bad = |why: &str| PlanError::BadDtype {
+            op: format!("rounding dates to {freq:?}"),
+            dtype: why.to_owned(),
+        };
+        let scale = TimeScale::of(&self.variable).ok_or_else(|| bad("not datetimes"))?;
+        let ns = super::resample::fixed_nanos(freq)?;
+        let step = scale
+            .ticks_of_nanos(ns)
+            .filter(|s| *s > 0)
+            .ok_or_else(|| bad("a frequency finer than the dates' resolution"))?;
+        let Data::Memory(block) = &self.variable.data else {
+            return Err(bad("values that are not loaded (call .load() first)"));
+        };
+        let Block::I64(ticks) = block.as_ref() else {
+            return Err(bad("not datetimes"));
+        };
+        let rounded = ticks.mapv(|t| {
+            if t == NAT {
+                return NAT;
+            }
+            let down = t - t.rem_euclid(step);
+            let rest = t - down;
+            match how {
+                Rounding::Floor => down,
+                Rounding::Ceil if rest == 0 => down,
+                Rounding::Ceil => down + step,
+                Rounding::Round => {
+                    let up = 2 * rest > step || (2 * rest == step && (down / step) % 2 != 0);
+                    if up {
+                        down + step
+                    } else {
+                        down
+                    }
+                }
+            }
+        });
+        let mut out = self.clone();
+        out.variable.data = Data::Memory(Arc::new(Block::I64(rounded)));
+        Ok(out)
+    }
+}

@@ -171,6 +171,19 @@ fn bins(step: Step, ticks: &[i64], scale: TimeScale) -> Option<(Vec<usize>, Vec<
     }
 }
 
+/// The length in nanoseconds of a fixed pandas frequency (`D`, `6h`, `min`, `s`); month-based
+/// ones have no fixed length.
+pub fn fixed_nanos(freq: &str) -> Result<i64, PlanError> {
+    match parse(freq)? {
+        Step::Ticks(ns) => Ok(ns),
+        Step::Months { .. } => Err(PlanError::BadFrequency {
+            freq: freq.to_owned(),
+            why: "a fixed frequency is needed here (D, h, min, s), not a month-based one"
+                .to_owned(),
+        }),
+    }
+}
+
 /// Most dates [`date_range`] makes.
 const MAX_DATES: usize = 1 << 26;
 

@@ -165,6 +165,8 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     chunk::CHUNK,
     method!("DataArray", "copy", "copy(deep=True, data=None)", methods::copy,
         "A copy of the array (values in Nereus never change in place, so it shares them safely)."),
+    method!("DataArray", "isin", "isin(test_elements)", numpy::isin,
+        "True where a value equals one of the numbers in `test_elements`. Lazy."),
     method!("DataArray", "isnull", "isnull(keep_attrs=None)", numpy::isnull,
         "True where a value is missing (NaN, or NaT for dates). Lazy."),
     method!("DataArray", "notnull", "notnull(keep_attrs=None)", numpy::notnull,
@@ -202,6 +204,13 @@ static DATASET_METHODS: &[Builtin] = &shared_methods!(
     structure::entry("Dataset", structure::ASSIGN),
     structure::entry("Dataset", structure::WHERE),
     structure::entry("Dataset", structure::FILLNA),
+    method!(
+        "Dataset",
+        "copy",
+        "copy(deep=True, data=None)",
+        methods::copy,
+        "A copy of the dataset (values in Nereus never change in place, so it shares them safely)."
+    ),
     method!(
         "Dataset",
         "isnull",

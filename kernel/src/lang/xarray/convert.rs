@@ -183,6 +183,18 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
                 _ => Ok(Indexer::List(a.ints())),
             }
         }
+        // A 1-D boolean DataArray in memory is a mask, as xarray reads it
+        // (`ds.isel(time=ds.time.dt.month == 1)`).
+        Value::DataArray(a)
+            if a.dims().len() == 1 && a.dtype() == nereus_engine::model::DType::Bool =>
+        {
+            match super::super::ndarray::ndarray_of(&a.variable) {
+                Some(n) => indexer(&Value::NdArray(Arc::new(n))),
+                None => Err(Exc::type_error(
+                    "a lazy boolean DataArray as an isel indexer: call .load() on it first",
+                )),
+            }
+        }
         other => other.as_int().map(Indexer::Int).ok_or_else(|| {
             Exc::type_error(format!(
                 "isel indexers must be integers, slices or lists of integers, not {}",

@@ -12,6 +12,7 @@ use super::super::registry::{Args, Builtin, Class, Ctx, Property};
 use super::convert::load;
 use nereus_engine::coding::TimeScale;
 use nereus_engine::model::{Data, DataArray};
+use nereus_engine::ops::dt::Rounding;
 
 use super::super::value::Value;
 
@@ -79,13 +80,68 @@ fn strftime(_: &mut Ctx<'_>, _: Args) -> Res<Value> {
     ))
 }
 
-static DT_METHODS: &[Builtin] = &[method!(
-    "DatetimeAccessor",
-    "strftime",
-    "strftime(date_format)",
-    strftime,
-    "Formats each date as a string. Not supported yet: Nereus arrays hold no strings."
-)];
+/// `floor`, `ceil`, `round` of the accessor's dates to a fixed frequency.
+fn rounded(ctx: &mut Ctx<'_>, args: Args, how: Rounding) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let Value::Dt(a) = &recv else {
+        return Err(Exc::type_error("not a .dt accessor"));
+    };
+    let freq = p.required("freq")?.to_str();
+    let loaded;
+    let a: &DataArray = if matches!(a.variable.data, Data::Lazy(_)) {
+        loaded = load(ctx, a)?;
+        &loaded
+    } else {
+        a
+    };
+    a.date_round(&freq, how)
+        .map(|r| Value::DataArray(Arc::new(r)))
+        .map_err(Exc::from)
+}
+
+fn floor(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    rounded(ctx, args, Rounding::Floor)
+}
+
+fn ceil(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    rounded(ctx, args, Rounding::Ceil)
+}
+
+fn round(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    rounded(ctx, args, Rounding::Round)
+}
+
+static DT_METHODS: &[Builtin] = &[
+    method!(
+        "DatetimeAccessor",
+        "ceil",
+        "ceil(freq)",
+        ceil,
+        "Each date moved up to a multiple of a fixed frequency ('D', '6h', 'min', 's')."
+    ),
+    method!(
+        "DatetimeAccessor",
+        "floor",
+        "floor(freq)",
+        floor,
+        "Each date moved down to a multiple of a fixed frequency ('D', '6h', 'min', 's')."
+    ),
+    method!(
+        "DatetimeAccessor",
+        "round",
+        "round(freq)",
+        round,
+        "Each date moved to the nearest multiple of a fixed frequency, ties to the even one."
+    ),
+    method!(
+        "DatetimeAccessor",
+        "strftime",
+        "strftime(date_format)",
+        strftime,
+        "Formats each date as a string. Not supported yet: Nereus arrays hold no strings."
+    ),
+];
 
 /// The `.dt` accessor class.
 pub(crate) static DT: Class = Class {

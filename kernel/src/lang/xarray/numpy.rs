@@ -325,3 +325,39 @@ fn null_mask(v: &Value) -> Res<Value> {
         ))),
     }
 }
+
+/// `da.isin(test_elements)`: True where a value equals one of the numbers. Lazy.
+pub(crate) fn isin(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let elements = super::super::functions::items(&p.required("test_elements")?)?;
+    let numeric = matches!(&recv, Value::DataArray(a)
+        if nereus_engine::coding::TimeScale::of(&a.variable).is_none());
+    if !numeric {
+        return Err(Exc::new(
+            ExcKind::NotImplementedError,
+            format!(
+                "isin() of {} values is not supported in Nereus",
+                recv.type_name()
+            ),
+        ));
+    }
+    let equal = |e: &Value| {
+        compare(CmpOp::Eq, &recv, e).unwrap_or_else(|| Err(Exc::type_error("isin() needs numbers")))
+    };
+    // With no element nothing is in it: a NaN never compares equal.
+    let mut acc = equal(&Value::Float(f64::NAN))?;
+    for e in &elements {
+        if e.as_f64().is_none() {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "isin() with {} elements is not supported in Nereus: only numbers",
+                    e.type_name()
+                ),
+            ));
+        }
+        acc = binary(BinOp::BitOr, &acc, &equal(e)?)?;
+    }
+    Ok(acc)
+}
