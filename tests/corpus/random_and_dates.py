@@ -20,3 +20,7 @@ print(ds.isel(time=(ds.time.dt.month == 1)).foo.shape, ds.isel(time=ds.time.dt.m
 print(int(ds.foo.isin([3, 5, 7.0]).sum()), int(ds.foo.isin([]).sum()), ds.copy().foo.shape)
 t6 = ds.time.isel(time=slice(0, 8))
 print(t6.dt.floor("D").dt.hour.values, t6.dt.ceil("D").dt.day.values, t6.dt.round("12h").dt.hour.values)
+daily = ds.resample(time="1D").reduce(np.mean)
+print(daily.foo.shape, daily.foo.values[:3], daily.foo.dims)
+monthly_max = ds.foo.groupby("time.month").reduce(np.max)
+print(monthly_max.dims, monthly_max.values[:3])

@@ -496,11 +496,13 @@ fn with_null_ctx<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
 }
 
 /// The reductions of a GroupBy class (`DataArrayGroupBy` or `DatasetGroupBy`), and `map`.
-const fn group_methods(class: &'static str) -> [Builtin; 8] {
+const fn group_methods(class: &'static str) -> [Builtin; 9] {
     with_reductions!(class, groupby, dims, " of each group over the grouped dimension",
         "Lazy; streams chunk by chunk.";
         method!(class, "map", "map(func, args=(), shortcut=None, **kwargs)", apply::map,
-            "Calls func(group, *args, **kwargs) on each group and combines the results: along the grouped dimension in the original order when each result keeps that dimension (anomalies: lambda x: x - x.mean('time')), else along a new dimension labelled by the groups (lambda x: x.mean('time')). Lazy where func is."))
+            "Calls func(group, *args, **kwargs) on each group and combines the results: along the grouped dimension in the original order when each result keeps that dimension (anomalies: lambda x: x - x.mean('time')), else along a new dimension labelled by the groups (lambda x: x.mean('time')). Lazy where func is."),
+        method!(class, "reduce", "reduce(func, dim=None, *, axis=None, keep_attrs=None, keepdims=False, shortcut=True, **kwargs)", apply::reduce,
+            "Calls func(values, axis=..., **kwargs) on each group's values (numpy arrays, computed within the memory budget) over the grouped dimension, as np.mean does, and stacks the results along the groups."))
 }
 
 /// The reductions of a Rolling class (`DataArrayRolling` or `DatasetRolling`).
@@ -509,8 +511,8 @@ const fn rolling_methods(class: &'static str) -> [Builtin; 7] {
         "Windows with fewer than min_periods valid values give NaN. Lazy.";)
 }
 
-static GROUPBY_METHODS: [Builtin; 8] = group_methods("DataArrayGroupBy");
-static DATASET_GROUPBY_METHODS: [Builtin; 8] = group_methods("DatasetGroupBy");
+static GROUPBY_METHODS: [Builtin; 9] = group_methods("DataArrayGroupBy");
+static DATASET_GROUPBY_METHODS: [Builtin; 9] = group_methods("DatasetGroupBy");
 static ROLLING_METHODS: [Builtin; 7] = rolling_methods("DataArrayRolling");
 static DATASET_ROLLING_METHODS: [Builtin; 7] = rolling_methods("DatasetRolling");
 

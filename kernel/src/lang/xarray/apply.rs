@@ -387,3 +387,119 @@ pub(crate) fn apply_ufunc(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         coords,
     }))
 }
+
+/// `func(values, axis=k, **kwargs)` on a group's values along `dim`: the reduced array,
+/// labelled with the group's other dimensions and coordinates.
+fn reduce_values(
+    ctx: &mut Ctx<'_>,
+    func: &Value,
+    a: &DataArray,
+    dim: &str,
+    kwargs: &[(String, Value)],
+) -> Res<DataArray> {
+    let axis = a
+        .dims()
+        .iter()
+        .position(|d| d == dim)
+        .ok_or_else(|| Exc::value_error(format!("the group has no dimension {dim:?}")))?;
+    let values = super::nptools::as_ndarray(ctx, &Value::from(a.clone()))?;
+    let mut kw = kwargs.to_vec();
+    kw.push((
+        "axis".to_owned(),
+        Value::Int(i64::try_from(axis).unwrap_or(i64::MAX)),
+    ));
+    let out = ctx.call(
+        func,
+        Args {
+            pos: vec![Value::NdArray(values)],
+            kw,
+            callee: None,
+        },
+    )?;
+    let out = super::nptools::as_ndarray(ctx, &out)?;
+    let dims: Vec<String> = a.dims().iter().filter(|d| *d != dim).cloned().collect();
+    if out.block.shape().len() != dims.len() {
+        return Err(Exc::value_error(format!(
+            "reduce() expects func to remove the axis it is given: got {} dimensions, expected {}",
+            out.block.shape().len(),
+            dims.len()
+        )));
+    }
+    let mut variable = Variable::new(
+        dims,
+        nereus_engine::model::Data::Memory(Arc::clone(&out.block)),
+    );
+    variable.attrs.clone_from(&a.variable.attrs);
+    let coords = a
+        .coords
+        .iter()
+        .filter(|(_, c)| !c.dims.iter().any(|d| d == dim))
+        .map(|(k, c)| (k.clone(), c.clone()))
+        .collect();
+    Ok(DataArray {
+        name: a.name.clone(),
+        variable,
+        coords,
+    })
+}
+
+/// `gb.reduce(func, dim=None, **kwargs)`: `func(values, axis=..., **kwargs)` on each group's
+/// values (computed, within the memory budget) over the grouped dimension, stacked along the
+/// groups.
+pub(crate) fn reduce(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let func = p.required("func")?;
+    let grouped =
+        Grouped::of(&recv).ok_or_else(|| Exc::type_error("reduce() needs a GroupBy object"))?;
+    let gb = grouped.groupby();
+    match p.take("dim") {
+        None | Some(Value::None) => {}
+        Some(Value::Str(d)) if *d == *gb.dim() => {}
+        Some(other) => {
+            return Err(Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "GroupBy.reduce over {} is not supported in Nereus; only the grouped dimension {:?}",
+                    other.repr(),
+                    gb.dim()
+                ),
+            ))
+        }
+    }
+    p.only_defaults(&["axis", "keepdims"])?;
+    let _ = (p.take("keep_attrs"), p.take("shortcut"));
+    let kwargs = p.extra();
+    let dim = gb.dim().to_owned();
+    let mut results = Vec::new();
+    let mut labelled = Vec::new();
+    for g in 0..gb.len() {
+        let positions = gb.positions(g);
+        if positions.is_empty() {
+            continue;
+        }
+        labelled.push(g);
+        results.push(match grouped.group(positions)? {
+            Value::DataArray(a) => Value::from(reduce_values(ctx, &func, &a, &dim, &kwargs)?),
+            Value::Dataset(ds) => {
+                let mut out = Dataset {
+                    attrs: ds.attrs.clone(),
+                    ..Dataset::default()
+                };
+                for name in ds.data_vars.keys() {
+                    let a = ds.get(name)?;
+                    if a.dims().contains(&dim) {
+                        let r = reduce_values(ctx, &func, &a, &dim, &kwargs)?;
+                        for (k, c) in &r.coords {
+                            out.coords.entry(k.clone()).or_insert_with(|| c.clone());
+                        }
+                        out.data_vars.insert(name.clone(), r.variable);
+                    }
+                }
+                Value::from(out)
+            }
+            other => other,
+        });
+    }
+    combine(gb, results, &[], &labelled)
+}
