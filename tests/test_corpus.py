@@ -50,9 +50,20 @@ def run_in_nereus(kc, code: str) -> str:
 
 
 def run_in_xarray(code: str) -> str:
+    # Snippets change process-wide settings as notebooks do (xr.set_options, numpy's print
+    # options); they must not leak into the other tests of this process.
+    import numpy as np
+    import xarray as xr
+
+    saved_xr = dict(xr.core.options.OPTIONS)
+    saved_np = np.get_printoptions()
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        exec(compile(code, "<corpus>", "exec"), {})  # noqa: S102 - our own corpus files
+    try:
+        with contextlib.redirect_stdout(buf):
+            exec(compile(code, "<corpus>", "exec"), {})  # noqa: S102 - our own corpus files
+    finally:
+        xr.core.options.OPTIONS.update(saved_xr)
+        np.set_printoptions(**saved_np)
     return buf.getvalue()
 
 

@@ -75,6 +75,7 @@ impl Dataset {
             coords: load_all(&self.coords)?,
             data_vars: load_all(&self.data_vars)?,
             attrs: self.attrs.clone(),
+            coords_first: self.coords_first,
         })
     }
 }

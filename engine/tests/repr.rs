@@ -38,6 +38,7 @@ fn dataset(n_vars: usize, n_coords: usize, n_attrs: usize) -> Dataset {
         data_vars,
         coords,
         attrs,
+        ..Dataset::default()
     }
 }
 

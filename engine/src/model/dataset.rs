@@ -12,6 +12,10 @@ pub struct Dataset {
     pub coords: IndexMap<String, Variable>,
     /// Global attributes.
     pub attrs: Attrs,
+    /// Whether xarray would list the coordinates before the data variables: the results of
+    /// arithmetic, rolling and weighted reductions are built that way, which orders the
+    /// dimensions of their repr; opened stores and other operations list data first.
+    pub coords_first: bool,
 }
 
 impl Dataset {

@@ -47,6 +47,7 @@ impl Dataset {
     ) -> Result<Dataset, PlanError> {
         let mut out = Dataset {
             attrs: self.attrs.clone(),
+            coords_first: self.coords_first,
             ..Dataset::default()
         };
         for (names, target) in [

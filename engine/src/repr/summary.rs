@@ -13,10 +13,16 @@ pub fn dtype_name(var: &Variable) -> &'static str {
     TimeScale::of(var).map_or_else(|| var.dtype().name(), TimeScale::dtype_name)
 }
 
-/// Dimension sizes of a dataset in xarray's order: data variables first, then coordinates.
+/// Dimension sizes of a dataset in xarray's order: data variables first, then coordinates
+/// (coordinates first for the results of operations xarray builds that way).
 pub fn dataset_dims(ds: &Dataset) -> IndexMap<String, usize> {
     let mut sizes = IndexMap::new();
-    for var in ds.data_vars.values().chain(ds.coords.values()) {
+    let (first, second) = if ds.coords_first {
+        (&ds.coords, &ds.data_vars)
+    } else {
+        (&ds.data_vars, &ds.coords)
+    };
+    for var in first.values().chain(second.values()) {
         for (d, n) in var.dims.iter().zip(var.shape()) {
             sizes.entry(d.clone()).or_insert(n);
         }

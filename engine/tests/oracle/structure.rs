@@ -64,6 +64,7 @@ fn as_dataset(da: &DataArray, name: &str) -> Dataset {
             .collect(),
         coords: da.coords.clone(),
         attrs: nereus_engine::model::Attrs::new(),
+        coords_first: false,
     }
 }
 

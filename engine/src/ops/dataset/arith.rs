@@ -67,6 +67,8 @@ impl Dataset {
         }
         let mut out = self.rebuild(results);
         out.attrs = drop_conflicts(std::iter::once(&self.attrs).chain(their_attrs));
+        // xarray builds an arithmetic result coordinates first.
+        out.coords_first = true;
         Ok(out)
     }
 

@@ -225,6 +225,7 @@ impl DatasetGroupBy {
             data_vars,
             coords,
             attrs: ds.attrs.clone(),
+            coords_first: false,
         })
     }
 
@@ -262,18 +263,18 @@ impl DatasetGroupBy {
             v.attrs.clone_from(&var.attrs);
             data_vars.insert(k.clone(), v);
         }
-        // As xarray's concatenation orders them: coordinates along the dimension, the group
-        // of each position, then the others.
-        let (along, rest): (Vec<_>, Vec<_>) = ds
-            .coords
-            .iter()
-            .map(|(k, c)| (k.clone(), c.clone()))
-            .partition(|(_, c)| c.dims.iter().any(|d| d == dim));
+        // As xarray orders them: the dataset's coordinates, then the group of each position.
         let group = per_position.map(|c| (gb.name().to_owned(), c));
         Ok(Dataset {
             data_vars,
-            coords: along.into_iter().chain(group).chain(rest).collect(),
+            coords: ds
+                .coords
+                .iter()
+                .map(|(k, c)| (k.clone(), c.clone()))
+                .chain(group)
+                .collect(),
             attrs: ds.attrs.clone(),
+            coords_first: true,
         })
     }
 }
@@ -282,12 +283,14 @@ impl DatasetRolling {
     /// `.mean()`, `.sum()`, ... of each window, for every variable along the rolled dimension;
     /// the others and the coordinates unchanged.
     pub fn reduce(&self, op: ReduceOp) -> Result<Dataset, PlanError> {
-        reduce_windows(
+        let mut out = reduce_windows(
             &self.dataset,
             &[self.rolling.dim()],
             |a| self.rolling.over(a).reduce(op),
             |c| Ok(c.clone()),
-        )
+        )?;
+        out.coords_first = true;
+        Ok(out)
     }
 }
 
@@ -335,6 +338,7 @@ fn reduce_windows(
         data_vars,
         coords,
         attrs: ds.attrs.clone(),
+        coords_first: false,
     })
 }
 
@@ -380,10 +384,12 @@ impl DatasetWeighted {
             .filter(|(_, c)| !c.dims.iter().any(|d| reduced.contains(d)))
             .map(|(k, c)| (k.clone(), c.clone()))
             .collect();
+        // xarray builds weighted results coordinates first.
         Ok(Dataset {
             data_vars,
             coords,
             attrs: ds.attrs.clone(),
+            coords_first: true,
         })
     }
 }

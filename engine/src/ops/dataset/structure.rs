@@ -54,6 +54,7 @@ impl Dataset {
             data_vars: ren(&self.data_vars),
             coords: ren(&self.coords),
             attrs: self.attrs.clone(),
+            coords_first: self.coords_first,
         })
     }
 

@@ -254,6 +254,7 @@ pub(crate) fn merge(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                     data_vars: IndexMap::from([(name, a.variable.clone())]),
                     coords: a.coords.clone(),
                     attrs: IndexMap::new(),
+                    coords_first: false,
                 })
             }
             other => Err(Exc::type_error(format!(

@@ -80,8 +80,9 @@ fn strftime(_: &mut Ctx<'_>, _: Args) -> Res<Value> {
     ))
 }
 
-/// `floor`, `ceil`, `round` of the accessor's dates to a fixed frequency.
-fn rounded(ctx: &mut Ctx<'_>, args: Args, how: Rounding) -> Res<Value> {
+/// `floor`, `ceil`, `round` of the accessor's dates to a fixed frequency; the result is named
+/// after the method, as xarray names it.
+fn rounded(ctx: &mut Ctx<'_>, args: Args, how: Rounding, name: &str) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
     let Value::Dt(a) = &recv else {
@@ -95,21 +96,21 @@ fn rounded(ctx: &mut Ctx<'_>, args: Args, how: Rounding) -> Res<Value> {
     } else {
         a
     };
-    a.date_round(&freq, how)
-        .map(|r| Value::DataArray(Arc::new(r)))
-        .map_err(Exc::from)
+    let mut r = a.date_round(&freq, how).map_err(Exc::from)?;
+    r.name = Some(name.to_owned());
+    Ok(Value::DataArray(Arc::new(r)))
 }
 
 fn floor(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    rounded(ctx, args, Rounding::Floor)
+    rounded(ctx, args, Rounding::Floor, "floor")
 }
 
 fn ceil(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    rounded(ctx, args, Rounding::Ceil)
+    rounded(ctx, args, Rounding::Ceil, "ceil")
 }
 
 fn round(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    rounded(ctx, args, Rounding::Round)
+    rounded(ctx, args, Rounding::Round, "round")
 }
 
 static DT_METHODS: &[Builtin] = &[
