@@ -158,22 +158,22 @@ fn seed(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     Ok(Value::None)
 }
 
+/// The shape `rand(d0, d1, ...)` and `randn` take as separate arguments (None: one number).
+fn dims_of(args: Args) -> Res<Option<Vec<usize>>> {
+    if args.pos.is_empty() {
+        return Ok(None);
+    }
+    size_arg(Some(Value::Tuple(Arc::new(args.pos))))
+}
+
 /// `np.random.rand(d0, d1, ...)`: uniform on [0, 1), shaped by the arguments.
 fn rand(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let shape = (!args.pos.is_empty())
-        .then(|| size_arg(Some(Value::Tuple(Arc::new(args.pos.clone())))))
-        .transpose()?
-        .flatten();
-    floats(shape, State::uniform)
+    floats(dims_of(args)?, State::uniform)
 }
 
 /// `np.random.randn(d0, d1, ...)`: standard normal, shaped by the arguments.
 fn randn(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
-    let shape = (!args.pos.is_empty())
-        .then(|| size_arg(Some(Value::Tuple(Arc::new(args.pos.clone())))))
-        .transpose()?
-        .flatten();
-    floats(shape, State::gauss)
+    floats(dims_of(args)?, State::gauss)
 }
 
 /// `np.random.random(size=None)` and `random_sample`.

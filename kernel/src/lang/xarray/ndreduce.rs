@@ -52,13 +52,7 @@ fn reduce(op: ReduceOp, ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         return Err(Exc::type_error("ndarray reductions need a numpy array"));
     };
     p.only_defaults(&["dtype", "out", "keepdims", "where", "initial"])?;
-    let ddof = match p.take("ddof") {
-        None => 0,
-        Some(v) => v
-            .as_int()
-            .and_then(|d| u32::try_from(d).ok())
-            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
-    };
+    let ddof = super::methods::ddof(&mut p)?;
     reduce_array(ctx, a, op, p.take("axis"), ddof, Some(false))
 }
 
@@ -124,13 +118,7 @@ fn np_reduce(op: ReduceOp, skip_nan: bool, ctx: &mut Ctx<'_>, args: Args) -> Res
     let a = p.required("a")?;
     p.only_defaults(&["dtype", "out", "keepdims", "where", "initial"])?;
     let axis = p.take("axis");
-    let ddof = match p.take("ddof") {
-        None => 0,
-        Some(v) => v
-            .as_int()
-            .and_then(|d| u32::try_from(d).ok())
-            .ok_or_else(|| Exc::type_error("ddof must be a non-negative integer"))?,
-    };
+    let ddof = super::methods::ddof(&mut p)?;
     let skipna = skip_nan.then_some(true);
     match &a {
         Value::DataArray(da) => {
