@@ -80,10 +80,6 @@ CELL_TIMEOUT = 120.0
 # list a cell here only when the difference is understood and is not Nereus's to fix.
 KNOWN_DIFFERENCES: dict[str, str] = {
     **dict.fromkeys(
-        [f"xarray_docs_time_series:{n}" for n in (12, 13, 14, 15, 18, 20, 21, 24, 25)],
-        "pandas 3 makes datetime64[us] dates; Nereus holds dates as datetime64[ns]: the same "
-        "dates, only the dtype name in the repr differs"),
-    **dict.fromkeys(
         ["xarray_docs_monthly_means:7", "xarray_docs_time_series:29",
          "xarray_tutorial_in_45_min:70", "xarray_tutorial_in_45_min:71"],
         "season labels ('DJF', ...) are strings, which Nereus arrays do not hold yet: the "

@@ -419,12 +419,8 @@ fn check_times(da: &DataArray, block: &Block, expect: &Value, want: &Value) -> R
         .iter()
         .map(|&t| match scale.datetime(t) {
             None => "NaT".to_owned(),
-            Some(d) => {
-                let text = d.numbered(scale.calendar).to_numpy();
-                // cftime holds microseconds: numpy's nine digits less three.
-                let keep = if scale.is_datetime64() { 0 } else { 3 };
-                text[..text.len() - keep].to_owned()
-            }
+            // cftime holds microseconds: six digits, as numpy prints datetime64[us].
+            Some(d) => d.numbered(scale.calendar).to_numpy(scale.unit),
         })
         .collect();
     let want: Vec<String> = serde_json::from_value(want.clone())?;

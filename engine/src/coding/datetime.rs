@@ -2,7 +2,7 @@
 //! forms. Ticks become dates through a [`TimeScale`] (calendar and tick unit).
 
 use super::calendar::{Calendar, NAT};
-use super::scale::TimeScale;
+use super::scale::{TickUnit, TimeScale};
 use std::fmt::Write as _;
 
 /// A broken-down calendar date and time.
@@ -123,9 +123,15 @@ impl DateTime {
         s
     }
 
-    /// numpy's `str(datetime64[ns])`: `2000-01-01T00:00:00.000000000`.
-    pub fn to_numpy(&self) -> String {
-        format!("{}.{:09}", self.stamp('T'), self.nanosecond)
+    /// numpy's `str()` of a datetime64 in `unit`: `2000-01-01T00:00:00.000000000` (ns),
+    /// `2000-01-01T00:00:00.000000` (us).
+    pub fn to_numpy(&self, unit: TickUnit) -> String {
+        match unit {
+            TickUnit::Nanosecond => {
+                format!("{}.{:09}", self.stamp('T'), self.nanosecond)
+            }
+            TickUnit::Microsecond => format!("{}.{:06}", self.stamp('T'), self.nanosecond / 1_000),
+        }
     }
 
     /// `str()` of a cftime object: `2000-01-16 12:00:00`, microseconds when non-zero
@@ -290,7 +296,10 @@ mod tests {
         let ticks = t.to_ticks(ns).expect("in range");
         assert_eq!(DateTime::from_ticks(ticks, ns), Some(t));
         assert_eq!(t.to_iso(), "2000-01-01T06:00:00.5");
-        assert_eq!(t.to_numpy(), "2000-01-01T06:00:00.500000000");
+        assert_eq!(
+            t.to_numpy(TickUnit::Nanosecond),
+            "2000-01-01T06:00:00.500000000"
+        );
         assert_eq!(DateTime::date(2000, 1, 1).to_compact(), "2000-01-01");
         assert_eq!(TimeScale::cftime(Calendar::NoLeap).format_iso(NAT), "NaT");
         assert_eq!(

@@ -2,9 +2,10 @@
 //!
 //! xarray decodes CF times either to numpy `datetime64[ns]` (standard calendars, dates in
 //! 1677..2262) or to cftime objects (every other case: non-standard calendars, dates before the
-//! Gregorian reform or outside the nanosecond range), which hold microseconds. Nereus keeps both
-//! as ticks since 1970-01-01 in the variable's calendar: nanoseconds for the first, microseconds
-//! for the second (years up to about +-292,000), so `dtype`, dates and precision are xarray's.
+//! Gregorian reform or outside the nanosecond range), which hold microseconds; pandas 3 makes
+//! `datetime64[us]` dates (`pd.date_range("2000-01-01", ...)`). Nereus keeps all three as ticks
+//! since 1970-01-01 in the variable's calendar: nanoseconds or microseconds (years up to about
+//! +-292,000), so `dtype`, dates and precision are xarray's.
 
 use super::calendar::{Calendar, NS_PER_DAY};
 use super::datetime::DateTime;
@@ -13,8 +14,11 @@ use serde_json::Value;
 
 /// Encoding key marking a variable whose int64 values are datetimes in that calendar.
 pub use crate::model::TIME_CALENDAR_KEY;
-/// Encoding key holding the tick unit of a datetime variable (`ns` or `us`).
+/// Encoding key holding the tick unit of a datetime variable (`ns`, `us`, or `cftime` for
+/// cftime objects, which count microseconds).
 pub const TIME_UNIT_KEY: &str = "nereus_time_unit";
+/// The [`TIME_UNIT_KEY`] value of cftime objects.
+const CFTIME_UNIT: &str = "cftime";
 
 /// The length of one tick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,7 +26,7 @@ pub const TIME_UNIT_KEY: &str = "nereus_time_unit";
 pub enum TickUnit {
     /// Nanoseconds: numpy `datetime64[ns]`.
     Nanosecond,
-    /// Microseconds: cftime objects.
+    /// Microseconds: numpy `datetime64[us]` and cftime objects.
     Microsecond,
 }
 
@@ -51,12 +55,18 @@ pub struct TimeScale {
     pub calendar: Calendar,
     /// The length of one tick.
     pub unit: TickUnit,
+    /// Whether xarray holds the values as cftime objects (else as numpy datetime64 of `unit`).
+    pub cftime: bool,
 }
 
 impl TimeScale {
-    /// A scale of `calendar` in `unit`.
+    /// numpy datetime64 values of `calendar` in `unit`.
     pub const fn new(calendar: Calendar, unit: TickUnit) -> Self {
-        Self { calendar, unit }
+        Self {
+            calendar,
+            unit,
+            cftime: false,
+        }
     }
 
     /// numpy's `datetime64[ns]`: proleptic Gregorian nanoseconds.
@@ -64,22 +74,32 @@ impl TimeScale {
         Self::new(Calendar::ProlepticGregorian, TickUnit::Nanosecond)
     }
 
+    /// numpy's `datetime64[us]`, the unit pandas 3 gives dates parsed from text.
+    pub const fn datetime64_us() -> Self {
+        Self::new(Calendar::ProlepticGregorian, TickUnit::Microsecond)
+    }
+
     /// cftime objects of `calendar` (microseconds).
     pub const fn cftime(calendar: Calendar) -> Self {
-        Self::new(calendar, TickUnit::Microsecond)
+        Self {
+            calendar,
+            unit: TickUnit::Microsecond,
+            cftime: true,
+        }
     }
 
-    /// Whether xarray holds these values as numpy `datetime64[ns]` (else as cftime objects).
+    /// Whether xarray holds these values as numpy `datetime64` (else as cftime objects).
     pub fn is_datetime64(self) -> bool {
-        self.unit == TickUnit::Nanosecond
+        !self.cftime
     }
 
-    /// numpy's dtype name of the values: `datetime64[ns]`, or `object` for cftime objects.
+    /// numpy's dtype name of the values: `datetime64[ns]`/`datetime64[us]`, or `object` for
+    /// cftime objects.
     pub fn dtype_name(self) -> &'static str {
-        if self.is_datetime64() {
-            "datetime64[ns]"
-        } else {
-            "object"
+        match (self.cftime, self.unit) {
+            (true, _) => "object",
+            (false, TickUnit::Nanosecond) => "datetime64[ns]",
+            (false, TickUnit::Microsecond) => "datetime64[us]",
         }
     }
 
@@ -95,12 +115,12 @@ impl TimeScale {
         }
     }
 
-    /// The scale whose ticks mean the same instants: every datetime64 scale is numpy's one
-    /// (standard and proleptic Gregorian agree on its dates).
+    /// The scale whose ticks mean the same instants: every datetime64 scale of a unit is
+    /// numpy's one (standard and proleptic Gregorian agree on its dates).
     #[must_use]
     pub fn normalized(self) -> Self {
         if self.is_datetime64() {
-            Self::datetime64()
+            Self::new(Calendar::ProlepticGregorian, self.unit)
         } else {
             self
         }
@@ -138,14 +158,15 @@ impl TimeScale {
             .map_or_else(|| "NaT".to_owned(), |d| d.to_iso())
     }
 
-    /// As numpy prints one element: `2000-01-01T00:00:00.000000000` for datetime64, and for
+    /// As numpy prints one element: `2000-01-01T00:00:00.000000000` for datetime64 (six
+    /// digits for microseconds), and for
     /// cftime objects their repr, `cftime.DatetimeNoLeap(2000, 1, 1, 0, 0, 0, 0, has_year_zero=True)`.
     pub fn format_element(self, ticks: i64) -> String {
         let Some(d) = self.shown(ticks) else {
             return "NaT".to_owned();
         };
         if self.is_datetime64() {
-            return d.to_numpy();
+            return d.to_numpy(self.unit);
         }
         format!(
             "cftime.{}({}, {}, {}, {}, {}, {}, {}, has_year_zero={})",
@@ -184,11 +205,11 @@ impl TimeScale {
     pub fn from_encoding(encoding: &Attrs) -> Option<Self> {
         let calendar = encoding.get(TIME_CALENDAR_KEY).and_then(Value::as_str)?;
         let calendar = Calendar::parse(calendar, "").ok()?;
-        let unit = match encoding.get(TIME_UNIT_KEY).and_then(Value::as_str) {
-            Some("us") => TickUnit::Microsecond,
-            _ => TickUnit::Nanosecond,
-        };
-        Some(Self::new(calendar, unit))
+        Some(match encoding.get(TIME_UNIT_KEY).and_then(Value::as_str) {
+            Some(CFTIME_UNIT) => Self::cftime(calendar),
+            Some("us") => Self::new(calendar, TickUnit::Microsecond),
+            _ => Self::new(calendar, TickUnit::Nanosecond),
+        })
     }
 
     /// Records this scale in an encoding (the values are datetimes of this scale).
@@ -197,7 +218,12 @@ impl TimeScale {
             TIME_CALENDAR_KEY.to_owned(),
             Value::from(self.calendar.name()),
         );
-        encoding.insert(TIME_UNIT_KEY.to_owned(), Value::from(self.unit.code()));
+        let unit = if self.cftime {
+            CFTIME_UNIT
+        } else {
+            self.unit.code()
+        };
+        encoding.insert(TIME_UNIT_KEY.to_owned(), Value::from(unit));
     }
 
     /// Removes a recorded scale from an encoding (the values are no longer datetimes).
@@ -251,5 +277,23 @@ mod tests {
         assert_eq!(TimeScale::from_encoding(&enc), Some(s));
         TimeScale::unmark(&mut enc);
         assert!(enc.is_empty());
+        let us = TimeScale::datetime64_us();
+        us.mark(&mut enc);
+        assert_eq!(TimeScale::from_encoding(&enc), Some(us));
+        assert_eq!(us.dtype_name(), "datetime64[us]");
+    }
+
+    #[test]
+    fn microsecond_datetime64_prints_as_numpy() {
+        let us = TimeScale::datetime64_us();
+        let t = us
+            .ticks(&DateTime {
+                hour: 6,
+                ..DateTime::date(2000, 1, 1)
+            })
+            .expect("in range");
+        assert_eq!(us.format_element(t), "2000-01-01T06:00:00.000000");
+        assert_eq!(us.format_compact(t), "2000-01-01T06:00:00");
+        assert!(us.is_datetime64());
     }
 }

@@ -9,6 +9,7 @@ use self::promote::{fits, promote, result_type, Typed};
 use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::plan::{MapOp, Node, Plan};
+use crate::coding::TimeScale;
 use crate::model::{drop_conflicts, memory, Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use std::sync::Arc;
@@ -118,6 +119,33 @@ pub(crate) fn map_plan(
 /// numpy's check that a Python int fits the dtype it is cast to (`int8_array + 300` raises).
 /// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
 /// `where`, whose values numpy casts without the check.
+/// Refuses the element-wise operations Nereus does not define on datetimes, whose ticks would
+/// otherwise come out as plain numbers: only comparisons of dates with dates of the same unit,
+/// and `where` (which masks them with NaT), apply.
+fn check_times(op: MapOp, operands: &[Operand]) -> Result<(), PlanError> {
+    let scales: Vec<Option<TimeScale>> = operands
+        .iter()
+        .map(|o| match o {
+            Operand::Array(a) => TimeScale::of(&a.variable).map(TimeScale::normalized),
+            _ => None,
+        })
+        .collect();
+    let Some(&first) = scales.iter().flatten().next() else {
+        return Ok(());
+    };
+    let comparison = matches!(
+        op,
+        MapOp::Gt | MapOp::Ge | MapOp::Lt | MapOp::Le | MapOp::Eq | MapOp::Ne
+    );
+    if op == MapOp::Where || (comparison && scales.iter().all(|s| *s == Some(first))) {
+        return Ok(());
+    }
+    Err(PlanError::BadDtype {
+        op: format!("'{}'", crate::repr::dask::map_name(op)),
+        dtype: first.dtype_name().to_owned(),
+    })
+}
+
 fn check_ints(op: MapOp, inputs: &[(Arc<Plan>, Vec<usize>)]) -> Result<(), PlanError> {
     if op.is_predicate() || op == MapOp::Where {
         return Ok(());
@@ -168,6 +196,7 @@ fn broadcast_dims(arrays: &[&DataArray]) -> Result<IndexMap<String, usize>, Plan
 /// `arithmetic_join="inner"`), then broadcasts by dimension name. The result keeps the arrays'
 /// attributes that do not conflict, as xarray's default `keep_attrs` does.
 pub fn apply(op: MapOp, operands: &[Operand]) -> Result<DataArray, PlanError> {
+    check_times(op, operands)?;
     let given: Vec<DataArray> = operands
         .iter()
         .filter_map(|o| match o {
@@ -258,7 +287,7 @@ impl DataArray {
         cond: &DataArray,
         other: Option<&Operand>,
     ) -> Result<DataArray, PlanError> {
-        let time = crate::coding::TimeScale::of(&self.variable);
+        let time = TimeScale::of(&self.variable);
         let other = match (other, time) {
             // Dates are masked with NaT (their ticks stay int64 dates), as numpy does.
             (None, Some(_)) => Operand::Int(crate::coding::NAT),

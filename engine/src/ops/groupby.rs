@@ -131,6 +131,7 @@ impl GroupBy {
         skipna: Option<bool>,
         ddof: u32,
     ) -> Result<DataArray, PlanError> {
+        super::reduce::refuse_dates(&self.array.variable, &format!("grouped {}", op.name()))?;
         let input = plan_of(&self.array.variable);
         let axis = self.axis();
         let mut shape = input.shape().to_vec();

@@ -105,7 +105,7 @@ fn step_name(e: &Plan) -> String {
 }
 
 /// The dask name of an element-wise step: the numpy ufunc or `operator` function it applies.
-fn map_name(op: MapOp) -> &'static str {
+pub(crate) fn map_name(op: MapOp) -> &'static str {
     match op {
         MapOp::Neg => "neg",
         MapOp::Abs => "absolute",

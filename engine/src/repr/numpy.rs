@@ -44,7 +44,7 @@ pub fn array_repr(block: &Block, time: Option<TimeScale>, opts: PrintOptions) ->
     }
     match dtype_name(block, time) {
         "float64" | "int64" | "bool" if !empty => {}
-        "datetime64[ns]" => extras.push("dtype='datetime64[ns]'".to_owned()),
+        d @ ("datetime64[ns]" | "datetime64[us]") => extras.push(format!("dtype='{d}'")),
         other => extras.push(format!("dtype={other}")),
     }
     let body = if empty {

@@ -133,8 +133,18 @@ impl NdArray {
             .collect())
     }
 
-    /// numpy's `repr()`: `np.float64(2.5)` for a scalar, `array(...)` for an array.
+    /// numpy's `repr()`: `np.float64(2.5)` or `np.datetime64('2000-01-01T00:00:00.000000')`
+    /// for a scalar, `array(...)` for an array.
     pub(crate) fn repr(&self) -> String {
+        if let Some(t) = self.time.filter(|t| self.scalar && t.is_datetime64()) {
+            let text = self.to_str();
+            // NaT has no digits to tell its unit, so numpy names it.
+            return if text == "NaT" {
+                format!("np.datetime64('NaT','{}')", t.unit.code())
+            } else {
+                format!("np.datetime64('{text}')")
+            };
+        }
         if self.scalar && self.time.is_none() {
             return match self.item(0) {
                 Value::Bool(b) => format!("np.{}_", if b { "True" } else { "False" }),

@@ -1,6 +1,8 @@
 //! The pandas names notebooks use with xarray: `pd.date_range`, `pd.Timestamp` and
-//! `pd.to_datetime`, giving numpy datetime64[ns] values (Nereus has no pandas objects: a
-//! DatetimeIndex is a datetime64 array, a Timestamp a datetime64 scalar).
+//! `pd.to_datetime`, giving numpy datetime64 values in pandas 3's units: microseconds for dates
+//! read from text (nanoseconds when the text has them), else the unit of the dates given
+//! (Nereus has no pandas objects: a DatetimeIndex is a datetime64 array, a Timestamp a
+//! datetime64 scalar).
 #![allow(
     clippy::needless_pass_by_value,
     reason = "all builtins share the `Func` signature"
@@ -16,40 +18,89 @@ use super::ndarray::NdArray;
 use super::registry::{Args, Builtin, Ctx};
 use super::value::Value;
 use nereus_engine::coding::time::parse_datetime;
-use nereus_engine::coding::TimeScale;
+use nereus_engine::coding::{TickUnit, TimeScale};
 use nereus_engine::model::Block;
 
-/// numpy's datetime64[ns] (pandas 3 defaults to microseconds; the dates are the same, only
-/// the dtype name differs).
-fn scale() -> TimeScale {
-    TimeScale::datetime64()
-}
+/// A date: its ticks and their scale (always numpy datetime64).
+type Date = (i64, TimeScale);
 
-/// Datetimes as a numpy array (`scalar`: one numpy datetime64 rather than a 0-d array).
-fn dates(ticks: Vec<i64>, shape: &[usize], scalar: bool) -> Res<Value> {
+/// Datetimes of `scale` as a numpy array (`scalar`: one numpy datetime64 rather than a 0-d
+/// array).
+fn dates(ticks: Vec<i64>, scale: TimeScale, shape: &[usize], scalar: bool) -> Res<Value> {
     let block =
         ArrayD::from_shape_vec(IxDyn(shape), ticks).map_err(|e| Exc::value_error(e.to_string()))?;
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::I64(block)),
-        time: Some(scale()),
+        time: Some(scale),
         scalar,
     })))
 }
 
-/// A date given as a string or a datetime value, in ticks.
-fn ticks_of(v: &Value, what: &str) -> Res<i64> {
+/// A date given as a string or a datetime64 value. Text is read as pandas 3 reads it: in
+/// microseconds, unless it has finer digits.
+fn date_of(v: &Value, what: &str) -> Res<Date> {
     match v {
-        Value::Str(s) => parse_datetime(s, scale()).map_err(|e| Exc::value_error(e.to_string())),
-        Value::NdArray(a) if a.time.is_some() && a.block.len() == 1 => a
-            .block
-            .iter_i64()
-            .next()
-            .ok_or_else(|| Exc::value_error("empty date")),
+        Value::Str(s) => {
+            let ns = parse_datetime(s, TimeScale::datetime64());
+            let us = TimeScale::datetime64_us();
+            match ns {
+                Ok(t) if t % 1_000 != 0 => Ok((t, TimeScale::datetime64())),
+                // Dates outside datetime64[ns]'s years are read in microseconds directly.
+                _ => parse_datetime(s, us)
+                    .map(|t| (t, us))
+                    .map_err(|e| Exc::value_error(e.to_string())),
+            }
+        }
+        Value::NdArray(a) if a.block.len() == 1 => match a.time {
+            Some(scale) if scale.is_datetime64() => a
+                .block
+                .iter_i64()
+                .next()
+                .map(|t| (t, scale))
+                .ok_or_else(|| Exc::value_error("empty date")),
+            _ => Err(Exc::type_error(format!(
+                "{what}: cannot read a date from {}",
+                v.type_name()
+            ))),
+        },
         other => Err(Exc::type_error(format!(
             "{what}: cannot read a date from {}",
             other.type_name()
         ))),
     }
+}
+
+/// `date` in `scale`'s ticks (`None` for a date `scale` cannot hold).
+fn in_scale((ticks, from): Date, scale: TimeScale) -> Option<i64> {
+    if from == scale {
+        return Some(ticks);
+    }
+    from.datetime(ticks).and_then(|d| scale.ticks(&d))
+}
+
+/// Dates in `scale`'s ticks.
+fn all_in(dates: &[Date], scale: TimeScale) -> Res<Vec<i64>> {
+    dates
+        .iter()
+        .map(|&d| {
+            in_scale(d, scale).ok_or_else(|| {
+                Exc::new(
+                    ExcKind::OverflowError,
+                    format!("a date is out of {}'s range", scale.dtype_name()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Dates in the finest unit among them (as pandas combines resolutions).
+fn common(dates: &[Date]) -> Res<(Vec<i64>, TimeScale)> {
+    let scale = if dates.iter().any(|(_, s)| s.unit == TickUnit::Nanosecond) {
+        TimeScale::datetime64()
+    } else {
+        TimeScale::datetime64_us()
+    };
+    Ok((all_in(dates, scale)?, scale))
 }
 
 fn refuse(func: &str, name: &str, v: &Value) -> Exc {
@@ -62,7 +113,7 @@ fn refuse(func: &str, name: &str, v: &Value) -> Exc {
 /// `pd.date_range(start=None, end=None, periods=None, freq=None, ...)`.
 fn date_range(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
-    for name in ["tz", "name", "unit"] {
+    for name in ["tz", "name"] {
         if let Some(v) = p.take(name).filter(|v| !matches!(v, Value::None)) {
             return Err(refuse("date_range", name, &v));
         }
@@ -96,25 +147,44 @@ fn date_range(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             "pd.date_range without a start is not supported in Nereus",
         ));
     };
-    let start = ticks_of(&start, "date_range start")?;
-    let end = end.map(|e| ticks_of(&e, "date_range end")).transpose()?;
+    let mut given = vec![date_of(&start, "date_range start")?];
+    if let Some(e) = &end {
+        given.push(date_of(e, "date_range end")?);
+    }
+    let (mut ticks, mut scale) = common(&given)?;
+    match p.take("unit").filter(|v| !matches!(v, Value::None)) {
+        None => {}
+        Some(Value::Str(u)) if &*u == "ns" || &*u == "us" => {
+            let unit = if &*u == "ns" {
+                TimeScale::datetime64()
+            } else {
+                TimeScale::datetime64_us()
+            };
+            ticks = all_in(&given, unit)?;
+            scale = unit;
+        }
+        Some(v) => return Err(refuse("date_range", "unit", &v)),
+    }
+    let start = ticks[0];
+    let end = ticks.get(1).copied();
     if end.is_some() && periods.is_some() {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
             "pd.date_range with start, end and periods (evenly spaced) is not supported in Nereus",
         ));
     }
-    let ticks = nereus_engine::ops::resample::date_range(start, end, periods, &freq, scale())
+    let ticks = nereus_engine::ops::resample::date_range(start, end, periods, &freq, scale)
         .map_err(Exc::from)?;
     let n = ticks.len();
-    dates(ticks, &[n], false)
+    dates(ticks, scale, &[n], false)
 }
 
 /// `pd.Timestamp(ts_input)`: one datetime.
 fn timestamp(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let v = p.required("ts_input")?;
-    dates(vec![ticks_of(&v, "Timestamp")?], &[], true)
+    let (t, scale) = date_of(&v, "Timestamp")?;
+    dates(vec![t], scale, &[], true)
 }
 
 /// `pd.to_datetime(arg)`: a date string to a datetime, a list of them to an array.
@@ -122,14 +192,18 @@ fn to_datetime(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let arg = p.required("arg")?;
     match &arg {
-        Value::Str(_) => dates(vec![ticks_of(&arg, "to_datetime")?], &[], true),
+        Value::Str(_) => {
+            let (t, scale) = date_of(&arg, "to_datetime")?;
+            dates(vec![t], scale, &[], true)
+        }
         Value::List(_) | Value::Tuple(_) => {
-            let ticks = items(&arg)?
+            let given = items(&arg)?
                 .iter()
-                .map(|v| ticks_of(v, "to_datetime"))
+                .map(|v| date_of(v, "to_datetime"))
                 .collect::<Res<Vec<_>>>()?;
+            let (ticks, scale) = common(&given)?;
             let n = ticks.len();
-            dates(ticks, &[n], false)
+            dates(ticks, scale, &[n], false)
         }
         Value::NdArray(a) if a.time.is_some() => Ok(arg.clone()),
         other => Err(Exc::new(
@@ -145,9 +219,9 @@ fn to_datetime(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 /// The pandas functions (in the pandas module).
 pub(crate) static PANDAS_FUNCTIONS: &[Builtin] = &[
     method!("pandas", "date_range", "date_range(start=None, end=None, periods=None, freq=None, tz=None, normalize=False, name=None, inclusive='both', *, unit=None)", date_range,
-        "Dates from `start`, `periods` of them or up to `end` (included), by a pandas frequency (default 'D'): 'h', '6h', 'D', 'MS', 'ME', 'QS-DEC', 'YS', ... A datetime64[ns] numpy array in Nereus (pandas gives a DatetimeIndex)."),
+        "Dates from `start`, `periods` of them or up to `end` (included), by a pandas frequency (default 'D'): 'h', '6h', 'D', 'MS', 'ME', 'QS-DEC', 'YS', ... A datetime64 numpy array in Nereus (pandas gives a DatetimeIndex); `unit` 'us' or 'ns'."),
     method!("pandas", "Timestamp", "Timestamp(ts_input)", timestamp,
-        "A datetime from a date string ('2000-01-15', '2000-01-15T06:00'): a numpy datetime64[ns] in Nereus."),
+        "A datetime from a date string ('2000-01-15', '2000-01-15T06:00'): a numpy datetime64 in Nereus."),
     method!("pandas", "to_datetime", "to_datetime(arg)", to_datetime,
-        "Date strings (one, or a list) as datetimes: numpy datetime64[ns] in Nereus."),
+        "Date strings (one, or a list) as datetimes: numpy datetime64 in Nereus."),
 ];

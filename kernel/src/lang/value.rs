@@ -187,7 +187,11 @@ impl Value {
             Self::DataArray(a) => text::dataarray_with(a, &super::options::current().xr.display),
             Self::Dataset(d) => text::dataset_with(d, &super::options::current().xr.display),
             Self::NdArray(a) => a.repr(),
-            Self::DType(name) => format!("dtype('{name}')"),
+            // numpy shows datetime dtypes by their type code: dtype('<M8[ns]').
+            Self::DType(name) => match name.strip_prefix("datetime64") {
+                Some(unit) => format!("dtype('<M8{unit}')"),
+                None => format!("dtype('{name}')"),
+            },
             Self::Method(recv, b) => format!(
                 "<bound method {}.{} of <xarray.{}>>",
                 recv.type_name(),

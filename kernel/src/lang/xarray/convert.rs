@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::Ctx;
 use super::super::value::Value;
+use nereus_engine::coding::TickUnit;
 use nereus_engine::exec::{Context, ExecError, Progress, ProgressFn};
 use nereus_engine::io::IoError;
 use nereus_engine::model::{Block, DataArray};
@@ -207,6 +208,28 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
 fn label(v: &Value) -> Res<Label> {
     match v {
         Value::Str(s) => Ok(Label::Str(s.to_string())),
+        // A datetime (`pd.Timestamp(...)`, `ds.time[0].values`) is one instant: written to the
+        // nanosecond, it matches exactly, as pandas matches a Timestamp.
+        Value::NdArray(a)
+            if a.block.len() == 1
+                && a.time
+                    .is_some_and(nereus_engine::coding::TimeScale::is_datetime64) =>
+        {
+            let date = a
+                .time
+                .zip(a.block.iter_i64().next())
+                .and_then(|(scale, t)| scale.datetime(t))
+                .ok_or_else(|| Exc::new(ExcKind::KeyError, "NaT is not a label"))?;
+            Ok(Label::Str(date.to_numpy(TickUnit::Nanosecond)))
+        }
+        Value::DataArray(a) if a.dims().is_empty() => {
+            match super::super::ndarray::ndarray_of(&a.variable) {
+                Some(n) => label(&Value::NdArray(Arc::new(n))),
+                None => Err(Exc::type_error(
+                    "a lazy DataArray as a sel label: call .load() on it first",
+                )),
+            }
+        }
         other => number(other).map(Label::Num).ok_or_else(|| {
             Exc::type_error(format!(
                 "sel labels must be numbers or date strings, not {}",

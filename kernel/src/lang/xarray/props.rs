@@ -209,8 +209,13 @@ pub(crate) fn values(ctx: &mut Ctx<'_>, v: &Value) -> Prop {
         return Ok(v.clone());
     }
     let loaded = load(ctx, da(v)?)?;
-    let arr = ndarray_of(&loaded.variable)
+    let mut arr = ndarray_of(&loaded.variable)
         .ok_or_else(|| Exc::new(ExcKind::RuntimeError, "array was not computed"))?;
+    // xarray gives one datetime64 as a numpy scalar, not a 0-d array.
+    arr.scalar = arr.block.shape().is_empty()
+        && arr
+            .time
+            .is_some_and(nereus_engine::coding::TimeScale::is_datetime64);
     Ok(Value::NdArray(Arc::new(arr)))
 }
 
