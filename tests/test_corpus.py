@@ -27,8 +27,10 @@ def data(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def kernel():
+    # A kernel per snippet: snippets change session settings (xr.set_options, numpy's print
+    # options) as notebooks do, and each starts from the defaults as the python side does.
     km, kc = start_kernel()
     yield kc
     stop_kernel(km, kc)

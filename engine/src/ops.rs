@@ -6,6 +6,7 @@ pub mod along;
 pub mod arith;
 pub mod coarsen;
 pub mod combine;
+pub mod construct;
 pub mod dataset;
 pub mod dt;
 pub mod error;

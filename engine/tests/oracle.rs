@@ -207,6 +207,7 @@ fn apply_ops(ds: &Dataset, mut da: DataArray, ops: &Value) -> Res<DataArray> {
                         .map(|(k, v)| Ok((k.clone(), label_indexer(v)?)))
                         .collect::<Res<Vec<_>>>()?,
                     op["method"].as_str() == Some("nearest"),
+                    None,
                 )?
             }
             "reduce" => {

@@ -102,7 +102,7 @@ fn the_nino34_pipeline_through_the_api_matches_the_cell() {
         ("lon".to_owned(), between(190.0, 240.0)),
     ];
     let index = anom
-        .sel(&region, false)
+        .sel(&region, false, None)
         .unwrap()
         .reduce(ReduceOp::Mean, Some(&dims(&["lat", "lon"])), None, 0)
         .unwrap();

@@ -164,6 +164,21 @@ impl Coarsen {
         &self.windows
     }
 
+    /// The window length along `dim`, if coarsened.
+    pub fn window_of(&self, dim: &str) -> Option<usize> {
+        self.windows.iter().find(|(d, _)| d == dim).map(|&(_, w)| w)
+    }
+
+    /// Whether windows must divide their dimension (boundary "exact").
+    pub fn is_exact(&self) -> bool {
+        self.boundary == Boundary::Exact
+    }
+
+    /// The coarsened array.
+    pub fn array(&self) -> &DataArray {
+        &self.array
+    }
+
     /// "left" or "right".
     pub fn side(&self) -> &'static str {
         if self.right {

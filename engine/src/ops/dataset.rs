@@ -10,7 +10,7 @@ pub use climate::{DatasetCoarsen, DatasetGroupBy, DatasetRolling, DatasetWeighte
 
 use super::error::unknown_dim;
 use super::reduce::result_dtype;
-use super::{Indexer, LabelIndexer, PlanError, ReduceOp};
+use super::{Indexer, Label, LabelIndexer, PlanError, ReduceOp};
 use crate::model::{DataArray, Dataset, Variable};
 
 /// What a Dataset is combined with: one array for every variable, or a dataset's variable
@@ -73,14 +73,32 @@ impl Dataset {
         self.map_variables(|a| Ok(Some(a.isel(&restrict(&a, indexers))?.variable)))
     }
 
-    /// `ds.sel(...)`: labels along the named dimensions (`nearest`: the closest label).
+    /// `ds.sel(...)`: labels along the named dimensions (`nearest`: the closest label, at most
+    /// `tolerance` away); see [`DataArray::sel`].
     pub fn sel(
         &self,
         indexers: &[(String, LabelIndexer)],
         nearest: bool,
+        tolerance: Option<f64>,
     ) -> Result<Dataset, PlanError> {
         self.check_dims(indexers.iter().map(|(d, _)| d))?;
-        self.map_variables(|a| Ok(Some(a.sel(&restrict(&a, indexers), nearest)?.variable)))
+        self.map_variables(|a| {
+            let mine = restrict(&a, indexers);
+            Ok(Some(a.sel(&mine, nearest, tolerance)?.variable))
+        })
+    }
+
+    /// `ds.drop_sel(dim=labels, ...)`: see [`DataArray::drop_sel`].
+    pub fn drop_sel(
+        &self,
+        labels: &[(String, Vec<Label>)],
+        ignore_missing: bool,
+    ) -> Result<Dataset, PlanError> {
+        self.check_dims(labels.iter().map(|(d, _)| d))?;
+        self.map_variables(|a| {
+            let mine = restrict(&a, labels);
+            Ok(Some(a.drop_sel(&mine, ignore_missing)?.variable))
+        })
     }
 
     /// `ds.mean(dim)` and the other reductions, over `dims` (every dimension when `None`);

@@ -120,6 +120,16 @@ pub enum PlanError {
         /// The label, as shown to the user.
         label: String,
     },
+    /// No label within `sel`'s tolerance of the one asked for.
+    #[error("no label of coordinate {dim:?} within {tolerance} of {label}")]
+    NotWithinTolerance {
+        /// Dimension.
+        dim: String,
+        /// The label, as shown to the user.
+        label: String,
+        /// The tolerance.
+        tolerance: f64,
+    },
     /// A label of the wrong kind for the index (a date for numbers, or the reverse).
     #[error("label {label} does not fit coordinate {dim:?}: {why}")]
     BadLabel {

@@ -16,6 +16,8 @@ pub struct CoordIndex<'a> {
     dim: &'a str,
     values: Vec<f64>,
     time: Option<TimeIndex>,
+    /// The farthest a nearest label may be from the one asked for (`sel(tolerance=)`).
+    tolerance: Option<f64>,
 }
 
 /// A time coordinate's exact ticks.
@@ -44,7 +46,47 @@ impl<'a> CoordIndex<'a> {
             dim,
             values: block.to_f64().iter().copied().collect(),
             time,
+            tolerance: None,
         })
+    }
+
+    /// This index with nearest matches at most `tolerance` away (numeric indexes only).
+    ///
+    /// # Errors
+    /// [`PlanError::BadLabel`] for a tolerance on a time index (pandas takes a timedelta
+    /// there, which Nereus does not read yet), or a negative one.
+    pub fn within(mut self, tolerance: Option<f64>) -> Result<Self, PlanError> {
+        let Some(t) = tolerance else { return Ok(self) };
+        let bad = |why: &str| PlanError::BadLabel {
+            dim: self.dim.to_owned(),
+            label: format!("tolerance={t}"),
+            why: why.to_owned(),
+        };
+        if self.time.is_some() {
+            return Err(bad("a tolerance on a time index is not supported yet"));
+        }
+        if t.is_nan() || t < 0.0 {
+            return Err(bad("tolerance must be a non-negative number"));
+        }
+        self.tolerance = Some(t);
+        Ok(self)
+    }
+
+    /// The positions left when `labels` (each matched exactly) are dropped; with
+    /// `ignore_missing`, labels not on the index are skipped rather than an error.
+    pub fn drop(&self, labels: &[Label], ignore_missing: bool) -> Result<Vec<usize>, PlanError> {
+        let mut dropped = Vec::new();
+        for label in labels {
+            match self.resolve(&LabelIndexer::List(vec![label.clone()]), false) {
+                Ok(Sel::List(found)) => dropped.extend(found),
+                Ok(_) => {}
+                Err(PlanError::LabelNotFound { .. }) if ignore_missing => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((0..self.values.len())
+            .filter(|i| !dropped.contains(i))
+            .collect())
     }
 
     fn bad(&self, label: &Label, why: &str) -> PlanError {
@@ -157,7 +199,17 @@ impl<'a> CoordIndex<'a> {
                 .enumerate()
                 .filter(|(_, v)| !v.is_nan())
                 .min_by(|a, b| (a.1 - key).abs().total_cmp(&(b.1 - key).abs()))
-                .map(|(i, _)| i)
+                .map(|(i, v)| match self.tolerance {
+                    Some(tolerance) if (v - key).abs() > tolerance => {
+                        Err(PlanError::NotWithinTolerance {
+                            dim: self.dim.to_owned(),
+                            label: label.to_string(),
+                            tolerance,
+                        })
+                    }
+                    _ => Ok(i),
+                })
+                .transpose()?
         } else {
             #[allow(clippy::float_cmp)] // an exact label match is what sel means
             let exact = self.values.iter().position(|&v| v == key);

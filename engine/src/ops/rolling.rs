@@ -32,6 +32,11 @@ impl RollingWindow {
         self.center
     }
 
+    /// The rolled array.
+    pub fn array(&self) -> &DataArray {
+        &self.array
+    }
+
     /// The same window over another array having the dimension (the variables of a dataset
     /// share one window).
     #[must_use]

@@ -389,26 +389,51 @@ impl DataArray {
         }
     }
 
-    /// `sel(dim=label, ..., method=None | "nearest")`: selects by coordinate label, lazily.
+    /// `sel(dim=label, ..., method=None | "nearest", tolerance=...)`: selects by coordinate
+    /// label, lazily; a nearest label at most `tolerance` away (else
+    /// [`PlanError::NotWithinTolerance`]).
     pub fn sel(
         &self,
         indexers: &[(String, LabelIndexer)],
         nearest: bool,
+        tolerance: Option<f64>,
     ) -> Result<DataArray, PlanError> {
         let mut selections = IndexMap::new();
         for (dim, idx) in indexers {
-            if !self.dims().contains(dim) {
-                return Err(unknown_dim(dim, self.dims()));
-            }
-            let index = self
-                .coords
-                .get(dim)
-                .filter(|c| c.dims.len() == 1 && &c.dims[0] == dim)
-                .ok_or_else(|| PlanError::NoIndex { dim: dim.clone() })?;
-            let labels = super::index::CoordIndex::new(dim, index)?;
+            let labels = self.index_of(dim)?.within(tolerance)?;
             selections.insert(dim.clone(), labels.resolve(idx, nearest)?);
         }
         Ok(self.select(&selections))
+    }
+
+    /// `drop_sel(dim=labels, ...)`: everything but the `labels` (matched exactly) along each
+    /// dimension; with `ignore_missing` (`errors="ignore"`), labels not found are skipped.
+    pub fn drop_sel(
+        &self,
+        labels: &[(String, Vec<Label>)],
+        ignore_missing: bool,
+    ) -> Result<DataArray, PlanError> {
+        let mut selections = IndexMap::new();
+        for (dim, dropped) in labels {
+            let kept = self.index_of(dim)?.drop(dropped, ignore_missing)?;
+            selections.insert(dim.clone(), Sel::List(kept));
+        }
+        Ok(self.select(&selections))
+    }
+
+    /// The index of `dim`: its 1-D coordinate.
+    fn index_of<'a>(&self, dim: &'a str) -> Result<super::index::CoordIndex<'a>, PlanError> {
+        if !self.dims().iter().any(|d| d == dim) {
+            return Err(unknown_dim(dim, self.dims()));
+        }
+        let index = self
+            .coords
+            .get(dim)
+            .filter(|c| c.dims.len() == 1 && c.dims[0] == dim)
+            .ok_or_else(|| PlanError::NoIndex {
+                dim: dim.to_owned(),
+            })?;
+        super::index::CoordIndex::new(dim, index)
     }
 }
 

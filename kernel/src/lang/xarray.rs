@@ -77,6 +77,7 @@ mod open;
 mod props;
 mod setitem;
 mod structure;
+mod window_view;
 mod write;
 
 use super::error::Res;
@@ -117,7 +118,9 @@ macro_rules! shared_methods {
             method!($class, "isel", "isel(indexers=None, drop=False, missing_dims='raise', **indexers_kwargs)", methods::isel,
                 "Selects by integer position along dimensions: isel(time=0), isel(x=slice(10, 20)), isel(y=[1, 5]) or isel({\"x\": 3}). Negative positions count from the end. Lazy."),
             method!($class, "sel", "sel(indexers=None, method=None, tolerance=None, drop=False, **indexers_kwargs)", methods::sel,
-                "Selects by coordinate label: sel(lat=slice(-5, 5)) (both ends included), sel(lon=200.5, method=\"nearest\"), sel(time=\"2000-03-01\"). Lazy."),
+                "Selects by coordinate label: sel(lat=slice(-5, 5)) (both ends included), sel(lon=200.5, method=\"nearest\", tolerance=1), sel(time=\"2000-03-01\"). Lazy."),
+            method!($class, "drop_sel", "drop_sel(labels=None, *, errors='raise', **labels_kwargs)", methods::drop_sel,
+                "Drops labels along dimensions: drop_sel(lat=50.0), drop_sel(lon=[200, 202.5]); errors='ignore' skips labels not found. Lazy."),
             method!($class, "load", "load()", methods::load_method,
                 "Computes the values and returns them in memory; interruptible. In Nereus the result is returned (the original stays lazy)."),
             method!($class, "compute", "compute()", methods::load_method,
@@ -157,6 +160,7 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     method!("DataArray", "item", "item()", methods::item,
         "The single value of a one-element array as a Python number (computing it if lazy)."),
     write::to_zarr_method("DataArray"),
+    structure::entry("DataArray", structure::TO_DATASET),
     along::CUMSUM,
     along::ARGMIN,
     along::ARGMAX,
@@ -506,15 +510,17 @@ const fn group_methods(class: &'static str) -> [Builtin; 9] {
 }
 
 /// The reductions of a Rolling class (`DataArrayRolling` or `DatasetRolling`).
-const fn rolling_methods(class: &'static str) -> [Builtin; 7] {
+const fn rolling_methods(class: &'static str) -> [Builtin; 8] {
     with_reductions!(class, groupby, windows, " of each window",
-        "Windows with fewer than min_periods valid values give NaN. Lazy.";)
+        "Windows with fewer than min_periods valid values give NaN. Lazy.";
+        method!(class, "construct", "construct(window_dim=None, stride=1, fill_value=<NA>, keep_attrs=None, sliding_window_view_kwargs=None, **window_dim_kwargs)", window_view::rolling_construct,
+            "Each position's window along a new last dimension: construct(\"window\"); NaN beyond the ends. Values in memory (call .load() first on lazy data)."))
 }
 
 static GROUPBY_METHODS: [Builtin; 9] = group_methods("DataArrayGroupBy");
 static DATASET_GROUPBY_METHODS: [Builtin; 9] = group_methods("DatasetGroupBy");
-static ROLLING_METHODS: [Builtin; 7] = rolling_methods("DataArrayRolling");
-static DATASET_ROLLING_METHODS: [Builtin; 7] = rolling_methods("DatasetRolling");
+static ROLLING_METHODS: [Builtin; 8] = rolling_methods("DataArrayRolling");
+static DATASET_ROLLING_METHODS: [Builtin; 8] = rolling_methods("DatasetRolling");
 
 /// The GroupBy class (groupby and resample results).
 pub(crate) static GROUPBY: Class = Class {

@@ -147,12 +147,14 @@ fn weighted_sum(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
 }
 
 /// The reductions of a Coarsen class (`DataArrayCoarsen` or `DatasetCoarsen`).
-const fn coarsen_methods(class: &'static str) -> [Builtin; 7] {
-    with_reductions!(class, self, windows, " of each window", "NaN is skipped. Lazy.";)
+const fn coarsen_methods(class: &'static str) -> [Builtin; 8] {
+    with_reductions!(class, self, windows, " of each window", "NaN is skipped. Lazy.";
+        method!(class, "construct", "construct(window_dim=None, keep_attrs=None, **window_dim_kwargs)", super::window_view::coarsen_construct,
+            "Splits each coarsened dimension in two: construct(time=(\"year\", \"month\")). Windows must divide the dimension; values in memory."))
 }
 
-static COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DataArrayCoarsen");
-static DATASET_COARSEN_METHODS: [Builtin; 7] = coarsen_methods("DatasetCoarsen");
+static COARSEN_METHODS: [Builtin; 8] = coarsen_methods("DataArrayCoarsen");
+static DATASET_COARSEN_METHODS: [Builtin; 8] = coarsen_methods("DatasetCoarsen");
 
 /// The Coarsen class.
 pub(crate) static COARSEN: Class = Class {

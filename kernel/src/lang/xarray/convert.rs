@@ -17,6 +17,7 @@ pub(crate) fn plan_error(e: &PlanError) -> Exc {
     let kind = match e {
         PlanError::UnknownVariable { .. }
         | PlanError::LabelNotFound { .. }
+        | PlanError::NotWithinTolerance { .. }
         | PlanError::NoIndex { .. }
         | PlanError::NoVariable { .. }
         | PlanError::WindowDimsNotFound {
@@ -236,6 +237,15 @@ fn label(v: &Value) -> Res<Label> {
                 other.type_name()
             ))
         }),
+    }
+}
+
+/// The labels of one dimension for `drop_sel`: one label, or a list or array of them.
+pub(crate) fn labels_of(v: &Value) -> Res<Vec<Label>> {
+    match v {
+        Value::List(items) | Value::Tuple(items) => items.iter().map(label).collect(),
+        Value::NdArray(a) if !a.block.shape().is_empty() => a.rows()?.iter().map(label).collect(),
+        one => Ok(vec![label(one)?]),
     }
 }
 

@@ -12,9 +12,9 @@ use super::super::registry::{Args, Ctx};
 use super::super::signature::Bound;
 use super::super::value::Value;
 use super::super::Stream;
-use super::convert::{dims_arg, indexer, label_indexer, load, operand, run};
+use super::convert::{dims_arg, indexer, label_indexer, labels_of, load, number, operand, run};
 use nereus_engine::model::DataArray;
-use nereus_engine::ops::{Indexer, LabelIndexer, ReduceOp};
+use nereus_engine::ops::{Indexer, Label, LabelIndexer, ReduceOp};
 
 /// The DataArray receiver, or a TypeError.
 pub(crate) fn this_array<'v>(recv: &'v Value, method: &str) -> Res<&'v Arc<DataArray>> {
@@ -125,6 +125,11 @@ pub(super) fn axis_dims(v: &Value, dims: &[String]) -> Res<Option<Vec<String>>> 
 /// The `{dim: indexer}` pairs of isel/sel: an optional dict (positional or `indexers=`) plus
 /// keyword arguments, in order.
 fn indexer_pairs(name: &str, p: &mut Bound) -> Res<Vec<(String, Value)>> {
+    pairs_from(name, "indexers", p)
+}
+
+/// The `{dim: value}` pairs of a call, from its dict argument `dict_arg` and its keywords.
+fn pairs_from(name: &str, dict_arg: &str, p: &mut Bound) -> Res<Vec<(String, Value)>> {
     if p.take("drop").is_some_and(|v| v.truthy() != Some(false)) {
         return Err(Exc::new(
             ExcKind::NotImplementedError,
@@ -133,7 +138,7 @@ fn indexer_pairs(name: &str, p: &mut Bound) -> Res<Vec<(String, Value)>> {
     }
     p.only_defaults(&["missing_dims"])?;
     let mut pairs = Vec::new();
-    match p.take("indexers") {
+    match p.take(dict_arg) {
         None | Some(Value::None) => {}
         Some(Value::Dict(d)) => {
             for (k, v) in &d.items {
@@ -178,12 +183,18 @@ pub(crate) fn sel(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let mut recv = p.receiver();
     let method = p.take("method");
-    if p.take("tolerance").is_some() {
-        return Err(Exc::new(
-            ExcKind::NotImplementedError,
-            "sel(tolerance=...) is not supported yet",
-        ));
-    }
+    let tolerance = match p.take("tolerance") {
+        None | Some(Value::None) => None,
+        Some(v) => Some(number(&v).ok_or_else(|| {
+            Exc::new(
+                ExcKind::NotImplementedError,
+                format!(
+                    "sel(tolerance={}): Nereus takes a number of the coordinate's units",
+                    v.repr()
+                ),
+            )
+        })?),
+    };
     let nearest = match method {
         None | Some(Value::None) => false,
         Some(Value::Str(s)) if &*s == "nearest" => true,
@@ -210,18 +221,52 @@ pub(crate) fn sel(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .map(|(d, v)| Ok((d.clone(), label_indexer(v)?)))
         .collect::<Res<_>>()?;
     let result = match &recv {
-        Value::Dataset(ds) => ds.sel(&indexers, nearest).map(Value::from),
+        Value::Dataset(ds) => ds.sel(&indexers, nearest, tolerance).map(Value::from),
         other => this_array(other, "sel")?
-            .sel(&indexers, nearest)
+            .sel(&indexers, nearest, tolerance)
             .map(Value::from),
     };
-    // xarray's sel says KeyError for a name that is no dimension (isel says ValueError).
-    result.map_err(|e| match e {
+    result.map_err(label_error)
+}
+
+/// xarray's label methods say KeyError for a name that is no dimension (isel says
+/// ValueError).
+fn label_error(e: nereus_engine::ops::PlanError) -> Exc {
+    match e {
         nereus_engine::ops::PlanError::UnknownDim { .. } => {
             Exc::new(ExcKind::KeyError, e.to_string())
         }
         other => Exc::from(other),
-    })
+    }
+}
+
+/// `drop_sel(labels=None, *, errors='raise', **labels_kwargs)`: drops labels (a label or a
+/// list of them per dimension, matched exactly).
+pub(crate) fn drop_sel(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let ignore_missing = match p.take("errors") {
+        None => false,
+        Some(Value::Str(s)) if &*s == "raise" => false,
+        Some(Value::Str(s)) if &*s == "ignore" => true,
+        Some(other) => {
+            return Err(Exc::value_error(format!(
+                "errors must be either 'raise' or 'ignore', not {}",
+                other.repr()
+            )))
+        }
+    };
+    let labels: Vec<(String, Vec<Label>)> = pairs_from("drop_sel", "labels", &mut p)?
+        .iter()
+        .map(|(d, v)| Ok((d.clone(), labels_of(v)?)))
+        .collect::<Res<_>>()?;
+    let result = match &recv {
+        Value::Dataset(ds) => ds.drop_sel(&labels, ignore_missing).map(Value::from),
+        other => this_array(other, "drop_sel")?
+            .drop_sel(&labels, ignore_missing)
+            .map(Value::from),
+    };
+    result.map_err(Exc::from)
 }
 
 /// `load()` and `compute()`: values in memory (interruptible).

@@ -58,6 +58,8 @@ rows! {
         "Keeps values of every data variable where `cond` (a boolean DataArray, or a Dataset of them by variable name: ds.where(ds > 0)) is True, `other` (NaN by default) elsewhere. Lazy.";
     FILLNA: "fillna", "fillna(value)", super::methods::fillna,
         "Replaces missing values (NaN) of every data variable by `value`, a number or an array. Lazy.";
+    TO_DATASET: "to_dataset", "to_dataset(dim=None, *, name=None, promote_attrs=False)", to_dataset,
+        "The array as a one-variable Dataset under its name (or `name`), with its coordinates; promote_attrs=True copies its attributes to the Dataset. Lazy.";
 }
 
 /// The registry entry of `row` for `class`.
@@ -65,8 +67,41 @@ pub(crate) const fn entry(class: &'static str, row: Row) -> Builtin {
     method!(class, row.name, row.signature, row.func, row.doc)
 }
 
+/// `da.to_dataset(name=..., promote_attrs=...)` (splitting along `dim` is not supported).
+pub(crate) fn to_dataset(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    p.only_defaults(&["dim"])?;
+    let name = p.take("name").filter(|v| !matches!(v, Value::None));
+    let promote = p
+        .take("promote_attrs")
+        .is_some_and(|v| v.truthy() == Some(true));
+    let Value::DataArray(a) = &recv else {
+        return Err(Exc::type_error("to_dataset() is a DataArray method"));
+    };
+    let mut a = (**a).clone();
+    if let Some(n) = name {
+        a.name = Some(string(&n, "name")?);
+    }
+    let Some(n) = &a.name else {
+        return Err(Exc::value_error(
+            "unable to convert unnamed DataArray to a Dataset without providing an explicit name",
+        ));
+    };
+    if a.coords.contains_key(n) {
+        return Err(Exc::value_error(format!(
+            "cannot create a Dataset from a DataArray with the same name as one of its coordinates ({n:?})"
+        )));
+    }
+    let mut ds = a.to_dataset();
+    if promote {
+        ds.attrs.clone_from(a.attrs());
+    }
+    Ok(Value::from(ds))
+}
+
 /// A string argument, or a TypeError naming it.
-fn string(v: &Value, what: &str) -> Res<String> {
+pub(super) fn string(v: &Value, what: &str) -> Res<String> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
         other => Err(Exc::type_error(format!(
