@@ -87,10 +87,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "xarray_tutorial_groupby:54":
         "print() of a group of a lazy dataset: Nereus previews it lazily (dask.array<...>), "
         "xarray's groups of the map() result are in memory and show values",
-    **dict.fromkeys(
-        [f"xarray_tutorial_in_45_min:{n}" for n in (47, 48, 59, 62)],
-        "an attribute set through an alias (da = ds.air; da.attrs[k] = v) shows on ds.air in "
-        "xarray, whose objects are shared; Nereus values are not shared, so ds.air is unchanged"),
 }
 
 

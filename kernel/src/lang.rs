@@ -157,6 +157,7 @@ impl Interpreter {
     pub fn new() -> Self {
         options::reset();
         random::reset();
+        eval::views::reset();
         Self::default()
     }
 

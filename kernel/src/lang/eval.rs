@@ -5,6 +5,7 @@ mod comprehension;
 mod control;
 mod function;
 mod mutate;
+pub(crate) mod views;
 
 pub(crate) use function::UserFunc;
 

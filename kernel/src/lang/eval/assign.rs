@@ -14,6 +14,7 @@ use super::super::dict::DictKind;
 use super::super::error::{Exc, ExcKind, Res};
 use super::super::value::Value;
 use super::super::{operators, xarray};
+use super::views::Store;
 use super::{items, Machine};
 
 /// One step from an object to a part of it.
@@ -24,6 +25,17 @@ enum Step {
     Coord(Value),
 }
 
+/// How a store along `steps` changes its root: inside a part (`ds.air.attrs[k] = v`
+/// changes inside `air`), or as a top-level item set (`ds["air"] = x`, `ds.coords[k] = c`).
+fn how(steps: &[Step]) -> Store<'_> {
+    match steps {
+        [Step::Attr(n), _, ..] => Store::Inside(n),
+        [Step::Item(Value::Str(n)), _, ..] => Store::Inside(n),
+        [Step::Item(_) | Step::Coord(_)] => Store::Update,
+        _ => Store::Other,
+    }
+}
+
 impl Machine<'_> {
     /// `target op= value`: reads the target, applies `op`, and stores the result.
     pub(crate) fn aug_assign(&mut self, target: &Target, op: BinOp, value: &Expr) -> Res<()> {
@@ -32,7 +44,9 @@ impl Machine<'_> {
                 let current = self.lookup_name(n)?;
                 let rhs = self.eval(value)?;
                 let v = operators::binary(op, &current, &rhs)?;
-                self.set_name(n, v);
+                // `da += 1` changes a shared variable in place, as xarray's does.
+                self.set_name(n, v.clone());
+                self.share_change(&current, &v, Store::Other);
                 Ok(())
             }
             Target::Store(e) => self.store(e, true, |m, current| {
@@ -69,7 +83,7 @@ impl Machine<'_> {
         for (k, (parent, step)) in chain.iter().zip(&steps).enumerate().rev() {
             v = put(parent, step, &v, k + 1 == steps.len())?;
         }
-        self.rebind_root(&root, v)?;
+        self.rebind_root(&root, v, how(&steps))?;
         Ok(())
     }
 
@@ -118,7 +132,7 @@ impl Machine<'_> {
         for (parent, step) in chain.iter().zip(&steps).rev().skip(1) {
             v = put(parent, step, &v, false)?;
         }
-        self.rebind_root(&root, v)?;
+        self.rebind_root(&root, v, Store::Other)?;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ use super::super::error::{Exc, ExcKind, Res};
 use super::super::registry::Args;
 use super::super::signature::{Kind, Param, Signature};
 use super::super::value::Value;
+use super::views::Store;
 use super::{Flow, Machine};
 
 /// Deepest nesting of calls of cell functions, as Python's default recursion limit.
@@ -28,7 +29,7 @@ pub(crate) type Frame = Arc<Mutex<FrameVars>>;
 
 /// Locks a frame; a frame is never locked across evaluation, so a poisoned lock (a panic in
 /// a builtin while another thread held it) still holds consistent variables.
-fn vars(frame: &Frame) -> std::sync::MutexGuard<'_, FrameVars> {
+pub(super) fn vars(frame: &Frame) -> std::sync::MutexGuard<'_, FrameVars> {
     frame.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -194,7 +195,17 @@ impl Machine<'_> {
     /// the scope the name was found in (a global's update is seen everywhere, as Python's
     /// in-place change is). A function's parameter cannot be updated: the caller's object
     /// would not change, as it would in Python.
-    pub(crate) fn rebind_root(&mut self, root: &str, v: Value) -> Res<()> {
+    /// Variables shared with other names (`da = ds.air`) see the change, as in xarray:
+    /// `store` tells how a Dataset changed (`ds.air.attrs[k] = v` inside `air`).
+    pub(crate) fn rebind_root(&mut self, root: &str, v: Value, store: Store<'_>) -> Res<()> {
+        if let Ok(old) = self.lookup_name(root) {
+            self.share_change(&old, &v, store);
+        }
+        self.bind_root(root, v)
+    }
+
+    /// [`Self::rebind_root`] without the sharing.
+    fn bind_root(&mut self, root: &str, v: Value) -> Res<()> {
         let Some((top, outer)) = self.frames.split_last() else {
             self.interp.ns.insert(root.to_owned(), v);
             return Ok(());

@@ -45,7 +45,7 @@ impl Machine<'_> {
         };
         if storable(base) {
             match &base.kind {
-                ExprKind::Name(n) => self.rebind_root(n, changed)?,
+                ExprKind::Name(n) => self.rebind_root(n, changed, super::views::Store::Other)?,
                 _ => self.store(base, false, |_, _| Ok(changed))?,
             }
         }

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use super::super::eval::views::view_of;
+
 use super::super::dict::{attrs_dict, Dict, DictKind};
 use super::super::error::{suggestion, Exc, ExcKind, Res};
 use super::super::ndarray::ndarray_of;
@@ -225,8 +227,8 @@ pub(crate) fn nd_dtype(ctx: &mut Ctx<'_>, v: &Value) -> Prop {
 }
 
 /// `ds.name` for a variable, or None when `name` is not one.
-pub(crate) fn variable_attr(ds: &Dataset, name: &str) -> Option<Value> {
-    ds.array(name).map(|a| Value::DataArray(Arc::new(a)))
+pub(crate) fn variable_attr(ds: &Arc<Dataset>, name: &str) -> Option<Value> {
+    ds.array(name).map(|a| view_of(ds, name, a))
 }
 
 /// `da.name` for a coordinate, or None.
@@ -265,10 +267,10 @@ fn date_part_of(key: &str, base: impl FnOnce(&str) -> Option<DataArray>) -> Opti
 }
 
 /// `ds[key]`: a variable by name, or a virtual variable (`ds["time.month"]`).
-pub(crate) fn dataset_item(d: &Dataset, key: &Value) -> Res<Value> {
+pub(crate) fn dataset_item(d: &Arc<Dataset>, key: &Value) -> Res<Value> {
     match key {
         Value::Str(s) => match d.get(s) {
-            Ok(a) => Ok(Value::DataArray(Arc::new(a))),
+            Ok(a) => Ok(view_of(d, s, a)),
             Err(e) => date_part_of(s, |n| d.get(n).ok()).unwrap_or(Err(Exc::from(e))),
         },
         other => Err(Exc::type_error(format!(
