@@ -116,9 +116,6 @@ pub(crate) fn map_plan(
     Plan::new(Node::Map { op, inputs }, shape, dtype)
 }
 
-/// numpy's check that a Python int fits the dtype it is cast to (`int8_array + 300` raises).
-/// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
-/// `where`, whose values numpy casts without the check.
 /// Refuses the element-wise operations Nereus does not define on datetimes, whose ticks would
 /// otherwise come out as plain numbers: only comparisons of dates with dates of the same unit,
 /// and `where` (which masks them with NaT), apply.
@@ -146,6 +143,9 @@ fn check_times(op: MapOp, operands: &[Operand]) -> Result<(), PlanError> {
     })
 }
 
+/// numpy's check that a Python int fits the dtype it is cast to (`int8_array + 300` raises).
+/// Comparisons and logical ops are exempt (numpy compares such ints by value), and so is
+/// `where`, whose values numpy casts without the check.
 fn check_ints(op: MapOp, inputs: &[(Arc<Plan>, Vec<usize>)]) -> Result<(), PlanError> {
     if op.is_predicate() || op == MapOp::Where {
         return Ok(());

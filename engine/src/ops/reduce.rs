@@ -167,7 +167,7 @@ impl DataArray {
             },
             Data::Lazy(_) => return Err(refuse(" of lazy dates (call .load() first)")),
         };
-        // The reduced axes last, each row of `rows` one result.
+        // The reduced axes last: each run of `width` values is one result's.
         let rank = ticks.ndim();
         let order: Vec<usize> = (0..rank)
             .filter(|i| !axes.contains(i))

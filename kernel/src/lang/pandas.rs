@@ -51,18 +51,13 @@ fn date_of(v: &Value, what: &str) -> Res<Date> {
                     .map_err(|e| Exc::value_error(e.to_string())),
             }
         }
-        Value::NdArray(a) if a.block.len() == 1 => match a.time {
-            Some(scale) if scale.is_datetime64() => a
-                .block
+        Value::NdArray(a) if a.block.len() == 1 && a.time.is_some_and(TimeScale::is_datetime64) => {
+            a.block
                 .iter_i64()
                 .next()
-                .map(|t| (t, scale))
-                .ok_or_else(|| Exc::value_error("empty date")),
-            _ => Err(Exc::type_error(format!(
-                "{what}: cannot read a date from {}",
-                v.type_name()
-            ))),
-        },
+                .zip(a.time)
+                .ok_or_else(|| Exc::value_error("empty date"))
+        }
         other => Err(Exc::type_error(format!(
             "{what}: cannot read a date from {}",
             other.type_name()

@@ -84,9 +84,7 @@ pub(crate) fn to_dataset(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         a.name = Some(string(&n, "name")?);
     }
     let Some(n) = &a.name else {
-        return Err(Exc::value_error(
-            "unable to convert unnamed DataArray to a Dataset without providing an explicit name",
-        ));
+        return Err(Exc::from(PlanError::Unnamed));
     };
     if a.coords.contains_key(n) {
         return Err(Exc::value_error(format!(

@@ -11,6 +11,7 @@ use super::super::registry::{Args, Ctx};
 use super::super::value::Value;
 use super::structure::{pairs, string as name};
 
+/// The refusal of `construct` on a Dataset's rolling or coarsen object.
 fn dataset_refused(what: &str) -> Exc {
     Exc::new(
         ExcKind::NotImplementedError,
