@@ -28,3 +28,9 @@ print(f.rolling(x=3).construct("k"))
 months = xr.DataArray(np.tile(np.arange(1, 13), reps=2), dims="time", coords={"time": np.arange(1, 25)})
 print(months.coarsen(time=12).construct(time=("year", "month")))
 print(f.coarsen(x=2).construct({"x": ("a", "b")}))
+for bad in (lambda: f.coarsen(x=2).construct(x=("a", "b"), y=("c", "d")),
+            lambda: f.coarsen(x=2, y=3).construct(x=("a", "b"))):
+    try:
+        bad()
+    except ValueError:
+        print("ValueError")

@@ -98,8 +98,8 @@ impl Coarsen {
     /// coordinate along it; windows must divide their dimension (boundary "exact").
     ///
     /// # Errors
-    /// [`PlanError::BadWindow`] for a coarsened dimension without new names, lazy values, or
-    /// another boundary; [`PlanError::CoarsenNotExact`] when a window does not divide.
+    /// [`PlanError::BadWindow`] for a coarsened dimension without new names, names for one
+    /// that is not coarsened, lazy values, or another boundary; [`PlanError::CoarsenNotExact`] when a window does not divide.
     pub fn construct(&self, names: &[(String, (String, String))]) -> Result<DataArray, PlanError> {
         let array = self.array();
         for (dim, _) in self.windows() {
@@ -110,6 +110,14 @@ impl Coarsen {
                         .to_owned(),
                 });
             }
+        }
+        // As xarray, names for a dimension that is not coarsened are an error (not a split
+        // into windows of one).
+        if let Some((dim, _)) = names.iter().find(|(d, _)| self.window_of(d).is_none()) {
+            return Err(PlanError::BadWindow {
+                dim: dim.clone(),
+                why: "construct() names a dimension that is not coarsened".to_owned(),
+            });
         }
         if !self.is_exact() {
             return Err(PlanError::BadWindow {
@@ -126,7 +134,7 @@ impl Coarsen {
             let mut shape = Vec::new();
             for (d, &len) in var.dims.iter().zip(&var.shape()) {
                 if let Some((_, (outer, inner))) = names.iter().find(|(n, _)| n == d) {
-                    let w = self.window_of(d).unwrap_or(1);
+                    let w = self.window_of(d).unwrap_or(1); // checked above: coarsened
                     if len % w != 0 {
                         return Err(PlanError::CoarsenNotExact {
                             size: len,
