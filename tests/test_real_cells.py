@@ -79,11 +79,6 @@ CELL_TIMEOUT = 120.0
 # Cells whose outputs are known to differ, with the reason. A wrong answer is the worst bug:
 # list a cell here only when the difference is understood and is not Nereus's to fix.
 KNOWN_DIFFERENCES: dict[str, str] = {
-    **dict.fromkeys(
-        ["xarray_docs_monthly_means:7", "xarray_docs_time_series:29",
-         "xarray_tutorial_in_45_min:70", "xarray_tutorial_in_45_min:71"],
-        "season labels ('DJF', ...) are strings, which Nereus arrays do not hold yet: the "
-        "groups and their values are xarray's, but the season coordinate is missing"),
     "xarray_tutorial_groupby:54":
         "print() of a group of a lazy dataset: Nereus previews it lazily (dask.array<...>), "
         "xarray's groups of the map() result are in memory and show values",

@@ -12,8 +12,10 @@ mod decoder;
 pub mod encoder;
 mod error;
 pub mod mask;
+mod meaning;
 pub mod scale;
 pub mod scale_offset;
+pub mod strftime;
 pub mod time;
 
 pub use calendar::{Calendar, NAT, NS_PER_DAY};
@@ -22,5 +24,6 @@ pub use decode_times::{decode_times, TimeNumbers};
 pub use decoder::{CfDecoded, CfDecoder};
 pub use encoder::{CfEncoded, CfEncoder};
 pub use error::CodingError;
+pub use meaning::Meaning;
 pub use scale::{TickUnit, TimeScale};
 pub use time::TimeUnits;

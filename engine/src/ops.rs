@@ -22,6 +22,7 @@ pub mod resample;
 pub mod rolling;
 pub mod select;
 pub mod structure;
+pub mod text;
 pub mod weighted;
 
 pub use align::{align, Join};

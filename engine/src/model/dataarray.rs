@@ -35,6 +35,16 @@ impl DataArray {
         &self.variable.attrs
     }
 
+    /// The same name and coordinates over other values (of the same dimensions).
+    #[must_use]
+    pub fn with_variable(&self, variable: Variable) -> DataArray {
+        DataArray {
+            name: self.name.clone(),
+            variable,
+            coords: self.coords.clone(),
+        }
+    }
+
     /// Size of each dimension, in order.
     pub fn sizes(&self) -> IndexMap<String, usize> {
         self.dims().iter().cloned().zip(self.shape()).collect()

@@ -47,9 +47,10 @@ impl Variable {
         self.shape().iter().product()
     }
 
-    /// Bytes the values take in memory.
+    /// Bytes the values take in memory (in numpy: text takes its dtype's item size).
     pub fn nbytes(&self) -> usize {
-        self.size() * self.dtype().size()
+        let itemsize = super::Labels::of(self).map_or(self.dtype().size(), |l| l.itemsize());
+        self.size() * itemsize
     }
 
     /// The calendar if the values are CF datetimes (ticks of nanoseconds since 1970-01-01).

@@ -13,7 +13,7 @@ use super::error::PlanError;
 use super::plan::{MapOp, Node, Plan, Sel};
 use super::select::select_variable;
 use crate::coding::TimeScale;
-use crate::model::{Block, DType, Data, DataArray, Variable};
+use crate::model::{Block, DType, Data, DataArray, Labels, Variable};
 use indexmap::IndexMap;
 use ndarray::{Array1, ArrayD, Axis, IxDyn};
 use std::cmp::Ordering;
@@ -241,6 +241,14 @@ fn align_dim(
                 .to_owned(),
         });
     }
+    // Strings align by their codes only when every index codes them with one table.
+    let tables: Vec<Option<Labels>> = members.iter().map(|m| Labels::of(m.coord)).collect();
+    if tables.iter().any(|t| t != &tables[0]) {
+        return Err(PlanError::IncompatibleIndexes {
+            dim: dim.to_owned(),
+            why: "aligning string labels with other labels is not supported in Nereus".to_owned(),
+        });
+    }
     let mut any_float = false;
     for (m, block) in members.iter_mut().zip(&blocks) {
         let (keys, float) = keys_of(block);
@@ -419,7 +427,8 @@ fn apply_plan(a: &DataArray, actions: IndexMap<String, (Action, Variable)>) -> D
     out
 }
 
-/// Takes `positions` along `dim`, with the missing value (NaN, or NaT for times) where `None`.
+/// Takes `positions` along `dim`, with the missing value (NaN, NaT for times, no label for
+/// strings) where `None`.
 fn reindex_variable(var: &Variable, dim: &str, positions: &[Option<usize>]) -> Variable {
     let Some(axis) = var.dims.iter().position(|d| d == dim) else {
         return var.clone();
@@ -429,6 +438,10 @@ fn reindex_variable(var: &Variable, dim: &str, positions: &[Option<usize>]) -> V
             let block = match block.as_ref() {
                 Block::I64(a) if var.calendar().is_some() => {
                     Block::I64(fill_take(a, axis, positions, i64::MIN))
+                }
+                // A missing string is NaN in xarray's object arrays: a code in no table.
+                Block::I64(a) if Labels::of(var).is_some() => {
+                    Block::I64(fill_take(a, axis, positions, -1))
                 }
                 Block::F32(a) => Block::F32(fill_take(a, axis, positions, f32::NAN)),
                 other => Block::F64(fill_take(&other.to_f64(), axis, positions, f64::NAN)),

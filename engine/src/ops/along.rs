@@ -8,6 +8,7 @@ use super::arith::{lazy_variable, plan_of};
 use super::error::{bad_option, unknown_dim, PlanError};
 use super::plan::{Along, AlongOp, Node, Plan, ReduceOp};
 use super::reduce::result_dtype;
+use crate::coding::TimeScale;
 use crate::model::{Block, DType, Data, DataArray, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, IxDyn};
@@ -89,6 +90,7 @@ impl DataArray {
     /// # Errors
     /// An unknown dimension.
     pub fn cumsum(&self, dim: &str, skipna: Option<bool>) -> Result<DataArray, PlanError> {
+        super::reduce::numbers_only(&self.variable, "cumsum")?;
         let axes = axes_of(self, Some(&[dim.to_owned()]))?;
         let dtype = result_dtype(ReduceOp::Sum, self.dtype());
         let (expr, dims) = self.along(AlongOp::CumSum, axes, skipna, dtype);
@@ -110,6 +112,10 @@ impl DataArray {
         dim: &str,
         skipna: Option<bool>,
     ) -> Result<DataArray, PlanError> {
+        // Dates order as their ticks do; strings' codes do not.
+        if TimeScale::of(&self.variable).is_none() {
+            super::reduce::numbers_only(&self.variable, if max { "argmax" } else { "argmin" })?;
+        }
         let axes = axes_of(self, Some(&[dim.to_owned()]))?;
         let op = if max {
             AlongOp::ArgMax
@@ -133,6 +139,7 @@ impl DataArray {
         dims: Option<&[String]>,
         skipna: Option<bool>,
     ) -> Result<DataArray, PlanError> {
+        super::reduce::numbers_only(&self.variable, "median")?;
         let axes = axes_of(self, dims)?;
         let dtype = result_dtype(ReduceOp::Mean, self.dtype());
         let op = AlongOp::Quantile {
@@ -160,6 +167,7 @@ impl DataArray {
         method: &str,
         skipna: Option<bool>,
     ) -> Result<DataArray, PlanError> {
+        super::reduce::numbers_only(&self.variable, "quantile")?;
         if method != "linear" {
             return Err(bad_option("method", method, &["linear"]));
         }

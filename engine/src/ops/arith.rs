@@ -10,7 +10,7 @@ use super::align::{align, merge_coords, Join};
 use super::error::PlanError;
 use super::plan::{MapOp, Node, Plan};
 use crate::coding::TimeScale;
-use crate::model::{drop_conflicts, memory, Block, DType, Data, DataArray, Variable};
+use crate::model::{drop_conflicts, memory, Block, DType, Data, DataArray, Labels, Variable};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
@@ -116,10 +116,23 @@ pub(crate) fn map_plan(
     Plan::new(Node::Map { op, inputs }, shape, dtype)
 }
 
-/// Refuses the element-wise operations Nereus does not define on datetimes, whose ticks would
-/// otherwise come out as plain numbers: only comparisons of dates with dates of the same unit,
-/// and `where` (which masks them with NaT), apply.
+/// Refuses the element-wise operations Nereus does not define on datetimes or strings, whose
+/// ticks or codes would otherwise come out as plain numbers: only comparisons of dates with
+/// dates of the same unit, and `where` on dates (which masks them with NaT), apply.
 fn check_times(op: MapOp, operands: &[Operand]) -> Result<(), PlanError> {
+    for o in operands {
+        if let Operand::Array(a) = o {
+            if let Some(labels) = Labels::of(&a.variable) {
+                return Err(PlanError::BadDtype {
+                    op: format!(
+                        "'{}' (Nereus holds strings as labels only)",
+                        crate::repr::dask::map_name(op)
+                    ),
+                    dtype: labels.dtype_name().to_owned(),
+                });
+            }
+        }
+    }
     let scales: Vec<Option<TimeScale>> = operands
         .iter()
         .map(|o| match o {
@@ -287,6 +300,9 @@ impl DataArray {
         cond: &DataArray,
         other: Option<&Operand>,
     ) -> Result<DataArray, PlanError> {
+        if let Some(labels) = Labels::of(&self.variable) {
+            return self.where_text(cond, other, &labels);
+        }
         let time = TimeScale::of(&self.variable);
         let other = match (other, time) {
             // Dates are masked with NaT (their ticks stay int64 dates), as numpy does.
@@ -325,6 +341,27 @@ impl DataArray {
         if let Some(t) = time {
             t.mark(&mut out.variable.encoding);
         }
+        Ok(out)
+    }
+
+    /// [`DataArray::where_`] for strings: masked places hold no string (NaN in xarray's object
+    /// result); a fill value is refused.
+    fn where_text(
+        &self,
+        cond: &DataArray,
+        other: Option<&Operand>,
+        labels: &Labels,
+    ) -> Result<DataArray, PlanError> {
+        if other.is_some() {
+            return Err(PlanError::BadDtype {
+                op: "where(cond, other) with a fill value".to_owned(),
+                dtype: labels.dtype_name().to_owned(),
+            });
+        }
+        let mut codes = self.clone();
+        Labels::unmark(&mut codes.variable.encoding);
+        let mut out = codes.where_(cond, Some(&Operand::Int(-1)))?;
+        Labels::object(labels.table().to_vec()).mark(&mut out.variable.encoding);
         Ok(out)
     }
 

@@ -279,7 +279,7 @@ impl Coarsen {
     /// [`PlanError::CoarsenNotExact`] with boundary "exact" when a window does not divide its
     /// dimension.
     pub fn reduce(&self, op: ReduceOp) -> Result<DataArray, PlanError> {
-        super::reduce::refuse_dates(&self.array.variable, &format!("coarsen {}", op.name()))?;
+        super::reduce::numbers_only(&self.array.variable, &format!("coarsen {}", op.name()))?;
         let layouts = self.layouts(self.array.dims(), &self.array.shape())?;
         if layouts.is_empty() {
             return Ok(self.array.clone());

@@ -12,9 +12,9 @@ use super::error::PlanError;
 use super::plan::{Concat, Node, Plan};
 use super::structure::{expand_variable, rename_dims};
 use crate::coding::TimeScale;
-use crate::model::{Block, DType, Data, DataArray, Dataset, Variable};
+use crate::model::{Block, DType, Data, DataArray, Dataset, Labels, Variable};
 use indexmap::IndexMap;
-use ndarray::{ArrayD, Axis};
+use ndarray::{ArrayD, Axis, IxDyn};
 use std::sync::Arc;
 
 /// numpy's common dtype of the variables (`np.concatenate`'s result type).
@@ -48,6 +48,9 @@ fn concat_blocks(blocks: &[&Block], axis: usize, dtype: DType) -> Block {
 /// count the same ticks: datetime64 and cftime dates, or two calendars, do not mix.
 fn concat_variables(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError> {
     let first = vars[0];
+    if vars.iter().any(|v| Labels::of(v).is_some()) {
+        return concat_text(vars, dim);
+    }
     let scales: Vec<Option<TimeScale>> = vars
         .iter()
         .map(|v| TimeScale::of(v).map(TimeScale::normalized))
@@ -96,6 +99,58 @@ fn concat_variables(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError
     };
     out.attrs.clone_from(&first.attrs);
     out.encoding.clone_from(&first.encoding);
+    Ok(out)
+}
+
+/// Strings laid end to end: each part's codes renumbered into one table (in memory only).
+fn concat_text(vars: &[&Variable], dim: &str) -> Result<Variable, PlanError> {
+    let refuse = |why: &str| PlanError::IncompatibleIndexes {
+        dim: dim.to_owned(),
+        why: why.to_owned(),
+    };
+    let mut texts: Vec<String> = Vec::new();
+    let mut blocks = Vec::with_capacity(vars.len());
+    let mut object = false;
+    for v in vars {
+        let (Some(labels), Data::Memory(block)) = (Labels::of(v), &v.data) else {
+            return Err(refuse(
+                "Nereus concatenates strings only with strings, in memory",
+            ));
+        };
+        object |= labels.is_object();
+        let codes: Vec<i64> = block.iter_i64().collect();
+        texts.extend(
+            codes
+                .iter()
+                .filter_map(|&c| labels.text(c))
+                .map(str::to_owned),
+        );
+        blocks.push((labels, block, codes));
+    }
+    let (table, _) = Labels::encode(&texts, !object);
+    let renumbered: Vec<Block> = blocks
+        .iter()
+        .map(|(labels, block, codes)| {
+            let mapped: Vec<i64> = codes
+                .iter()
+                .map(|&c| labels.text(c).and_then(|s| table.code(s)).unwrap_or(-1))
+                .collect();
+            ArrayD::from_shape_vec(IxDyn(block.shape()), mapped).map(Block::I64)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| refuse("parts of different shapes"))?;
+    let refs: Vec<&Block> = renumbered.iter().collect();
+    let axis = vars[0]
+        .dims
+        .iter()
+        .position(|d| d == dim)
+        .unwrap_or_default();
+    let mut out = Variable::new(
+        vars[0].dims.clone(),
+        Data::Memory(Arc::new(concat_blocks(&refs, axis, DType::I64))),
+    );
+    out.attrs.clone_from(&vars[0].attrs);
+    table.mark(&mut out.encoding);
     Ok(out)
 }
 

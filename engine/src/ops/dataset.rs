@@ -126,6 +126,9 @@ impl Dataset {
                 // A coordinate survives only if no reduced dimension runs along it.
                 return Ok(mine.is_empty().then(|| a.variable.clone()));
             }
+            if op.numeric_only() && crate::model::Labels::of(&a.variable).is_some() {
+                return Ok(None);
+            }
             let mut out = if mine.is_empty() {
                 reduce_absent(&a, op, skipna, ddof)?.variable
             } else {

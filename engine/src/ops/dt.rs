@@ -4,8 +4,19 @@
 use std::sync::Arc;
 
 use super::PlanError;
-use crate::coding::{TimeComponent, TimeScale, NAT};
-use crate::model::{Block, Data, DataArray, Variable};
+use crate::coding::{TimeComponent, TimeScale, NAT, SEASONS};
+use crate::model::{Block, Data, DataArray, Labels, Variable};
+
+/// The season names as labels numbered in [`SEASONS`] order: fixed-width `<U3` (what
+/// `.dt.season` gives) or `object` (the index of a `groupby("time.season")` result).
+pub(crate) fn season_labels(unicode: bool) -> Labels {
+    let table = SEASONS.map(str::to_owned).to_vec();
+    if unicode {
+        Labels::unicode(table)
+    } else {
+        Labels::object(table)
+    }
+}
 
 impl DataArray {
     /// The date part `part` (`"month"`, `"dayofyear"`, ...) of each value, named after the
@@ -24,12 +35,6 @@ impl DataArray {
         })?;
         let scale = TimeScale::of(&self.variable)
             .ok_or_else(|| bad(crate::repr::dtype_name(&self.variable).to_owned()))?;
-        if component == TimeComponent::Season {
-            return Err(bad(
-                "datetimes: season names are strings, which Nereus arrays do not hold yet"
-                    .to_owned(),
-            ));
-        }
         if !component.defined_in(scale.calendar) {
             return Err(bad(format!(
                 "{} (calendar {:?} has no real weekdays)",
@@ -52,7 +57,11 @@ impl DataArray {
                 .flatten()
                 .map(|d| component.of(&d, scale.calendar))
         });
-        let block = if parts.iter().all(Option::is_some) {
+        let season = component == TimeComponent::Season;
+        let block = if season {
+            // xarray names the season of NaT 'nan' (a string): the code after the seasons.
+            Block::I64(parts.mapv(|p| p.unwrap_or(4)))
+        } else if parts.iter().all(Option::is_some) {
             Block::I64(parts.mapv(Option::unwrap_or_default))
         } else {
             #[allow(clippy::cast_precision_loss, reason = "date parts are small")]
@@ -61,8 +70,78 @@ impl DataArray {
         let mut variable = Variable::new(self.variable.dims.clone(), Data::Memory(Arc::new(block)));
         // xarray keeps the attributes of the dates (keep_attrs).
         variable.attrs.clone_from(&self.variable.attrs);
+        if season {
+            let mut table = season_labels(true).table().to_vec();
+            if parts.iter().any(Option::is_none) {
+                table.push("nan".to_owned());
+            }
+            Labels::unicode(table).mark(&mut variable.encoding);
+        }
         Ok(DataArray {
             name: Some(part.to_owned()),
+            variable,
+            coords: self.coords.clone(),
+        })
+    }
+}
+
+impl DataArray {
+    /// `.dt.strftime(format)`: each date as text (an `object` array of strings named
+    /// `strftime`, NaT as NaN), with this array's dimensions and coordinates. The
+    /// values must be in memory (coordinates are).
+    pub fn strftime(&self, format: &str) -> Result<DataArray, PlanError> {
+        let what = || crate::repr::dtype_name(&self.variable).to_owned();
+        let bad = |dtype: String| PlanError::BadDtype {
+            op: ".dt.strftime".to_owned(),
+            dtype,
+        };
+        let scale = TimeScale::of(&self.variable).ok_or_else(|| bad(what()))?;
+        let Data::Memory(block) = &self.variable.data else {
+            return Err(bad(format!(
+                "{} values that are not loaded (call .load() first)",
+                what()
+            )));
+        };
+        let Block::I64(ticks) = block.as_ref() else {
+            return Err(bad(what()));
+        };
+        let texts: Vec<Option<String>> = ticks
+            .iter()
+            .map(|&t| {
+                let Some(d) = (t != NAT).then(|| scale.datetime(t)).flatten() else {
+                    return Ok(None);
+                };
+                crate::coding::strftime::strftime(&d, scale.calendar, format)
+                    .map(Some)
+                    .map_err(|source| PlanError::BadFormat {
+                        format: format.to_owned(),
+                        source,
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let present: Vec<&str> = texts.iter().flatten().map(String::as_str).collect();
+        let (labels, codes) = Labels::encode(&present, false);
+        let mut next = codes.into_iter();
+        let all: Vec<i64> = texts
+            .iter()
+            .map(|t| {
+                if t.is_some() {
+                    next.next().unwrap_or(-1)
+                } else {
+                    -1
+                }
+            })
+            .collect();
+        let values =
+            ndarray::ArrayD::from_shape_vec(ticks.raw_dim(), all).map_err(|_| bad(what()))?;
+        let mut variable = Variable::new(
+            self.variable.dims.clone(),
+            Data::Memory(Arc::new(Block::I64(values))),
+        );
+        // xarray's strftime keeps no attributes (its date parts do).
+        labels.mark(&mut variable.encoding);
+        Ok(DataArray {
+            name: Some("strftime".to_owned()),
             variable,
             coords: self.coords.clone(),
         })

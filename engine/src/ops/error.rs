@@ -148,6 +148,14 @@ pub enum PlanError {
         /// The dtype the operation runs in.
         dtype: String,
     },
+    /// A date format (`strftime`) that cannot be applied.
+    #[error("cannot format dates with {format:?}: {source}")]
+    BadFormat {
+        /// The format.
+        format: String,
+        /// The directive at fault.
+        source: crate::coding::strftime::FormatError,
+    },
     /// The operation does not apply to this dtype.
     #[error("{op} is not defined for dtype {dtype}")]
     BadDtype {

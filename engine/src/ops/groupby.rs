@@ -10,8 +10,8 @@ use super::error::{closest, PlanError};
 use super::plan::{GroupReduce, MapOp, Node, Plan, ReduceOp, Sel, NO_GROUP};
 use super::reduce::result_dtype;
 use crate::coding::NAT;
-use crate::coding::{TimeComponent, TimeScale};
-use crate::model::{Block, DType, Data, DataArray, Variable};
+use crate::coding::{Meaning, TimeComponent, TimeScale};
+use crate::model::{Block, DType, Data, DataArray, Labels, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, IxDyn};
 use std::sync::Arc;
@@ -131,7 +131,7 @@ impl GroupBy {
         skipna: Option<bool>,
         ddof: u32,
     ) -> Result<DataArray, PlanError> {
-        super::reduce::refuse_dates(&self.array.variable, &format!("grouped {}", op.name()))?;
+        super::reduce::numbers_only(&self.array.variable, &format!("grouped {}", op.name()))?;
         let input = plan_of(&self.array.variable);
         let axis = self.axis();
         let mut shape = input.shape().to_vec();
@@ -246,6 +246,7 @@ impl GroupBy {
                     let values = select_block(block, &per_position);
                     let mut coord = Variable::new(vec![self.dim.clone()], Data::Memory(values));
                     coord.attrs.clone_from(&labels.attrs);
+                    Meaning::of(labels).mark(&mut coord.encoding);
                     out.coords.insert(self.name.clone(), coord);
                 }
             }
@@ -259,10 +260,43 @@ impl GroupBy {
         let size = other.shape()[axis];
         let theirs = other.coords.get(&self.name).filter(|c| c.dims.len() == 1);
         match (&self.labels, theirs) {
-            (Some(ours), Some(theirs)) => {
-                let (Data::Memory(ours), Data::Memory(theirs)) = (&ours.data, &theirs.data) else {
+            (Some(our_var), Some(their_var)) => {
+                let (Data::Memory(ours), Data::Memory(theirs)) = (&our_var.data, &their_var.data)
+                else {
                     return Err("its group labels are not in memory".to_owned());
                 };
+                // Strings match as strings: the codes of two tables mean different things.
+                let texts = |var: &Variable, block: &Block| -> Option<Vec<Option<String>>> {
+                    Labels::of(var).map(|l| {
+                        block
+                            .iter_i64()
+                            .map(|c| l.text(c).map(str::to_owned))
+                            .collect()
+                    })
+                };
+                match (texts(our_var, ours), texts(their_var, theirs)) {
+                    (None, None) => {}
+                    (Some(a), Some(b)) => {
+                        return a
+                            .iter()
+                            .map(|x| {
+                                b.iter().position(|y| y == x).ok_or_else(|| {
+                                    format!(
+                                        "it has no {} = {}",
+                                        self.name,
+                                        x.as_deref().unwrap_or("nan")
+                                    )
+                                })
+                            })
+                            .collect();
+                    }
+                    _ => {
+                        return Err(
+                            "its group labels are strings and ours are not, or the reverse"
+                                .to_owned(),
+                        )
+                    }
+                }
                 let (ours, theirs) = (ours.to_f64(), theirs.to_f64());
                 ours.iter()
                     .map(|x| {
@@ -372,16 +406,19 @@ impl DataArray {
             })
             .collect();
         let (ids, distinct) = unique_ids(&keys);
-        // Seasons are strings in xarray, which no engine dtype holds: they stay unlabelled.
-        let labels = (component != TimeComponent::Season).then(|| {
-            let n = distinct.len();
-            Variable::new(
-                vec![part.to_owned()],
-                Data::Memory(Arc::new(Block::I64(
-                    ArrayD::from_shape_vec(IxDyn(&[n]), distinct.clone()).unwrap_or_default(),
-                ))),
-            )
-        });
+        let n = distinct.len();
+        let mut labels = Variable::new(
+            vec![part.to_owned()],
+            Data::Memory(Arc::new(Block::I64(
+                ArrayD::from_shape_vec(IxDyn(&[n]), distinct.clone()).unwrap_or_default(),
+            ))),
+        );
+        // Seasons are strings (xarray's object index 'DJF', 'JJA', ...), numbered in SEASONS
+        // order, which is their sorted order.
+        if component == TimeComponent::Season {
+            super::dt::season_labels(false).mark(&mut labels.encoding);
+        }
+        let labels = Some(labels);
         Ok(GroupBy::new(
             self.clone(),
             dim.clone(),
@@ -397,7 +434,17 @@ impl DataArray {
 /// Groups by the distinct values of a 1-D coordinate, in sorted order.
 fn by_values(array: &DataArray, dim: &str, name: &str, coord: &Variable, block: &Block) -> GroupBy {
     // int64 (times as ticks) compares exactly; other dtypes as f64, NaN in no group.
-    let (ids, firsts) = if let Block::I64(v) = block {
+    let (ids, firsts) = if let Some(labels) = Labels::of(coord) {
+        // Strings group in sorted order, as xarray sorts them: by rank, not by code.
+        let mut sorted: Vec<&str> = labels.table().iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        let keys: Vec<Option<usize>> = block
+            .iter_i64()
+            .map(|c| labels.text(c).and_then(|s| sorted.binary_search(&s).ok()))
+            .collect();
+        let (ids, _) = unique_ids(&keys);
+        (ids, first_positions(&keys))
+    } else if let Block::I64(v) = block {
         let keys: Vec<Option<i64>> = v.iter().map(|&x| (x != NAT).then_some(x)).collect();
         let (ids, _) = unique_ids(&keys);
         (ids, first_positions(&keys))
@@ -414,6 +461,10 @@ fn by_values(array: &DataArray, dim: &str, name: &str, coord: &Variable, block: 
     let mut labels = coord.clone();
     labels.dims = vec![name.to_owned()];
     labels.data = Data::Memory(select_block(block, &Sel::List(firsts)));
+    // The groups' index holds strings as pandas does: `object`.
+    if let Some(text) = Labels::of(coord) {
+        Labels::object(text.table().to_vec()).mark(&mut labels.encoding);
+    }
     GroupBy::new(
         array.clone(),
         dim.to_owned(),

@@ -8,7 +8,7 @@ use super::plan::Sel;
 use super::select::{Label, LabelIndexer};
 use crate::coding::time::{parse_date_label, DateLabel, Resolution};
 use crate::coding::{TimeScale, NAT};
-use crate::model::{Block, Data, Variable};
+use crate::model::{Block, Data, Labels, Variable};
 
 /// The labels of one dimension, as numbers (datetimes as ticks of their scale).
 #[derive(Debug)]
@@ -16,6 +16,9 @@ pub struct CoordIndex<'a> {
     dim: &'a str,
     values: Vec<f64>,
     time: Option<TimeIndex>,
+    /// For a string index, its distinct strings sorted: `values` then hold each label's rank,
+    /// so labels compare and slice as pandas compares strings.
+    text: Option<Vec<String>>,
     /// The farthest a nearest label may be from the one asked for (`sel(tolerance=)`).
     tolerance: Option<f64>,
 }
@@ -42,10 +45,30 @@ impl<'a> CoordIndex<'a> {
             }),
             _ => None,
         };
+        if let Some(labels) = Labels::of(coord) {
+            let mut sorted: Vec<String> = labels.table().to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let rank = |code: i64| -> f64 {
+                let text = labels.text(code).unwrap_or_default();
+                #[allow(clippy::cast_precision_loss, reason = "a rank among the labels")]
+                sorted
+                    .binary_search_by(|s| s.as_str().cmp(text))
+                    .map_or(f64::NAN, |r| r as f64)
+            };
+            return Ok(Self {
+                dim,
+                values: block.iter_i64().map(rank).collect(),
+                time,
+                text: Some(sorted),
+                tolerance: None,
+            });
+        }
         Ok(Self {
             dim,
             values: block.to_f64().iter().copied().collect(),
             time,
+            text: None,
             tolerance: None,
         })
     }
@@ -64,6 +87,9 @@ impl<'a> CoordIndex<'a> {
         };
         if self.time.is_some() {
             return Err(bad("a tolerance on a time index is not supported yet"));
+        }
+        if self.text.is_some() {
+            return Err(bad("a tolerance needs numeric labels, not strings"));
         }
         if t.is_nan() || t < 0.0 {
             return Err(bad("tolerance must be a non-negative number"));
@@ -97,11 +123,21 @@ impl<'a> CoordIndex<'a> {
         }
     }
 
-    /// The label as a number on this (numeric) index.
+    /// The label as a number on this index: itself on a numeric index, its rank among the
+    /// sorted strings on a string index (half way between neighbours when absent, so it matches
+    /// nothing exactly but bounds a slice where pandas would).
     fn key(&self, label: &Label) -> Result<f64, PlanError> {
-        match label {
-            Label::Num(x) => Ok(*x),
-            Label::Str(_) => Err(self.bad(label, "this coordinate holds numbers")),
+        match (label, &self.text) {
+            (Label::Num(x), None) => Ok(*x),
+            (Label::Str(_), None) => Err(self.bad(label, "this coordinate holds numbers")),
+            (Label::Num(_), Some(_)) => Err(self.bad(label, "this coordinate holds strings")),
+            #[allow(clippy::cast_precision_loss, reason = "a rank among the labels")]
+            (Label::Str(s), Some(sorted)) => {
+                Ok(match sorted.binary_search_by(|t| t.as_str().cmp(s)) {
+                    Ok(r) => r as f64,
+                    Err(r) => r as f64 - 0.5,
+                })
+            }
         }
     }
 
@@ -192,6 +228,9 @@ impl<'a> CoordIndex<'a> {
     }
 
     fn position(&self, label: &Label, nearest: bool) -> Result<usize, PlanError> {
+        if nearest && self.text.is_some() {
+            return Err(self.bad(label, "method='nearest' needs numeric labels, not strings"));
+        }
         let key = self.key(label)?;
         let found = if nearest {
             self.values

@@ -37,6 +37,15 @@ pub enum ReduceOp {
 }
 
 impl ReduceOp {
+    /// Whether a Dataset reduction drops the variables that do not hold numbers (xarray's
+    /// `numeric_only=True` for mean, sum, std and var): strings here.
+    pub fn numeric_only(self) -> bool {
+        matches!(
+            self,
+            ReduceOp::Mean | ReduceOp::Sum | ReduceOp::Std | ReduceOp::Var
+        )
+    }
+
     /// The method name, as xarray spells it.
     pub fn name(self) -> &'static str {
         match self {

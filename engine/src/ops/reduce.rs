@@ -4,22 +4,27 @@
 use super::arith::{lazy_variable, plan_of};
 use super::error::{unknown_dim, PlanError};
 use super::plan::{Node, Plan, ReduceOp};
-use crate::coding::{TimeScale, NAT};
+use crate::coding::{Meaning, TimeScale, NAT};
 use crate::model::{Block, DType, Data, DataArray, Variable};
 use ndarray::{ArrayD, IxDyn};
 use std::sync::Arc;
 
-/// Refuses a grouped, windowed or weighted reduction (`what`) of dates: Nereus computes
-/// those on numbers only, and the dates' ticks would come out as numbers.
-pub(crate) fn refuse_dates(var: &Variable, what: &str) -> Result<(), PlanError> {
-    match TimeScale::of(var) {
-        Some(scale) => Err(PlanError::BadDtype {
+/// Refuses `what` (a grouped, windowed or cumulative reduction, a cast, ...) on dates or
+/// strings: Nereus computes it on numbers only, and the dates' ticks or the strings' codes
+/// would come out as numbers.
+pub fn numbers_only(var: &Variable, what: &str) -> Result<(), PlanError> {
+    match Meaning::of(var) {
+        Meaning::Numbers => Ok(()),
+        Meaning::Dates(scale) => Err(PlanError::BadDtype {
             op: format!(
                 "{what} (Nereus reduces dates only with min, max, mean and count over dimensions)"
             ),
             dtype: scale.dtype_name().to_owned(),
         }),
-        None => Ok(()),
+        Meaning::Text(labels) => Err(PlanError::BadDtype {
+            op: format!("{what} (Nereus holds strings as labels only)"),
+            dtype: labels.dtype_name().to_owned(),
+        }),
     }
 }
 
@@ -103,8 +108,10 @@ impl DataArray {
             .filter(|(i, _)| !axes.contains(i))
             .map(|(_, d)| d.clone())
             .collect();
-        if let Some(scale) = TimeScale::of(&self.variable) {
-            return self.reduce_dates(scale, op, &axes, &kept);
+        match Meaning::of(&self.variable) {
+            Meaning::Dates(scale) => return self.reduce_dates(scale, op, &axes, &kept),
+            Meaning::Text(_) => numbers_only(&self.variable, op.name())?,
+            Meaning::Numbers => {}
         }
         let dtype = result_dtype(op, input.dtype());
         let skipna = skipna.unwrap_or(true) && input.dtype().is_float();

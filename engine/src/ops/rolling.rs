@@ -50,7 +50,7 @@ impl RollingWindow {
     /// `.mean()`, `.sum()`, `.min()`, `.max()`, `.std()`, `.var()`, `.count()` of each window
     /// (std and var with ddof 0, as xarray's rolling gives).
     pub fn reduce(&self, op: ReduceOp) -> Result<DataArray, PlanError> {
-        super::reduce::refuse_dates(&self.array.variable, &format!("rolling {}", op.name()))?;
+        super::reduce::numbers_only(&self.array.variable, &format!("rolling {}", op.name()))?;
         let input = plan_of(&self.array.variable);
         let axis = self
             .array

@@ -5,7 +5,7 @@ use super::arith::{lazy_variable, map_node, plan_of};
 use super::error::{unknown_dim, PlanError};
 use super::plan::{MapOp, Node, Plan, Sel};
 use crate::model::map_block;
-use crate::model::{Block, Data, DataArray, Variable};
+use crate::model::{Block, Data, DataArray, Labels, Variable};
 use indexmap::IndexMap;
 use ndarray::{ArrayD, Axis};
 use std::sync::Arc;
@@ -208,6 +208,20 @@ pub fn select_variable(var: &Variable, selections: &IndexMap<String, Sel>) -> Va
     }
 }
 
+/// One label taken from an `object` index is a numpy `str`, as xarray's index gives it: a
+/// 0-d `<Un` of its own length (`season   <U3 12B 'JJA'`).
+fn index_scalar(mut var: Variable, index: bool) -> Variable {
+    let Some(labels) = Labels::of(&var).filter(|l| index && l.is_object()) else {
+        return var;
+    };
+    if let (true, Data::Memory(block)) = (var.dims.is_empty(), &var.data) {
+        let code = block.iter_i64().next().unwrap_or(-1);
+        let width = labels.text(code).map_or(1, |s| s.chars().count());
+        labels.with_width(width).mark(&mut var.encoding);
+    }
+    var
+}
+
 /// Whether a selection takes a whole axis of size `n` as it is.
 fn is_whole(sel: &Sel, n: usize) -> bool {
     *sel == Sel::Range {
@@ -378,13 +392,21 @@ impl DataArray {
 
     /// Applies resolved selections to the values and every coordinate.
     pub(crate) fn select(&self, selections: &IndexMap<String, Sel>) -> DataArray {
+        let is_index = |name: &str, var: &Variable| var.dims.len() == 1 && var.dims[0] == name;
+        let own_index = self
+            .name
+            .as_deref()
+            .is_some_and(|n| is_index(n, &self.variable) && self.coords.contains_key(n));
         DataArray {
             name: self.name.clone(),
-            variable: select_variable(&self.variable, selections),
+            variable: index_scalar(select_variable(&self.variable, selections), own_index),
             coords: self
                 .coords
                 .iter()
-                .map(|(k, c)| (k.clone(), select_variable(c, selections)))
+                .map(|(k, c)| {
+                    let selected = select_variable(c, selections);
+                    (k.clone(), index_scalar(selected, is_index(k, c)))
+                })
                 .collect(),
         }
     }

@@ -311,11 +311,7 @@ impl DataArray {
         let mut variable = lazy_variable(self.dims().to_vec(), expr);
         variable.attrs.clone_from(&self.variable.attrs);
         variable.encoding.clone_from(&self.variable.encoding);
-        DataArray {
-            name: self.name.clone(),
-            variable,
-            coords: self.coords.clone(),
-        }
+        self.with_variable(variable)
     }
 }
 

@@ -2,8 +2,10 @@
 //! and `str()` (`[1. 2.5 nan]`), with numpy's shared widths and precision, summarized like
 //! numpy beyond `threshold` elements. Only the shown elements are read.
 
-use crate::coding::TimeScale;
+use crate::coding::{Meaning, TimeScale};
+use crate::model::Labels;
 use crate::model::{shape_text, Block, DType};
+use crate::repr::python::str_repr;
 
 /// The numpy print options (`np.set_printoptions`) that reprs set.
 #[derive(Debug, Clone, Copy)]
@@ -28,29 +30,31 @@ impl PrintOptions {
     };
 }
 
-/// numpy's dtype name of `block`, holding ticks of `time` for datetimes.
-pub fn dtype_name(block: &Block, time: Option<TimeScale>) -> &'static str {
-    time.map_or_else(|| block.dtype().name(), TimeScale::dtype_name)
+/// numpy's dtype name of `block`, whose values stand for `meaning`.
+pub fn dtype_name(block: &Block, meaning: &Meaning) -> &'static str {
+    meaning.dtype_name().unwrap_or_else(|| block.dtype().name())
 }
 
 /// numpy's `repr()` under `opts`: shape and dtype follow the values when they cannot be told
 /// from them, on a line of their own if the last line has no room.
-pub fn array_repr(block: &Block, time: Option<TimeScale>, opts: PrintOptions) -> String {
+pub fn array_repr(block: &Block, meaning: &Meaning, opts: PrintOptions) -> String {
     let shape = block.shape();
     let empty = block.is_empty();
     let mut extras = Vec::new();
     if (empty && shape != [0]) || block.len() > opts.threshold {
         extras.push(format!("shape={}", shape_text(shape)));
     }
-    match dtype_name(block, time) {
+    match dtype_name(block, meaning) {
         "float64" | "int64" | "bool" if !empty => {}
-        d @ ("datetime64[ns]" | "datetime64[us]") => extras.push(format!("dtype='{d}'")),
+        d if d.starts_with("datetime64") || d.starts_with('<') => {
+            extras.push(format!("dtype='{d}'"));
+        }
         other => extras.push(format!("dtype={other}")),
     }
     let body = if empty {
         "[]".to_owned()
     } else {
-        render(block, time, ", ", "array(", 1, opts)
+        render(block, meaning, ", ", "array(", 1, opts)
     };
     if extras.is_empty() {
         return format!("array({body})");
@@ -69,14 +73,14 @@ pub fn array_repr(block: &Block, time: Option<TimeScale>, opts: PrintOptions) ->
 /// numpy's `array2string` with `sep` between items, as `str()` writes it (`[1. 2. 3.]`); a 0-d
 /// array gives its one element in the array's shared format (Python's scalar `str()` may
 /// differ: callers print 0-d arrays of numbers as scalars).
-pub fn array_str(block: &Block, time: Option<TimeScale>, opts: PrintOptions) -> String {
-    render(block, time, " ", "", 0, opts)
+pub fn array_str(block: &Block, meaning: &Meaning, opts: PrintOptions) -> String {
+    render(block, meaning, " ", "", 0, opts)
 }
 
 /// numpy's `array2string` with `prefix` before and `suffix` characters after.
 fn render(
     block: &Block,
-    time: Option<TimeScale>,
+    meaning: &Meaning,
     sep: &str,
     prefix: &str,
     suffix: usize,
@@ -108,7 +112,7 @@ fn render(
     });
     let fmt = Formatter::new(
         block.dtype(),
-        time,
+        meaning,
         &shown_values,
         shown_ints.as_deref(),
         opts.precision,
@@ -228,6 +232,8 @@ enum Formatter {
     Bool,
     Int(usize),
     Time(TimeScale),
+    /// Codes of strings, each shown as Python's `repr()` of its string.
+    Text(Labels),
     Fixed {
         left: usize,
         right: usize,
@@ -302,13 +308,15 @@ impl Formatter {
     /// The format of `shown` values (`shown_ints`: the same, exactly, for integer arrays).
     fn new(
         dtype: DType,
-        time: Option<TimeScale>,
+        meaning: &Meaning,
         shown: &[f64],
         shown_ints: Option<&[i128]>,
         precision: usize,
     ) -> Self {
-        if let Some(scale) = time {
-            return Self::Time(scale);
+        match meaning {
+            Meaning::Dates(scale) => return Self::Time(*scale),
+            Meaning::Text(labels) => return Self::Text(labels.clone()),
+            Meaning::Numbers => {}
         }
         if dtype == DType::Bool {
             return Self::Bool;
@@ -385,6 +393,10 @@ impl Formatter {
                 format!("'{}'", scale.format_element(ticks()))
             }
             Self::Time(scale) => scale.format_element(ticks()),
+            // A code in no table is a missing value, NaN in xarray's object arrays.
+            Self::Text(labels) => labels
+                .text(ticks())
+                .map_or_else(|| "nan".to_owned(), str_repr),
             Self::Fixed {
                 left,
                 right,
@@ -438,7 +450,7 @@ mod tests {
     use ndarray::ArrayD;
 
     fn repr(block: &Block) -> String {
-        array_repr(block, None, PrintOptions::NUMPY)
+        array_repr(block, &Meaning::Numbers, PrintOptions::NUMPY)
     }
 
     fn arr(shape: &[usize], v: Vec<f64>, f32: bool) -> Block {
@@ -472,7 +484,7 @@ mod tests {
         assert_eq!(
             array_str(
                 &arr(&[3], vec![1.0, 2.0, 3.0], false),
-                None,
+                &Meaning::Numbers,
                 PrintOptions::NUMPY
             ),
             "[1. 2. 3.]"

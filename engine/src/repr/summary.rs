@@ -5,12 +5,15 @@
 
 use indexmap::IndexMap;
 
-use crate::coding::TimeScale;
+use crate::coding::Meaning;
 use crate::model::{Data, Dataset, Variable};
 
-/// numpy's dtype name for a variable (`datetime64[ns]`, or `object` for cftime dates).
+/// numpy's dtype name for a variable (`datetime64[ns]`, `object` for cftime dates and
+/// strings, `<U3` for fixed-width strings).
 pub fn dtype_name(var: &Variable) -> &'static str {
-    TimeScale::of(var).map_or_else(|| var.dtype().name(), TimeScale::dtype_name)
+    Meaning::of(var)
+        .dtype_name()
+        .unwrap_or_else(|| var.dtype().name())
 }
 
 /// Dimension sizes of a dataset in xarray's order: data variables first, then coordinates

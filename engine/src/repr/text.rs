@@ -7,7 +7,7 @@ mod layout;
 
 use std::sync::Arc;
 
-use crate::coding::TimeScale;
+use crate::coding::Meaning;
 use crate::model::{nbytes, Attrs, Block, Data, DataArray, Dataset, Variable};
 use crate::repr::numpy::{array_repr, PrintOptions};
 use crate::repr::python::{attr_text, str_repr};
@@ -24,7 +24,7 @@ fn values_repr(var: &Variable, opts: PrintOptions) -> Option<String> {
         Data::Memory(b) => b,
         Data::Lazy(_) => return None,
     };
-    Some(array_repr(block, TimeScale::of(var), opts))
+    Some(array_repr(block, &Meaning::of(var), opts))
 }
 
 /// numpy's `repr()` of a loaded variable's values with numpy's default options; empty for

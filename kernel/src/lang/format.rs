@@ -93,7 +93,7 @@ pub(crate) fn format_value(v: &Value, spec: &str) -> Res<String> {
     }
     // A numpy scalar (a 0-d array) formats as the Python number it holds.
     if let Value::NdArray(a) = v {
-        if a.block.shape().is_empty() && a.time.is_none() {
+        if a.block.shape().is_empty() && a.is_numbers() {
             return format_value(&a.item(0), spec);
         }
     }

@@ -6,15 +6,16 @@ use std::sync::Arc;
 use super::error::{Exc, ExcKind, Res};
 use super::functions::MAX_ITEMS;
 use super::value::Value;
-use nereus_engine::coding::TimeScale;
+use nereus_engine::coding::{Meaning, TimeScale};
 use nereus_engine::model::{Block, Data, DataArray, Variable};
 use nereus_engine::repr::numpy::{self, PrintOptions};
 
-/// A computed numpy array; datetimes are int64 ticks of `time` (datetime64[ns] or cftime).
+/// A computed numpy array; datetimes are int64 ticks of a time scale (datetime64 or cftime),
+/// strings int64 codes into labels (`object` or `<U3`): see [`Meaning`].
 #[derive(Debug, Clone)]
 pub(crate) struct NdArray {
     pub(crate) block: Arc<Block>,
-    pub(crate) time: Option<TimeScale>,
+    pub(crate) meaning: Meaning,
     /// A numpy scalar (`np.float64(2.5)`, what indexing one element, a full reduction or a
     /// ufunc of numbers gives) rather than a 0-d array (`.values` of a 0-d DataArray): only the
     /// repr and the type differ.
@@ -24,11 +25,28 @@ pub(crate) struct NdArray {
 impl NdArray {
     /// numpy's dtype name.
     pub(crate) fn dtype_name(&self) -> &'static str {
-        numpy::dtype_name(&self.block, self.time)
+        numpy::dtype_name(&self.block, &self.meaning)
     }
 
-    /// Element `i` (C order) as a Python value.
+    /// The time scale, for datetimes.
+    pub(crate) fn time(&self) -> Option<TimeScale> {
+        self.meaning.time()
+    }
+
+    /// Whether the elements are plain numbers (not dates, not strings).
+    pub(crate) fn is_numbers(&self) -> bool {
+        self.meaning == Meaning::Numbers
+    }
+
+    /// Element `i` (C order) as a Python value (a string as `str`).
     pub(crate) fn item(&self, i: usize) -> Value {
+        if let Meaning::Text(labels) = &self.meaning {
+            // A code in no table is a missing string: NaN, as in xarray's object arrays.
+            let code = self.block.iter_i64().nth(i).unwrap_or(-1);
+            return labels
+                .text(code)
+                .map_or(Value::Float(f64::NAN), |s| Value::Str(s.into()));
+        }
         match self.block.as_ref() {
             Block::Bool(a) => Value::Bool(a.iter().nth(i).copied().unwrap_or(false)),
             Block::F32(a) => Value::Float(a.iter().nth(i).map_or(f64::NAN, |&x| f64::from(x))),
@@ -99,9 +117,18 @@ impl NdArray {
         let Data::Memory(block) = &r.variable.data else {
             return Err(Exc::type_error("array indexing gave lazy values"));
         };
+        // One string is a Python str, as numpy gives one element of an object array.
+        if block.shape().is_empty() && matches!(self.meaning, Meaning::Text(_)) {
+            let one = NdArray {
+                block: Arc::clone(block),
+                meaning: self.meaning.clone(),
+                scalar: true,
+            };
+            return Ok(one.item(0));
+        }
         Ok(Value::NdArray(Arc::new(NdArray {
             block: Arc::clone(block),
-            time: self.time,
+            meaning: self.meaning.clone(),
             scalar: block.shape().is_empty(),
         })))
     }
@@ -121,7 +148,7 @@ impl NdArray {
             .map(|i| {
                 let row = NdArray {
                     block: Arc::new(self.block.subarray(i)),
-                    time: self.time,
+                    meaning: self.meaning.clone(),
                     scalar: shape.len() == 1,
                 };
                 if shape.len() == 1 {
@@ -136,7 +163,7 @@ impl NdArray {
     /// numpy's `repr()`: `np.float64(2.5)` or `np.datetime64('2000-01-01T00:00:00.000000')`
     /// for a scalar, `array(...)` for an array.
     pub(crate) fn repr(&self) -> String {
-        if let Some(t) = self.time.filter(|t| self.scalar && t.is_datetime64()) {
+        if let Some(t) = self.time().filter(|t| self.scalar && t.is_datetime64()) {
             let text = self.to_str();
             // NaT has no digits to tell its unit, so numpy names it.
             return if text == "NaT" {
@@ -145,7 +172,7 @@ impl NdArray {
                 format!("np.datetime64('{text}')")
             };
         }
-        if self.scalar && self.time.is_none() {
+        if self.scalar && self.is_numbers() {
             return match self.item(0) {
                 Value::Bool(b) => format!("np.{}_", if b { "True" } else { "False" }),
                 _ => format!("np.{}({})", self.dtype_name(), self.to_str()),
@@ -156,17 +183,17 @@ impl NdArray {
 
     /// numpy's `repr()` under `opts`.
     pub(crate) fn repr_with(&self, opts: PrintOptions) -> String {
-        numpy::array_repr(&self.block, self.time, opts)
+        numpy::array_repr(&self.block, &self.meaning, opts)
     }
 
     /// numpy's `str()`: `[1. 2. 3.]`; a 0-d array prints as its scalar (`0.0`, a datetime
     /// without quotes).
     pub(crate) fn to_str(&self) -> String {
-        let text = numpy::array_str(&self.block, self.time, super::options::numpy());
+        let text = numpy::array_str(&self.block, &self.meaning, super::options::numpy());
         if !self.block.shape().is_empty() {
             return text;
         }
-        if self.time.is_some() {
+        if self.time().is_some() {
             return text.trim_matches('\'').to_owned();
         }
         match self.block.as_ref() {
@@ -184,7 +211,7 @@ pub(crate) fn ndarray_of(var: &Variable) -> Option<NdArray> {
     match &var.data {
         Data::Memory(b) => Some(NdArray {
             block: Arc::clone(b),
-            time: TimeScale::of(var),
+            meaning: Meaning::of(var),
             scalar: false,
         }),
         Data::Lazy(_) => None,

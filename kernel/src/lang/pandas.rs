@@ -8,6 +8,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
@@ -31,7 +32,7 @@ fn dates(ticks: Vec<i64>, scale: TimeScale, shape: &[usize], scalar: bool) -> Re
         ArrayD::from_shape_vec(IxDyn(shape), ticks).map_err(|e| Exc::value_error(e.to_string()))?;
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::I64(block)),
-        time: Some(scale),
+        meaning: Meaning::Dates(scale),
         scalar,
     })))
 }
@@ -51,11 +52,13 @@ fn date_of(v: &Value, what: &str) -> Res<Date> {
                     .map_err(|e| Exc::value_error(e.to_string())),
             }
         }
-        Value::NdArray(a) if a.block.len() == 1 && a.time.is_some_and(TimeScale::is_datetime64) => {
+        Value::NdArray(a)
+            if a.block.len() == 1 && a.time().is_some_and(TimeScale::is_datetime64) =>
+        {
             a.block
                 .iter_i64()
                 .next()
-                .zip(a.time)
+                .zip(a.time())
                 .ok_or_else(|| Exc::value_error("empty date"))
         }
         other => Err(Exc::type_error(format!(
@@ -200,7 +203,7 @@ fn to_datetime(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             let n = ticks.len();
             dates(ticks, scale, &[n], false)
         }
-        Value::NdArray(a) if a.time.is_some() => Ok(arg.clone()),
+        Value::NdArray(a) if a.time().is_some() => Ok(arg.clone()),
         other => Err(Exc::new(
             ExcKind::NotImplementedError,
             format!(

@@ -6,6 +6,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -120,7 +121,7 @@ fn floats(shape: Option<Vec<usize>>, mut draw: impl FnMut(&mut State) -> f64) ->
         .map_err(|e| Exc::value_error(e.to_string()))?;
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::F64(block)),
-        time: None,
+        meaning: Meaning::Numbers,
         scalar: shape.is_none(),
     })))
 }
@@ -234,7 +235,7 @@ fn randint(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .map_err(|e| Exc::value_error(e.to_string()))?;
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::I64(block)),
-        time: None,
+        meaning: Meaning::Numbers,
         scalar: shape.is_none(),
     })))
 }

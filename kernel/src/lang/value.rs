@@ -111,7 +111,7 @@ impl Value {
             Self::Slice(_) => "slice",
             Self::DataArray(_) => "DataArray",
             Self::Dataset(_) => "Dataset",
-            Self::NdArray(a) if a.scalar && a.time.is_none() => a.dtype_name(),
+            Self::NdArray(a) if a.scalar && a.is_numbers() => a.dtype_name(),
             Self::NdArray(_) => "ndarray",
             Self::DType(_) => "dtype",
             Self::Method(..) => "method",
@@ -233,9 +233,7 @@ impl Value {
     /// too).
     pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
-            Self::NdArray(a) if a.block.shape().is_empty() && a.time.is_none() => {
-                a.item(0).as_f64()
-            }
+            Self::NdArray(a) if a.block.shape().is_empty() && a.is_numbers() => a.item(0).as_f64(),
             Self::Bool(b) => Some(f64::from(u8::from(*b))),
             #[allow(clippy::cast_precision_loss)]
             Self::Int(i) => Some(*i as f64),
@@ -248,9 +246,7 @@ impl Value {
     pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
             Self::NdArray(a)
-                if a.block.shape().is_empty()
-                    && a.time.is_none()
-                    && !a.block.dtype().is_float() =>
+                if a.block.shape().is_empty() && a.is_numbers() && !a.block.dtype().is_float() =>
             {
                 a.item(0).as_int()
             }

@@ -57,6 +57,12 @@ fn encode(
     encoding: &Attrs,
     ctx: &Context<'_>,
 ) -> Result<Encoded, WriteError> {
+    if let Some(labels) = crate::model::Labels::of(var) {
+        return Err(WriteError::BadArgument(format!(
+            "variable `{name}` holds strings ({}), which Nereus does not write to Zarr yet",
+            labels.dtype_name()
+        )));
+    }
     let Some(scale) = TimeScale::of(var) else {
         let cf = CfEncoder::encode_cf(name, var.dtype(), encoding, None)?;
         return Ok((plan_of(var), cf.encoder, cf.attrs, cf.fill_value, None));

@@ -42,7 +42,8 @@ pub(crate) fn merge_coords(arrays: &[&DataArray]) -> IndexMap<String, Variable> 
 /// values in memory, or lazy plans that read the same positions of the same nodes.
 pub(crate) fn same_values(a: &Variable, b: &Variable) -> bool {
     let scale = |v: &Variable| TimeScale::of(v).map(TimeScale::normalized);
-    if a.dims != b.dims || scale(a) != scale(b) {
+    let labels = crate::model::Labels::of;
+    if a.dims != b.dims || scale(a) != scale(b) || labels(a) != labels(b) {
         return false;
     }
     match (&a.data, &b.data) {

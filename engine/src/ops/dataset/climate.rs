@@ -188,6 +188,9 @@ impl DatasetGroupBy {
         let mut data_vars = IndexMap::new();
         for (k, var) in &ds.data_vars {
             let Some(a) = ds.array(k) else { continue };
+            if op.numeric_only() && crate::model::Labels::of(var).is_some() {
+                continue;
+            }
             let reduced = if var.dims.iter().any(|d| d == dim) {
                 gb.over(a).reduce(op, skipna, ddof)?
             } else {

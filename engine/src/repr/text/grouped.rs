@@ -3,7 +3,7 @@
 //! `DataArrayCoarsen [windows->{...},side->left]`, `DataArrayWeighted with weights along ...`;
 //! `owner` is `"DataArray"` or `"Dataset"`.
 
-use crate::coding::{TimeScale, NAT};
+use crate::coding::{Meaning, NAT};
 use crate::model::{Block, Data, Variable};
 use crate::ops::{Coarsen, GroupBy, RollingWindow};
 use crate::repr::python::{format_precision, str_repr};
@@ -33,14 +33,19 @@ fn flat_labels(labels: &Variable, n: usize) -> String {
     let Data::Memory(block) = &labels.data else {
         return String::new();
     };
-    let time = TimeScale::of(labels);
+    let meaning = Meaning::of(labels);
     let values = block.to_f64();
     let item = |i: usize| -> String {
         let x = values.iter().nth(i).copied().unwrap_or(f64::NAN);
-        match (block.as_ref(), time) {
-            (Block::I64(t), Some(s)) => s.format_compact(t.iter().nth(i).copied().unwrap_or(NAT)),
-            (b, _) if b.dtype().is_float() => format_precision(x, 4),
-            _ => x.to_string(),
+        let code = || match block.as_ref() {
+            Block::I64(t) => t.iter().nth(i).copied().unwrap_or(NAT),
+            _ => NAT,
+        };
+        match &meaning {
+            Meaning::Dates(s) => s.format_compact(code()),
+            Meaning::Text(l) => str_repr(l.text(code()).unwrap_or_default()),
+            Meaning::Numbers if block.dtype().is_float() => format_precision(x, 4),
+            Meaning::Numbers => x.to_string(),
         }
     };
     // Only these can show: every label takes at least two characters.

@@ -2,9 +2,9 @@
 //! them: dask's chunk summary for lazy data, `...` for unchunked lazy data, and for loaded data
 //! `format_array_flat`'s first and last items fitting the width. Only those items are read.
 
-use crate::coding::{TimeScale, NAT};
+use crate::coding::{Meaning, NAT};
 use crate::model::{Block, Data, Variable};
-use crate::repr::python::format_precision;
+use crate::repr::python::{format_precision, str_repr};
 use crate::repr::{dask, dask_inline};
 
 /// The preview of `var` in at most `width` characters (wider only for lazy data, as xarray).
@@ -18,13 +18,14 @@ pub(super) fn preview(var: &Variable, width: isize) -> String {
     let Data::Memory(block) = &var.data else {
         return String::new();
     };
-    let time = TimeScale::of(var);
-    flat(block.len(), width, |i| item(block, time, i))
+    let meaning = Meaning::of(var);
+    flat(block.len(), width, |i| item(block, &meaning, i))
 }
 
 /// Element `i` (C order) as xarray's preview writes it: floats to four significant digits,
-/// datetime64 as pandas shows it, cftime objects as `str()` does, others as Python prints them.
-fn item(block: &Block, time: Option<TimeScale>, i: usize) -> String {
+/// datetime64 as pandas shows it, cftime objects as `str()` does, strings as `repr()`, others as
+/// Python prints them.
+fn item(block: &Block, meaning: &Meaning, i: usize) -> String {
     let shape = block.shape();
     let mut index = vec![0; shape.len()];
     let mut rest = i;
@@ -42,9 +43,13 @@ fn item(block: &Block, time: Option<TimeScale>, i: usize) -> String {
         _ => {
             // Integers exactly (an i64 or u64 past 2**53 would round through f64).
             let v = block.i128_at(&index).unwrap_or_default();
-            match time {
-                Some(scale) => scale.format_compact(i64::try_from(v).unwrap_or(NAT)),
-                None => v.to_string(),
+            let code = || i64::try_from(v).unwrap_or(NAT);
+            match meaning {
+                Meaning::Dates(scale) => scale.format_compact(code()),
+                Meaning::Text(labels) => labels
+                    .text(code())
+                    .map_or_else(|| "nan".to_owned(), str_repr),
+                Meaning::Numbers => v.to_string(),
             }
         }
     }

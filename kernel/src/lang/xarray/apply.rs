@@ -349,9 +349,7 @@ pub(crate) fn apply_ufunc(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         dims.clone(),
         nereus_engine::model::Data::Memory(Arc::clone(&values.block)),
     );
-    if let Some(t) = values.time {
-        t.mark(&mut variable.encoding);
-    }
+    values.meaning.mark(&mut variable.encoding);
     variable.attrs.clone_from(&template.variable.attrs);
     let sizes: indexmap::IndexMap<String, usize> = dims
         .iter()

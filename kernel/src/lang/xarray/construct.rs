@@ -26,9 +26,7 @@ fn values(v: &Value, what: &str) -> Res<Variable> {
     let block = match v {
         Value::NdArray(a) => {
             let mut var = Variable::new(Vec::new(), Data::Memory(Arc::clone(&a.block)));
-            if let Some(t) = a.time {
-                t.mark(&mut var.encoding);
-            }
+            a.meaning.mark(&mut var.encoding);
             return Ok(var);
         }
         Value::DataArray(a) => return Ok(a.variable.clone()),

@@ -175,7 +175,7 @@ pub(crate) fn indexer(v: &Value) -> Res<Indexer> {
             })
             .collect::<Res<Vec<_>>>()
             .map(Indexer::List),
-        Value::NdArray(a) if a.block.shape().len() == 1 && a.time.is_none() => {
+        Value::NdArray(a) if a.block.shape().len() == 1 && a.is_numbers() => {
             match a.block.as_ref() {
                 Block::Bool(m) => Ok(Indexer::Mask(m.iter().copied().collect())),
                 Block::F32(_) | Block::F64(_) => Err(Exc::new(
@@ -213,11 +213,11 @@ fn label(v: &Value) -> Res<Label> {
         // nanosecond, it matches exactly, as pandas matches a Timestamp.
         Value::NdArray(a)
             if a.block.len() == 1
-                && a.time
+                && a.time()
                     .is_some_and(nereus_engine::coding::TimeScale::is_datetime64) =>
         {
             let date = a
-                .time
+                .time()
                 .zip(a.block.iter_i64().next())
                 .and_then(|(scale, t)| scale.datetime(t))
                 .ok_or_else(|| Exc::new(ExcKind::KeyError, "NaT is not a label"))?;
@@ -278,7 +278,7 @@ pub(crate) fn label_indexer(v: &Value) -> Res<LabelIndexer> {
 pub(crate) fn operand(v: &Value) -> Option<Operand> {
     match v {
         Value::DataArray(a) => Some(Operand::array(a.as_ref().clone())),
-        Value::NdArray(a) if a.time.is_none() => Some(Operand::Positional(Arc::clone(&a.block))),
+        Value::NdArray(a) if a.is_numbers() => Some(Operand::Positional(Arc::clone(&a.block))),
         // numpy takes a list of numbers as an array.
         Value::List(_) => super::creation::list_block(v, &|k| Exc::type_error(k.to_owned()))
             .ok()

@@ -9,6 +9,7 @@
     reason = "start, stop and step are numpy's parameter names"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::sync::Arc;
 
 use ndarray::{Array1, ArrayD, IxDyn};
@@ -65,7 +66,7 @@ fn array(values: Vec<f64>, dtype: DType) -> Value {
     debug_assert_eq!(a.len(), n);
     Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::from_f64(a, dtype)),
-        time: None,
+        meaning: Meaning::Numbers,
         scalar: false,
     }))
 }
@@ -107,8 +108,8 @@ pub(crate) fn array_of(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         None => p.required("a")?,
     };
     let dtype = dtype_arg(p.take("dtype"))?;
-    let (block, time) = match &object {
-        Value::NdArray(a) => (a.block.as_ref().clone(), a.time),
+    let (block, meaning) = match &object {
+        Value::NdArray(a) => (a.block.as_ref().clone(), a.meaning.clone()),
         other => (
             list_block(other, &|kind| {
                 Exc::type_error(format!(
@@ -116,16 +117,18 @@ pub(crate) fn array_of(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                      (nested) lists of numbers"
                 ))
             })?,
-            None,
+            Meaning::Numbers,
         ),
     };
     let block = match dtype {
-        Some(d) if d != block.dtype() && time.is_none() => Block::from_f64(block.to_f64(), d),
+        Some(d) if d != block.dtype() && meaning == Meaning::Numbers => {
+            Block::from_f64(block.to_f64(), d)
+        }
         _ => block,
     };
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
-        time,
+        meaning,
         scalar: false,
     })))
 }

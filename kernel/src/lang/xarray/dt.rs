@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::super::error::{Exc, ExcKind, Res};
+use super::super::error::{Exc, Res};
 use super::super::registry::{Args, Builtin, Class, Ctx, Property};
 use super::convert::load;
 use nereus_engine::coding::TimeScale;
@@ -26,19 +26,21 @@ pub(crate) fn accessor(_: &mut Ctx<'_>, v: &Value) -> Res<Value> {
     }
 }
 
-/// The date part `part` of the accessor's array (loaded first if lazy).
-fn part(ctx: &mut Ctx<'_>, v: &Value, part: &str) -> Res<Value> {
+/// The accessor's dates, loaded first if lazy.
+fn dates(ctx: &Ctx<'_>, v: &Value) -> Res<Arc<DataArray>> {
     let Value::Dt(a) = v else {
         return Err(Exc::type_error("not a .dt accessor"));
     };
-    let loaded;
-    let a: &DataArray = if matches!(a.variable.data, Data::Lazy(_)) {
-        loaded = load(ctx, a)?;
-        &loaded
-    } else {
-        a
-    };
-    a.date_part(part)
+    if matches!(a.variable.data, Data::Lazy(_)) {
+        return Ok(Arc::new(load(ctx, a)?));
+    }
+    Ok(Arc::clone(a))
+}
+
+/// The date part `part` of the accessor's array (loaded first if lazy).
+fn part(ctx: &mut Ctx<'_>, v: &Value, part: &str) -> Res<Value> {
+    dates(ctx, v)?
+        .date_part(part)
         .map(|r| Value::DataArray(Arc::new(r)))
         .map_err(Exc::from)
 }
@@ -69,15 +71,26 @@ date_parts! {
     "days_in_month" => days_in_month, "The number of days in each date's month, in the array's calendar, int64.";
     "daysinmonth" => daysinmonth, "The number of days in each date's month (same as days_in_month).";
     "quarter" => quarter, "The quarter of each date, 1-4, int64.";
-    "season" => season, "The meteorological season of each date ('DJF', 'MAM', 'JJA', 'SON'). Not supported yet: Nereus arrays hold no strings (groupby('time.season') works).";
+    "season" => season, "The meteorological season of each date ('DJF', 'MAM', 'JJA', 'SON'), as a '<U3' array of strings.";
 }
 
-/// `strftime`: strings, which Nereus arrays do not hold.
-fn strftime(_: &mut Ctx<'_>, _: Args) -> Res<Value> {
-    Err(Exc::new(
-        ExcKind::NotImplementedError,
-        ".dt.strftime is not supported in Nereus: its result is strings, which Nereus arrays do not hold yet",
-    ))
+/// `strftime(date_format)`: each date as a string (an object array named `strftime`).
+fn strftime(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
+    let mut p = args.bind()?;
+    let recv = p.receiver();
+    let format = match p.required("date_format")? {
+        Value::Str(s) => s,
+        other => {
+            return Err(Exc::type_error(format!(
+                "strftime() argument 1 must be str, not {}",
+                other.type_name()
+            )))
+        }
+    };
+    dates(ctx, &recv)?
+        .strftime(&format)
+        .map(Value::from)
+        .map_err(Exc::from)
 }
 
 /// `floor`, `ceil`, `round` of the accessor's dates to a fixed frequency; the result is named
@@ -85,17 +98,8 @@ fn strftime(_: &mut Ctx<'_>, _: Args) -> Res<Value> {
 fn rounded(ctx: &mut Ctx<'_>, args: Args, how: Rounding, name: &str) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
-    let Value::Dt(a) = &recv else {
-        return Err(Exc::type_error("not a .dt accessor"));
-    };
     let freq = p.required("freq")?.to_str();
-    let loaded;
-    let a: &DataArray = if matches!(a.variable.data, Data::Lazy(_)) {
-        loaded = load(ctx, a)?;
-        &loaded
-    } else {
-        a
-    };
+    let a = dates(ctx, &recv)?;
     let mut r = a.date_round(&freq, how).map_err(Exc::from)?;
     r.name = Some(name.to_owned());
     Ok(Value::DataArray(Arc::new(r)))
@@ -140,7 +144,7 @@ static DT_METHODS: &[Builtin] = &[
         "strftime",
         "strftime(date_format)",
         strftime,
-        "Formats each date as a string. Not supported yet: Nereus arrays hold no strings."
+        "Formats each date as a string with Python's strftime directives ('%Y-%m-%d', '%a, %b %d %H:%M'), in the dates' own calendar: an object array of strings (NaT gives NaN)."
     ),
 ];
 

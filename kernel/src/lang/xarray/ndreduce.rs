@@ -6,6 +6,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::sync::Arc;
 
 use super::super::error::{Exc, ExcKind, Res};
@@ -66,6 +67,12 @@ fn reduce_array(
     ddof: u32,
     skipna: Option<bool>,
 ) -> Res<Value> {
+    if matches!(a.meaning, Meaning::Text(_)) {
+        return Err(Exc::type_error(format!(
+            "numpy reductions of {} (string) arrays are not supported in Nereus",
+            a.dtype_name()
+        )));
+    }
     let ndim = a.block.shape().len();
     let dims = axes(axis, ndim)?;
     let array = DataArray {
@@ -85,7 +92,7 @@ fn reduce_array(
     };
     let out = NdArray {
         block: Arc::clone(block),
-        time: a.time,
+        meaning: a.meaning.clone(),
         scalar: block.shape().is_empty(),
     };
     Ok(Value::NdArray(Arc::new(out)))

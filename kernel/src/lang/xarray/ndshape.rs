@@ -5,6 +5,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
@@ -27,10 +28,10 @@ fn this(recv: &Value) -> Res<&Arc<NdArray>> {
     }
 }
 
-fn nd(block: Block, time: Option<nereus_engine::coding::TimeScale>) -> Value {
+fn nd(block: Block, meaning: Meaning) -> Value {
     Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
-        time,
+        meaning,
         scalar: false,
     }))
 }
@@ -82,7 +83,7 @@ fn reshape(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
             .repr()
         ))
     })?;
-    Ok(nd(block, a.time))
+    Ok(nd(block, a.meaning.clone()))
 }
 
 fn flatten(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -92,7 +93,7 @@ fn flatten(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         .block
         .reshaped(&[a.block.len()])
         .ok_or_else(|| Exc::value_error("cannot flatten"))?;
-    Ok(nd(block, a.time))
+    Ok(nd(block, a.meaning.clone()))
 }
 
 fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -101,12 +102,16 @@ fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let a = this(&recv)?;
     let dtype =
         dtype_arg(p.take("dtype"))?.ok_or_else(|| Exc::type_error("astype() needs a dtype"))?;
-    if a.time.is_some() {
-        return Err(Exc::type_error(
-            "astype of datetimes is not supported in Nereus",
-        ));
+    if !a.is_numbers() {
+        return Err(Exc::type_error(format!(
+            "astype of {} values is not supported in Nereus",
+            a.dtype_name()
+        )));
     }
-    Ok(nd(Block::from_f64(a.block.to_f64(), dtype), None))
+    Ok(nd(
+        Block::from_f64(a.block.to_f64(), dtype),
+        Meaning::Numbers,
+    ))
 }
 
 fn copy(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
@@ -173,7 +178,7 @@ fn filled(args: Args, value: Option<f64>) -> Res<Value> {
     super::super::error::Exc::check_memory(n as u128 * 8, || format!("an array of {n} elements"))?;
     Ok(nd(
         full_block(&shape, value, dtype_arg(p.take("dtype"))?),
-        None,
+        Meaning::Numbers,
     ))
 }
 
@@ -232,7 +237,7 @@ fn tile(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let block = tiled
         .reshaped(&out_shape)
         .ok_or_else(|| Exc::value_error("np.tile"))?;
-    Ok(nd(block, a.time))
+    Ok(nd(block, a.meaning.clone()))
 }
 
 /// `np.zeros`, `np.ones`, `np.full`, `np.tile` (in the numpy table).

@@ -5,6 +5,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub(crate) fn as_ndarray(ctx: &Ctx<'_>, v: &Value) -> Res<Arc<NdArray>> {
             })?;
             Ok(Arc::new(NdArray {
                 block: Arc::new(block),
-                time: None,
+                meaning: Meaning::Numbers,
                 scalar: false,
             }))
         }
@@ -80,7 +81,7 @@ fn nan_to_num(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
     });
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(Block::from_f64(values, dtype)),
-        time: x.time,
+        meaning: x.meaning.clone(),
         scalar: false,
     })))
 }
@@ -93,8 +94,13 @@ fn exactly_equal(p: f64, q: f64) -> bool {
 
 /// Whether two arrays have the same shape and elements (NaN equal to NaN with `equal_nan`).
 fn same(a: &NdArray, b: &NdArray, equal_nan: bool) -> bool {
-    if a.block.shape() != b.block.shape() || a.time.is_some() != b.time.is_some() {
+    if a.block.shape() != b.block.shape() || a.time().is_some() != b.time().is_some() {
         return false;
+    }
+    if matches!(a.meaning, Meaning::Text(_)) || matches!(b.meaning, Meaning::Text(_)) {
+        // Strings compare as strings (their codes index different tables).
+        return (0..a.block.len()).all(|i| a.item(i).to_str() == b.item(i).to_str())
+            && matches!(a.meaning, Meaning::Text(_)) == matches!(b.meaning, Meaning::Text(_));
     }
     let (x, y) = (a.block.to_f64(), b.block.to_f64());
     x.iter()
@@ -127,6 +133,12 @@ fn assert_allclose(ctx: &mut Ctx<'_>, args: Args) -> Res<Value> {
         None => true,
     };
     let err_msg = p.take("err_msg").map(|v| v.to_str()).unwrap_or_default();
+    if let Some(text) = [&actual, &desired].into_iter().find(|a| !a.is_numbers()) {
+        return Err(Exc::type_error(format!(
+            "assert_allclose compares numbers, not {} values",
+            text.dtype_name()
+        )));
+    }
     let (x, y) = (actual.block.to_f64(), desired.block.to_f64());
     let shapes = actual.block.shape() == desired.block.shape()
         || desired.block.shape().is_empty()

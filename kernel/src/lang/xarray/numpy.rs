@@ -6,6 +6,7 @@
     reason = "all builtins share the `Func` signature"
 )]
 
+use nereus_engine::coding::Meaning;
 use std::sync::Arc;
 
 use super::super::ast::{BinOp, CmpOp, UnaryOp};
@@ -33,7 +34,7 @@ fn finish(
         Data::Memory(block) => Ok(Value::NdArray(Arc::new(NdArray {
             scalar: block.shape().is_empty(),
             block,
-            time: None,
+            meaning: Meaning::Numbers,
         }))),
         Data::Lazy(_) => Err(Exc::new(ExcKind::RuntimeError, "array was not computed")),
     }
@@ -140,6 +141,16 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<Res<Value>> {
     if let Some(r) = super::combine::dataset_binary(map, a, b) {
         return Some(r);
     }
+    // Strings compare with a string by equality (season names, strftime output).
+    if let (Value::DataArray(x), Value::Str(s)) | (Value::Str(s), Value::DataArray(x)) = (a, b) {
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            return Some(
+                x.equals_text(s, op == CmpOp::Ne)
+                    .map(Value::from)
+                    .map_err(Exc::from),
+            );
+        }
+    }
     if !(is_array(a) || is_array(b)) {
         return None;
     }
@@ -189,7 +200,7 @@ fn ufunc(name: &str, op: MapOp, args: Args) -> Res<Value> {
     );
     Ok(Value::NdArray(Arc::new(NdArray {
         block: Arc::new(block),
-        time: None,
+        meaning: Meaning::Numbers,
         scalar: true,
     })))
 }
@@ -305,17 +316,17 @@ pub(crate) fn notnull(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
 fn null_mask(v: &Value) -> Res<Value> {
     match v {
         Value::Dataset(_) => super::combine::dataset_unary(MapOp::IsNan, v),
-        Value::DataArray(a) if nereus_engine::coding::TimeScale::of(&a.variable).is_some() => {
-            // Dates are int64 ticks; NaT is their missing value.
+        Value::DataArray(a) if Meaning::of(&a.variable) != Meaning::Numbers => {
+            // Dates are int64 ticks, NaT their missing value; strings are codes, -1 (no
+            // string) theirs.
             let mut plain = (**a).clone();
+            let missing = match Meaning::of(&a.variable) {
+                Meaning::Text(_) => -1,
+                _ => nereus_engine::coding::NAT,
+            };
             nereus_engine::coding::TimeScale::unmark(&mut plain.variable.encoding);
-            let out = apply(
-                MapOp::Eq,
-                &[
-                    Operand::array(plain),
-                    Operand::Int(nereus_engine::coding::NAT),
-                ],
-            );
+            nereus_engine::model::Labels::unmark(&mut plain.variable.encoding);
+            let out = apply(MapOp::Eq, &[Operand::array(plain), Operand::Int(missing)]);
             finish(out, false)
         }
         Value::DataArray(_) => elementwise(MapOp::IsNan, &[v], "isnull()"),
@@ -332,7 +343,7 @@ pub(crate) fn isin(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let recv = p.receiver();
     let elements = super::super::functions::items(&p.required("test_elements")?)?;
     let numeric = matches!(&recv, Value::DataArray(a)
-        if nereus_engine::coding::TimeScale::of(&a.variable).is_none());
+        if Meaning::of(&a.variable) == Meaning::Numbers);
     if !numeric {
         return Err(Exc::new(
             ExcKind::NotImplementedError,

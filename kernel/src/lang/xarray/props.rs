@@ -216,7 +216,7 @@ pub(crate) fn values(ctx: &mut Ctx<'_>, v: &Value) -> Prop {
     // xarray gives one datetime64 as a numpy scalar, not a 0-d array.
     arr.scalar = arr.block.shape().is_empty()
         && arr
-            .time
+            .time()
             .is_some_and(nereus_engine::coding::TimeScale::is_datetime64);
     Ok(Value::NdArray(Arc::new(arr)))
 }

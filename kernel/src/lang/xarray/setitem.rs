@@ -186,7 +186,7 @@ fn assigned(v: &Value, obj: &DataArray, dtype: DType) -> Res<Variable> {
             check_coords(x, obj)?;
             return Ok(x.variable.clone());
         }
-        Value::NdArray(x) if x.time.is_none() => Arc::clone(&x.block),
+        Value::NdArray(x) if x.is_numbers() => Arc::clone(&x.block),
         Value::List(_) | Value::Tuple(_) => Arc::new(list_block(v, &|kind| {
             Exc::type_error(format!(
                 "cannot assign a list holding {kind} into a DataArray"

@@ -243,6 +243,23 @@ pub(crate) fn expand_dims(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
 }
 
+/// Refuses `what` on strings (and on dates unless `dates` allows them) in the receiver's
+/// values: the engine would compute on their codes or ticks as numbers.
+fn numbers_only(recv: &Value, what: &str, dates: bool) -> Res<()> {
+    let vars: Vec<&nereus_engine::model::Variable> = match recv {
+        Value::Dataset(ds) => ds.data_vars.values().collect(),
+        Value::DataArray(a) => vec![&a.variable],
+        _ => Vec::new(),
+    };
+    for var in vars {
+        let is_date = nereus_engine::coding::TimeScale::of(var).is_some();
+        if !(dates && is_date) {
+            nereus_engine::ops::reduce::numbers_only(var, what).map_err(Exc::from)?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let mut p = args.bind()?;
     let recv = p.receiver();
@@ -252,6 +269,7 @@ pub(crate) fn astype(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     }
     let dtype: DType = super::creation::dtype_arg(p.take("dtype"))?
         .ok_or_else(|| Exc::type_error("astype() missing required argument 'dtype'"))?;
+    numbers_only(&recv, "astype", true)?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.astype(dtype))),
         other => Ok(Value::from(
@@ -275,6 +293,7 @@ pub(crate) fn round(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
                 ))
             })?,
     };
+    numbers_only(&recv, "round", false)?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.round(decimals))),
         other => Ok(Value::from(
@@ -305,6 +324,7 @@ pub(crate) fn clip(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
         }
     };
     let (lo, hi) = (bound(lo)?, bound(hi)?);
+    numbers_only(&recv, "clip", false)?;
     match &recv {
         Value::Dataset(ds) => Ok(Value::from(ds.clip(lo, hi, float_bound))),
         other => Ok(Value::from(
