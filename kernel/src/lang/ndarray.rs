@@ -139,8 +139,8 @@ impl NdArray {
         self.block.iter_i64().collect()
     }
 
-    /// What iterating gives, as numpy does: the elements of a 1-D array, the sub-arrays along
-    /// the first axis otherwise.
+    /// What iterating gives, as numpy does: the elements of a 1-D array (numpy scalars, a
+    /// string as `str`), the sub-arrays along the first axis otherwise.
     pub(crate) fn rows(&self) -> Res<Vec<Value>> {
         let shape = self.block.shape();
         let n = row_count(shape)?;
@@ -151,7 +151,7 @@ impl NdArray {
                     meaning: self.meaning.clone(),
                     scalar: shape.len() == 1,
                 };
-                if shape.len() == 1 {
+                if shape.len() == 1 && matches!(self.meaning, Meaning::Text(_)) {
                     row.item(0)
                 } else {
                     Value::NdArray(Arc::new(row))

@@ -394,6 +394,11 @@ pub(crate) fn contains(haystack: &Value, needle: &Value) -> Res<bool> {
         Value::List(v) | Value::Tuple(v) => Ok(v.iter().any(|x| x.py_eq(needle))),
         Value::Dict(d) => Ok(d.get(needle).is_some()),
         Value::Dataset(ds) => Ok(matches!(needle, Value::Str(s) if ds.names().any(|n| n == &**s))),
+        // numpy's `(arr == x).any()`, for numbers and strings (dates compare as dates, which
+        // their elements as Python values do not).
+        Value::NdArray(a) if a.time().is_none() => {
+            Ok((0..a.block.len()).any(|i| a.item(i).py_eq(needle)))
+        }
         &Value::Range(start, stop, step) => Ok(needle.as_int().is_some_and(|n| {
             let in_bounds = if step > 0 {
                 start <= n && n < stop

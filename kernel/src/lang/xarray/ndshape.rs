@@ -72,15 +72,10 @@ fn reshape(_: &mut Ctx<'_>, args: Args) -> Res<Value> {
     let size = a.block.len();
     let shape = shape_arg(&args.pos, Some(size))?;
     let block = a.block.reshaped(&shape).ok_or_else(|| {
+        // numpy writes the shape without spaces: (2,2,1), (5,).
         Exc::value_error(format!(
             "cannot reshape array of size {size} into shape {}",
-            Value::Tuple(Arc::new(
-                shape
-                    .iter()
-                    .map(|&n| Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
-                    .collect()
-            ))
-            .repr()
+            nereus_engine::model::shape_text(&shape).replace(' ', "")
         ))
     })?;
     Ok(nd(block, a.meaning.clone()))

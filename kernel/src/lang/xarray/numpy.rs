@@ -142,19 +142,42 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Option<Res<Value>> {
         return Some(r);
     }
     // Strings compare with a string by equality (season names, strftime output).
-    if let (Value::DataArray(x), Value::Str(s)) | (Value::Str(s), Value::DataArray(x)) = (a, b) {
-        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
-            return Some(
-                x.equals_text(s, op == CmpOp::Ne)
-                    .map(Value::from)
-                    .map_err(Exc::from),
-            );
+    if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        match (a, b) {
+            (Value::DataArray(x), Value::Str(s)) | (Value::Str(s), Value::DataArray(x)) => {
+                return Some(
+                    x.equals_text(s, op == CmpOp::Ne)
+                        .map(Value::from)
+                        .map_err(Exc::from),
+                );
+            }
+            (Value::NdArray(x), Value::Str(s)) | (Value::Str(s), Value::NdArray(x))
+                if matches!(x.meaning, Meaning::Text(_)) =>
+            {
+                return Some(strings_equal(x, s, op == CmpOp::Ne));
+            }
+            _ => {}
         }
     }
     if !(is_array(a) || is_array(b)) {
         return None;
     }
     Some(elementwise(map, &[a, b], "comparison"))
+}
+
+/// `array == text` (`!=` with `negate`) for a numpy array of strings: a bool array.
+fn strings_equal(array: &NdArray, text: &str, negate: bool) -> Res<Value> {
+    let hits: Vec<bool> = (0..array.block.len())
+        .map(|i| matches!(array.item(i), Value::Str(item) if &*item == text) != negate)
+        .collect();
+    let shape = array.block.shape().to_vec();
+    let mask = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), hits)
+        .map_err(|e| Exc::value_error(e.to_string()))?;
+    Ok(Value::NdArray(Arc::new(NdArray {
+        block: Arc::new(nereus_engine::model::Block::Bool(mask)),
+        meaning: Meaning::Numbers,
+        scalar: false,
+    })))
 }
 
 /// `op a` for an array.
