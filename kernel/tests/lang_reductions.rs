@@ -138,3 +138,19 @@ fn chunk_rechunks_lazily_and_keeps_values() {
     let (shown, _) = run(&["sst.chunk(tme=2)"]);
     assert!(shown.contains("did you mean \"time\"?"), "{shown}");
 }
+
+#[test]
+fn results_over_numpy_values_are_computed_at_once_as_in_xarray() {
+    // Loaded values: operations are eager, as on xarray's numpy arrays (no chunks).
+    let (shown, _) = run(&[
+        "x = sst.load()",
+        "(x.mean('time').chunks, (x - x.mean()).chunks, x.groupby('time.month').mean().chunks)",
+    ]);
+    assert_eq!(shown, "(None, None, None)");
+    // Read from a store, or chunked: lazy, as dask is.
+    let (shown, _) = run(&[
+        "x = sst.load().chunk({'time': 7})",
+        "(sst.mean('time').chunks is None, x.mean('lon').chunks is None)",
+    ]);
+    assert_eq!(shown, "(False, False)");
+}

@@ -182,18 +182,24 @@ pub struct Plan {
     dtype: DType,
     /// Nodes on the longest path down to a leaf (1 for a leaf).
     depth: usize,
+    /// Whether no node below reads a store or tiles into chunks (see
+    /// [`Plan::is_numpy_backed`]); kept per node so the question costs nothing.
+    numpy: bool,
 }
 
 impl Plan {
     /// Wraps a node whose shape and dtype the caller computed.
     pub(crate) fn new(node: Node, shape: Vec<usize>, dtype: DType) -> Arc<Self> {
+        let numpy = !matches!(node, Node::Source { .. } | Node::Rechunk(_));
         let mut expr = Self {
             node,
             shape,
             dtype,
             depth: 1,
+            numpy,
         };
         expr.depth = 1 + expr.inputs().iter().map(|i| i.depth).max().unwrap_or(0);
+        expr.numpy &= expr.inputs().iter().all(|i| i.numpy);
         Arc::new(expr)
     }
 
@@ -281,6 +287,12 @@ impl Plan {
             stack.extend(e.inputs());
         }
         found
+    }
+
+    /// Whether the plan reads no store and tiles nothing into chunks (`.chunk()`): what
+    /// xarray would hold as numpy arrays, and so compute at once.
+    pub fn is_numpy_backed(&self) -> bool {
+        self.numpy
     }
 
     /// The node's inputs, in a fixed order ([`Plan::with_inputs`] takes them back in it).

@@ -408,12 +408,12 @@ impl Machine<'_> {
             }
             ExprKind::Unary(op, v) => {
                 let v = self.eval(v)?;
-                operators::unary(*op, &v)?
+                super::xarray::settle(&self.ctx, operators::unary(*op, &v)?)?
             }
             ExprKind::Binary(op, a, b) => {
                 let a = self.eval(a)?;
                 let b = self.eval(b)?;
-                operators::binary(*op, &a, &b)?
+                super::xarray::settle(&self.ctx, operators::binary(*op, &a, &b)?)?
             }
             ExprKind::Logic(and, a, b) => {
                 let a = self.eval(a)?;
@@ -428,7 +428,7 @@ impl Machine<'_> {
                 if let [(op, e)] = rest.as_slice() {
                     let right = self.eval(e)?;
                     if let Some(r) = super::xarray::compare(*op, &left, &right) {
-                        return r;
+                        return super::xarray::settle(&self.ctx, r?);
                     }
                     return Ok(Value::Bool(operators::compare(*op, &left, &right)?));
                 }
@@ -575,7 +575,8 @@ impl Machine<'_> {
             progress: ctx.progress,
             interp: Some(&mut **interp),
         };
-        (b.func)(&mut inner, args)
+        let out = (b.func)(&mut inner, args)?;
+        super::xarray::settle(&inner, out)
     }
 
     fn fstring(&mut self, parts: &[FPart]) -> Res<String> {

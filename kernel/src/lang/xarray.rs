@@ -88,7 +88,7 @@ pub(crate) use apply::group_pairs;
 pub(crate) use coarsen::{COARSEN, WEIGHTED};
 #[cfg(test)]
 pub(crate) use coarsen::{DATASET_COARSEN, DATASET_WEIGHTED};
-pub(crate) use convert::is_array;
+pub(crate) use convert::{is_array, settle};
 pub(crate) use dataset_climate::DatasetOp;
 pub(crate) use dt::DT;
 pub(crate) use groupby::is_grouped;

@@ -108,6 +108,16 @@ pub(crate) fn load(ctx: &Ctx<'_>, a: &DataArray) -> Res<DataArray> {
     run(ctx, |c| a.compute(c))
 }
 
+/// A result as xarray holds it: values computed from numpy arrays alone (not read from a
+/// store, not chunked) are computed now, as xarray's operations on numpy arrays are eager.
+pub(crate) fn settle(ctx: &Ctx<'_>, v: Value) -> Res<Value> {
+    match &v {
+        Value::DataArray(a) if a.unsettled() => run(ctx, |c| a.settle(c)).map(Value::from),
+        Value::Dataset(d) if d.unsettled() => run(ctx, |c| d.settle(c)).map(Value::from),
+        _ => Ok(v),
+    }
+}
+
 /// A dims argument: None (all), a name, or a list/tuple of names.
 pub(crate) fn dims_arg(v: Option<Value>) -> Res<Option<Vec<String>>> {
     match v {
