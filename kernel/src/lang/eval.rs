@@ -3,6 +3,7 @@
 mod assign;
 mod comprehension;
 mod control;
+mod fstring;
 mod function;
 mod mutate;
 pub(crate) mod views;
@@ -12,11 +13,10 @@ pub(crate) use function::UserFunc;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::ast::{Arg, Expr, ExprKind, FPart, Stmt, StmtKind, Target, UnaryOp};
+use super::ast::{Arg, Expr, ExprKind, Stmt, StmtKind, Target, UnaryOp};
 use super::builtins;
 use super::dict::{Dict, DictKind};
 use super::error::{suggestion, Exc, ExcKind, Res};
-use super::format::format_value;
 use super::functions::items;
 use super::operators;
 use super::registry::{Args, Ctx};
@@ -577,38 +577,5 @@ impl Machine<'_> {
         };
         let out = (b.func)(&mut inner, args)?;
         super::xarray::settle(&inner, out)
-    }
-
-    fn fstring(&mut self, parts: &[FPart]) -> Res<String> {
-        let mut s = String::new();
-        for p in parts {
-            match p {
-                FPart::Lit(t) => s.push_str(t),
-                FPart::Field {
-                    expr,
-                    conv,
-                    spec,
-                    debug,
-                } => {
-                    let v = self.eval(expr)?;
-                    if let Some(d) = debug {
-                        s.push_str(d);
-                    }
-                    let conv = conv.or(if debug.is_some() && spec.is_empty() {
-                        Some('r')
-                    } else {
-                        None
-                    });
-                    let v = match conv {
-                        Some('r' | 'a') => Value::str(v.repr()),
-                        Some(_) => Value::str(v.to_str()),
-                        None => v,
-                    };
-                    let spec = self.fstring(spec)?;
-                    s.push_str(&format_value(&v, &spec)?);
-                }
-            }
-        }
-        Ok(s)
     }
 }
