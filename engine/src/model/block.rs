@@ -147,6 +147,13 @@ impl Block {
         }
     }
 
+    /// The elements at `positions` along `axis` (numpy's `take`), in that order; every
+    /// position must be below the axis's length.
+    #[must_use]
+    pub fn take(&self, axis: usize, positions: &[usize]) -> Block {
+        map_block!(self, a => a.select(ndarray::Axis(axis), positions))
+    }
+
     /// The sub-array at position `i` of the first axis (numpy's `a[i]`), one dimension fewer.
     ///
     /// # Panics

@@ -320,7 +320,7 @@ impl GroupBy {
 fn select_block(block: &Block, sel: &Sel) -> Arc<Block> {
     let n = sel.out_len().unwrap_or(0);
     let picks: Vec<usize> = (0..n).map(|j| sel.position(j)).collect();
-    Arc::new(crate::model::map_block!(block, a => a.select(ndarray::Axis(0), &picks)))
+    Arc::new(block.take(0, &picks))
 }
 
 /// Sorted distinct keys and each position's index among them (`None` keys: [`NO_GROUP`]).

@@ -71,6 +71,7 @@ mod groupby;
 mod methods;
 mod ndreduce;
 mod ndshape;
+mod npsort;
 mod nptools;
 mod numpy;
 mod open;
@@ -169,6 +170,8 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     chunk::CHUNK,
     method!("DataArray", "copy", "copy(deep=True, data=None)", methods::copy,
         "A copy of the array (values in Nereus never change in place, so it shares them safely)."),
+    method!("DataArray", "to_numpy", "to_numpy()", props::to_numpy,
+        "The values as a numpy array, as .values (computes a lazy array; interruptible)."),
     method!("DataArray", "isin", "isin(test_elements)", numpy::isin,
         "True where a value equals one of the numbers in `test_elements`. Lazy."),
     method!("DataArray", "isnull", "isnull(keep_attrs=None)", numpy::isnull,
@@ -365,6 +368,8 @@ pub(crate) static NUMPY_FUNCTIONS: &[Builtin] = &[
     ndreduce::NP_NANSTD,
     ndreduce::NP_NANVAR,
     nptools::ARRAY_EQUAL,
+    npsort::NP_SORT,
+    npsort::NP_UNIQUE,
     method!("numpy", "sqrt", "sqrt(x, /)", numpy::sqrt,
         "Element-wise square root of a number, an array or each data variable of a Dataset (lazy for xarray objects)."),
     method!("numpy", "abs", "abs(x, /)", numpy::abs,

@@ -221,6 +221,12 @@ pub(crate) fn values(ctx: &mut Ctx<'_>, v: &Value) -> Prop {
     Ok(Value::NdArray(Arc::new(arr)))
 }
 
+/// `da.to_numpy()`: the method form of `.values`.
+pub(crate) fn to_numpy(ctx: &mut Ctx<'_>, args: super::super::registry::Args) -> Res<Value> {
+    let recv = args.bind()?.receiver();
+    values(ctx, &recv)
+}
+
 pub(crate) fn nd_dtype(ctx: &mut Ctx<'_>, v: &Value) -> Prop {
     nd(v)?;
     dtype(ctx, v)
