@@ -27,11 +27,26 @@ pub struct Kernel {
 }
 
 impl Kernel {
-    /// Spawns the binary on free loopback ports with its own history file.
+    /// Spawns the binary on free loopback ports with its own history file. Ports are peeked
+    /// free and then released, so a test running alongside may take one first: a kernel that
+    /// exits instead of listening is started again on fresh ports.
     pub async fn start(name: &str) -> TestResult<Self> {
         let dir = std::env::temp_dir().join(format!("nereus-it-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (mut child, info) = Self::spawn(name, &dir).await?;
+            if Self::listening(&mut child, &info).await? || attempts == 3 {
+                return Ok(Self { child, info, dir });
+            }
+            let _ = child.wait();
+        }
+    }
+
+    /// One kernel process on peeked ports.
+    async fn spawn(name: &str, dir: &std::path::Path) -> TestResult<(Child, ConnectionInfo)> {
         let ports = peek_ports(IpAddr::V4(Ipv4Addr::LOCALHOST), 5).await?;
         let info = ConnectionInfo {
             ip: "127.0.0.1".into(),
@@ -52,7 +67,24 @@ impl Kernel {
             .arg(&file)
             .env("NEREUS_HISTORY", dir.join("history.jsonl"))
             .spawn()?;
-        Ok(Self { child, info, dir })
+        Ok((child, info))
+    }
+
+    /// Waits until the kernel accepts connections on its control port (true) or has exited
+    /// (false, a port was taken); a kernel still starting after `ANSWER` counts as listening.
+    async fn listening(child: &mut Child, info: &ConnectionInfo) -> TestResult<bool> {
+        let control = (Ipv4Addr::LOCALHOST, info.control_port);
+        let started = std::time::Instant::now();
+        while started.elapsed() < ANSWER {
+            if child.try_wait()?.is_some() {
+                return Ok(false);
+            }
+            if tokio::net::TcpStream::connect(control).await.is_ok() {
+                return Ok(true);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(true)
     }
 
     /// A connected client: shell, control, and an iopub subscription already welcomed.
