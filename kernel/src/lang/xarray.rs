@@ -170,6 +170,8 @@ static DATAARRAY_METHODS: &[Builtin] = &shared_methods!(
     chunk::CHUNK,
     method!("DataArray", "copy", "copy(deep=True, data=None)", methods::copy,
         "A copy of the array (values in Nereus never change in place, so it shares them safely)."),
+    method!("DataArray", "sortby", "sortby(variables, ascending=True)", npsort::sortby,
+        "The array reordered along the dimension of a 1-D coordinate (a name or a 1-D DataArray) so its values ascend (NaN last) or, with ascending=False, descend."),
     method!("DataArray", "to_numpy", "to_numpy()", props::to_numpy,
         "The values as a numpy array, as .values (computes a lazy array; interruptible)."),
     method!("DataArray", "isin", "isin(test_elements)", numpy::isin,
@@ -231,6 +233,13 @@ static DATASET_METHODS: &[Builtin] = &shared_methods!(
         "notnull(keep_attrs=None)",
         numpy::notnull,
         "True where a value of each data variable is present. Lazy."
+    ),
+    method!(
+        "Dataset",
+        "sortby",
+        "sortby(variables, ascending=True)",
+        npsort::sortby,
+        "The dataset reordered along the dimension of a 1-D variable (a name or a 1-D DataArray) so its values ascend (NaN last) or, with ascending=False, descend."
     ),
 );
 
